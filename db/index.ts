@@ -1,0 +1,176 @@
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import path from "node:path";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { getEnv } from "@/lib/env";
+import * as schema from "./schema";
+
+/**
+ * The one database client of the process. postgres.js when DATABASE_URL is set, else an
+ * embedded PGlite opened lazily (never at import time: `next build` imports this module).
+ * Cached on globalThis so that every bundle of the same process shares it.
+ */
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction handle; queries that must join a caller's transaction take `Db | Tx`. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+type Handle = {
+  db: Db;
+  kind: "postgres" | "pglite";
+  close: () => Promise<void>;
+  ping: () => Promise<void>;
+};
+
+const handleKey = Symbol.for("lab-portal.db");
+type HandleCache = { [handleKey]?: Promise<Handle> };
+
+export class DatabaseLockedError extends Error {
+  constructor(
+    public readonly dataDir: string,
+    public readonly pid: number,
+  ) {
+    super(
+      `The embedded database in ${dataDir} is in use by process ${pid} (probably the running portal). ` +
+        "PGlite cannot be opened by two processes at once: stop the portal first, or set DATABASE_URL to use PostgreSQL.",
+    );
+    this.name = "DatabaseLockedError";
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM means the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Takes the embedded database's lock file, or throws DatabaseLockedError when another
+ * live process holds it. A lock left by a dead process is taken over.
+ */
+export function acquirePgliteLock(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true });
+  const lockFile = path.join(path.dirname(path.resolve(dataDir)), `${path.basename(dataDir)}.lock`);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockFile, "wx", 0o600);
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        try {
+          if (readFileSync(lockFile, "utf8").trim() === String(process.pid)) rmSync(lockFile);
+        } catch {
+          // Already gone.
+        }
+      };
+      process.once("exit", release);
+      return release;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const holder = Number.parseInt(readFileSync(lockFile, "utf8").trim(), 10);
+      if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
+        throw new DatabaseLockedError(dataDir, holder);
+      }
+      // Stale (or our own from an earlier, crashed open): remove and try once more.
+      rmSync(lockFile, { force: true });
+    }
+  }
+  throw new Error(`Could not take the lock of the embedded database in ${dataDir}`);
+}
+
+async function openPostgres(url: string): Promise<Handle> {
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  const client = postgres(url, {
+    max: 10,
+    idle_timeout: 30,
+    connect_timeout: 10,
+    onnotice: () => {},
+  });
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: "postgres",
+    close: () => client.end({ timeout: 5 }),
+    ping: async () => {
+      await client`select 1`;
+    },
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Handle> {
+  const release = acquirePgliteLock(dataDir);
+  try {
+    const { PGlite } = await import("@electric-sql/pglite");
+    const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
+    const { drizzle } = await import("drizzle-orm/pglite");
+    const client = await PGlite.create(dataDir === "memory://" ? undefined : dataDir, { extensions: { pg_trgm } });
+    const db = drizzle(client, { schema }) as unknown as Db;
+    return {
+      db,
+      kind: "pglite",
+      close: async () => {
+        await client.close();
+        release();
+      },
+      ping: async () => {
+        await client.query("select 1");
+      },
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+async function open(): Promise<Handle> {
+  const env = getEnv();
+  const handle = env.DATABASE_URL ? await openPostgres(env.DATABASE_URL) : await openPglite(env.PGLITE_DATA_DIR);
+  const shutdown = () => {
+    void closeDb().finally(() => process.exit(0));
+  };
+  process.once("SIGTERM", shutdown);
+  process.once("SIGINT", shutdown);
+  return handle;
+}
+
+function handle(): Promise<Handle> {
+  const cache = globalThis as HandleCache;
+  if (!cache[handleKey]) {
+    cache[handleKey] = open().catch((error: unknown) => {
+      delete cache[handleKey];
+      throw error;
+    });
+  }
+  return cache[handleKey];
+}
+
+/** The process's database (opened on first use). */
+export async function getDb(): Promise<Db> {
+  return (await handle()).db;
+}
+
+export async function getDbKind(): Promise<Handle["kind"]> {
+  return (await handle()).kind;
+}
+
+/** Round trip to the database; throws when it is unreachable. */
+export async function pingDb(): Promise<void> {
+  await (await handle()).ping();
+}
+
+export async function closeDb(): Promise<void> {
+  const cache = globalThis as HandleCache;
+  const pending = cache[handleKey];
+  if (!pending) return;
+  delete cache[handleKey];
+  const opened = await pending.catch(() => undefined);
+  await opened?.close();
+}

@@ -1,0 +1,113 @@
+import "server-only";
+import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "@/db";
+import { labMemberships, labs, users, type Lab, type User, type UserRole } from "@/db/schema";
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export async function findUserByEmail(db: Db, email: string): Promise<User | undefined> {
+  const [user] = await db.select().from(users).where(eq(users.email, normalizeEmail(email))).limit(1);
+  return user;
+}
+
+export async function getUserById(db: Db, id: string): Promise<User | undefined> {
+  const [user] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+  return user;
+}
+
+export async function countUsers(db: Db): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(users);
+  return row?.n ?? 0;
+}
+
+/** Creates a user and their lab memberships in one transaction. */
+export async function createUser(
+  db: Db,
+  input: {
+    email: string;
+    name: string;
+    passwordHash: string;
+    role: UserRole;
+    labIds: string[];
+    isDemo?: boolean;
+  },
+): Promise<User> {
+  return db.transaction(async (tx) => {
+    const [user] = await tx
+      .insert(users)
+      .values({
+        email: normalizeEmail(input.email),
+        name: input.name,
+        passwordHash: input.passwordHash,
+        role: input.role,
+        isDemo: input.isDemo ?? false,
+      })
+      .returning();
+    if (!user) throw new Error("User insert returned no row");
+    if (input.labIds.length > 0) {
+      await tx.insert(labMemberships).values(input.labIds.map((labId) => ({ userId: user.id, labId })));
+    }
+    return user;
+  });
+}
+
+export async function recordSignIn(db: Db, userId: string): Promise<void> {
+  await db.update(users).set({ lastSignInAt: new Date() }).where(eq(users.id, userId));
+}
+
+/**
+ * Deactivates a user and ends every session they have (the session version in their
+ * token no longer matches). Scoped: only a user who shares a lab with the acting admin.
+ */
+export async function setUserActiveForAdmin(
+  db: Db,
+  admin: { id: string; labIds: string[] },
+  userId: string,
+  active: boolean,
+): Promise<boolean> {
+  if (admin.labIds.length === 0 || userId === admin.id) return false;
+  const shared = db
+    .select({ id: labMemberships.userId })
+    .from(labMemberships)
+    .where(and(eq(labMemberships.userId, userId), inArray(labMemberships.labId, admin.labIds)));
+  const updated = await db
+    .update(users)
+    .set({ active, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
+    .where(and(eq(users.id, userId), inArray(users.id, shared)))
+    .returning({ id: users.id });
+  return updated.length > 0;
+}
+
+export type LabUserRow = Pick<User, "id" | "email" | "name" | "role" | "active" | "lastSignInAt"> & {
+  labs: Pick<Lab, "id" | "name">[];
+};
+
+/** Users who belong to at least one of the given labs, with their memberships in those labs. */
+export async function listUsersForLabs(db: Db, labIds: string[]): Promise<LabUserRow[]> {
+  if (labIds.length === 0) return [];
+  const rows = await db
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      role: users.role,
+      active: users.active,
+      lastSignInAt: users.lastSignInAt,
+      labId: labs.id,
+      labName: labs.name,
+    })
+    .from(users)
+    .innerJoin(labMemberships, eq(labMemberships.userId, users.id))
+    .innerJoin(labs, eq(labs.id, labMemberships.labId))
+    .where(inArray(labMemberships.labId, labIds))
+    .orderBy(asc(users.email), asc(labs.name));
+  const byUser = new Map<string, LabUserRow>();
+  for (const { labId, labName, ...user } of rows) {
+    const entry = byUser.get(user.id) ?? { ...user, labs: [] };
+    entry.labs.push({ id: labId, name: labName });
+    byUser.set(user.id, entry);
+  }
+  return [...byUser.values()];
+}

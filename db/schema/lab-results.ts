@@ -1,0 +1,87 @@
+import { index, integer, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { documents } from "./documents";
+import { labs } from "./labs";
+import { patients } from "./patients";
+import { users } from "./users";
+
+export const labResultModes = ["interpret", "store_only"] as const;
+export const labResultMode = pgEnum("lab_result_mode", labResultModes);
+
+/**
+ * queued -> sending -> accepted (-> report_ready), with retrying between attempts;
+ * rejected and failed are final until a person retries; cancelled is final.
+ */
+export const labResultStatuses = [
+  "queued",
+  "sending",
+  "retrying",
+  "accepted",
+  "rejected",
+  "failed",
+  "cancelled",
+  "report_ready",
+] as const;
+export const labResultStatus = pgEnum("lab_result_status", labResultStatuses);
+export type LabResultStatus = (typeof labResultStatuses)[number];
+
+/** One uploaded lab-result PDF and its submission to Docus. */
+export const labResults = pgTable(
+  "lab_results",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    labId: uuid("lab_id")
+      .notNull()
+      .references(() => labs.id, { onDelete: "restrict" }),
+    patientId: uuid("patient_id")
+      .notNull()
+      .references(() => patients.id, { onDelete: "restrict" }),
+    documentId: uuid("document_id")
+      .notNull()
+      .references(() => documents.id, { onDelete: "restrict" }),
+    accessionNumber: text("accession_number").notNull(),
+    mode: labResultMode("mode").notNull(),
+    /** Free-text notes sent to Docus as `data`. */
+    notes: text("notes"),
+    status: labResultStatus("status").notNull().default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }),
+    lastError: text("last_error"),
+    /** The message Docus answered with (success or rejection). */
+    docusMessage: text("docus_message"),
+    submittedById: uuid("submitted_by_id").references(() => users.id, { onDelete: "set null" }),
+    acceptedAt: timestamp("accepted_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("lab_results_lab_accession_idx").on(t.labId, t.accessionNumber),
+    index("lab_results_lab_created_idx").on(t.labId, t.createdAt.desc()),
+    index("lab_results_lab_status_idx").on(t.labId, t.status),
+    index("lab_results_patient_created_idx").on(t.patientId, t.createdAt.desc()),
+  ],
+);
+
+export const submissionOutcomes = ["accepted", "rejected", "transient"] as const;
+export const submissionOutcome = pgEnum("submission_outcome", submissionOutcomes);
+
+/** Every request made to Docus for a lab result (the attempt history). */
+export const submissionAttempts = pgTable(
+  "submission_attempts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    labResultId: uuid("lab_result_id")
+      .notNull()
+      .references(() => labResults.id, { onDelete: "cascade" }),
+    attempt: integer("attempt").notNull(),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    outcome: submissionOutcome("outcome"),
+    httpStatus: integer("http_status"),
+    message: text("message"),
+  },
+  (t) => [index("submission_attempts_lab_result_idx").on(t.labResultId, t.attempt)],
+);
+
+export type LabResult = typeof labResults.$inferSelect;
+export type NewLabResult = typeof labResults.$inferInsert;
+export type SubmissionAttempt = typeof submissionAttempts.$inferSelect;

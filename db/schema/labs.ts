@@ -1,0 +1,19 @@
+import { integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+
+/** A reference laboratory served by this portal (one row per lab of a LIS integration). */
+export const labs = pgTable(
+  "labs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    /** Sent to Docus on each submission and echoed back on delivery; routes reports. */
+    partnerLabId: text("partner_lab_id"),
+    /** Hours after which a submission still waiting for a report is flagged. */
+    turnaroundHours: integer("turnaround_hours").notNull().default(48),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("labs_name_key").on(t.name), uniqueIndex("labs_partner_lab_id_key").on(t.partnerLabId)],
+);
+
+export type Lab = typeof labs.$inferSelect;
+export type NewLab = typeof labs.$inferInsert;

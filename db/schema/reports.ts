@@ -1,0 +1,65 @@
+import { index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
+import { documents } from "./documents";
+import { labResults } from "./lab-results";
+import { labs } from "./labs";
+import { patients } from "./patients";
+import { users } from "./users";
+
+export const reportMatchStates = ["matched", "unmatched"] as const;
+export const reportMatchState = pgEnum("report_match_state", reportMatchStates);
+
+/** An interpretation report PDF delivered by Docus. */
+export const interpretationReports = pgTable(
+  "interpretation_reports",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** Null when the delivery named a partner lab id we do not know (triage). */
+    labId: uuid("lab_id").references(() => labs.id, { onDelete: "restrict" }),
+    patientId: uuid("patient_id").references(() => patients.id, { onDelete: "restrict" }),
+    labResultId: uuid("lab_result_id").references(() => labResults.id, { onDelete: "restrict" }),
+    matchState: reportMatchState("match_state").notNull(),
+    /** As delivered: the accession / reference id, patient id and partner lab id. */
+    referenceId: text("reference_id"),
+    deliveredPatientId: text("delivered_patient_id").notNull(),
+    partnerLabId: text("partner_lab_id"),
+    documentId: uuid("document_id")
+      .notNull()
+      .references(() => documents.id, { onDelete: "restrict" }),
+    version: integer("version").notNull().default(1),
+    supersedesId: uuid("supersedes_id").references((): AnyPgColumn => interpretationReports.id, { onDelete: "set null" }),
+    /** webhook-id, or a hash of (lab, reference id, patient id, PDF SHA-256). */
+    idempotencyKey: text("idempotency_key").notNull(),
+    /** Unknown extra fields of the delivery, kept rather than rejected. */
+    metadata: jsonb("metadata").$type<Record<string, unknown>>(),
+    attachedById: uuid("attached_by_id").references(() => users.id, { onDelete: "set null" }),
+    attachedAt: timestamp("attached_at", { withTimezone: true }),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("interpretation_reports_idempotency_key").on(t.idempotencyKey),
+    index("interpretation_reports_lab_result_idx").on(t.labResultId, t.version.desc()),
+    index("interpretation_reports_patient_idx").on(t.patientId, t.receivedAt.desc()),
+    index("interpretation_reports_lab_received_idx").on(t.labId, t.receivedAt.desc()),
+    index("interpretation_reports_match_idx").on(t.matchState, t.receivedAt.desc()),
+  ],
+);
+
+/** Per-user read / reviewed marks, so each user sees which reports are new to them. */
+export const reportReadMarks = pgTable(
+  "report_read_marks",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    reportId: uuid("report_id")
+      .notNull()
+      .references(() => interpretationReports.id, { onDelete: "cascade" }),
+    firstReadAt: timestamp("first_read_at", { withTimezone: true }).notNull().defaultNow(),
+    reviewedAt: timestamp("reviewed_at", { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.reportId] })],
+);
+
+export type InterpretationReport = typeof interpretationReports.$inferSelect;
+export type NewInterpretationReport = typeof interpretationReports.$inferInsert;
+export type ReportReadMark = typeof reportReadMarks.$inferSelect;

@@ -1,0 +1,59 @@
+import { boolean, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { labs } from "./labs";
+
+export const userRoles = ["admin", "technician", "doctor"] as const;
+export const userRole = pgEnum("user_role", userRoles);
+export type UserRole = (typeof userRoles)[number];
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** Stored lower-cased; sign-in compares lower-cased input. */
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    role: userRole("role").notNull(),
+    active: boolean("active").notNull().default(true),
+    /** Bumped to end every session of the user (deactivation, password change). */
+    sessionVersion: integer("session_version").notNull().default(1),
+    /** Created by the embedded-default demo seed; refused in a production deployment. */
+    isDemo: boolean("is_demo").notNull().default(false),
+    lastSignInAt: timestamp("last_sign_in_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("users_email_key").on(t.email)],
+);
+
+export const labMemberships = pgTable(
+  "lab_memberships",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    labId: uuid("lab_id")
+      .notNull()
+      .references(() => labs.id, { onDelete: "cascade" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.labId] }), index("lab_memberships_lab_idx").on(t.labId)],
+);
+
+/** Sign-in attempts, kept for rate limiting across instances. */
+export const authAttempts = pgTable(
+  "auth_attempts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    email: text("email").notNull(),
+    ip: text("ip").notNull(),
+    success: boolean("success").notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("auth_attempts_email_at_idx").on(t.email, t.at), index("auth_attempts_ip_at_idx").on(t.ip, t.at)],
+);
+
+export type User = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;
+export type LabMembership = typeof labMemberships.$inferSelect;
+export type AuthAttempt = typeof authAttempts.$inferSelect;
