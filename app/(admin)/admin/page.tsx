@@ -1,0 +1,89 @@
+import type { Metadata } from "next";
+import { UserActiveToggle } from "@/components/admin/user-active-toggle";
+import { Badge } from "@/components/ui/badge";
+import { PageHeader } from "@/components/ui/page-header";
+import { Table, Td, Th } from "@/components/ui/table";
+import { getDb } from "@/db";
+import { getLabsForUser } from "@/db/queries/labs";
+import { listUsersForLabs } from "@/db/queries/users";
+import { requireRole } from "@/lib/auth";
+import { formatDateTime } from "@/lib/format";
+import { setUserActiveAction } from "./actions";
+
+export const metadata: Metadata = { title: "Admin" };
+
+export default async function AdminPage() {
+  const admin = await requireRole("admin");
+  const db = await getDb();
+  const [labs, users] = await Promise.all([getLabsForUser(db, admin.id, admin.labIds), listUsersForLabs(db, admin.labIds)]);
+  return (
+    <>
+      <PageHeader
+        title="Administration"
+        description="Labs you administer and the people who use them. Deactivating a user ends all of their sessions at once."
+      />
+      <section aria-labelledby="labs-heading" className="mb-8">
+        <h2 id="labs-heading" className="mb-3 text-lg font-semibold">
+          Labs
+        </h2>
+        <Table caption="Labs">
+          <thead>
+            <tr>
+              <Th>Name</Th>
+              <Th>Partner lab id</Th>
+              <Th>Turnaround watchdog</Th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {labs.map((lab) => (
+              <tr key={lab.id}>
+                <Td>{lab.name}</Td>
+                <Td className="font-mono">{lab.partnerLabId ?? "—"}</Td>
+                <Td>{lab.turnaroundHours} hours</Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      </section>
+      <section aria-labelledby="users-heading">
+        <h2 id="users-heading" className="mb-3 text-lg font-semibold">
+          Users
+        </h2>
+        <Table caption="Users">
+          <thead>
+            <tr>
+              <Th>Name</Th>
+              <Th>Email</Th>
+              <Th>Role</Th>
+              <Th>Labs</Th>
+              <Th>Last sign-in</Th>
+              <Th>Status</Th>
+              <Th>
+                <span className="sr-only">Actions</span>
+              </Th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {users.map((user) => (
+              <tr key={user.id}>
+                <Td>{user.name}</Td>
+                <Td>{user.email}</Td>
+                <Td className="capitalize">{user.role}</Td>
+                <Td>{user.labs.map((l) => l.name).join(", ")}</Td>
+                <Td>{user.lastSignInAt ? formatDateTime(user.lastSignInAt) : "Never"}</Td>
+                <Td>{user.active ? <Badge tone="success">Active</Badge> : <Badge tone="neutral">Inactive</Badge>}</Td>
+                <Td>
+                  {user.id === admin.id ? (
+                    <span className="text-xs text-slate-500">You</span>
+                  ) : (
+                    <UserActiveToggle userId={user.id} userEmail={user.email} active={user.active} action={setUserActiveAction} />
+                  )}
+                </Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      </section>
+    </>
+  );
+}

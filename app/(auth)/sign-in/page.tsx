@@ -1,0 +1,35 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { SignInForm } from "@/components/auth/sign-in-form";
+import { getCurrentUser } from "@/lib/auth";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+/** Only same-site paths are followed after sign-in (no open redirect). */
+function safeCallback(value: string | string[] | undefined): string {
+  const v = Array.isArray(value) ? value[0] : value;
+  return v && v.startsWith("/") && !v.startsWith("//") && !v.startsWith("/\\") ? v : "/";
+}
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const params = await searchParams;
+  const callbackUrl = safeCallback(params.callbackUrl);
+  if (await getCurrentUser()) redirect(callbackUrl);
+  const notice = params.reason === "expired" ? "Your session has ended. Sign in again to continue." : undefined;
+  return (
+    <main id="main" className="grid min-h-screen place-items-center px-4">
+      <div className="w-full max-w-sm">
+        <div className="mb-8 text-center">
+          <span aria-hidden="true" className="mx-auto grid h-12 w-12 place-items-center rounded-lg bg-brand-600 text-lg font-bold text-white">
+            LR
+          </span>
+          <h1 className="mt-4 text-2xl font-semibold text-slate-900">Lab Results Portal</h1>
+          <p className="mt-1 text-sm text-slate-600">Sign in to upload lab results and read interpretation reports.</p>
+        </div>
+        <div className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+          <SignInForm callbackUrl={callbackUrl} notice={notice} />
+        </div>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,24 @@
+import { requireUser } from "@/lib/auth";
+import { errorResponse } from "@/lib/errors";
+
+export const dynamic = "force-dynamic";
+
+/** The signed-in user and their labs (401 JSON without a session). */
+export async function GET(): Promise<Response> {
+  try {
+    const user = await requireUser({ onFail: "error" });
+    return Response.json(
+      {
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        role: user.role,
+        currentLabId: user.currentLab?.id ?? null,
+        labs: user.labs.map(({ id, name }) => ({ id, name })),
+      },
+      { headers: { "Cache-Control": "no-store, private" } },
+    );
+  } catch (error) {
+    return errorResponse(error);
+  }
+}

@@ -1,0 +1,123 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { Button } from "@/components/ui/button";
+import { signInSchema } from "@/lib/validations/auth";
+
+type FieldErrors = Partial<Record<"email" | "password", string>>;
+
+/**
+ * Posts the credentials to next-auth itself (rather than through next-auth/react's
+ * signIn), so that a rate-limited attempt's 429 and its Retry-After reach the person.
+ */
+async function postCredentials(email: string, password: string): Promise<"ok" | "invalid" | { limited: string } | "error"> {
+  const csrf = await fetch("/api/auth/csrf", { cache: "no-store" });
+  if (!csrf.ok) return "error";
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const response = await fetch("/api/auth/callback/credentials", {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Auth-Return-Redirect": "1" },
+    body: new URLSearchParams({ email, password, csrfToken, json: "true" }),
+  });
+  if (response.status === 429) {
+    const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
+    return { limited: body?.error?.message ?? "Too many failed sign-in attempts. Try again later." };
+  }
+  if (response.status === 401) return "invalid";
+  if (!response.ok) return "error";
+  const { url } = (await response.json()) as { url?: string };
+  if (!url || new URL(url, window.location.origin).searchParams.has("error")) return "invalid";
+  return "ok";
+}
+
+export function SignInForm({ callbackUrl, notice }: { callbackUrl: string; notice?: string }) {
+  const router = useRouter();
+  const [pending, setPending] = useState(false);
+  const [message, setMessage] = useState<string | undefined>(notice);
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const parsed = signInSchema.safeParse({ email: form.get("email"), password: form.get("password") });
+    if (!parsed.success) {
+      const errors = parsed.error.flatten().fieldErrors;
+      setFieldErrors({ email: errors.email?.[0], password: errors.password?.[0] });
+      setMessage(undefined);
+      return;
+    }
+    setFieldErrors({});
+    setPending(true);
+    setMessage(undefined);
+    try {
+      const outcome = await postCredentials(parsed.data.email, parsed.data.password);
+      if (outcome === "ok") {
+        router.replace(callbackUrl);
+        router.refresh();
+        return;
+      }
+      setMessage(
+        outcome === "invalid"
+          ? "The email or password is incorrect."
+          : outcome === "error"
+            ? "Sign-in is not available right now. Try again in a moment."
+            : outcome.limited,
+      );
+    } catch {
+      setMessage("Sign-in is not available right now. Check your connection and try again.");
+    }
+    setPending(false);
+  }
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="space-y-5">
+      <div>
+        <label htmlFor="email" className="block text-sm font-medium text-slate-800">
+          Email
+        </label>
+        <input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          aria-invalid={fieldErrors.email ? true : undefined}
+          aria-describedby={fieldErrors.email ? "email-error" : undefined}
+          className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm"
+        />
+        {fieldErrors.email ? (
+          <p id="email-error" className="mt-1 text-sm text-red-700">
+            {fieldErrors.email}
+          </p>
+        ) : null}
+      </div>
+      <div>
+        <label htmlFor="password" className="block text-sm font-medium text-slate-800">
+          Password
+        </label>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          aria-invalid={fieldErrors.password ? true : undefined}
+          aria-describedby={fieldErrors.password ? "password-error" : undefined}
+          className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm"
+        />
+        {fieldErrors.password ? (
+          <p id="password-error" className="mt-1 text-sm text-red-700">
+            {fieldErrors.password}
+          </p>
+        ) : null}
+      </div>
+      <div role="alert" aria-live="assertive" className="min-h-5 text-sm text-red-700">
+        {message}
+      </div>
+      <Button type="submit" className="w-full" disabled={pending}>
+        {pending ? "Signing in…" : "Sign in"}
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,18 @@
+import { Badge, type BadgeTone } from "@/components/ui/badge";
+import type { LabResultStatus } from "@/db/schema";
+
+const labels: Record<LabResultStatus, { label: string; tone: BadgeTone }> = {
+  queued: { label: "Queued", tone: "neutral" },
+  sending: { label: "Sending", tone: "info" },
+  retrying: { label: "Retrying", tone: "warning" },
+  accepted: { label: "Accepted", tone: "success" },
+  rejected: { label: "Rejected", tone: "danger" },
+  failed: { label: "Failed", tone: "danger" },
+  cancelled: { label: "Cancelled", tone: "neutral" },
+  report_ready: { label: "Report ready", tone: "success" },
+};
+
+export function LabResultStatusBadge({ status }: { status: LabResultStatus }) {
+  const { label, tone } = labels[status];
+  return <Badge tone={tone}>{label}</Badge>;
+}

@@ -1,0 +1,62 @@
+import type { ReactNode } from "react";
+import { Badge } from "@/components/ui/badge";
+import type { CurrentUser } from "@/lib/auth";
+import type { ActionResult } from "@/lib/errors";
+import { LabSwitcher } from "./lab-switcher";
+import { navItemsFor } from "./nav-items";
+import { NavLinks } from "./nav-links";
+import { SignOutButton } from "./sign-out-button";
+
+const roleLabels = { admin: "Administrator", technician: "Lab technician", doctor: "Doctor" } as const;
+
+export type AppShellProps = {
+  user: CurrentUser;
+  switchLab: (state: ActionResult, formData: FormData) => Promise<ActionResult>;
+  children: ReactNode;
+};
+
+/** The signed-in frame of every portal page: header, lab, user, navigation. */
+export function AppShell({ user, switchLab, children }: AppShellProps) {
+  const items = navItemsFor(user.role).map(({ href, label }) => ({ href, label }));
+  return (
+    <div className="min-h-screen">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+        Skip to content
+      </a>
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-4 px-4 py-3">
+          <div className="flex items-center gap-3">
+            <span aria-hidden="true" className="grid h-8 w-8 place-items-center rounded-md bg-brand-600 text-sm font-bold text-white">
+              LR
+            </span>
+            <span className="text-lg font-semibold text-slate-900">Lab Results Portal</span>
+          </div>
+          <div className="flex flex-wrap items-center gap-4">
+            {user.labs.length > 1 && user.currentLab ? (
+              <LabSwitcher labs={user.labs} currentLabId={user.currentLab.id} action={switchLab} />
+            ) : (
+              <p className="text-sm text-slate-600">
+                Lab: <span className="font-medium text-slate-900">{user.currentLab?.name ?? "none"}</span>
+              </p>
+            )}
+            <div className="text-right text-sm leading-tight">
+              <p className="font-medium text-slate-900">{user.name}</p>
+              <p className="text-slate-600">
+                {user.email} · <Badge tone="info">{roleLabels[user.role]}</Badge>
+              </p>
+            </div>
+            <SignOutButton />
+          </div>
+        </div>
+      </header>
+      <div className="mx-auto flex max-w-7xl flex-col gap-6 px-4 py-6 md:flex-row">
+        <nav aria-label="Main" className="md:w-48 md:shrink-0">
+          <NavLinks items={items} />
+        </nav>
+        <main id="main" className="min-w-0 flex-1">
+          {children}
+        </main>
+      </div>
+    </div>
+  );
+}

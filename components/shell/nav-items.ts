@@ -1,0 +1,16 @@
+import type { UserRole } from "@/db/schema";
+
+export type NavItem = { href: string; label: string; roles: readonly UserRole[] };
+
+/** The portal's navigation; each entry names the roles that may open it. */
+export const navItems: readonly NavItem[] = [
+  { href: "/", label: "Dashboard", roles: ["admin", "technician", "doctor"] },
+  { href: "/upload", label: "Upload", roles: ["admin", "technician"] },
+  { href: "/lab-results", label: "Lab results", roles: ["admin", "technician", "doctor"] },
+  { href: "/patients", label: "Patients", roles: ["admin", "technician", "doctor"] },
+  { href: "/admin", label: "Admin", roles: ["admin"] },
+];
+
+export function navItemsFor(role: UserRole): NavItem[] {
+  return navItems.filter((item) => item.roles.includes(role));
+}

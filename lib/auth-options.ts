@@ -1,0 +1,113 @@
+import "server-only";
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { z } from "zod";
+import { getDb } from "@/db";
+import { findUserByEmail, recordSignIn } from "@/db/queries/users";
+import { recordAudit } from "@/lib/audit";
+import { isDemoPassword } from "@/lib/demo";
+import { getEnv } from "@/lib/env";
+import { timingDummyHash, verifyPassword } from "@/lib/password";
+import { recordSignInAttempt } from "@/lib/rate-limit";
+import { clientIpFromRecord } from "@/lib/request";
+import { signInSchema } from "@/lib/validations/auth";
+
+export const SIGN_IN_PATH = "/sign-in";
+
+export function sessionCookieIsSecure(): boolean {
+  return getEnv().NEXTAUTH_URL.startsWith("https://");
+}
+
+const sessionUserSchema = z.object({ id: z.string(), role: z.enum(["admin", "technician", "doctor"]) });
+
+/** next-auth's configuration, built from the validated environment. */
+export function authOptions(): NextAuthOptions {
+  const env = getEnv();
+  // next-auth builds its own URLs from this variable; give it the resolved value.
+  process.env.NEXTAUTH_URL ??= env.NEXTAUTH_URL;
+  const idleSeconds = env.SESSION_IDLE_MINUTES * 60;
+  return {
+    secret: env.NEXTAUTH_SECRET,
+    useSecureCookies: sessionCookieIsSecure(),
+    session: { strategy: "jwt", maxAge: idleSeconds, updateAge: 0 },
+    jwt: { maxAge: idleSeconds },
+    pages: { signIn: SIGN_IN_PATH, error: SIGN_IN_PATH },
+    providers: [
+      CredentialsProvider({
+        name: "Email and password",
+        credentials: {
+          email: { label: "Email", type: "email" },
+          password: { label: "Password", type: "password" },
+        },
+        async authorize(credentials, req) {
+          const parsed = signInSchema.safeParse(credentials);
+          if (!parsed.success) return null;
+          const { email, password } = parsed.data;
+          const ip = clientIpFromRecord(req.headers);
+          const db = await getDb();
+          const user = await findUserByEmail(db, email);
+          // Verify even for an unknown email, so that both cases take the same time.
+          const ok = await verifyPassword(user?.passwordHash ?? (await timingDummyHash()), password);
+          const demoRefused =
+            env.productionDeployment && user !== undefined && (user.isDemo || isDemoPassword(password));
+          const success = ok && user !== undefined && user.active && !demoRefused;
+          await recordSignInAttempt(db, email, ip, success);
+          await recordAudit(db, {
+            action: "auth.sign_in",
+            outcome: success ? "allowed" : "denied",
+            userId: user?.id ?? null,
+            ip,
+            userAgent: typeof req.headers?.["user-agent"] === "string" ? req.headers["user-agent"].slice(0, 300) : null,
+            details: success ? null : { reason: !user ? "unknown_email" : !ok ? "wrong_password" : !user.active ? "inactive" : "demo_account_in_production" },
+          });
+          if (!success || !user) return null;
+          await recordSignIn(db, user.id);
+          return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
+        },
+      }),
+    ],
+    callbacks: {
+      jwt({ token, user }) {
+        if (user) {
+          token.sub = user.id;
+          token.email = user.email;
+          token.name = user.name;
+          token.role = user.role;
+          token.sv = user.sessionVersion;
+          token.authTime = Math.floor(Date.now() / 1000);
+        }
+        return token;
+      },
+      session({ session, token }) {
+        const parsed = sessionUserSchema.safeParse({ id: token.sub, role: token.role });
+        if (parsed.success) {
+          session.user = {
+            id: parsed.data.id,
+            role: parsed.data.role,
+            email: token.email ?? "",
+            name: token.name ?? "",
+          };
+        }
+        session.authTime = token.authTime ?? 0;
+        session.sessionVersion = token.sv ?? 0;
+        return session;
+      },
+    },
+    events: {
+      async signOut({ token }) {
+        if (!token?.sub) return;
+        await recordAudit(await getDb(), { action: "auth.sign_out", outcome: "allowed", userId: token.sub });
+      },
+    },
+    logger: {
+      // next-auth's default logger prints whole objects; keep credentials and tokens out of logs.
+      error(code) {
+        console.error(`[auth] ${code}`);
+      },
+      warn(code) {
+        console.warn(`[auth] ${code}`);
+      },
+      debug() {},
+    },
+  };
+}

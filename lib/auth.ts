@@ -1,0 +1,90 @@
+import "server-only";
+import { getServerSession } from "next-auth";
+import { cookies, headers } from "next/headers";
+import { forbidden, redirect } from "next/navigation";
+import { cache } from "react";
+import { getDb } from "@/db";
+import { listLabsForUser } from "@/db/queries/labs";
+import { getUserById } from "@/db/queries/users";
+import type { Lab, UserRole } from "@/db/schema";
+import { SIGN_IN_PATH, authOptions } from "@/lib/auth-options";
+import { getEnv } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { isPastAbsoluteLifetime } from "@/lib/session-policy";
+
+/** Cookie naming the lab the user is working in (validated against memberships on every read). */
+export const CURRENT_LAB_COOKIE = "portal-lab";
+
+export type CurrentUser = {
+  id: string;
+  email: string;
+  name: string;
+  role: UserRole;
+  labs: Pick<Lab, "id" | "name" | "partnerLabId">[];
+  /** The lab the user is working in; null only for a user without any lab. */
+  currentLab: Pick<Lab, "id" | "name" | "partnerLabId"> | null;
+  /** Every lab id the user may see; queries filter by these. */
+  labIds: string[];
+};
+
+/**
+ * The signed-in user, re-read from the database on every request: a deactivated user,
+ * a bumped session version or a session past its absolute lifetime is signed out.
+ */
+export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
+  const session = await getServerSession(authOptions());
+  if (!session?.user?.id) return null;
+  const env = getEnv();
+  if (isPastAbsoluteLifetime(session.authTime, env.SESSION_MAX_HOURS, Math.floor(Date.now() / 1000))) return null;
+  const db = await getDb();
+  const user = await getUserById(db, session.user.id);
+  if (!user || !user.active || user.sessionVersion !== session.sessionVersion) return null;
+  if (env.productionDeployment && user.isDemo) return null;
+  const labs = (await listLabsForUser(db, user.id)).map(({ id, name, partnerLabId }) => ({ id, name, partnerLabId }));
+  const wanted = (await cookies()).get(CURRENT_LAB_COOKIE)?.value;
+  const currentLab = labs.find((l) => l.id === wanted) ?? labs[0] ?? null;
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    labs,
+    currentLab,
+    labIds: labs.map((l) => l.id),
+  };
+});
+
+type OnFail = { onFail?: "redirect" | "error" };
+
+async function signInUrl(): Promise<string> {
+  // The proxy passes the requested path on, so that sign-in can return to it.
+  const from = (await headers()).get("x-portal-path");
+  const safe = from && from.startsWith("/") && !from.startsWith("//") ? from : "/";
+  return `${SIGN_IN_PATH}?callbackUrl=${encodeURIComponent(safe)}`;
+}
+
+/**
+ * The signed-in user, or: a redirect to sign-in (pages, actions), or an AppError
+ * "unauthenticated" (route handlers, `{ onFail: "error" }`).
+ */
+export async function requireUser({ onFail = "redirect" }: OnFail = {}): Promise<CurrentUser> {
+  const user = await getCurrentUser();
+  if (user) return user;
+  if (onFail === "error") throw new AppError("unauthenticated");
+  redirect(await signInUrl());
+}
+
+/** As requireUser, and the user must have one of `roles` (403 otherwise). */
+export async function requireRole(roles: UserRole | UserRole[], options: OnFail = {}): Promise<CurrentUser> {
+  const user = await requireUser(options);
+  const allowed = Array.isArray(roles) ? roles : [roles];
+  if (allowed.includes(user.role)) return user;
+  if (options.onFail === "error") throw new AppError("forbidden");
+  forbidden();
+}
+
+/** The lab the user works in, or 403 for a user who belongs to no lab. */
+export function requireCurrentLab(user: CurrentUser): NonNullable<CurrentUser["currentLab"]> {
+  if (!user.currentLab) throw new AppError("forbidden", "Your account is not a member of any lab. Ask an administrator to add you.");
+  return user.currentLab;
+}

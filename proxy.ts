@@ -1,0 +1,71 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { encode, getToken } from "next-auth/jwt";
+import { getEnv } from "@/lib/env";
+import { contentSecurityPolicy } from "@/lib/security-headers";
+import { isPastAbsoluteLifetime, shouldRefresh } from "@/lib/session-policy";
+
+/**
+ * Runs before every request except static files. It sets the per-request CSP nonce,
+ * keeps the idle timeout sliding on activity, and sends visitors without a session to
+ * sign-in. It is a convenience, not the security boundary: every page, action and
+ * route handler authorizes on its own.
+ */
+
+const PUBLIC_PATHS = ["/sign-in"];
+
+function sessionCookieName(secure: boolean): string {
+  return `${secure ? "__Secure-" : ""}next-auth.session-token`;
+}
+
+export async function proxy(request: NextRequest) {
+  const env = getEnv();
+  const secure = env.NEXTAUTH_URL.startsWith("https://");
+  const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
+  const csp = contentSecurityPolicy(nonce, { dev: env.NODE_ENV === "development", https: secure });
+  const { pathname, search } = request.nextUrl;
+  const isApi = pathname.startsWith("/api/");
+  const isPrefetch = request.headers.has("next-router-prefetch") || request.headers.get("purpose") === "prefetch";
+
+  const token = await getToken({ req: request, secret: env.NEXTAUTH_SECRET, secureCookie: secure });
+  const now = Math.floor(Date.now() / 1000);
+  const expired = token !== null && isPastAbsoluteLifetime(token.authTime, env.SESSION_MAX_HOURS, now);
+  const signedIn = token !== null && !expired;
+
+  let response: NextResponse;
+  if (!signedIn && !isApi && !PUBLIC_PATHS.includes(pathname)) {
+    const target = new URL("/sign-in", request.url);
+    target.searchParams.set("callbackUrl", `${pathname}${search}`);
+    if (expired) target.searchParams.set("reason", "expired");
+    response = NextResponse.redirect(target);
+  } else {
+    const requestHeaders = new Headers(request.headers);
+    requestHeaders.set("x-nonce", nonce);
+    requestHeaders.set("content-security-policy", csp);
+    requestHeaders.set("x-portal-path", `${pathname}${search}`);
+    response = NextResponse.next({ request: { headers: requestHeaders } });
+  }
+
+  const cookieName = sessionCookieName(secure);
+  if (expired) {
+    response.cookies.delete(cookieName);
+  } else if (token && signedIn && !isApi && !isPrefetch && shouldRefresh(token.exp as number | undefined, env.SESSION_IDLE_MINUTES, now)) {
+    // Activity: push the idle expiry forward (the absolute lifetime is not extended).
+    const maxAge = env.SESSION_IDLE_MINUTES * 60;
+    const { exp: _exp, iat: _iat, jti: _jti, ...claims } = token;
+    const value = await encode({ token: claims, secret: env.NEXTAUTH_SECRET, maxAge });
+    response.cookies.set(cookieName, value, {
+      httpOnly: true,
+      sameSite: "lax",
+      secure,
+      path: "/",
+      maxAge,
+    });
+  }
+
+  response.headers.set("Content-Security-Policy", csp);
+  return response;
+}
+
+export const config = {
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt).*)"],
+};
