@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { encode, getToken } from "next-auth/jwt";
-import { getEnv } from "@/lib/env";
+import { getAuthSecret, getEnv } from "@/lib/env";
 import { contentSecurityPolicy } from "@/lib/security-headers";
 import { isPastAbsoluteLifetime, shouldRefresh } from "@/lib/session-policy";
 
@@ -26,7 +26,7 @@ export async function proxy(request: NextRequest) {
   const isApi = pathname.startsWith("/api/");
   const isPrefetch = request.headers.has("next-router-prefetch") || request.headers.get("purpose") === "prefetch";
 
-  const token = await getToken({ req: request, secret: env.NEXTAUTH_SECRET, secureCookie: secure });
+  const token = await getToken({ req: request, secret: getAuthSecret(), secureCookie: secure });
   const now = Math.floor(Date.now() / 1000);
   const expired = token !== null && isPastAbsoluteLifetime(token.authTime, env.SESSION_MAX_HOURS, now);
   const signedIn = token !== null && !expired;
@@ -52,7 +52,7 @@ export async function proxy(request: NextRequest) {
     // Activity: push the idle expiry forward (the absolute lifetime is not extended).
     const maxAge = env.SESSION_IDLE_MINUTES * 60;
     const { exp: _exp, iat: _iat, jti: _jti, ...claims } = token;
-    const value = await encode({ token: claims, secret: env.NEXTAUTH_SECRET, maxAge });
+    const value = await encode({ token: claims, secret: getAuthSecret(), maxAge });
     response.cookies.set(cookieName, value, {
       httpOnly: true,
       sameSite: "lax",

@@ -6,7 +6,7 @@ import { getDb } from "@/db";
 import { findUserByEmail, recordSignIn } from "@/db/queries/users";
 import { recordAudit } from "@/lib/audit";
 import { isDemoPassword } from "@/lib/demo";
-import { getEnv } from "@/lib/env";
+import { getAuthSecret, getEnv } from "@/lib/env";
 import { timingDummyHash, verifyPassword } from "@/lib/password";
 import { recordSignInAttempt } from "@/lib/rate-limit";
 import { clientIpFromRecord } from "@/lib/request";
@@ -27,7 +27,7 @@ export function authOptions(): NextAuthOptions {
   process.env.NEXTAUTH_URL ??= env.NEXTAUTH_URL;
   const idleSeconds = env.SESSION_IDLE_MINUTES * 60;
   return {
-    secret: env.NEXTAUTH_SECRET,
+    secret: getAuthSecret(),
     useSecureCookies: sessionCookieIsSecure(),
     session: { strategy: "jwt", maxAge: idleSeconds, updateAge: 0 },
     jwt: { maxAge: idleSeconds },

@@ -72,6 +72,10 @@ export const envSchema = z
     SESSION_IDLE_MINUTES: intWithDefault(30, 1, 24 * 60),
     SESSION_MAX_HOURS: intWithDefault(12, 1, 24 * 30),
     SEED_DEMO: flag,
+    /** The simulated Docus (npm run docus:simulator; started by npm start when DOCUS_API_URL is unset). */
+    DOCUS_SIM_PORT: intWithDefault(4010, 1, 65535),
+    DOCUS_SIM_DELIVERY_URL: optionalUrl,
+    DOCUS_SIM_DELAY_MS: intWithDefault(2000, 0, 3_600_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.DATABASE_URL && !env.NEXTAUTH_SECRET) {
@@ -86,7 +90,6 @@ export const envSchema = z
 export type RawEnv = z.infer<typeof envSchema>;
 
 export type Env = RawEnv & {
-  NEXTAUTH_SECRET: string;
   NEXTAUTH_URL: string;
   /** True when the portal runs on its embedded PGlite database (no DATABASE_URL). */
   embedded: boolean;
@@ -136,10 +139,6 @@ function embeddedSecret(dataDir: string): string {
 export function resolveEnv(raw: RawEnv): Env {
   const embedded = !raw.DATABASE_URL;
   const secret = raw.NEXTAUTH_SECRET ?? (embedded ? embeddedSecret(raw.PGLITE_DATA_DIR) : undefined);
-  if (!secret) {
-    // Only reachable outside production (production is refused by the schema above).
-    throw new EnvError(["NEXTAUTH_SECRET is required when DATABASE_URL is set"]);
-  }
   return {
     ...raw,
     NEXTAUTH_SECRET: secret,
@@ -159,6 +158,16 @@ export function getEnv(): Env {
     cache[cacheKey] = resolveEnv(parseEnv(process.env));
   }
   return cache[cacheKey];
+}
+
+/**
+ * The session-signing secret. Production refuses to start without one (see the schema);
+ * elsewhere only what signs sessions needs it, so CLIs run without it.
+ */
+export function getAuthSecret(): string {
+  const secret = getEnv().NEXTAUTH_SECRET;
+  if (!secret) throw new EnvError(["NEXTAUTH_SECRET is required when DATABASE_URL is set (try: openssl rand -base64 32)"]);
+  return secret;
 }
 
 /** Test helper: forget the cached configuration. */

@@ -1,7 +1,7 @@
 import { getDb, getDbKind } from "@/db";
 import { migrateDb } from "@/db/migrate";
 import { demoCredentialsText, seedDemo } from "@/lib/demo";
-import { EnvError, getEnv } from "@/lib/env";
+import { EnvError, getAuthSecret, getEnv } from "@/lib/env";
 
 /**
  * Runs once when the server process starts (from instrumentation.ts): validates the
@@ -12,6 +12,7 @@ export async function startServer(): Promise<void> {
   let env;
   try {
     env = getEnv();
+    getAuthSecret();
   } catch (error) {
     if (error instanceof EnvError) {
       console.error(error.message);

@@ -1,0 +1,28 @@
+import { expect, type Page } from "@playwright/test";
+
+/** The signed-in frame: header, lab, navigation, sign out. */
+export class AppShell {
+  constructor(private readonly page: Page) {}
+
+  nav() {
+    return this.page.getByRole("navigation", { name: "Main" });
+  }
+
+  async navLabels(): Promise<string[]> {
+    return (await this.nav().getByRole("link").allTextContents()).map((t) => t.trim());
+  }
+
+  async open(label: string) {
+    await this.nav().getByRole("link", { name: label, exact: true }).click();
+    await expect(this.nav().getByRole("link", { name: label, exact: true })).toHaveAttribute("aria-current", "page");
+  }
+
+  labSwitcher() {
+    return this.page.getByLabel("Lab");
+  }
+
+  async signOut() {
+    await this.page.getByRole("button", { name: "Sign out" }).click();
+    await expect(this.page).toHaveURL(/\/sign-in/);
+  }
+}

@@ -1,0 +1,30 @@
+import { expect, type Page } from "@playwright/test";
+import { E2E_PASSWORD, accounts, type AccountKey } from "../fixtures/accounts";
+
+/** The sign-in page, as a person uses it. */
+export class SignInPage {
+  constructor(private readonly page: Page) {}
+
+  async goto(path = "/sign-in") {
+    await this.page.goto(path);
+    await expect(this.page.getByRole("heading", { name: "Lab Results Portal" })).toBeVisible();
+  }
+
+  async fill(email: string, password: string) {
+    await this.page.getByLabel("Email").fill(email);
+    await this.page.getByLabel("Password").fill(password);
+    await this.page.getByRole("button", { name: "Sign in" }).click();
+  }
+
+  /** Signs in as one of the prepared accounts and waits for the portal shell. */
+  async signInAs(key: AccountKey) {
+    await this.goto();
+    await this.fill(accounts[key].email, E2E_PASSWORD);
+    await expect(this.page.getByRole("navigation", { name: "Main" })).toBeVisible();
+  }
+
+  errorMessage() {
+    // Scoped to the form: Next.js keeps a route announcer with the same role on every page.
+    return this.page.locator("form").getByRole("alert");
+  }
+}

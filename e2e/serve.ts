@@ -1,0 +1,60 @@
+import { execFileSync, spawn } from "node:child_process";
+import { rmSync } from "node:fs";
+import path from "node:path";
+import postgres from "postgres";
+import { parseEnv } from "@/lib/env";
+import { withDatabase } from "@/lib/testing/test-db";
+import { E2E_PASSWORD, E2E_PORT, accounts, e2eLabs } from "./fixtures/accounts";
+
+/**
+ * Playwright's web server: a fresh database (PostgreSQL `<DATABASE_URL's db>_e2e`, or an
+ * embedded PGlite folder when DATABASE_URL is unset), prepared with the project's own
+ * CLIs, then the built portal in production mode.
+ */
+
+const root = process.cwd();
+const tsx = path.join(root, "node_modules", ".bin", "tsx");
+const baseUrl = parseEnv(process.env).DATABASE_URL;
+
+async function freshDatabase(): Promise<Record<string, string>> {
+  if (!baseUrl) {
+    const dataDir = path.join(root, ".data", "e2e-pglite");
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(`${dataDir}.lock`, { force: true });
+    return { DATABASE_URL: "", PGLITE_DATA_DIR: dataDir };
+  }
+  const name = `${new URL(baseUrl).pathname.slice(1) || "lab_portal"}_e2e`;
+  const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  return { DATABASE_URL: withDatabase(baseUrl, name) };
+}
+
+const dbEnv = await freshDatabase();
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  ...dbEnv,
+  NODE_ENV: "production",
+  PORT: String(E2E_PORT),
+  NEXTAUTH_URL: `http://localhost:${E2E_PORT}`,
+  NEXTAUTH_SECRET: "e2e-only-secret-e2e-only-secret-0123456789",
+  NEXT_TELEMETRY_DISABLED: "1",
+};
+
+function cli(script: string, args: string[]): void {
+  execFileSync(tsx, ["--conditions=react-server", `scripts/${script}.ts`, ...args], { env, stdio: "inherit" });
+}
+
+cli("migrate", []);
+for (const lab of Object.values(e2eLabs)) cli("lab-create", ["--name", lab.name, "--partner-lab-id", lab.partnerLabId]);
+for (const account of Object.values(accounts)) {
+  cli("user-create", [
+    "--email", account.email, "--password", E2E_PASSWORD, "--role", account.role, "--name", account.name,
+    ...account.labs.flatMap((lab) => ["--lab", lab]),
+  ]);
+}
+
+const server = spawn(path.join(root, "node_modules", ".bin", "next"), ["start", "--port", String(E2E_PORT)], { env, stdio: "inherit" });
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
+server.on("exit", (code) => process.exit(code ?? 0));

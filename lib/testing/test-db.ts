@@ -1,0 +1,71 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { Db } from "@/db";
+import { migrateDb } from "@/db/migrate";
+import * as schema from "@/db/schema";
+import { parseEnv } from "@/lib/env";
+
+export type TestDb = {
+  db: Db;
+  kind: "postgres" | "pglite";
+  /** For child processes (CLIs): the environment that points them at this database. */
+  env: Record<string, string>;
+  close: () => Promise<void>;
+};
+
+/** Replaces the database name of a postgres URL. */
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+/**
+ * A fresh, migrated database for one test file: a new PostgreSQL database next to
+ * DATABASE_URL's (dropped afterwards), or an embedded PGlite in a temporary folder when
+ * DATABASE_URL is unset.
+ */
+export async function createTestDb(): Promise<TestDb> {
+  const baseUrl = parseEnv(process.env).DATABASE_URL;
+  if (baseUrl) {
+    const { default: postgres } = await import("postgres");
+    const { drizzle } = await import("drizzle-orm/postgres-js");
+    const name = `test_${randomBytes(6).toString("hex")}`;
+    const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database ${name}`);
+    const url = withDatabase(baseUrl, name);
+    const client = postgres(url, { max: 5, onnotice: () => {} });
+    const db = drizzle(client, { schema }) as unknown as Db;
+    await migrateDb(db, "postgres");
+    return {
+      db,
+      kind: "postgres",
+      env: { DATABASE_URL: url },
+      close: async () => {
+        await client.end({ timeout: 5 });
+        await admin.unsafe(`drop database if exists ${name} with (force)`);
+        await admin.end({ timeout: 5 });
+      },
+    };
+  }
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const dir = mkdtempSync(path.join(tmpdir(), "lab-portal-test-"));
+  const dataDir = path.join(dir, "pglite");
+  const client = await PGlite.create(dataDir, { extensions: { pg_trgm } });
+  const db = drizzle(client, { schema }) as unknown as Db;
+  await migrateDb(db, "pglite");
+  return {
+    db,
+    kind: "pglite",
+    env: { DATABASE_URL: "", PGLITE_DATA_DIR: dataDir },
+    // The PGlite handle must be closed before a child process may open the same folder.
+    close: async () => {
+      if (!client.closed) await client.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
