@@ -1,5 +1,6 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import path from "node:path";
+import type { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { getEnv } from "@/lib/env";
 import * as schema from "./schema";
@@ -18,6 +19,8 @@ export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 type Handle = {
   db: Db;
   kind: "postgres" | "pglite";
+  /** The embedded database's own client (pg-boss runs on it); undefined on PostgreSQL. */
+  pglite?: PGlite;
   close: () => Promise<void>;
   ping: () => Promise<void>;
 };
@@ -116,6 +119,7 @@ async function openPglite(dataDir: string): Promise<Handle> {
     return {
       db,
       kind: "pglite",
+      pglite: client,
       close: async () => {
         await client.close();
         release();
@@ -128,6 +132,15 @@ async function openPglite(dataDir: string): Promise<Handle> {
     release();
     throw error;
   }
+}
+
+const hooksKey = Symbol.for("lab-portal.db.before-close");
+type HookCache = { [hooksKey]?: Array<() => Promise<void>> };
+
+/** Work to finish before the database closes at shutdown (e.g. stopping the job worker). */
+export function beforeDbClose(hook: () => Promise<void>): void {
+  const cache = globalThis as HookCache;
+  (cache[hooksKey] ??= []).push(hook);
 }
 
 async function open(): Promise<Handle> {
@@ -161,12 +174,19 @@ export async function getDbKind(): Promise<Handle["kind"]> {
   return (await handle()).kind;
 }
 
+/** The embedded PGlite client, or undefined on PostgreSQL. */
+export async function getPgliteClient(): Promise<PGlite | undefined> {
+  return (await handle()).pglite;
+}
+
 /** Round trip to the database; throws when it is unreachable. */
 export async function pingDb(): Promise<void> {
   await (await handle()).ping();
 }
 
 export async function closeDb(): Promise<void> {
+  const hooks = (globalThis as HookCache)[hooksKey]?.splice(0) ?? [];
+  for (const hook of hooks) await hook().catch(() => undefined);
   const cache = globalThis as HandleCache;
   const pending = cache[handleKey];
   if (!pending) return;

@@ -72,6 +72,11 @@ export const envSchema = z
     SESSION_IDLE_MINUTES: intWithDefault(30, 1, 24 * 60),
     SESSION_MAX_HOURS: intWithDefault(12, 1, 24 * 30),
     SEED_DEMO: flag,
+    /** Retries of transient Docus failures: exponential backoff with jitter from this base. */
+    DOCUS_RETRY_MAX_ATTEMPTS: intWithDefault(8, 1, 50),
+    DOCUS_RETRY_BASE_MS: intWithDefault(15_000, 100, 3_600_000),
+    DOCUS_RETRY_MAX_MS: intWithDefault(600_000, 1_000, 86_400_000),
+    DOCUS_TIMEOUT_MS: intWithDefault(30_000, 1_000, 600_000),
     /** The simulated Docus (npm run docus:simulator; started by npm start when DOCUS_API_URL is unset). */
     DOCUS_SIM_PORT: intWithDefault(4010, 1, 65535),
     DOCUS_SIM_DELIVERY_URL: optionalUrl,

@@ -32,6 +32,9 @@ export async function startServer(): Promise<void> {
       if (seeded) console.log("Seeded the demo labs and accounts.");
       if (seeded || env.embedded) console.log(demoCredentialsText());
     }
+    // Every instance sends lab results: pg-boss shares the queue between them.
+    const { startSubmitWorker } = await import("@/lib/jobs/worker");
+    await startSubmitWorker();
   } catch (error) {
     console.error(`Could not open the database: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

@@ -1,7 +1,7 @@
 import "server-only";
-import { and, count, desc, eq, gte, inArray } from "drizzle-orm";
-import type { Db } from "@/db";
-import { labResults, patients, type LabResultStatus } from "@/db/schema";
+import { and, count, desc, eq, gte, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
+import type { Db, Tx } from "@/db";
+import { documents, labResults, labs, patients, submissionAttempts, type LabResultStatus } from "@/db/schema";
 import type { LabScope } from "./patients";
 
 export type LabResultRow = {
@@ -59,4 +59,246 @@ export async function countLabActivity(db: Db, scope: LabScope, now = new Date()
     db.select({ n: count() }).from(labResults).where(and(inLab, inArray(labResults.status, ["rejected", "failed"]))),
   ]);
   return { today: today?.n ?? 0, thisWeek: week?.n ?? 0, waitingForReport: waiting?.n ?? 0, rejected: rejected?.n ?? 0 };
+}
+
+// ---------------------------------------------------------------------------------
+// Submission: storing an upload, claiming it for a send, recording the outcome.
+
+export type SubmissionInput = {
+  labId: string;
+  userId: string;
+  patient:
+    | { kind: "existing"; id: string }
+    | { kind: "new"; patientId: string; givenName: string; familyName: string; birthDate: string; sex: "female" | "male" | "other" | "unknown" };
+  accessionNumber: string;
+  mode: "interpret" | "store_only";
+  notes?: string;
+  file: { bytes: Uint8Array; sha256: string; fileName: string };
+};
+
+export class PatientConflictError extends Error {}
+export class PatientNotFoundError extends Error {}
+
+/**
+ * Stores one upload in ONE transaction: the patient (created when new), the document,
+ * the lab result (`queued`), and whatever `inTransaction` adds (the job that sends it).
+ * Either all of it is committed or none.
+ */
+export async function createLabResultSubmission(
+  db: Db,
+  input: SubmissionInput,
+  inTransaction: (tx: Tx, labResultId: string) => Promise<void>,
+): Promise<{ labResultId: string; patientId: string }> {
+  return db.transaction(async (tx) => {
+    let patientId: string;
+    if (input.patient.kind === "existing") {
+      const [found] = await tx
+        .select({ id: patients.id })
+        .from(patients)
+        .where(and(eq(patients.id, input.patient.id), eq(patients.labId, input.labId)))
+        .limit(1);
+      if (!found) throw new PatientNotFoundError("That patient was not found in this lab.");
+      patientId = found.id;
+    } else {
+      const { kind: _kind, ...fields } = input.patient;
+      const [created] = await tx
+        .insert(patients)
+        .values({ labId: input.labId, ...fields })
+        .onConflictDoNothing({ target: [patients.labId, patients.patientId] })
+        .returning({ id: patients.id });
+      if (!created) {
+        throw new PatientConflictError(
+          `A patient with id ${fields.patientId} already exists in this lab. Find and choose that patient instead.`,
+        );
+      }
+      patientId = created.id;
+    }
+    const [doc] = await tx
+      .insert(documents)
+      .values({
+        labId: input.labId,
+        bytes: input.file.bytes,
+        sha256: input.file.sha256,
+        sizeBytes: input.file.bytes.byteLength,
+        mimeType: "application/pdf",
+        fileName: input.file.fileName,
+      })
+      .returning({ id: documents.id });
+    const [row] = await tx
+      .insert(labResults)
+      .values({
+        labId: input.labId,
+        patientId,
+        documentId: doc!.id,
+        accessionNumber: input.accessionNumber,
+        mode: input.mode,
+        notes: input.notes ?? null,
+        submittedById: input.userId,
+        status: "queued",
+      })
+      .returning({ id: labResults.id });
+    await tx.update(patients).set({ lastActivityAt: new Date() }).where(eq(patients.id, patientId));
+    await inTransaction(tx, row!.id);
+    return { labResultId: row!.id, patientId };
+  });
+}
+
+/** An earlier upload of the same file (same SHA-256) for the same lab and accession, if any. */
+export async function findDuplicateSubmission(
+  db: Db,
+  scope: LabScope,
+  accessionNumber: string,
+  sha256: string,
+): Promise<{ id: string; status: LabResultStatus; createdAt: Date } | undefined> {
+  const [row] = await db
+    .select({ id: labResults.id, status: labResults.status, createdAt: labResults.createdAt })
+    .from(labResults)
+    .innerJoin(documents, eq(documents.id, labResults.documentId))
+    .where(
+      and(
+        eq(labResults.labId, scope.labId),
+        eq(labResults.accessionNumber, accessionNumber),
+        eq(documents.sha256, sha256),
+        ne(labResults.status, "cancelled"),
+      ),
+    )
+    .orderBy(desc(labResults.createdAt))
+    .limit(1);
+  return row;
+}
+
+export type ClaimedSubmission = {
+  id: string;
+  attempts: number;
+  mode: "interpret" | "store_only";
+  accessionNumber: string;
+  notes: string | null;
+  patientExternalId: string;
+  partnerLabId: string | null;
+  document: { bytes: Uint8Array; fileName: string };
+};
+
+/**
+ * Takes the lab result for one send: only one caller can hold it (a lease), so that
+ * never two requests are in flight for one lab result. A `sending` row whose lease has
+ * run out (its process died) can be taken again.
+ */
+export async function claimLabResultForSending(db: Db, id: string, leaseSeconds: number): Promise<ClaimedSubmission | undefined> {
+  const [claimed] = await db
+    .update(labResults)
+    .set({
+      status: "sending",
+      attempts: sql`${labResults.attempts} + 1`,
+      sendingUntil: sql`now() + make_interval(secs => ${leaseSeconds})`,
+      updatedAt: new Date(),
+    })
+    .where(
+      and(
+        eq(labResults.id, id),
+        or(
+          and(
+            inArray(labResults.status, ["queued", "retrying"]),
+            or(isNull(labResults.nextAttemptAt), lte(labResults.nextAttemptAt, sql`now() + interval '1 second'`)),
+          ),
+          and(eq(labResults.status, "sending"), lt(labResults.sendingUntil, sql`now()`)),
+        ),
+      ),
+    )
+    .returning({ id: labResults.id, attempts: labResults.attempts });
+  if (!claimed) return undefined;
+  const [row] = await db
+    .select({
+      mode: labResults.mode,
+      accessionNumber: labResults.accessionNumber,
+      notes: labResults.notes,
+      patientExternalId: patients.patientId,
+      partnerLabId: labs.partnerLabId,
+      bytes: documents.bytes,
+      fileName: documents.fileName,
+    })
+    .from(labResults)
+    .innerJoin(patients, eq(patients.id, labResults.patientId))
+    .innerJoin(labs, eq(labs.id, labResults.labId))
+    .innerJoin(documents, eq(documents.id, labResults.documentId))
+    .where(eq(labResults.id, id));
+  if (!row) return undefined;
+  const { bytes, fileName, ...rest } = row;
+  return { id, attempts: claimed.attempts, ...rest, document: { bytes, fileName } };
+}
+
+export async function startSubmissionAttempt(db: Db, labResultId: string, attempt: number): Promise<string> {
+  const [row] = await db.insert(submissionAttempts).values({ labResultId, attempt }).returning({ id: submissionAttempts.id });
+  return row!.id;
+}
+
+export type AttemptResult =
+  | { state: "accepted"; httpStatus: number; message: string }
+  | { state: "rejected"; httpStatus?: number; message: string }
+  | { state: "retrying"; httpStatus?: number; message: string; nextAttemptAt: Date }
+  | { state: "failed"; httpStatus?: number; message: string };
+
+/** Records one attempt's outcome on the attempt and the lab result, in the caller's transaction. */
+export async function finishSubmissionAttempt(tx: Db | Tx, labResultId: string, attemptId: string, result: AttemptResult): Promise<void> {
+  await tx
+    .update(submissionAttempts)
+    .set({
+      finishedAt: new Date(),
+      outcome: result.state === "accepted" ? "accepted" : result.state === "rejected" ? "rejected" : "transient",
+      httpStatus: result.httpStatus ?? null,
+      message: result.message,
+    })
+    .where(eq(submissionAttempts.id, attemptId));
+  const now = new Date();
+  const common = { sendingUntil: null, updatedAt: now };
+  const change =
+    result.state === "accepted"
+      ? { ...common, status: "accepted" as const, acceptedAt: now, docusMessage: result.message, lastError: null, nextAttemptAt: null }
+      : result.state === "retrying"
+        ? { ...common, status: "retrying" as const, lastError: result.message, nextAttemptAt: result.nextAttemptAt }
+        : { ...common, status: result.state, lastError: result.message, nextAttemptAt: null };
+  // Only the holder of the send may record it: a cancelled row stays cancelled.
+  await tx.update(labResults).set(change).where(and(eq(labResults.id, labResultId), eq(labResults.status, "sending")));
+}
+
+export type LabResultState = {
+  id: string;
+  status: LabResultStatus;
+  attempts: number;
+  nextAttemptAt: Date | null;
+  lastError: string | null;
+};
+
+/** Current states of the given lab results, limited to the user's labs. */
+export async function getLabResultStatesForUser(db: Db, labIds: string[], ids: string[]): Promise<LabResultState[]> {
+  if (labIds.length === 0 || ids.length === 0) return [];
+  return db
+    .select({
+      id: labResults.id,
+      status: labResults.status,
+      attempts: labResults.attempts,
+      nextAttemptAt: labResults.nextAttemptAt,
+      lastError: labResults.lastError,
+    })
+    .from(labResults)
+    .where(and(inArray(labResults.id, ids), inArray(labResults.labId, labIds)));
+}
+
+/** A technician's retry of a rejected or failed submission: back to `queued`. */
+export async function requeueLabResult(tx: Db | Tx, labIds: string[], id: string): Promise<boolean> {
+  const rows = await tx
+    .update(labResults)
+    .set({ status: "queued", attempts: 0, nextAttemptAt: null, sendingUntil: null, updatedAt: new Date() })
+    .where(and(eq(labResults.id, id), inArray(labResults.labId, labIds), inArray(labResults.status, ["rejected", "failed"])))
+    .returning({ id: labResults.id });
+  return rows.length > 0;
+}
+
+/** Cancels a submission that is not being sent right now. */
+export async function cancelLabResult(db: Db, labIds: string[], id: string): Promise<boolean> {
+  const rows = await db
+    .update(labResults)
+    .set({ status: "cancelled", nextAttemptAt: null, updatedAt: new Date() })
+    .where(and(eq(labResults.id, id), inArray(labResults.labId, labIds), inArray(labResults.status, ["queued", "retrying"])))
+    .returning({ id: labResults.id });
+  return rows.length > 0;
 }

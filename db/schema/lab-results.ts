@@ -45,6 +45,8 @@ export const labResults = pgTable(
     status: labResultStatus("status").notNull().default("queued"),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }),
+    /** While `sending`: the lease of the one request in flight; after it, the send is presumed dead. */
+    sendingUntil: timestamp("sending_until", { withTimezone: true }),
     lastError: text("last_error"),
     /** The message Docus answered with (success or rejection). */
     docusMessage: text("docus_message"),

@@ -4,12 +4,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Db } from "@/db";
 import { migrateDb } from "@/db/migrate";
+import type { BossTarget } from "@/lib/jobs/boss";
 import * as schema from "@/db/schema";
 import { parseEnv } from "@/lib/env";
 
 export type TestDb = {
   db: Db;
   kind: "postgres" | "pglite";
+  /** Where a pg-boss for this database connects. */
+  bossTarget: BossTarget;
   /** For child processes (CLIs): the environment that points them at this database. */
   env: Record<string, string>;
   close: () => Promise<void>;
@@ -42,6 +45,7 @@ export async function createTestDb(): Promise<TestDb> {
     return {
       db,
       kind: "postgres",
+      bossTarget: { connectionString: url },
       env: { DATABASE_URL: url },
       close: async () => {
         await client.end({ timeout: 5 });
@@ -61,6 +65,7 @@ export async function createTestDb(): Promise<TestDb> {
   return {
     db,
     kind: "pglite",
+    bossTarget: { pglite: client },
     env: { DATABASE_URL: "", PGLITE_DATA_DIR: dataDir },
     // The PGlite handle must be closed before a child process may open the same folder.
     close: async () => {

@@ -1,0 +1,1 @@
+ALTER TABLE "lab_results" ADD COLUMN "sending_until" timestamp with time zone;

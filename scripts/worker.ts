@@ -1,0 +1,20 @@
+import { startSubmitWorker } from "@/lib/jobs/worker";
+import { EnvError, getEnv } from "@/lib/env";
+
+/**
+ * `npm run worker`: a process that only sends lab results to Docus, for deployments that
+ * want workers apart from the web instances. It needs PostgreSQL: the embedded database
+ * belongs to the portal process.
+ */
+try {
+  const env = getEnv();
+  if (env.embedded) {
+    console.error("npm run worker needs DATABASE_URL (PostgreSQL). On the embedded default the portal runs its own worker.");
+    process.exit(1);
+  }
+  await startSubmitWorker();
+  console.log("Worker started: sending lab results to Docus.");
+} catch (error) {
+  console.error(error instanceof EnvError ? error.message : `error: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
