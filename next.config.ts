@@ -1,5 +1,10 @@
 import type { NextConfig } from "next";
+import { parseEnv } from "./lib/env";
 import { staticSecurityHeaders } from "./lib/security-headers";
+
+// An upload may be MAX_UPLOAD_MB; leave room for Base64 growth and the form's own fields.
+// The action itself refuses a file over the limit with a clear message.
+const uploadBodyLimitMb = Math.ceil((parseEnv(process.env).MAX_UPLOAD_MB * 4) / 3) + 1;
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
@@ -9,6 +14,7 @@ const nextConfig: NextConfig = {
   experimental: {
     // Enables forbidden() / unauthorized() and their pages.
     authInterrupts: true,
+    serverActions: { bodySizeLimit: `${uploadBodyLimitMb}mb` },
   },
   async headers() {
     return [{ source: "/:path*", headers: [...staticSecurityHeaders] }];

@@ -67,5 +67,12 @@ export async function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt).*)"],
+  matcher: [
+    {
+      source: "/((?!_next/static|_next/image|favicon.ico|robots.txt|api/docus).*)",
+      // Server actions (uploads of many MB) and Docus deliveries skip the proxy: it would
+      // buffer and cap their bodies, and they authorize on their own.
+      missing: [{ type: "header", key: "next-action" }],
+    },
+  ],
 };

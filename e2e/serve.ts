@@ -4,7 +4,8 @@ import path from "node:path";
 import postgres from "postgres";
 import { parseEnv } from "@/lib/env";
 import { withDatabase } from "@/lib/testing/test-db";
-import { E2E_PASSWORD, E2E_PORT, accounts, e2eLabs } from "./fixtures/accounts";
+import { spawnScript, superviseTogether } from "../scripts/lib/processes";
+import { E2E_MAX_UPLOAD_MB, E2E_PASSWORD, E2E_PORT, E2E_SIM_PORT, accounts, e2eLabs } from "./fixtures/accounts";
 
 /**
  * Playwright's web server: a fresh database (PostgreSQL `<DATABASE_URL's db>_e2e`, or an
@@ -35,6 +36,20 @@ const dbEnv = await freshDatabase();
 const env: NodeJS.ProcessEnv = {
   ...process.env,
   ...dbEnv,
+  // The simulated Docus, with the e2e suite's own credentials and fast retries.
+  DOCUS_API_URL: `http://127.0.0.1:${E2E_SIM_PORT}`,
+  DOCUS_API_KEY: "e2e-api-key-0123456789",
+  DOCUS_TEAM_ID: "e2e-team",
+  DOCUS_AUTH_KEY: "e2e-auth-key-0123456789",
+  DOCUS_DELIVERY_SECRET: "e2e-delivery-secret-0123456789",
+  DOCUS_WEBHOOK_SECRET: "whsec_ZTJlLXdlYmhvb2stc2VjcmV0LTAxMjM0NTY3ODk=",
+  DOCUS_SIM_PORT: String(E2E_SIM_PORT),
+  DOCUS_SIM_DELIVERY_URL: `http://localhost:${E2E_PORT}/api/docus/reports`,
+  DOCUS_SIM_DELAY_MS: "500",
+  DOCUS_RETRY_BASE_MS: "1000",
+  DOCUS_RETRY_MAX_MS: "5000",
+  DOCUS_RETRY_MAX_ATTEMPTS: "6",
+  MAX_UPLOAD_MB: String(E2E_MAX_UPLOAD_MB),
   NODE_ENV: "production",
   PORT: String(E2E_PORT),
   NEXTAUTH_URL: `http://localhost:${E2E_PORT}`,
@@ -55,6 +70,6 @@ for (const account of Object.values(accounts)) {
   ]);
 }
 
+const simulator = spawnScript("scripts/docus-simulator.ts", { ...env, NODE_ENV: "development" });
 const server = spawn(path.join(root, "node_modules", ".bin", "next"), ["start", "--port", String(E2E_PORT)], { env, stdio: "inherit" });
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
-server.on("exit", (code) => process.exit(code ?? 0));
+process.exit(await superviseTogether([simulator, server]));

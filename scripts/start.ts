@@ -1,12 +1,13 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { EnvError, getEnv } from "@/lib/env";
+import { generatedDocusEnv, spawnScript, superviseTogether } from "./lib/processes";
 
 /**
  * `npm start`: builds the portal when there is no build yet, then serves it. On the
  * embedded default (no DATABASE_URL) the server opens PGlite, migrates and seeds itself
- * (see lib/startup.ts).
+ * (see lib/startup.ts). Without DOCUS_API_URL the Docus simulator runs beside it.
  */
 
 const nextBin = path.join(process.cwd(), "node_modules", ".bin", "next");
@@ -42,8 +43,17 @@ async function main(): Promise<number> {
     const code = await run(["build"], childEnv);
     if (code !== 0) return code;
   }
+  const children: ChildProcess[] = [];
+  if (!env.DOCUS_API_URL) {
+    // No real Docus configured: run the simulated one beside the portal, each pointed
+    // at the other with freshly generated credentials and delivery secrets.
+    Object.assign(childEnv, generatedDocusEnv(env.DOCUS_SIM_PORT, env));
+    console.log(`No DOCUS_API_URL: starting the Docus simulator on port ${env.DOCUS_SIM_PORT}.`);
+    children.push(spawnScript("scripts/docus-simulator.ts", { ...childEnv, NODE_ENV: "development" }));
+  }
   console.log(`Serving the portal on ${env.NEXTAUTH_URL}`);
-  return run(["start", "--port", String(env.PORT)], childEnv);
+  children.push(spawn(nextBin, ["start", "--port", String(env.PORT)], { stdio: "inherit", env: childEnv }));
+  return superviseTogether(children);
 }
 
 process.exit(await main());

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, count, desc, eq, gte, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
-import { documents, labResults, labs, patients, submissionAttempts, type LabResultStatus } from "@/db/schema";
+import { documents, labResults, labs, patients, submissionAttempts, users, type LabResultStatus } from "@/db/schema";
 import type { LabScope } from "./patients";
 
 export type LabResultRow = {
@@ -11,14 +11,18 @@ export type LabResultRow = {
   status: LabResultStatus;
   attempts: number;
   lastError: string | null;
+  nextAttemptAt: Date | null;
   createdAt: Date;
+  fileName: string;
   patientGivenName: string;
   patientFamilyName: string;
   patientExternalId: string;
 };
 
-/** The lab's submissions, newest first. */
-export async function listLabResultsForLab(db: Db, scope: LabScope, { limit = 50 } = {}): Promise<LabResultRow[]> {
+export type LabResultFilters = { status?: LabResultStatus; from?: Date; to?: Date; limit?: number };
+
+/** The lab's submissions, newest first, optionally by status and by a date range [from, to). */
+export async function listLabResultsForLab(db: Db, scope: LabScope, filters: LabResultFilters = {}): Promise<LabResultRow[]> {
   return db
     .select({
       id: labResults.id,
@@ -27,16 +31,106 @@ export async function listLabResultsForLab(db: Db, scope: LabScope, { limit = 50
       status: labResults.status,
       attempts: labResults.attempts,
       lastError: labResults.lastError,
+      nextAttemptAt: labResults.nextAttemptAt,
       createdAt: labResults.createdAt,
+      fileName: documents.fileName,
       patientGivenName: patients.givenName,
       patientFamilyName: patients.familyName,
       patientExternalId: patients.patientId,
     })
     .from(labResults)
     .innerJoin(patients, eq(patients.id, labResults.patientId))
-    .where(eq(labResults.labId, scope.labId))
+    .innerJoin(documents, eq(documents.id, labResults.documentId))
+    .where(
+      and(
+        eq(labResults.labId, scope.labId),
+        filters.status ? eq(labResults.status, filters.status) : undefined,
+        filters.from ? gte(labResults.createdAt, filters.from) : undefined,
+        filters.to ? lt(labResults.createdAt, filters.to) : undefined,
+      ),
+    )
     .orderBy(desc(labResults.createdAt))
-    .limit(limit);
+    .limit(filters.limit ?? 200);
+}
+
+export type LabResultDetail = LabResultRow & {
+  notes: string | null;
+  docusMessage: string | null;
+  acceptedAt: Date | null;
+  patientRef: string;
+  documentId: string;
+  sizeBytes: number;
+  sha256: string;
+  submittedBy: string | null;
+  attemptHistory: Array<{ attempt: number; startedAt: Date; finishedAt: Date | null; outcome: string | null; httpStatus: number | null; message: string | null }>;
+};
+
+/** One lab result with its attempt history, or undefined when it is not in the user's labs. */
+export async function getLabResultForUser(db: Db, labIds: string[], id: string): Promise<LabResultDetail | undefined> {
+  if (labIds.length === 0) return undefined;
+  const [row] = await db
+    .select({
+      id: labResults.id,
+      accessionNumber: labResults.accessionNumber,
+      mode: labResults.mode,
+      status: labResults.status,
+      attempts: labResults.attempts,
+      lastError: labResults.lastError,
+      nextAttemptAt: labResults.nextAttemptAt,
+      createdAt: labResults.createdAt,
+      notes: labResults.notes,
+      docusMessage: labResults.docusMessage,
+      acceptedAt: labResults.acceptedAt,
+      fileName: documents.fileName,
+      documentId: documents.id,
+      sizeBytes: documents.sizeBytes,
+      sha256: documents.sha256,
+      patientRef: patients.id,
+      patientGivenName: patients.givenName,
+      patientFamilyName: patients.familyName,
+      patientExternalId: patients.patientId,
+      submittedBy: users.name,
+    })
+    .from(labResults)
+    .innerJoin(patients, eq(patients.id, labResults.patientId))
+    .innerJoin(documents, eq(documents.id, labResults.documentId))
+    .leftJoin(users, eq(users.id, labResults.submittedById))
+    .where(and(eq(labResults.id, id), inArray(labResults.labId, labIds)));
+  if (!row) return undefined;
+  const attemptHistory = await db
+    .select({
+      attempt: submissionAttempts.attempt,
+      startedAt: submissionAttempts.startedAt,
+      finishedAt: submissionAttempts.finishedAt,
+      outcome: submissionAttempts.outcome,
+      httpStatus: submissionAttempts.httpStatus,
+      message: submissionAttempts.message,
+    })
+    .from(submissionAttempts)
+    .where(eq(submissionAttempts.labResultId, id))
+    .orderBy(submissionAttempts.startedAt);
+  return { ...row, attemptHistory };
+}
+
+/** A lab result's original PDF, or undefined when it is not in the user's labs. */
+export async function getLabResultDocumentForUser(
+  db: Db,
+  labIds: string[],
+  id: string,
+): Promise<{ labId: string; patientId: string; documentId: string; bytes: Uint8Array; fileName: string } | undefined> {
+  if (labIds.length === 0) return undefined;
+  const [row] = await db
+    .select({
+      labId: labResults.labId,
+      patientId: labResults.patientId,
+      documentId: documents.id,
+      bytes: documents.bytes,
+      fileName: documents.fileName,
+    })
+    .from(labResults)
+    .innerJoin(documents, eq(documents.id, labResults.documentId))
+    .where(and(eq(labResults.id, id), inArray(labResults.labId, labIds)));
+  return row;
 }
 
 export type LabActivityCounts = { today: number; thisWeek: number; waitingForReport: number; rejected: number };

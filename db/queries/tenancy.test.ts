@@ -5,7 +5,7 @@ import { recordAudit } from "@/lib/audit";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { countLabActivity, listLabResultsForLab } from "./lab-results";
 import { createLab, findLabByNameOrPartnerId, getLabsForUser, listLabsForUser } from "./labs";
-import { listPatientsForLab } from "./patients";
+import { listPatientsForLab, searchPatientsForLab } from "./patients";
 import { createUser, findUserByEmail, getUserById, listUsersForLabs, setUserActiveForAdmin } from "./users";
 
 let t: TestDb;
@@ -115,6 +115,19 @@ describe("lab scoping", () => {
   it("counts a lab's activity only", async () => {
     const counts = await countLabActivity(t.db, { labId: labA });
     expect(counts).toEqual({ today: 1, thisWeek: 1, waitingForReport: 1, rejected: 0 });
+  });
+
+  it("searches a lab's patients by patient id, name prefix, fuzzy name and accession, never another lab's", async () => {
+    const ids = async (labId: string, q: string) => (await searchPatientsForLab(t.db, { labId }, q)).map((p) => p.patientId);
+    expect(await ids(labA, "pa-")).toEqual(["PA-1"]);
+    expect(await ids(labA, "hopp")).toEqual(["PA-1"]);
+    expect(await ids(labA, "grace hoper-pa-1")).toEqual(["PA-1"]);
+    expect(await ids(labA, "acc-a")).toEqual(["PA-1"]);
+    expect(await ids(labA, "acc-b")).toEqual([]);
+    expect(await ids(labA, "pb-")).toEqual([]);
+    expect(await ids(labB, "pb-")).toEqual(["PB-1"]);
+    // LIKE wildcards in the search text are taken literally.
+    expect(await ids(labA, "%")).toEqual([]);
   });
 
   it("keeps a patient id unique within a lab but not across labs", async () => {

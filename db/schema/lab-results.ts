@@ -1,28 +1,14 @@
 import { index, integer, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { labResultModes, labResultStatuses } from "@/lib/domain";
 import { documents } from "./documents";
 import { labs } from "./labs";
 import { patients } from "./patients";
 import { users } from "./users";
 
-export const labResultModes = ["interpret", "store_only"] as const;
+export { labResultModes, labResultStatuses, type LabResultStatus } from "@/lib/domain";
 export const labResultMode = pgEnum("lab_result_mode", labResultModes);
 
-/**
- * queued -> sending -> accepted (-> report_ready), with retrying between attempts;
- * rejected and failed are final until a person retries; cancelled is final.
- */
-export const labResultStatuses = [
-  "queued",
-  "sending",
-  "retrying",
-  "accepted",
-  "rejected",
-  "failed",
-  "cancelled",
-  "report_ready",
-] as const;
 export const labResultStatus = pgEnum("lab_result_status", labResultStatuses);
-export type LabResultStatus = (typeof labResultStatuses)[number];
 
 /** One uploaded lab-result PDF and its submission to Docus. */
 export const labResults = pgTable(

@@ -1,8 +1,9 @@
 import { sql } from "drizzle-orm";
 import { date, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { patientSexes } from "@/lib/domain";
 import { labs } from "./labs";
 
-export const patientSexes = ["female", "male", "other", "unknown"] as const;
+export { patientSexes } from "@/lib/domain";
 export const patientSex = pgEnum("patient_sex", patientSexes);
 
 export const patients = pgTable(

@@ -1,9 +1,9 @@
 import { boolean, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { userRoles } from "@/lib/domain";
 import { labs } from "./labs";
 
-export const userRoles = ["admin", "technician", "doctor"] as const;
+export { userRoles, type UserRole } from "@/lib/domain";
 export const userRole = pgEnum("user_role", userRoles);
-export type UserRole = (typeof userRoles)[number];
 
 export const users = pgTable(
   "users",

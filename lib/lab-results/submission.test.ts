@@ -80,7 +80,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await boss?.stop({ graceful: false, wait: true });
+  await boss?.stop({ graceful: false });
   await sim?.close();
   await t?.close();
 });
@@ -134,7 +134,7 @@ describe("sending", () => {
       await startSubmitWorker(worker, { db: t.db, credentials, policy: fastPolicy, timeoutMs: 2000 });
       await expect.poll(async () => (await statusOf(labResultId)).status, { timeout: 20_000 }).toBe("accepted");
     } finally {
-      await worker.stop({ graceful: true, wait: true });
+      await worker.stop({ graceful: true });
     }
     const after = await simRequests();
     expect(after.length - before).toBe(1);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { userRoles } from "@/db/schema/users";
+import { userRoles } from "@/lib/domain";
 import { MIN_PASSWORD_LENGTH } from "@/lib/password-policy";
 
 export const labNameSchema = z.string().trim().min(1, { error: "must not be empty" }).max(200, { error: "must be at most 200 characters" });

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { labResultModes, labResultStatuses } from "@/db/schema/lab-results";
-import { patientSexes } from "@/db/schema/patients";
+import { labResultModes, labResultStatuses } from "@/lib/domain";
+import { patientSexes } from "@/lib/domain";
 
 /** Shared by the upload form (browser) and the server action: one set of rules. */
 

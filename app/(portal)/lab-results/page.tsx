@@ -1,59 +1,102 @@
 import type { Metadata } from "next";
+import Link from "next/link";
+import { LabResultsLive } from "@/components/lab-results/lab-results-live";
+import { QueryProvider } from "@/components/providers/query-provider";
 import { NoLab } from "@/components/shell/no-lab";
-import { LabResultStatusBadge } from "@/components/lab-results/status-badge";
+import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { Table, Td, Th } from "@/components/ui/table";
-import { getDb } from "@/db";
-import { listLabResultsForLab } from "@/db/queries/lab-results";
+import { labResultStatuses } from "@/lib/domain";
 import { requireUser } from "@/lib/auth";
-import { formatDateTime } from "@/lib/format";
+import { loadLabResultList } from "@/lib/lab-results/list";
+import { labResultFiltersSchema } from "@/lib/validations/lab-result-filters";
+import { cancelLabResultAction, retryLabResultAction } from "./actions";
 
 export const metadata: Metadata = { title: "Lab results" };
 
-export default async function LabResultsPage() {
+const statusLabels: Record<(typeof labResultStatuses)[number], string> = {
+  queued: "Queued",
+  sending: "Sending",
+  retrying: "Retrying",
+  accepted: "Accepted",
+  rejected: "Rejected",
+  failed: "Failed",
+  cancelled: "Cancelled",
+  report_ready: "Report ready",
+};
+
+export default async function LabResultsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
   if (!user.currentLab) return <NoLab />;
-  const rows = await listLabResultsForLab(await getDb(), { labId: user.currentLab.id });
+  const raw = await searchParams;
+  const params = labResultFiltersSchema.parse({
+    status: typeof raw.status === "string" && raw.status ? raw.status : undefined,
+    from: typeof raw.from === "string" && raw.from ? raw.from : undefined,
+    to: typeof raw.to === "string" && raw.to ? raw.to : undefined,
+  });
+  const rows = await loadLabResultList(user.currentLab.id, params);
+  const query = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => typeof e[1] === "string")).toString();
+  const filtered = Boolean(query);
+  const canManage = user.role === "technician" || user.role === "admin";
   return (
     <>
-      <PageHeader title="Lab results" description={`Every lab result submitted by ${user.currentLab.name}, newest first.`} />
-      {rows.length === 0 ? (
+      <PageHeader
+        title="Lab results"
+        description={`Every lab result submitted by ${user.currentLab.name}, newest first. States update by themselves.`}
+        actions={
+          canManage ? (
+            <Link href="/upload" className={buttonClasses("primary")}>
+              Upload lab results
+            </Link>
+          ) : null
+        }
+      />
+      <form method="get" className="mb-4 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-3" aria-label="Filter lab results">
+        <div>
+          <label htmlFor="status" className="block text-xs font-medium text-slate-700">
+            Status
+          </label>
+          <select id="status" name="status" defaultValue={params.status ?? ""} className="mt-1 rounded-md border border-slate-300 px-2 py-1.5 text-sm">
+            <option value="">All</option>
+            {labResultStatuses.map((s) => (
+              <option key={s} value={s}>
+                {statusLabels[s]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="from" className="block text-xs font-medium text-slate-700">
+            From
+          </label>
+          <input id="from" name="from" type="date" defaultValue={params.from ?? ""} className="mt-1 rounded-md border border-slate-300 px-2 py-1 text-sm" />
+        </div>
+        <div>
+          <label htmlFor="to" className="block text-xs font-medium text-slate-700">
+            To
+          </label>
+          <input id="to" name="to" type="date" defaultValue={params.to ?? ""} className="mt-1 rounded-md border border-slate-300 px-2 py-1 text-sm" />
+        </div>
+        <button type="submit" className={buttonClasses("secondary", "py-1.5")}>
+          Apply filters
+        </button>
+        {filtered ? (
+          <Link href="/lab-results" className="text-sm text-brand-700 underline">
+            Clear filters
+          </Link>
+        ) : null}
+      </form>
+      {rows.length === 0 && !filtered ? (
         <EmptyState title="No lab results yet">
           Each uploaded PDF appears here with its patient, accession number, mode (interpret or store only), its status at Docus
           and any error, updated as it changes.
         </EmptyState>
+      ) : rows.length === 0 ? (
+        <EmptyState title="No lab results match these filters" />
       ) : (
-        <Table caption="Lab results">
-          <thead>
-            <tr>
-              <Th>Submitted</Th>
-              <Th>Patient</Th>
-              <Th>Accession</Th>
-              <Th>Mode</Th>
-              <Th>Status</Th>
-              <Th>Attempts</Th>
-              <Th>Last error</Th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {rows.map((row) => (
-              <tr key={row.id}>
-                <Td>{formatDateTime(row.createdAt)}</Td>
-                <Td>
-                  {row.patientFamilyName}, {row.patientGivenName} <span className="text-slate-500">({row.patientExternalId})</span>
-                </Td>
-                <Td className="font-mono">{row.accessionNumber}</Td>
-                <Td>{row.mode === "interpret" ? "Interpret" : "Store only"}</Td>
-                <Td>
-                  <LabResultStatusBadge status={row.status} />
-                </Td>
-                <Td>{row.attempts}</Td>
-                <Td className="text-red-700">{row.lastError ?? ""}</Td>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
+        <QueryProvider>
+          <LabResultsLive initialRows={rows} query={query} canManage={canManage} retry={retryLabResultAction} cancel={cancelLabResultAction} />
+        </QueryProvider>
       )}
     </>
   );

@@ -1,25 +1,27 @@
 import type { Metadata } from "next";
+import { QueryProvider } from "@/components/providers/query-provider";
 import { NoLab } from "@/components/shell/no-lab";
-import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { UploadForm } from "@/components/upload/upload-form";
 import { requireRole } from "@/lib/auth";
+import { getEnv } from "@/lib/env";
+import { uploadLabResultAction } from "./actions";
 
 export const metadata: Metadata = { title: "Upload" };
 
 export default async function UploadPage() {
   const user = await requireRole(["technician", "admin"]);
   if (!user.currentLab) return <NoLab />;
+  const { MAX_UPLOAD_MB } = getEnv();
   return (
     <>
       <PageHeader
         title="Upload lab results"
-        description={`Send lab-result PDFs from ${user.currentLab.name} to Docus, for interpretation or to store only.`}
+        description={`Send lab-result PDFs from ${user.currentLab.name} to Docus, for interpretation or to store only. Choose the patient and accession number once, then add one or many PDFs.`}
       />
-      <EmptyState title="Uploading is being set up">
-        Here you will pick or create the patient, enter the accession number, choose &quot;Interpret&quot; or &quot;Store
-        only&quot;, and drop one or several PDFs. Each file then shows where it stands: checking, uploading, queued, sending,
-        accepted, retrying or rejected.
-      </EmptyState>
+      <QueryProvider>
+        <UploadForm labName={user.currentLab.name} maxUploadMb={MAX_UPLOAD_MB} upload={uploadLabResultAction} />
+      </QueryProvider>
     </>
   );
 }

@@ -1,0 +1,118 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { z } from "zod";
+import { LiveStatus } from "@/components/lab-results/live-status";
+import { QueryProvider } from "@/components/providers/query-provider";
+import { buttonClasses } from "@/components/ui/button";
+import { PageHeader } from "@/components/ui/page-header";
+import { Table, Td, Th } from "@/components/ui/table";
+import { getDb } from "@/db";
+import { getLabResultForUser } from "@/db/queries/lab-results";
+import { requireUser } from "@/lib/auth";
+import { formatDateTime } from "@/lib/format";
+
+export const metadata: Metadata = { title: "Lab result" };
+
+const outcomeLabels: Record<string, string> = { accepted: "Accepted", rejected: "Rejected", transient: "Temporary failure" };
+
+export default async function LabResultPage({ params }: { params: Promise<{ id: string }> }) {
+  const user = await requireUser();
+  const { id } = await params;
+  if (!z.uuid().safeParse(id).success) notFound();
+  const result = await getLabResultForUser(await getDb(), user.labIds, id);
+  if (!result) notFound();
+  const documentUrl = `/api/lab-results/${result.id}/document`;
+  return (
+    <>
+      <PageHeader
+        title={`Accession ${result.accessionNumber}`}
+        description={`${result.patientFamilyName}, ${result.patientGivenName} (${result.patientExternalId}) · ${result.mode === "interpret" ? "Interpret" : "Store only"}`}
+        actions={
+          <Link href="/lab-results" className={buttonClasses("secondary")}>
+            All lab results
+          </Link>
+        }
+      />
+      <section aria-labelledby="status-heading" className="mb-6 rounded-lg border border-slate-200 bg-white p-4">
+        <h2 id="status-heading" className="mb-2 text-base font-semibold">
+          Status
+        </h2>
+        <QueryProvider>
+          <LiveStatus
+            initial={{
+              id: result.id,
+              status: result.status,
+              attempts: result.attempts,
+              nextAttemptAt: result.nextAttemptAt?.toISOString() ?? null,
+              lastError: result.lastError,
+            }}
+          />
+        </QueryProvider>
+        <dl className="mt-4 grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
+          <div>
+            <dt className="text-slate-600">Submitted</dt>
+            <dd>
+              {formatDateTime(result.createdAt)}
+              {result.submittedBy ? ` by ${result.submittedBy}` : ""}
+            </dd>
+          </div>
+          <div>
+            <dt className="text-slate-600">Accepted by Docus</dt>
+            <dd>{result.acceptedAt ? `${formatDateTime(result.acceptedAt)}${result.docusMessage ? ` · “${result.docusMessage}”` : ""}` : "Not yet"}</dd>
+          </div>
+          <div>
+            <dt className="text-slate-600">Notes sent with it</dt>
+            <dd>{result.notes ?? "None"}</dd>
+          </div>
+          <div>
+            <dt className="text-slate-600">File</dt>
+            <dd>
+              {result.fileName} · {(result.sizeBytes / 1024).toFixed(0)} KB
+              <span className="block break-all font-mono text-xs text-slate-500">SHA-256 {result.sha256}</span>
+            </dd>
+          </div>
+        </dl>
+        <div className="mt-4 flex gap-3">
+          <a href={documentUrl} target="_blank" rel="noopener" className={buttonClasses("secondary")}>
+            Open original PDF
+          </a>
+          <a href={`${documentUrl}?download=1`} className={buttonClasses("secondary")}>
+            Download
+          </a>
+        </div>
+      </section>
+      <section aria-labelledby="attempts-heading">
+        <h2 id="attempts-heading" className="mb-3 text-lg font-semibold">
+          Attempt history
+        </h2>
+        {result.attemptHistory.length === 0 ? (
+          <p className="text-sm text-slate-600">Not sent yet: the first attempt is queued.</p>
+        ) : (
+          <Table caption="Attempts to send this lab result to Docus">
+            <thead>
+              <tr>
+                <Th>#</Th>
+                <Th>Started</Th>
+                <Th>Outcome</Th>
+                <Th>HTTP status</Th>
+                <Th>Message</Th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {result.attemptHistory.map((a) => (
+                <tr key={`${a.attempt}-${a.startedAt.toISOString()}`}>
+                  <Td>{a.attempt}</Td>
+                  <Td>{formatDateTime(a.startedAt)}</Td>
+                  <Td>{a.outcome ? outcomeLabels[a.outcome] : a.finishedAt ? "Unknown" : "In progress"}</Td>
+                  <Td>{a.httpStatus ?? "—"}</Td>
+                  <Td>{a.message ?? ""}</Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        )}
+      </section>
+    </>
+  );
+}

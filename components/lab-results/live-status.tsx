@@ -1,0 +1,35 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { LabResultStatusBadge } from "./status-badge";
+import { FINAL_STATUSES } from "./types";
+import type { LabResultStatus } from "@/lib/domain";
+
+type State = { id: string; status: LabResultStatus; attempts: number; nextAttemptAt: string | null; lastError: string | null };
+
+const time = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+
+/** One lab result's status, polled every 2 s until it is final. */
+export function LiveStatus({ initial }: { initial: State }) {
+  const { data = initial } = useQuery({
+    queryKey: ["lab-result-status", initial.id],
+    queryFn: async (): Promise<State> => {
+      const response = await fetch(`/api/lab-results/status?ids=${initial.id}`, { cache: "no-store" });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const { results } = (await response.json()) as { results: State[] };
+      return results[0] ?? initial;
+    },
+    initialData: initial,
+    refetchInterval: (q) => (q.state.data && FINAL_STATUSES.includes(q.state.data.status) ? false : 2000),
+  });
+  return (
+    <span aria-live="polite" className="inline-flex flex-wrap items-center gap-2">
+      <LabResultStatusBadge status={data.status} />
+      <span className="text-sm text-slate-600">
+        {data.attempts} attempt{data.attempts === 1 ? "" : "s"}
+        {data.status === "retrying" && data.nextAttemptAt ? `, next at ${time.format(new Date(data.nextAttemptAt))}` : ""}
+      </span>
+      {data.lastError ? <span className="text-sm text-red-700">{data.lastError}</span> : null}
+    </span>
+  );
+}

@@ -1,0 +1,18 @@
+import type { LabResultStatus } from "@/lib/domain";
+
+/** A lab results list row as it crosses to the browser (dates as ISO strings). */
+export type LabResultListItem = {
+  id: string;
+  accessionNumber: string;
+  mode: "interpret" | "store_only";
+  status: LabResultStatus;
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  createdAt: string;
+  fileName: string;
+  patientName: string;
+  patientExternalId: string;
+};
+
+export const FINAL_STATUSES: readonly LabResultStatus[] = ["accepted", "rejected", "failed", "cancelled", "report_ready"];

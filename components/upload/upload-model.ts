@@ -1,0 +1,53 @@
+import type { UploadResult } from "@/app/(portal)/upload/upload-types";
+import type { LabResultStatus } from "@/db/schema/lab-results";
+
+/** A patient as the search answers it. */
+export type PatientSummary = {
+  id: string;
+  patientId: string;
+  givenName: string;
+  familyName: string;
+  birthDate: string | null;
+};
+
+/** Where one chosen file stands, from the browser check to the server's answer. */
+export type RowState =
+  | { phase: "checking" }
+  | { phase: "ready" }
+  | { phase: "refused"; problem: string }
+  | { phase: "waiting" }
+  | { phase: "uploading" }
+  | { phase: "error"; message: string; details: string[]; /** False when the file itself was refused by the server. */ retryable: boolean }
+  | { phase: "duplicate"; message: string; duplicateOf: Extract<UploadResult, { status: "duplicate" }>["duplicateOf"] }
+  | { phase: "skipped" }
+  | { phase: "sent"; labResultId: string; status: LabResultStatus; message?: string };
+
+export type RowPhase = RowState["phase"];
+
+export type FileRow = { key: string; file: File; state: RowState };
+
+/** The latest known state of a lab result, as the status endpoint answers it. */
+export type LiveLabResult = {
+  id: string;
+  status: LabResultStatus;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+};
+
+const finalStatuses: ReadonlySet<LabResultStatus> = new Set<LabResultStatus>([
+  "accepted",
+  "rejected",
+  "failed",
+  "cancelled",
+  "report_ready",
+]);
+
+/** Statuses after which nothing changes without a person acting, so polling can stop. */
+export function isFinalStatus(status: LabResultStatus): boolean {
+  return finalStatuses.has(status);
+}
+
+export function uploadFailedMessage(maxUploadMb: number): string {
+  return `The upload failed: the file may be larger than the ${maxUploadMb} MB limit, or the connection was lost. Nothing was sent to Docus.`;
+}

@@ -1,0 +1,80 @@
+"use client";
+
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { z } from "zod";
+import { labResultStatuses, type LabResultStatus } from "@/lib/domain";
+import { isFinalStatus, type LiveLabResult } from "./upload-model";
+
+const POLL_MS = 2000;
+
+const statusResponseSchema = z.object({
+  results: z.array(
+    z.object({
+      id: z.string(),
+      status: z.enum(labResultStatuses),
+      attempts: z.number(),
+      nextAttemptAt: z.string().nullable(),
+      lastError: z.string().nullable(),
+    }),
+  ),
+});
+
+/** The status endpoint takes at most this many ids per request. */
+const IDS_PER_REQUEST = 200;
+
+async function fetchStatusChunk(ids: string[], signal: AbortSignal): Promise<LiveLabResult[]> {
+  const response = await fetch(`/api/lab-results/status?ids=${ids.map(encodeURIComponent).join(",")}`, {
+    signal,
+    cache: "no-store",
+    headers: { Accept: "application/json" },
+  });
+  if (!response.ok) throw new Error(`The status endpoint answered ${response.status}.`);
+  return statusResponseSchema.parse(await response.json()).results;
+}
+
+async function fetchStatuses(ids: string[], signal: AbortSignal): Promise<LiveLabResult[]> {
+  const chunks: string[][] = [];
+  for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) chunks.push(ids.slice(i, i + IDS_PER_REQUEST));
+  return (await Promise.all(chunks.map((chunk) => fetchStatusChunk(chunk, signal)))).flat();
+}
+
+export type TrackedLabResult = { id: string; status: LabResultStatus };
+
+export type LabResultStatuses = {
+  byId: ReadonlyMap<string, LiveLabResult>;
+  /** True when the last refresh failed; polling keeps trying. */
+  stale: boolean;
+};
+
+/**
+ * Polls the status of the lab results sent from this form every two seconds, until each
+ * one is final. `tracked` carries the status the upload answered with, used until the
+ * first poll and to decide whether polling is needed at all.
+ */
+export function useLabResultStatuses(tracked: TrackedLabResult[]): LabResultStatuses {
+  const ids = tracked.map((t) => t.id).sort();
+  const initial = new Map(tracked.map((t) => [t.id, t.status]));
+
+  const query = useQuery({
+    queryKey: ["lab-result-statuses", ids],
+    queryFn: ({ signal }) => fetchStatuses(ids, signal),
+    enabled: ids.length > 0 && tracked.some((t) => !isFinalStatus(t.status)),
+    placeholderData: keepPreviousData,
+    staleTime: 0,
+    retry: false,
+    refetchInterval: (q) => {
+      const latest = new Map((q.state.data ?? []).map((r) => [r.id, r.status]));
+      const allFinal = ids.every((id) => {
+        const status = latest.get(id) ?? initial.get(id);
+        return status !== undefined && isFinalStatus(status);
+      });
+      return allFinal ? false : POLL_MS;
+    },
+  });
+
+  const byId = new Map<string, LiveLabResult>();
+  for (const result of query.data ?? []) {
+    if (initial.has(result.id)) byId.set(result.id, result);
+  }
+  return { byId, stale: query.isError };
+}

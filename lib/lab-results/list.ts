@@ -1,0 +1,23 @@
+import "server-only";
+import type { LabResultListItem } from "@/components/lab-results/types";
+import { getDb } from "@/db";
+import { listLabResultsForLab } from "@/db/queries/lab-results";
+import { filterRange, type LabResultFilterParams } from "@/lib/validations/lab-result-filters";
+
+/** The lab results list in its browser shape; shared by the page and its polling route. */
+export async function loadLabResultList(labId: string, params: LabResultFilterParams): Promise<LabResultListItem[]> {
+  const rows = await listLabResultsForLab(await getDb(), { labId }, { status: params.status, ...filterRange(params) });
+  return rows.map((r) => ({
+    id: r.id,
+    accessionNumber: r.accessionNumber,
+    mode: r.mode,
+    status: r.status,
+    attempts: r.attempts,
+    lastError: r.lastError,
+    nextAttemptAt: r.nextAttemptAt?.toISOString() ?? null,
+    createdAt: r.createdAt.toISOString(),
+    fileName: r.fileName,
+    patientName: `${r.patientFamilyName}, ${r.patientGivenName}`,
+    patientExternalId: r.patientExternalId,
+  }));
+}
