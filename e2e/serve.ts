@@ -5,7 +5,7 @@ import postgres from "postgres";
 import { parseEnv } from "@/lib/env";
 import { withDatabase } from "@/lib/testing/test-db";
 import { spawnScript, superviseTogether } from "../scripts/lib/processes";
-import { E2E_MAX_UPLOAD_MB, E2E_PASSWORD, E2E_PORT, E2E_SIM_PORT, accounts, e2eLabs } from "./fixtures/accounts";
+import { E2E_DELIVERY_SECRET, E2E_MAX_UPLOAD_MB, E2E_PASSWORD, E2E_WEBHOOK_SECRET, E2E_PORT, E2E_SIM_PORT, accounts, e2eLabs } from "./fixtures/accounts";
 
 /**
  * Playwright's web server: a fresh database (PostgreSQL `<DATABASE_URL's db>_e2e`, or an
@@ -41,8 +41,8 @@ const env: NodeJS.ProcessEnv = {
   DOCUS_API_KEY: "e2e-api-key-0123456789",
   DOCUS_TEAM_ID: "e2e-team",
   DOCUS_AUTH_KEY: "e2e-auth-key-0123456789",
-  DOCUS_DELIVERY_SECRET: "e2e-delivery-secret-0123456789",
-  DOCUS_WEBHOOK_SECRET: "whsec_ZTJlLXdlYmhvb2stc2VjcmV0LTAxMjM0NTY3ODk=",
+  DOCUS_DELIVERY_SECRET: E2E_DELIVERY_SECRET,
+  DOCUS_WEBHOOK_SECRET: E2E_WEBHOOK_SECRET,
   DOCUS_SIM_PORT: String(E2E_SIM_PORT),
   DOCUS_SIM_DELIVERY_URL: `http://localhost:${E2E_PORT}/api/docus/reports`,
   DOCUS_SIM_DELAY_MS: "500",
@@ -50,6 +50,7 @@ const env: NodeJS.ProcessEnv = {
   DOCUS_RETRY_MAX_MS: "5000",
   DOCUS_RETRY_MAX_ATTEMPTS: "6",
   MAX_UPLOAD_MB: String(E2E_MAX_UPLOAD_MB),
+  MAX_DELIVERY_MB: "1",
   NODE_ENV: "production",
   PORT: String(E2E_PORT),
   NEXTAUTH_URL: `http://localhost:${E2E_PORT}`,

@@ -53,7 +53,7 @@ test("a technician uploads one PDF with Interpret and sees it accepted", async (
   await expect(page.getByRole("heading", { name: `Accession ${accession}` })).toBeVisible();
   await expect(page.getByRole("table", { name: /Attempts/ }).getByRole("cell", { name: "Accepted", exact: true })).toBeVisible();
   await page.screenshot({ path: "test-results/screens/lab-result-detail.png", fullPage: true });
-  const pdf = await page.request.get(await page.getByRole("link", { name: "Download" }).getAttribute("href") ?? "");
+  const pdf = await page.request.get(await page.getByRole("link", { name: "Download", exact: true }).getAttribute("href") ?? "");
   expect(pdf.status()).toBe(200);
   expect(pdf.headers()["content-disposition"]).toMatch(/^attachment;/);
   expect(createHash("sha256").update(await pdf.body()).digest("hex")).toBe(sha256(file));

@@ -69,6 +69,8 @@ export const envSchema = z
         .optional(),
     ),
     MAX_UPLOAD_MB: intWithDefault(20, 1, 200),
+    /** Largest report delivery body accepted from Docus (Base64 JSON). */
+    MAX_DELIVERY_MB: intWithDefault(30, 1, 500),
     SESSION_IDLE_MINUTES: intWithDefault(30, 1, 24 * 60),
     SESSION_MAX_HOURS: intWithDefault(12, 1, 24 * 30),
     SEED_DEMO: flag,

@@ -33,7 +33,8 @@ export function LabResultsLive({ initialRows, query, canManage, retry, cancel }:
     queryKey: ["lab-results", query],
     queryFn: () => fetchRows(query),
     initialData: initialRows,
-    refetchInterval: (q) => ((q.state.data ?? []).some((r) => !FINAL_STATUSES.includes(r.status)) ? 2000 : 10_000),
+    // Fast while a send is under way, slower while interpreted results await their report.
+    refetchInterval: (q) => ((q.state.data ?? []).some((r) => !FINAL_STATUSES.includes(r.status)) ? 2000 : 5000),
   });
   const [message, setMessage] = useState<string>();
   const [pending, startTransition] = useTransition();

@@ -20,7 +20,9 @@ export function LiveStatus({ initial }: { initial: State }) {
       return results[0] ?? initial;
     },
     initialData: initial,
-    refetchInterval: (q) => (q.state.data && FINAL_STATUSES.includes(q.state.data.status) ? false : 2000),
+    // "accepted" may still become "report ready", so it is polled too, more slowly.
+    refetchInterval: (q) =>
+      q.state.data?.status === "accepted" ? 5000 : q.state.data && FINAL_STATUSES.includes(q.state.data.status) ? false : 2000,
   });
   return (
     <span aria-live="polite" className="inline-flex flex-wrap items-center gap-2">

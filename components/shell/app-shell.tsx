@@ -5,7 +5,9 @@ import type { ActionResult } from "@/lib/errors";
 import { LabSwitcher } from "./lab-switcher";
 import { navItemsFor } from "./nav-items";
 import { NavLinks } from "./nav-links";
+import { ReportNotifications } from "./report-notifications";
 import { SignOutButton } from "./sign-out-button";
+import { QueryProvider } from "@/components/providers/query-provider";
 
 const roleLabels = { admin: "Administrator", technician: "Lab technician", doctor: "Doctor" } as const;
 
@@ -45,6 +47,11 @@ export function AppShell({ user, switchLab, children }: AppShellProps) {
                 {user.email} · <Badge tone="info">{roleLabels[user.role]}</Badge>
               </p>
             </div>
+            {user.currentLab ? (
+              <QueryProvider>
+                <ReportNotifications />
+              </QueryProvider>
+            ) : null}
             <SignOutButton />
           </div>
         </div>

@@ -107,7 +107,8 @@ function UploadFormBody({ labName, maxUploadMb, upload, focusOnMount, onStartOve
   const tracked = rows.flatMap((row) =>
     row.state.phase === "sent" ? [{ id: row.state.labResultId, status: row.state.status }] : [],
   );
-  const statuses = useLabResultStatuses(tracked);
+  // An interpreted lab result still changes after "accepted": its report arrives.
+  const statuses = useLabResultStatuses(tracked, mode === "interpret");
   const counts = countRows(rows, statuses.byId);
   const busy = counts.waiting + counts.uploading > 0;
   // Once a file of the batch has been sent (or is on its way), the details are fixed for

@@ -6,6 +6,8 @@ import { labResultStatuses, type LabResultStatus } from "@/lib/domain";
 import { isFinalStatus, type LiveLabResult } from "./upload-model";
 
 const POLL_MS = 2000;
+/** Only reports are awaited: nothing urgent, so ask less often. */
+const REPORT_POLL_MS = 4000;
 
 const statusResponseSchema = z.object({
   results: z.array(
@@ -51,24 +53,24 @@ export type LabResultStatuses = {
  * one is final. `tracked` carries the status the upload answered with, used until the
  * first poll and to decide whether polling is needed at all.
  */
-export function useLabResultStatuses(tracked: TrackedLabResult[]): LabResultStatuses {
+export function useLabResultStatuses(tracked: TrackedLabResult[], awaitReports: boolean): LabResultStatuses {
   const ids = tracked.map((t) => t.id).sort();
   const initial = new Map(tracked.map((t) => [t.id, t.status]));
+  const awaitingReport = (status: LabResultStatus) => awaitReports && status === "accepted";
+  const settled = (status: LabResultStatus) => isFinalStatus(status) && !awaitingReport(status);
 
   const query = useQuery({
     queryKey: ["lab-result-statuses", ids],
     queryFn: ({ signal }) => fetchStatuses(ids, signal),
-    enabled: ids.length > 0 && tracked.some((t) => !isFinalStatus(t.status)),
+    enabled: ids.length > 0 && tracked.some((t) => !settled(t.status)),
     placeholderData: keepPreviousData,
     staleTime: 0,
     retry: false,
     refetchInterval: (q) => {
       const latest = new Map((q.state.data ?? []).map((r) => [r.id, r.status]));
-      const allFinal = ids.every((id) => {
-        const status = latest.get(id) ?? initial.get(id);
-        return status !== undefined && isFinalStatus(status);
-      });
-      return allFinal ? false : POLL_MS;
+      const current = ids.map((id) => latest.get(id) ?? initial.get(id));
+      if (current.every((status) => status !== undefined && settled(status))) return false;
+      return current.every((status) => status !== undefined && (settled(status) || awaitingReport(status))) ? REPORT_POLL_MS : POLL_MS;
     },
   });
 

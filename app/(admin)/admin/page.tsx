@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { UserActiveToggle } from "@/components/admin/user-active-toggle";
 import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
@@ -21,6 +22,11 @@ export default async function AdminPage() {
       <PageHeader
         title="Administration"
         description="Labs you administer and the people who use them. Deactivating a user ends all of their sessions at once."
+        actions={
+          <Link href="/admin/deliveries" className="text-sm font-medium text-brand-700 underline">
+            Report deliveries and unmatched reports
+          </Link>
+        }
       />
       <section aria-labelledby="labs-heading" className="mb-8">
         <h2 id="labs-heading" className="mb-3 text-lg font-semibold">

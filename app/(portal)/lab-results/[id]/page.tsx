@@ -9,6 +9,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
 import { getDb } from "@/db";
 import { getLabResultForUser } from "@/db/queries/lab-results";
+import { listReportsForLabResult } from "@/db/queries/reports";
 import { requireUser } from "@/lib/auth";
 import { formatDateTime } from "@/lib/format";
 
@@ -20,8 +21,10 @@ export default async function LabResultPage({ params }: { params: Promise<{ id: 
   const user = await requireUser();
   const { id } = await params;
   if (!z.uuid().safeParse(id).success) notFound();
-  const result = await getLabResultForUser(await getDb(), user.labIds, id);
+  const db = await getDb();
+  const result = await getLabResultForUser(db, user.labIds, id);
   if (!result) notFound();
+  const reports = await listReportsForLabResult(db, user.labIds, result.id);
   const documentUrl = `/api/lab-results/${result.id}/document`;
   return (
     <>
@@ -81,6 +84,40 @@ export default async function LabResultPage({ params }: { params: Promise<{ id: 
             Download
           </a>
         </div>
+      </section>
+      <section aria-labelledby="reports-heading" className="mb-6 rounded-lg border border-slate-200 bg-white p-4">
+        <h2 id="reports-heading" className="mb-2 text-base font-semibold">
+          Interpretation reports
+        </h2>
+        {reports.length === 0 ? (
+          <p className="text-sm text-slate-600">
+            {result.mode === "store_only"
+              ? "Stored only: Docus does not return a report for this lab result."
+              : "No report yet. It appears here as soon as Docus delivers it."}
+          </p>
+        ) : (
+          <ul className="divide-y divide-slate-100">
+            {reports.map((r) => (
+              <li key={r.id} className="flex flex-wrap items-center justify-between gap-3 py-2 text-sm">
+                <span>
+                  <span className="font-medium">Version {r.version}</span>
+                  {r.superseded ? <span className="ml-2 text-slate-500">(superseded)</span> : <span className="ml-2 text-emerald-700">(current)</span>}
+                  <span className="ml-2 text-slate-600">
+                    received {formatDateTime(r.receivedAt)} · {r.fileName}
+                  </span>
+                </span>
+                <span className="flex gap-2">
+                  <a href={`/api/reports/${r.id}/document`} target="_blank" rel="noopener" className={buttonClasses(r.superseded ? "secondary" : "primary", "py-1.5")}>
+                    Open report<span className="sr-only"> version {r.version}</span>
+                  </a>
+                  <a href={`/api/reports/${r.id}/document?download=1`} className={buttonClasses("secondary", "py-1.5")}>
+                    Download<span className="sr-only"> report version {r.version}</span>
+                  </a>
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
       </section>
       <section aria-labelledby="attempts-heading">
         <h2 id="attempts-heading" className="mb-3 text-lg font-semibold">

@@ -1,0 +1,21 @@
+import { getDb } from "@/db";
+import { listUnreadReportsForUser } from "@/db/queries/reports";
+import { requireUser } from "@/lib/auth";
+import { errorResponse } from "@/lib/errors";
+
+export const dynamic = "force-dynamic";
+
+/** New interpretation reports of the current lab that this user has not opened yet. */
+export async function GET(): Promise<Response> {
+  try {
+    const user = await requireUser({ onFail: "error" });
+    if (!user.currentLab) return Response.json({ unread: 0, latest: [] }, { headers: { "Cache-Control": "no-store, private" } });
+    const { count, latest } = await listUnreadReportsForUser(await getDb(), user.id, user.currentLab.id, 10);
+    return Response.json(
+      { unread: count, latest: latest.map((r) => ({ ...r, receivedAt: r.receivedAt.toISOString() })) },
+      { headers: { "Cache-Control": "no-store, private" } },
+    );
+  } catch (error) {
+    return errorResponse(error);
+  }
+}

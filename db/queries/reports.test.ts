@@ -1,0 +1,155 @@
+import { createHash } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deliveries, interpretationReports, labResults } from "@/db/schema";
+import { createTestDb, type TestDb } from "@/lib/testing/test-db";
+import { createLabResultSubmission } from "./lab-results";
+import { createLab } from "./labs";
+import {
+  attachUnmatchedReport,
+  getReportDocumentForUser,
+  listReportsForLabResult,
+  listUnmatchedReportsForAdmin,
+  listUnreadReportsForUser,
+  markReportRead,
+  storeDeliveredReport,
+  type IncomingReport,
+} from "./reports";
+import { createUser } from "./users";
+
+let t: TestDb;
+let labA: string;
+let labB: string;
+let adminA: string;
+let labResultId: string;
+
+const pdf = new TextEncoder().encode("%PDF-1.4\n1 0 obj<<>>endobj\nstartxref\n0\n%%EOF\n");
+
+function incoming(overrides: Partial<IncomingReport> = {}): IncomingReport {
+  return {
+    patientId: "P-100",
+    referenceId: "ACC-100",
+    partnerLabId: "lab-a",
+    fileName: "interpretation-ACC-100.pdf",
+    pdf,
+    sha256: createHash("sha256").update(pdf).digest("hex"),
+    metadata: {},
+    ...overrides,
+  };
+}
+
+function store(report: IncomingReport, webhookId: string | null = null) {
+  return storeDeliveredReport(t.db, report, {
+    webhookId,
+    remoteIp: "127.0.0.1",
+    bodyBytes: 1000,
+    idempotencyKey: (labKey) => (webhookId ? `wh:${webhookId}` : `h:${labKey}:${report.referenceId}:${report.patientId}:${report.sha256}`),
+  });
+}
+
+beforeAll(async () => {
+  t = await createTestDb();
+  labA = (await createLab(t.db, { name: "Lab A", partnerLabId: "lab-a" })).id;
+  labB = (await createLab(t.db, { name: "Lab B", partnerLabId: "lab-b" })).id;
+  adminA = (await createUser(t.db, { email: "admin@a.test", name: "Admin", passwordHash: "x", role: "admin", labIds: [labA] })).id;
+  ({ labResultId } = await createLabResultSubmission(
+    t.db,
+    {
+      labId: labA,
+      userId: adminA,
+      patient: { kind: "new", patientId: "P-100", givenName: "Ada", familyName: "Lovelace", birthDate: "1980-01-01", sex: "female" },
+      accessionNumber: "ACC-100",
+      mode: "interpret",
+      file: { bytes: pdf, sha256: "x", fileName: "cbc.pdf" },
+    },
+    async () => {},
+  ));
+});
+
+afterAll(async () => {
+  await t?.close();
+});
+
+describe("storeDeliveredReport", () => {
+  it("matches a report to its lab result by lab, accession and patient id, and marks it ready", async () => {
+    const stored = await store(incoming(), "msg_1");
+    expect(stored).toMatchObject({ duplicate: false, matched: true, labId: labA });
+    const [lr] = await t.db.select().from(labResults).where(eq(labResults.id, labResultId));
+    expect(lr?.status).toBe("report_ready");
+    const [log] = await t.db.select().from(deliveries).where(eq(deliveries.reportId, stored.reportId));
+    expect(log).toMatchObject({ outcome: "accepted", httpStatus: 200, idempotencyKey: "wh:msg_1" });
+  });
+
+  it("answers a repeat with the same report and stores nothing new", async () => {
+    const before = await t.db.$count(interpretationReports);
+    const again = await store(incoming(), "msg_1");
+    expect(again.duplicate).toBe(true);
+    expect(await t.db.$count(interpretationReports)).toBe(before);
+    expect(await t.db.$count(deliveries, eq(deliveries.outcome, "duplicate"))).toBe(1);
+  });
+
+  it("stores exactly one report for twenty identical deliveries in parallel", async () => {
+    const before = await t.db.$count(interpretationReports);
+    const results = await Promise.all(Array.from({ length: 20 }, () => store(incoming({ referenceId: "ACC-100" }), "msg_parallel")));
+    expect(new Set(results.map((r) => r.reportId)).size).toBe(1);
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+    expect(await t.db.$count(interpretationReports)).toBe(before + 1);
+  });
+
+  it("keeps a second report for the same lab result as a new version; the older one is superseded", async () => {
+    const reports = await listReportsForLabResult(t.db, [labA], labResultId);
+    expect(reports.map((r) => [r.version, r.superseded])).toEqual([
+      [2, false],
+      [1, true],
+    ]);
+    const [newest] = await t.db.select().from(interpretationReports).where(eq(interpretationReports.id, reports[0]!.id));
+    expect(newest?.supersedesId).toBe(reports[1]!.id);
+  });
+
+  it("parks a report that matches no lab result, or names an unknown partner lab, as unmatched", async () => {
+    const noMatch = await store(incoming({ referenceId: "ACC-404" }), "msg_nomatch");
+    const unknownLab = await store(incoming({ partnerLabId: "who-knows" }), "msg_unknown");
+    expect(noMatch).toMatchObject({ matched: false, labId: labA });
+    expect(unknownLab).toMatchObject({ matched: false, labId: null });
+    const listed = (await listUnmatchedReportsForAdmin(t.db, [labA])).map((r) => r.id);
+    expect(listed).toEqual(expect.arrayContaining([noMatch.reportId, unknownLab.reportId]));
+    // An admin of lab B sees the unknown-lab report but not lab A's.
+    const forB = (await listUnmatchedReportsForAdmin(t.db, [labB])).map((r) => r.id);
+    expect(forB).toContain(unknownLab.reportId);
+    expect(forB).not.toContain(noMatch.reportId);
+  });
+
+  it("lets an admin attach an unmatched report to a lab result of their lab, as the newest version", async () => {
+    const unmatched = await store(incoming({ referenceId: "ACC-LATE" }), "msg_late");
+    expect(await attachUnmatchedReport(t.db, { id: adminA, labIds: [labB] }, unmatched.reportId, labResultId)).toBe(false);
+    expect(await attachUnmatchedReport(t.db, { id: adminA, labIds: [labA] }, unmatched.reportId, labResultId)).toBe(true);
+    const reports = await listReportsForLabResult(t.db, [labA], labResultId);
+    expect(reports[0]).toMatchObject({ id: unmatched.reportId, version: 3, superseded: false });
+    expect(await attachUnmatchedReport(t.db, { id: adminA, labIds: [labA] }, unmatched.reportId, labResultId)).toBe(false);
+  });
+
+  it("never shows a report to another lab", async () => {
+    const [report] = await listReportsForLabResult(t.db, [labA], labResultId);
+    expect(await getReportDocumentForUser(t.db, [labB], report!.id)).toBeUndefined();
+    expect(await listReportsForLabResult(t.db, [labB], labResultId)).toEqual([]);
+    const bytes = (await getReportDocumentForUser(t.db, [labA], report!.id))?.bytes;
+    expect(Buffer.from(bytes ?? new Uint8Array()).equals(Buffer.from(pdf))).toBe(true);
+  });
+
+  it("counts reports as new for a user until that user opens them", async () => {
+    const before = await listUnreadReportsForUser(t.db, adminA, labA);
+    // Versions 1 and 2 as delivered, and the attached version 3.
+    expect(before.count).toBe(3);
+    await markReportRead(t.db, adminA, before.latest[0]!.id);
+    await markReportRead(t.db, adminA, before.latest[0]!.id);
+    expect((await listUnreadReportsForUser(t.db, adminA, labA)).count).toBe(2);
+    expect((await listUnreadReportsForUser(t.db, adminA, labB)).count).toBe(0);
+  });
+
+  it("uses the only lab of a single-lab deployment when no partner lab id is given", async () => {
+    // Two labs exist here, so a delivery without a partner lab id cannot be routed.
+    const stored = await store(incoming({ partnerLabId: null, referenceId: "ACC-100" }), "msg_nolab");
+    expect(stored.labId).toBeNull();
+    expect(await t.db.$count(interpretationReports, sql`${interpretationReports.id} = ${stored.reportId} and match_state = 'unmatched'`)).toBe(1);
+  });
+});

@@ -1,0 +1,335 @@
+import "server-only";
+import { and, desc, eq, inArray, isNull, notExists, or, sql } from "drizzle-orm";
+import type { Db, Tx } from "@/db";
+import { deliveries, documents, interpretationReports, labResults, labs, patients, reportReadMarks, type NewDelivery } from "@/db/schema";
+
+/** A delivery that passed authentication and parsing, in the portal's words. */
+export type IncomingReport = {
+  patientId: string;
+  referenceId: string | null;
+  partnerLabId: string | null;
+  fileName: string;
+  pdf: Uint8Array;
+  sha256: string;
+  metadata: Record<string, unknown>;
+};
+
+export type StoredReport = { reportId: string; duplicate: boolean; matched: boolean; labId: string | null };
+
+/**
+ * The lab a delivery belongs to: the one with its partner lab id, or, when it names none,
+ * the only lab of a single-lab deployment. Null: unknown (the report waits for triage).
+ */
+async function resolveLab(tx: Tx, partnerLabId: string | null): Promise<string | null> {
+  if (partnerLabId) {
+    const [lab] = await tx.select({ id: labs.id }).from(labs).where(eq(labs.partnerLabId, partnerLabId)).limit(1);
+    return lab?.id ?? null;
+  }
+  const only = await tx.select({ id: labs.id }).from(labs).limit(2);
+  return only.length === 1 ? (only[0]?.id ?? null) : null;
+}
+
+/**
+ * Stores one delivered report in ONE transaction: idempotency check (serialised per key
+ * by an advisory lock, so parallel copies store one report), document, report (matched
+ * to its lab result or parked as unmatched, versioned), the lab result's new status, and
+ * the delivery record. Nothing is acknowledged before this commits.
+ */
+export async function storeDeliveredReport(
+  db: Db,
+  report: IncomingReport,
+  delivery: { webhookId: string | null; remoteIp: string; bodyBytes: number; idempotencyKey: (labKey: string) => string },
+): Promise<StoredReport> {
+  return db.transaction(async (tx) => {
+    const labId = await resolveLab(tx, report.partnerLabId);
+    const key = delivery.idempotencyKey(labId ?? `partner:${report.partnerLabId ?? ""}`);
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+    const log: NewDelivery = {
+      httpStatus: 200,
+      outcome: "accepted",
+      idempotencyKey: key,
+      webhookId: delivery.webhookId,
+      labId,
+      partnerLabId: report.partnerLabId,
+      referenceId: report.referenceId,
+      remoteIp: delivery.remoteIp,
+      bodyBytes: delivery.bodyBytes,
+    };
+
+    const [existing] = await tx
+      .select({ id: interpretationReports.id, labId: interpretationReports.labId, matchState: interpretationReports.matchState })
+      .from(interpretationReports)
+      .where(eq(interpretationReports.idempotencyKey, key))
+      .limit(1);
+    if (existing) {
+      await tx.insert(deliveries).values({ ...log, outcome: "duplicate", reason: "already stored", reportId: existing.id });
+      return { reportId: existing.id, duplicate: true, matched: existing.matchState === "matched", labId: existing.labId };
+    }
+
+    // The lab result with this accession and patient id, newest first.
+    const [target] = labId
+      ? await tx
+          .select({ id: labResults.id, patientRef: labResults.patientId })
+          .from(labResults)
+          .innerJoin(patients, eq(patients.id, labResults.patientId))
+          .where(
+            and(
+              eq(labResults.labId, labId),
+              report.referenceId ? eq(labResults.accessionNumber, report.referenceId) : sql`false`,
+              eq(patients.patientId, report.patientId),
+            ),
+          )
+          .orderBy(desc(labResults.createdAt))
+          .limit(1)
+      : [];
+    // An unmatched report still names its patient when the lab knows the patient id.
+    const [knownPatient] =
+      !target && labId
+        ? await tx
+            .select({ id: patients.id })
+            .from(patients)
+            .where(and(eq(patients.labId, labId), eq(patients.patientId, report.patientId)))
+            .limit(1)
+        : [];
+
+    let version = 1;
+    let supersedesId: string | null = null;
+    if (target) {
+      const [previous] = await tx
+        .select({ id: interpretationReports.id, version: interpretationReports.version })
+        .from(interpretationReports)
+        .where(eq(interpretationReports.labResultId, target.id))
+        .orderBy(desc(interpretationReports.version))
+        .limit(1);
+      if (previous) {
+        version = previous.version + 1;
+        supersedesId = previous.id;
+      }
+    }
+
+    const [doc] = await tx
+      .insert(documents)
+      .values({
+        labId,
+        bytes: report.pdf,
+        sha256: report.sha256,
+        sizeBytes: report.pdf.byteLength,
+        mimeType: "application/pdf",
+        fileName: report.fileName,
+      })
+      .returning({ id: documents.id });
+    const [stored] = await tx
+      .insert(interpretationReports)
+      .values({
+        labId,
+        patientId: target?.patientRef ?? knownPatient?.id ?? null,
+        labResultId: target?.id ?? null,
+        matchState: target ? "matched" : "unmatched",
+        referenceId: report.referenceId,
+        deliveredPatientId: report.patientId,
+        partnerLabId: report.partnerLabId,
+        documentId: doc!.id,
+        version,
+        supersedesId,
+        idempotencyKey: key,
+        metadata: Object.keys(report.metadata).length > 0 ? report.metadata : null,
+      })
+      .returning({ id: interpretationReports.id });
+    if (target) {
+      await tx.update(labResults).set({ status: "report_ready", updatedAt: new Date() }).where(eq(labResults.id, target.id));
+      await tx.update(patients).set({ lastActivityAt: new Date() }).where(eq(patients.id, target.patientRef));
+    }
+    await tx.insert(deliveries).values({ ...log, reason: target ? null : "stored as unmatched", reportId: stored!.id });
+    return { reportId: stored!.id, duplicate: false, matched: Boolean(target), labId };
+  });
+}
+
+/** Records a refused or failed delivery attempt (never the body or a secret). */
+export async function recordRefusedDelivery(
+  db: Db,
+  entry: { httpStatus: number; reason: string; webhookId: string | null; remoteIp: string; bodyBytes: number | null; outcome?: "refused" | "failed" },
+): Promise<void> {
+  await db.insert(deliveries).values({
+    outcome: entry.outcome ?? "refused",
+    httpStatus: entry.httpStatus,
+    reason: entry.reason.slice(0, 500),
+    webhookId: entry.webhookId?.slice(0, 200) ?? null,
+    remoteIp: entry.remoteIp,
+    bodyBytes: entry.bodyBytes,
+  });
+}
+
+export type ReportSummary = {
+  id: string;
+  labResultId: string | null;
+  version: number;
+  superseded: boolean;
+  receivedAt: Date;
+  fileName: string;
+  sizeBytes: number;
+};
+
+/** The reports of one lab result (newest version first), limited to the user's labs. */
+export async function listReportsForLabResult(db: Db, labIds: string[], labResultId: string): Promise<ReportSummary[]> {
+  if (labIds.length === 0) return [];
+  const rows = await db
+    .select({
+      id: interpretationReports.id,
+      labResultId: interpretationReports.labResultId,
+      version: interpretationReports.version,
+      receivedAt: interpretationReports.receivedAt,
+      fileName: documents.fileName,
+      sizeBytes: documents.sizeBytes,
+    })
+    .from(interpretationReports)
+    .innerJoin(documents, eq(documents.id, interpretationReports.documentId))
+    .where(and(eq(interpretationReports.labResultId, labResultId), inArray(interpretationReports.labId, labIds)))
+    .orderBy(desc(interpretationReports.version));
+  return rows.map((r, i) => ({ ...r, superseded: i > 0 }));
+}
+
+/** A report's PDF and what the audit needs, or undefined when it is not in the user's labs. */
+export async function getReportDocumentForUser(db: Db, labIds: string[], reportId: string) {
+  if (labIds.length === 0) return undefined;
+  const [row] = await db
+    .select({
+      reportId: interpretationReports.id,
+      labId: interpretationReports.labId,
+      patientId: interpretationReports.patientId,
+      labResultId: interpretationReports.labResultId,
+      documentId: documents.id,
+      bytes: documents.bytes,
+      fileName: documents.fileName,
+    })
+    .from(interpretationReports)
+    .innerJoin(documents, eq(documents.id, interpretationReports.documentId))
+    .where(and(eq(interpretationReports.id, reportId), inArray(interpretationReports.labId, labIds)));
+  return row;
+}
+
+export async function markReportRead(db: Db, userId: string, reportId: string): Promise<void> {
+  await db.insert(reportReadMarks).values({ userId, reportId }).onConflictDoNothing();
+}
+
+export type NewReportNotice = { id: string; receivedAt: Date; accessionNumber: string | null; patientName: string | null; labResultId: string | null };
+
+/** Matched reports of the lab that this user has not opened yet, newest first. */
+export async function listUnreadReportsForUser(db: Db, userId: string, labId: string, limit = 20): Promise<{ count: number; latest: NewReportNotice[] }> {
+  const unread = and(
+    eq(interpretationReports.labId, labId),
+    eq(interpretationReports.matchState, "matched"),
+    notExists(
+      db
+        .select({ one: sql`1` })
+        .from(reportReadMarks)
+        .where(and(eq(reportReadMarks.reportId, interpretationReports.id), eq(reportReadMarks.userId, userId))),
+    ),
+  );
+  const [countRow] = await db.select({ n: sql<number>`count(*)::int` }).from(interpretationReports).where(unread);
+  const latest = await db
+    .select({
+      id: interpretationReports.id,
+      receivedAt: interpretationReports.receivedAt,
+      accessionNumber: labResults.accessionNumber,
+      patientName: sql<string | null>`${patients.familyName} || ', ' || ${patients.givenName}`,
+      labResultId: interpretationReports.labResultId,
+    })
+    .from(interpretationReports)
+    .leftJoin(labResults, eq(labResults.id, interpretationReports.labResultId))
+    .leftJoin(patients, eq(patients.id, interpretationReports.patientId))
+    .where(unread)
+    .orderBy(desc(interpretationReports.receivedAt))
+    .limit(limit);
+  return { count: countRow?.n ?? 0, latest };
+}
+
+export type UnmatchedReport = {
+  id: string;
+  receivedAt: Date;
+  labId: string | null;
+  partnerLabId: string | null;
+  referenceId: string | null;
+  deliveredPatientId: string;
+  fileName: string;
+};
+
+/** Unmatched reports an admin may triage: those of the admin's labs and those of no known lab. */
+export async function listUnmatchedReportsForAdmin(db: Db, labIds: string[]): Promise<UnmatchedReport[]> {
+  return db
+    .select({
+      id: interpretationReports.id,
+      receivedAt: interpretationReports.receivedAt,
+      labId: interpretationReports.labId,
+      partnerLabId: interpretationReports.partnerLabId,
+      referenceId: interpretationReports.referenceId,
+      deliveredPatientId: interpretationReports.deliveredPatientId,
+      fileName: documents.fileName,
+    })
+    .from(interpretationReports)
+    .innerJoin(documents, eq(documents.id, interpretationReports.documentId))
+    .where(
+      and(
+        eq(interpretationReports.matchState, "unmatched"),
+        labIds.length > 0 ? or(isNull(interpretationReports.labId), inArray(interpretationReports.labId, labIds)) : isNull(interpretationReports.labId),
+      ),
+    )
+    .orderBy(desc(interpretationReports.receivedAt))
+    .limit(200);
+}
+
+/**
+ * Attaches an unmatched report to a lab result of the admin's labs (as a new version of
+ * that lab result's reports). Returns false when either is not found or not allowed.
+ */
+export async function attachUnmatchedReport(db: Db, admin: { id: string; labIds: string[] }, reportId: string, labResultId: string): Promise<boolean> {
+  if (admin.labIds.length === 0) return false;
+  return db.transaction(async (tx) => {
+    const [target] = await tx
+      .select({ id: labResults.id, labId: labResults.labId, patientRef: labResults.patientId })
+      .from(labResults)
+      .where(and(eq(labResults.id, labResultId), inArray(labResults.labId, admin.labIds)));
+    if (!target) return false;
+    const [previous] = await tx
+      .select({ id: interpretationReports.id, version: interpretationReports.version })
+      .from(interpretationReports)
+      .where(eq(interpretationReports.labResultId, target.id))
+      .orderBy(desc(interpretationReports.version))
+      .limit(1);
+    const updated = await tx
+      .update(interpretationReports)
+      .set({
+        labId: target.labId,
+        patientId: target.patientRef,
+        labResultId: target.id,
+        matchState: "matched",
+        version: (previous?.version ?? 0) + 1,
+        supersedesId: previous?.id ?? null,
+        attachedById: admin.id,
+        attachedAt: new Date(),
+      })
+      .where(
+        and(
+          eq(interpretationReports.id, reportId),
+          eq(interpretationReports.matchState, "unmatched"),
+          or(isNull(interpretationReports.labId), inArray(interpretationReports.labId, admin.labIds)),
+        ),
+      )
+      .returning({ documentId: interpretationReports.documentId });
+    if (updated.length === 0) return false;
+    await tx.update(documents).set({ labId: target.labId }).where(eq(documents.id, updated[0]!.documentId));
+    await tx.update(labResults).set({ status: "report_ready", updatedAt: new Date() }).where(eq(labResults.id, target.id));
+    return true;
+  });
+}
+
+export type DeliveryLogRow = typeof deliveries.$inferSelect;
+
+/** The deliveries log for admins: attempts for their labs and those not tied to any lab. */
+export async function listDeliveriesForAdmin(db: Db, labIds: string[], limit = 200): Promise<DeliveryLogRow[]> {
+  return db
+    .select()
+    .from(deliveries)
+    .where(labIds.length > 0 ? or(isNull(deliveries.labId), inArray(deliveries.labId, labIds)) : isNull(deliveries.labId))
+    .orderBy(desc(deliveries.receivedAt))
+    .limit(limit);
+}
