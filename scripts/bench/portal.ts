@@ -1,0 +1,159 @@
+import { spawn, spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
+import path from "node:path";
+import postgres from "postgres";
+import { parseEnv } from "@/lib/env";
+import { withDatabase } from "@/lib/testing/test-db";
+
+/**
+ * The portal under test, prepared like the e2e server (e2e/serve.ts): a fresh database
+ * set up with the project's own CLIs, then the production build served by `next start`.
+ */
+
+const root = process.cwd();
+
+export type BenchDatabase = {
+  kind: "postgres" | "pglite";
+  /** What the report prints: the kind, version and where it lives. */
+  description: string;
+  /** Points the portal and the CLIs at this database. */
+  env: Record<string, string>;
+  drop: () => Promise<void>;
+};
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/**
+ * A new PostgreSQL database `<DATABASE_URL's database>_bench` next to DATABASE_URL's, or
+ * an embedded PGlite in .data/bench-pglite when DATABASE_URL is unset.
+ */
+export async function createBenchDatabase(): Promise<BenchDatabase> {
+  const baseUrl = parseEnv(process.env).DATABASE_URL;
+  if (!baseUrl) {
+    const dataDir = path.join(root, ".data", "bench-pglite");
+    const remove = () => {
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(`${dataDir}.lock`, { force: true });
+    };
+    remove();
+    return {
+      kind: "pglite",
+      description: `PGlite (embedded in the portal process), ${path.relative(root, dataDir)}`,
+      env: { DATABASE_URL: "", PGLITE_DATA_DIR: dataDir },
+      drop: async () => remove(),
+    };
+  }
+  const name = `${new URL(baseUrl).pathname.slice(1) || "lab_portal"}_bench`;
+  const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
+  let version: string;
+  try {
+    await admin.unsafe(`drop database if exists ${quoteIdentifier(name)} with (force)`);
+    await admin.unsafe(`create database ${quoteIdentifier(name)}`);
+    const [row] = await admin.unsafe<{ server_version: string }[]>("show server_version");
+    version = row?.server_version ?? "unknown version";
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+  const host = new URL(baseUrl).host;
+  return {
+    kind: "postgres",
+    description: `PostgreSQL ${version} at ${host}, database ${name}`,
+    env: { DATABASE_URL: withDatabase(baseUrl, name) },
+    drop: async () => {
+      const cleanup = postgres(baseUrl, { max: 1, onnotice: () => {} });
+      try {
+        await cleanup.unsafe(`drop database if exists ${quoteIdentifier(name)} with (force)`);
+      } finally {
+        await cleanup.end({ timeout: 5 });
+      }
+    },
+  };
+}
+
+/** Runs one of the project's CLIs; its output is shown only when it fails. */
+export function runCli(script: string, args: string[], env: NodeJS.ProcessEnv): void {
+  const tsx = path.join(root, "node_modules", ".bin", "tsx");
+  const result = spawnSync(tsx, ["--conditions=react-server", `scripts/${script}.ts`, ...args], { env, encoding: "utf8" });
+  if (result.status !== 0) {
+    throw new Error(
+      `scripts/${script}.ts failed (exit ${result.status ?? result.signal}):\n${result.stdout ?? ""}${result.stderr ?? ""}`.trimEnd(),
+    );
+  }
+}
+
+export type PortalServer = {
+  /** The pid of the spawned `next start`. */
+  pid: number;
+  /** The last lines the server printed, for error reports. */
+  logTail: () => string;
+  /** Stops the server and anything it started (its process group). */
+  stop: () => Promise<void>;
+};
+
+const LOG_LINES = 60;
+
+/** Starts `next start` and waits until /api/health answers 200. */
+export async function startPortal(env: NodeJS.ProcessEnv, port: number, timeoutMs = 60_000): Promise<PortalServer> {
+  const next = path.join(root, "node_modules", ".bin", "next");
+  // Its own process group, so that stopping it also stops any process it started.
+  const child = spawn(next, ["start", "--port", String(port)], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const lines: string[] = [];
+  const keep = (chunk: Buffer) => {
+    lines.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+    lines.splice(0, Math.max(0, lines.length - LOG_LINES));
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  let exited = child.exitCode !== null;
+  const exit = new Promise<void>((resolve) => {
+    child.on("exit", () => {
+      exited = true;
+      resolve();
+    });
+  });
+  const spawned = await new Promise<number>((resolve, reject) => {
+    child.once("spawn", () => resolve(child.pid ?? -1));
+    child.once("error", reject);
+  });
+
+  const server: PortalServer = {
+    pid: spawned,
+    logTail: () => lines.join("\n"),
+    stop: async () => {
+      if (exited) return;
+      const signalGroup = (signal: NodeJS.Signals) => {
+        try {
+          process.kill(-spawned, signal);
+        } catch {
+          // The group is already gone.
+        }
+      };
+      signalGroup("SIGTERM");
+      const killed = await Promise.race([exit.then(() => true), sleep(10_000).then(() => false)]);
+      if (!killed) {
+        signalGroup("SIGKILL");
+        await exit;
+      }
+    },
+  };
+
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`next start exited before it was ready:\n${server.logTail()}`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(2000) });
+      if (response.ok) return server;
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(250);
+  }
+  await server.stop();
+  throw new Error(`next start did not become healthy within ${timeoutMs / 1000} s:\n${server.logTail()}`);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

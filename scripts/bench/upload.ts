@@ -1,0 +1,320 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { createDocusSimulator } from "@/lib/docus/simulator";
+import type { DocusCredentials } from "@/lib/docus/client";
+import { recordUploadAction } from "./browser";
+import { largeLabResultPdf } from "./pdf";
+import { createBenchDatabase, runCli, startPortal, type PortalServer } from "./portal";
+import { median, megabytes, ms, table, verdict } from "./report";
+import { MB, highWaterMark, processTree, resetHighWaterMark, settledRss, withPeakRss } from "./rss";
+import { baselineUpload, portalUpload, type PortalTarget, type Upload } from "./uploads";
+
+/**
+ * `npm run bench:upload`: a 10 MB lab-result PDF sent through the portal's upload server
+ * action to the Docus simulator, against a baseline that sends the same file straight to
+ * the simulator, plus the portal server's memory growth. It prints the figures and exits
+ * 0 whatever they are; it exits non-zero only when the benchmark could not run.
+ *
+ * Environment: BENCH_RUNS (timed runs of each path, default 7), BENCH_PORT (portal, 3300),
+ * BENCH_SIM_PORT (simulator, 4300), CHROMIUM_PATH (default /usr/bin/chromium), and
+ * DATABASE_URL (PostgreSQL; unset: an embedded PGlite).
+ */
+
+const FILE_BYTES = 10 * MB;
+const WARMUP_RUNS = 2;
+const CONCURRENCY = 4;
+const SAMPLE_INTERVAL_MS = 20;
+/** How long the server is left idle before a baseline RSS is read. */
+const SETTLE_MS = 2000;
+const AIM_RATIO = 1.5;
+const AIM_GROWTH_MB = 80;
+/** Keeps the simulator from delivering reports while the benchmark runs. */
+const NO_DELIVERY_DELAY_MS = 3_600_000;
+
+class SetupError extends Error {}
+
+function positiveInt(name: string, fallback: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new SetupError(`${name} must be a whole number from 1 to ${max}.`);
+  return value;
+}
+
+function assertPortFree(port: number, purpose: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", () => reject(new SetupError(`Port ${port} (${purpose}) is in use; choose another one with the environment.`)));
+    probe.listen(port, () => probe.close(() => resolve()));
+  });
+}
+
+/** Cleanup steps, run once in reverse order of registration, each on its own. */
+class Cleanup {
+  private readonly steps: { label: string; run: () => Promise<void> | void }[] = [];
+  private running: Promise<void> | undefined;
+
+  add(label: string, run: () => Promise<void> | void): void {
+    this.steps.push({ label, run });
+  }
+
+  run(): Promise<void> {
+    this.running ??= (async () => {
+      for (const step of this.steps.reverse()) {
+        try {
+          await step.run();
+        } catch (error) {
+          console.error(`Cleanup: could not ${step.label}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+    })();
+    return this.running;
+  }
+}
+
+type Figures = {
+  portalMs: number[];
+  baselineMs: number[];
+  rssAtStart: number | null;
+  rssBeforeTimed: number | null;
+  peakSequential: number | null;
+  hwmSequential: number | null;
+  rssBeforeConcurrent: number | null;
+  peakConcurrent: number | null;
+  hwmConcurrent: number | null;
+  concurrentWallMs: number;
+  serverPids: number[];
+};
+
+function growth(peak: number | null, before: number | null): number | null {
+  return peak === null || before === null ? null : peak - before;
+}
+
+function printReport(context: { database: string; fileBytes: number; runs: number; loadAtStart: number }, figures: Figures): void {
+  const cpus = os.cpus();
+  const portal = median(figures.portalMs);
+  const baseline = median(figures.baselineMs);
+  const ratio = portal / baseline;
+  const sequentialGrowth = growth(figures.peakSequential, figures.rssBeforeTimed);
+  const concurrentGrowth = growth(figures.peakConcurrent, figures.rssBeforeConcurrent);
+  const perConcurrentUpload = concurrentGrowth === null ? null : concurrentGrowth / CONCURRENCY;
+  const list = (values: number[]) => values.map((value) => value.toFixed(0)).join(", ");
+
+  console.log("");
+  console.log("Upload benchmark (MB = 2^20 bytes)");
+  console.log(`Machine:  ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? "unknown"}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB RAM, ${os.platform()} ${os.release()} ${os.arch()}, Node ${process.version}`);
+  console.log(`          load average ${context.loadAtStart.toFixed(2)} (1 min) before the benchmark started`);
+  console.log(`Database: ${context.database}`);
+  console.log(`File:     ${megabytes(context.fileBytes)} PDF (${context.fileBytes} bytes); ${WARMUP_RUNS} warm-up and ${context.runs} timed runs of each path, alternating`);
+  console.log(`Server:   next start, pid ${figures.serverPids.join(", ")}; RSS sampled every ${SAMPLE_INTERVAL_MS} ms`);
+  console.log("");
+  console.log(
+    table(
+      ["figure", "value", "aim", "result"],
+      [
+        ["median, portal (upload server action to the simulator)", ms(portal), "", ""],
+        ["median, baseline (read, Base64, POST to the simulator)", ms(baseline), "", ""],
+        ["ratio portal / baseline", ratio.toFixed(2), `<= ${AIM_RATIO}`, verdict(ratio, AIM_RATIO)],
+        ["peak RSS growth, sequential uploads", megabytes(sequentialGrowth), `<= ${AIM_GROWTH_MB} MB`, verdict(sequentialGrowth === null ? null : sequentialGrowth / MB, AIM_GROWTH_MB)],
+        [`RSS growth per upload, ${CONCURRENCY} concurrent`, megabytes(perConcurrentUpload), `<= ${AIM_GROWTH_MB} MB`, verdict(perConcurrentUpload === null ? null : perConcurrentUpload / MB, AIM_GROWTH_MB)],
+      ],
+    ),
+  );
+  console.log("");
+  console.log(`Portal runs (ms):   ${list(figures.portalMs)}`);
+  console.log(`Baseline runs (ms): ${list(figures.baselineMs)}`);
+  console.log(`Server RSS: ${megabytes(figures.rssAtStart)} when started, ${megabytes(figures.rssBeforeTimed)} before the timed runs, peak ${megabytes(figures.peakSequential)} during them (kernel high-water mark ${megabytes(figures.hwmSequential)})`);
+  console.log(`Concurrent run: ${CONCURRENCY} uploads in ${ms(figures.concurrentWallMs)}; RSS ${megabytes(figures.rssBeforeConcurrent)} before, peak ${megabytes(figures.peakConcurrent)} (kernel high-water mark ${megabytes(figures.hwmConcurrent)}), growth ${megabytes(concurrentGrowth)} in all`);
+  console.log("These figures are informational: the benchmark does not fail on them.");
+}
+
+async function run(cleanup: Cleanup, onServer: (server: PortalServer) => void): Promise<void> {
+  const root = process.cwd();
+  if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
+    throw new SetupError("There is no production build in .next: run `npm run build` first.");
+  }
+  const loadAtStart = os.loadavg()[0] ?? 0;
+  const runs = positiveInt("BENCH_RUNS", 7, 1000);
+  const port = positiveInt("BENCH_PORT", 3300, 65535);
+  const simPort = positiveInt("BENCH_SIM_PORT", 4300, 65535);
+  const chromiumPath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+  if (!existsSync(chromiumPath)) throw new SetupError(`Chromium was not found at ${chromiumPath}; set CHROMIUM_PATH.`);
+  await assertPortFree(port, "BENCH_PORT");
+  await assertPortFree(simPort, "BENCH_SIM_PORT");
+
+  const baseUrl = `http://localhost:${port}`;
+  const token = (bytes: number) => randomBytes(bytes).toString("base64url");
+  const credentials: DocusCredentials = {
+    apiUrl: `http://127.0.0.1:${simPort}`,
+    apiKey: token(24),
+    teamId: `team-${token(6)}`,
+    authKey: token(24),
+  };
+  const lab = { name: "Bench Lab", partnerLabId: "bench-lab" };
+  const account = { email: "bench-technician@bench.test", password: `bench-${token(18)}` };
+
+  const filesDir = mkdtempSync(path.join(os.tmpdir(), "lab-portal-bench-"));
+  cleanup.add("remove the benchmark files", () => rmSync(filesDir, { recursive: true, force: true }));
+  console.log(`Generating a ${megabytes(FILE_BYTES)} PDF…`);
+  const largePath = path.join(filesDir, "lab-result-10mb.pdf");
+  const largeBytes = await largeLabResultPdf(FILE_BYTES);
+  writeFileSync(largePath, largeBytes);
+  const smallPath = path.join(filesDir, "recording.pdf");
+  writeFileSync(smallPath, await largeLabResultPdf(64 * 1024));
+
+  console.log("Preparing a fresh database…");
+  const database = await createBenchDatabase();
+  cleanup.add("drop the benchmark database", () => database.drop());
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...database.env,
+    DOCUS_API_URL: credentials.apiUrl,
+    DOCUS_API_KEY: credentials.apiKey,
+    DOCUS_TEAM_ID: credentials.teamId,
+    DOCUS_AUTH_KEY: credentials.authKey,
+    MAX_UPLOAD_MB: "20",
+    NODE_ENV: "production",
+    PORT: String(port),
+    NEXTAUTH_URL: baseUrl,
+    NEXTAUTH_SECRET: token(32),
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  runCli("migrate", [], env);
+  runCli("lab-create", ["--name", lab.name, "--partner-lab-id", lab.partnerLabId], env);
+  runCli("user-create", ["--email", account.email, "--password", account.password, "--role", "technician", "--name", "Bench Technician", "--lab", lab.name], env);
+
+  const simulator = createDocusSimulator({
+    apiKey: credentials.apiKey,
+    teamId: credentials.teamId,
+    authKey: credentials.authKey,
+    deliveryUrl: `${baseUrl}/api/docus/reports`,
+    delayMs: NO_DELIVERY_DELAY_MS,
+    deliveryHeader: "x-api-key",
+  });
+  // Node closes an idle keep-alive connection after 5 s by default. A portal upload can
+  // take about that long (on PGlite), and the portal's next send then races the close on
+  // its pooled connection and fails with EPIPE; so idle connections stay open here.
+  simulator.server.keepAliveTimeout = 120_000;
+  await simulator.listen(simPort);
+  cleanup.add("stop the Docus simulator", () => simulator.close());
+
+  console.log(`Starting the portal (next start) on port ${port}…`);
+  const server = await startPortal(env, port);
+  onServer(server);
+  cleanup.add("stop the portal", () => server.stop());
+  const serverPids = processTree(server.pid);
+  const rssAtStart = await settledRss(server.pid, SETTLE_MS);
+  if (rssAtStart === null) console.log("The server's memory cannot be read on this system (it needs Linux /proc).");
+
+  const tag = Date.now().toString(36);
+  const upload = (kind: string, n: number): Upload => ({
+    filePath: largePath,
+    accession: `BENCH-${tag}-${kind}${n}`,
+    patientId: `BENCH-${tag}-${kind}${n}`,
+  });
+
+  console.log("Recording the upload action with Chromium…");
+  const recorded = await recordUploadAction({
+    baseUrl,
+    chromiumPath,
+    email: account.email,
+    password: account.password,
+    pdfPath: smallPath,
+    accession: `BENCH-${tag}-REC`,
+    patientId: `BENCH-${tag}-REC`,
+  });
+  const target: PortalTarget = { baseUrl, ...recorded };
+
+  const measured = await measure(server.pid, runs, {
+    portal: (kind, n) => portalUpload(target, upload(kind, n)),
+    baseline: (kind, n) => baselineUpload(credentials, lab.partnerLabId, upload(kind, n)),
+  });
+  printReport(
+    { database: database.description, fileBytes: largeBytes.byteLength, runs, loadAtStart },
+    { ...measured, rssAtStart, serverPids },
+  );
+}
+
+type Paths = Record<"portal" | "baseline", (kind: string, n: number) => Promise<number>>;
+
+/** Warm-up, the alternating timed runs with the server's RSS sampled, then the concurrent run. */
+async function measure(serverPid: number, runs: number, paths: Paths): Promise<Omit<Figures, "rssAtStart" | "serverPids">> {
+  console.log(`Warming up (${WARMUP_RUNS} runs of each path)…`);
+  for (let i = 1; i <= WARMUP_RUNS; i++) {
+    await paths.portal("W", i);
+    await paths.baseline("WB", i);
+  }
+
+  const rssBeforeTimed = await settledRss(serverPid, SETTLE_MS);
+  const canResetSequential = resetHighWaterMark(serverPid);
+  const portalMs: number[] = [];
+  const baselineMs: number[] = [];
+  let peakSequential: number | null = null;
+  for (let i = 1; i <= runs; i++) {
+    const portal = await withPeakRss(serverPid, SAMPLE_INTERVAL_MS, () => paths.portal("P", i));
+    if (portal.peak !== null && (peakSequential === null || portal.peak > peakSequential)) peakSequential = portal.peak;
+    const baseline = await paths.baseline("B", i);
+    portalMs.push(portal.result);
+    baselineMs.push(baseline);
+    console.log(`  run ${i}/${runs}: portal ${ms(portal.result)}, baseline ${ms(baseline)}`);
+  }
+  const hwmSequential = canResetSequential ? highWaterMark(serverPid) : null;
+
+  console.log(`Concurrent run (${CONCURRENCY} uploads at once)…`);
+  const rssBeforeConcurrent = await settledRss(serverPid, SETTLE_MS);
+  const canResetConcurrent = resetHighWaterMark(serverPid);
+  const started = performance.now();
+  const concurrent = await withPeakRss(serverPid, SAMPLE_INTERVAL_MS, () =>
+    Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => paths.portal("C", i + 1))),
+  );
+  const concurrentWallMs = performance.now() - started;
+  const hwmConcurrent = canResetConcurrent ? highWaterMark(serverPid) : null;
+
+  return {
+    portalMs,
+    baselineMs,
+    rssBeforeTimed,
+    peakSequential,
+    hwmSequential,
+    rssBeforeConcurrent,
+    peakConcurrent: concurrent.peak,
+    hwmConcurrent,
+    concurrentWallMs,
+  };
+}
+
+async function main(): Promise<number> {
+  const cleanup = new Cleanup();
+  let server: PortalServer | undefined;
+  let interrupted = false;
+  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+    process.once(signal, () => {
+      interrupted = true;
+      console.error(`${signal}: stopping the benchmark.`);
+      void cleanup.run().finally(() => process.exit(code));
+    });
+  }
+  try {
+    await run(cleanup, (started) => {
+      server = started;
+    });
+    return 0;
+  } catch (error) {
+    if (interrupted) return 130;
+    if (error instanceof SetupError) {
+      console.error(error.message);
+      return 2;
+    }
+    console.error(`The benchmark could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    if (server) console.error(`Last lines of the portal's output:\n${server.logTail()}`);
+    return 1;
+  } finally {
+    await cleanup.run();
+  }
+}
+
+process.exit(await main());
