@@ -277,7 +277,12 @@ export type ClaimedSubmission = {
  * never two requests are in flight for one lab result. A `sending` row whose lease has
  * run out (its process died) can be taken again.
  */
-export async function claimLabResultForSending(db: Db, id: string, leaseSeconds: number): Promise<ClaimedSubmission | undefined> {
+export async function claimLabResultForSending(
+  db: Db,
+  id: string,
+  leaseSeconds: number,
+  preloaded?: { bytes: Uint8Array; fileName: string },
+): Promise<ClaimedSubmission | undefined> {
   const [claimed] = await db
     .update(labResults)
     .set({
@@ -307,17 +312,25 @@ export async function claimLabResultForSending(db: Db, id: string, leaseSeconds:
       notes: labResults.notes,
       patientExternalId: patients.patientId,
       partnerLabId: labs.partnerLabId,
-      bytes: documents.bytes,
-      fileName: documents.fileName,
+      documentId: labResults.documentId,
     })
     .from(labResults)
     .innerJoin(patients, eq(patients.id, labResults.patientId))
     .innerJoin(labs, eq(labs.id, labResults.labId))
-    .innerJoin(documents, eq(documents.id, labResults.documentId))
     .where(eq(labResults.id, id));
   if (!row) return undefined;
-  const { bytes, fileName, ...rest } = row;
-  return { id, attempts: claimed.attempts, ...rest, document: { bytes, fileName } };
+  const { documentId, ...rest } = row;
+  // The upload that just stored the document still holds its bytes: no second read.
+  const document =
+    preloaded ??
+    (
+      await db
+        .select({ bytes: documents.bytes, fileName: documents.fileName })
+        .from(documents)
+        .where(eq(documents.id, documentId))
+    )[0];
+  if (!document) return undefined;
+  return { id, attempts: claimed.attempts, ...rest, document };
 }
 
 export async function startSubmissionAttempt(db: Db, labResultId: string, attempt: number): Promise<string> {

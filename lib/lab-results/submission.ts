@@ -26,6 +26,8 @@ export type SendDeps = {
   policy?: RetryPolicy;
   timeoutMs?: number;
   random?: () => number;
+  /** The document's bytes when the caller already holds them (the upload itself). */
+  preloaded?: { bytes: Uint8Array; fileName: string };
 };
 
 export type SendResult = "skipped" | AttemptResult["state"];
@@ -64,7 +66,7 @@ export async function sendLabResult(labResultId: string, deps: SendDeps = {}): P
   const policy = deps.policy ?? retryPolicyFromEnv();
   const random = deps.random ?? Math.random;
   // The lease outlives the request's own timeout, so a live send is never taken over.
-  const claimed = await claimLabResultForSending(db, labResultId, Math.ceil(timeoutMs / 1000) + 15);
+  const claimed = await claimLabResultForSending(db, labResultId, Math.ceil(timeoutMs / 1000) + 15, deps.preloaded);
   if (!claimed) return "skipped";
   const attemptId = await startSubmissionAttempt(db, labResultId, claimed.attempts);
 

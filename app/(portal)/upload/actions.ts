@@ -134,7 +134,7 @@ export async function uploadLabResultAction(formData: FormData): Promise<UploadR
   // Stored and queued: from here on nothing is lost. Try the send now so that the
   // normal case answers "accepted"; if this fails, the job retries it.
   try {
-    await sendLabResult(labResultId);
+    await sendLabResult(labResultId, { preloaded: { bytes, fileName } });
   } catch (error) {
     console.error(`[upload] inline send failed, the job will retry: ${error instanceof Error ? error.name : "unknown error"}`);
   }
