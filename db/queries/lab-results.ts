@@ -409,3 +409,44 @@ export async function cancelLabResult(db: Db, labIds: string[], id: string): Pro
     .returning({ id: labResults.id });
   return rows.length > 0;
 }
+
+export type PatientTimelineFilter = "all" | "with_report" | "waiting" | "rejected";
+
+/** A patient's lab results, newest first, limited to the user's labs. */
+export async function listLabResultsForPatient(
+  db: Db,
+  labIds: string[],
+  patientRef: string,
+  { show = "all", from, to }: { show?: PatientTimelineFilter; from?: Date; to?: Date } = {},
+) {
+  if (labIds.length === 0) return [];
+  const byShow = {
+    all: undefined,
+    with_report: eq(labResults.status, "report_ready"),
+    waiting: and(eq(labResults.mode, "interpret"), inArray(labResults.status, ["queued", "sending", "retrying", "accepted"])),
+    rejected: inArray(labResults.status, ["rejected", "failed"]),
+  }[show];
+  return db
+    .select({
+      id: labResults.id,
+      accessionNumber: labResults.accessionNumber,
+      mode: labResults.mode,
+      status: labResults.status,
+      lastError: labResults.lastError,
+      createdAt: labResults.createdAt,
+      fileName: documents.fileName,
+    })
+    .from(labResults)
+    .innerJoin(documents, eq(documents.id, labResults.documentId))
+    .where(
+      and(
+        eq(labResults.patientId, patientRef),
+        inArray(labResults.labId, labIds),
+        byShow,
+        from ? gte(labResults.createdAt, from) : undefined,
+        to ? lt(labResults.createdAt, to) : undefined,
+      ),
+    )
+    .orderBy(desc(labResults.createdAt))
+    .limit(500);
+}

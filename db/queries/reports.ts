@@ -333,3 +333,29 @@ export async function listDeliveriesForAdmin(db: Db, labIds: string[], limit = 2
     .orderBy(desc(deliveries.receivedAt))
     .limit(limit);
 }
+
+/** The reports of several lab results at once (for a patient's timeline), limited to the user's labs. */
+export async function listReportsForLabResults(db: Db, labIds: string[], labResultIds: string[]): Promise<Map<string, ReportSummary[]>> {
+  const byResult = new Map<string, ReportSummary[]>();
+  if (labIds.length === 0 || labResultIds.length === 0) return byResult;
+  const rows = await db
+    .select({
+      id: interpretationReports.id,
+      labResultId: interpretationReports.labResultId,
+      version: interpretationReports.version,
+      receivedAt: interpretationReports.receivedAt,
+      fileName: documents.fileName,
+      sizeBytes: documents.sizeBytes,
+    })
+    .from(interpretationReports)
+    .innerJoin(documents, eq(documents.id, interpretationReports.documentId))
+    .where(and(inArray(interpretationReports.labResultId, labResultIds), inArray(interpretationReports.labId, labIds)))
+    .orderBy(desc(interpretationReports.version));
+  for (const row of rows) {
+    if (!row.labResultId) continue;
+    const list = byResult.get(row.labResultId) ?? [];
+    list.push({ ...row, superseded: list.length > 0 });
+    byResult.set(row.labResultId, list);
+  }
+  return byResult;
+}

@@ -5,7 +5,9 @@ import { recordAudit } from "@/lib/audit";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { countLabActivity, listLabResultsForLab } from "./lab-results";
 import { createLab, findLabByNameOrPartnerId, getLabsForUser, listLabsForUser } from "./labs";
-import { listPatientsForLab, searchPatientsForLab } from "./patients";
+import { getPatientForUser, listPatientsForLab, listPatientsForUser, searchPatientsForLab } from "./patients";
+import { getLabResultDocumentForUser, getLabResultForUser, getLabResultStatesForUser, listLabResultsForPatient } from "./lab-results";
+import { listReportsForLabResults } from "./reports";
 import { createUser, findUserByEmail, getUserById, listUsersForLabs, setUserActiveForAdmin } from "./users";
 
 let t: TestDb;
@@ -128,6 +130,28 @@ describe("lab scoping", () => {
     expect(await ids(labB, "pb-")).toEqual(["PB-1"]);
     // LIKE wildcards in the search text are taken literally.
     expect(await ids(labA, "%")).toEqual([]);
+  });
+
+  it("lists patients with their results and latest status, filtered by search, never another lab's", async () => {
+    const page = await listPatientsForUser(t.db, { labId: labA }, adminA, { q: "acc-a-1" });
+    expect(page.total).toBe(1);
+    expect(page.rows[0]).toMatchObject({ patientId: "PA-1", resultCount: 1, latestStatus: "accepted", hasUnreadReport: false });
+    expect((await listPatientsForUser(t.db, { labId: labA }, adminA, { q: "pb-1" })).total).toBe(0);
+    expect((await listPatientsForUser(t.db, { labId: labB }, doctorB)).rows.map((p) => p.patientId)).toEqual(["PB-1"]);
+  });
+
+  it("refuses another lab's ids in every by-id query", async () => {
+    const [a] = await listLabResultsForLab(t.db, { labId: labA });
+    const [patientA] = (await listPatientsForLab(t.db, { labId: labA })).rows;
+    expect(await getPatientForUser(t.db, [labB], patientA!.id)).toBeUndefined();
+    expect(await getPatientForUser(t.db, [labA], patientA!.id)).toBeDefined();
+    expect(await getLabResultForUser(t.db, [labB], a!.id)).toBeUndefined();
+    expect(await getLabResultForUser(t.db, [labA], a!.id)).toBeDefined();
+    expect(await getLabResultDocumentForUser(t.db, [labB], a!.id)).toBeUndefined();
+    expect(await getLabResultStatesForUser(t.db, [labB], [a!.id])).toEqual([]);
+    expect(await listLabResultsForPatient(t.db, [labB], patientA!.id)).toEqual([]);
+    expect((await listLabResultsForPatient(t.db, [labA], patientA!.id)).map((r) => r.accessionNumber)).toEqual(["ACC-A-1"]);
+    expect((await listReportsForLabResults(t.db, [labB], [a!.id])).size).toBe(0);
   });
 
   it("keeps a patient id unique within a lab but not across labs", async () => {

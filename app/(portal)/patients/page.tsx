@@ -1,50 +1,123 @@
 import type { Metadata } from "next";
+import Link from "next/link";
+import { LabResultStatusBadge } from "@/components/lab-results/status-badge";
 import { NoLab } from "@/components/shell/no-lab";
+import { Badge } from "@/components/ui/badge";
+import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
 import { getDb } from "@/db";
-import { listPatientsForLab } from "@/db/queries/patients";
+import { listPatientsForUser } from "@/db/queries/patients";
 import { requireUser } from "@/lib/auth";
 import { formatDate } from "@/lib/format";
+import { patientSearchSchema } from "@/lib/validations/patients";
 
 export const metadata: Metadata = { title: "Patients" };
 
-export default async function PatientsPage() {
+const PAGE_SIZE = 25;
+
+export default async function PatientsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
   if (!user.currentLab) return <NoLab />;
-  const { rows, total } = await listPatientsForLab(await getDb(), { labId: user.currentLab.id });
+  const raw = await searchParams;
+  const { q, page } = patientSearchSchema.parse({ q: raw.q, page: raw.page });
+  const result = await listPatientsForUser(await getDb(), { labId: user.currentLab.id }, user.id, { q, page, pageSize: PAGE_SIZE });
+  const pages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
+  const link = (p: number) => `/patients?${new URLSearchParams({ ...(q ? { q } : {}), ...(p > 1 ? { page: String(p) } : {}) }).toString()}`;
   return (
     <>
       <PageHeader title="Patients" description={`Patients of ${user.currentLab.name}, most recent activity first.`} />
-      {total === 0 ? (
-        <EmptyState title="No patients yet">
-          Patients appear here once a technician uploads their first lab result. You will be able to search by name, patient id
-          or accession number and open each patient&apos;s history of results and interpretation reports.
-        </EmptyState>
+      <form method="get" role="search" aria-label="Search patients" className="mb-4 flex flex-wrap items-end gap-2">
+        <div className="min-w-64 flex-1">
+          <label htmlFor="patient-search" className="block text-sm font-medium text-slate-800">
+            Search by name, patient id or accession number
+          </label>
+          <input
+            id="patient-search"
+            name="q"
+            type="search"
+            defaultValue={q ?? ""}
+            maxLength={100}
+            className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm"
+          />
+        </div>
+        <button type="submit" className={buttonClasses("primary")}>
+          Search
+        </button>
+        {q ? (
+          <Link href="/patients" className={buttonClasses("ghost")}>
+            Clear
+          </Link>
+        ) : null}
+      </form>
+      {result.total === 0 ? (
+        q ? (
+          <EmptyState title={`No patient matches “${q}”`}>Check the spelling, or search by patient id or accession number.</EmptyState>
+        ) : (
+          <EmptyState title="No patients yet">
+            Patients appear here once a technician uploads their first lab result. You will be able to search by name, patient id
+            or accession number and open each patient&apos;s history of results and interpretation reports.
+          </EmptyState>
+        )
       ) : (
-        <Table caption={`Patients (${total})`}>
-          <thead>
-            <tr>
-              <Th>Name</Th>
-              <Th>Patient id</Th>
-              <Th>Birth date</Th>
-              <Th>Last activity</Th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {rows.map((p) => (
-              <tr key={p.id}>
-                <Td>
-                  {p.familyName}, {p.givenName}
-                </Td>
-                <Td className="font-mono">{p.patientId}</Td>
-                <Td>{p.birthDate ? formatDate(p.birthDate) : "—"}</Td>
-                <Td>{formatDate(p.lastActivityAt)}</Td>
+        <>
+          <p className="mb-2 text-sm text-slate-600" aria-live="polite">
+            {result.total === 1 ? "1 patient" : `${result.total} patients`}
+            {q ? ` matching “${q}”` : ""}
+            {pages > 1 ? ` · page ${result.page} of ${pages}` : ""}
+          </p>
+          <Table caption={`Patients${q ? ` matching ${q}` : ""}`}>
+            <thead>
+              <tr>
+                <Th>Name</Th>
+                <Th>Patient id</Th>
+                <Th>Birth date</Th>
+                <Th>Results</Th>
+                <Th>Latest status</Th>
+                <Th>Last activity</Th>
               </tr>
-            ))}
-          </tbody>
-        </Table>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {result.rows.map((p) => (
+                <tr key={p.id}>
+                  <Td>
+                    <Link href={`/patients/${p.id}`} className="font-medium text-brand-700 underline">
+                      {p.familyName}, {p.givenName}
+                    </Link>
+                    {p.hasUnreadReport ? (
+                      <span className="ml-2">
+                        <Badge tone="success">New report</Badge>
+                      </span>
+                    ) : null}
+                  </Td>
+                  <Td className="font-mono">{p.patientId}</Td>
+                  <Td>{p.birthDate ? formatDate(p.birthDate) : "—"}</Td>
+                  <Td>{p.resultCount}</Td>
+                  <Td>{p.latestStatus ? <LabResultStatusBadge status={p.latestStatus} /> : "—"}</Td>
+                  <Td>{formatDate(p.lastActivityAt)}</Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+          {pages > 1 ? (
+            <nav aria-label="Pages" className="mt-4 flex items-center gap-3 text-sm">
+              {result.page > 1 ? (
+                <Link href={link(result.page - 1)} className={buttonClasses("secondary", "py-1.5")}>
+                  Previous
+                </Link>
+              ) : null}
+              <span>
+                Page {result.page} of {pages}
+              </span>
+              {result.page < pages ? (
+                <Link href={link(result.page + 1)} className={buttonClasses("secondary", "py-1.5")}>
+                  Next
+                </Link>
+              ) : null}
+            </nav>
+          ) : null}
+        </>
       )}
     </>
   );

@@ -1,0 +1,67 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test } from "@playwright/test";
+import { labResultPdf } from "./fixtures/pdfs";
+import { simFault } from "./fixtures/simulator";
+import { SignInPage } from "./pages/sign-in-page";
+import { UploadPage } from "./pages/upload-page";
+
+/** Doctors find a patient, see the history and open the report; other labs see nothing. */
+
+test("a doctor finds a patient by accession, sees the timeline and opens the report; another lab's doctor gets 404", async ({ page, browser }) => {
+  await simFault({ reset: true });
+  const stamp = Date.now().toString(36);
+  const accession = `PTL-${stamp}`;
+  const patientId = `PT-${stamp}`;
+  await new SignInPage(page).signInAs("technician");
+  const upload = new UploadPage(page);
+  await upload.goto();
+  await upload.newPatient({ patientId, givenName: "Hedy", familyName: "Lamarr", birthDate: "1984-11-09", sex: "female" });
+  await upload.details(accession);
+  await upload.chooseFiles([await labResultPdf(`${accession}.pdf`)]);
+  await upload.send();
+  await expect(upload.row(`${accession}.pdf`).getByText("Report ready", { exact: true })).toBeVisible({ timeout: 20_000 });
+
+  const doctorContext = await browser.newContext();
+  const doctor = await doctorContext.newPage();
+  await new SignInPage(doctor).signInAs("doctor");
+  await doctor.goto("/patients");
+  await doctor.getByLabel("Search by name, patient id or accession number").fill(accession);
+  await doctor.getByRole("button", { name: "Search" }).click();
+  await expect(doctor).toHaveURL(new RegExp(`q=${accession}`));
+  const row = doctor.getByRole("row").filter({ hasText: patientId });
+  await expect(row.getByText("New report")).toBeVisible();
+  await expect(row.getByText("Report ready")).toBeVisible();
+  await doctor.screenshot({ path: "test-results/screens/patients-search.png", fullPage: true });
+  await row.getByRole("link", { name: "Lamarr, Hedy" }).click();
+  await expect(doctor.getByRole("heading", { name: "Lamarr, Hedy", level: 1 })).toBeVisible();
+  // No patient identifier in the URL: ids are opaque.
+  expect(doctor.url()).not.toContain(patientId);
+  const timeline = doctor.getByRole("list", { name: "Lab results, newest first" });
+  await expect(timeline.getByRole("link", { name: `Accession ${accession}`, exact: true })).toBeVisible();
+  await expect(timeline.getByText("Interpretation report, version 1")).toBeVisible();
+  const results = await new AxeBuilder({ page: doctor }).withTags(["wcag2a", "wcag2aa"]).analyze();
+  expect(results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+  await doctor.screenshot({ path: "test-results/screens/patient-page.png", fullPage: true });
+
+  const download = timeline.getByRole("link", { name: /^Download report version 1/ });
+  const href = (await download.getAttribute("href")) ?? "";
+  const pdf = await doctor.request.get(href);
+  expect(pdf.status()).toBe(200);
+  expect(pdf.headers()["content-disposition"]).toMatch(/^attachment; filename="interpretation-/);
+  expect(pdf.headers()["cache-control"]).toBe("no-store, private");
+  expect((await pdf.body()).subarray(0, 5).toString()).toBe("%PDF-");
+  const patientUrl = doctor.url();
+
+  // Filters: this patient has no rejected results.
+  await doctor.getByLabel("Show").selectOption("rejected");
+  await doctor.getByRole("button", { name: "Apply" }).click();
+  await expect(doctor.getByText("None match these filters.")).toBeVisible();
+
+  const otherContext = await browser.newContext();
+  const other = await otherContext.newPage();
+  await new SignInPage(other).signInAs("doctorB");
+  expect((await other.request.get(href)).status()).toBe(404);
+  expect((await other.goto(patientUrl))?.status()).toBe(404);
+  await doctorContext.close();
+  await otherContext.close();
+});
