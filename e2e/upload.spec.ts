@@ -7,6 +7,9 @@ import { simFault, simRequests, simRequestsFor } from "./fixtures/simulator";
 import { SignInPage } from "./pages/sign-in-page";
 import { UploadPage } from "./pages/upload-page";
 
+/** An interpreted lab result moves on from "Accepted" to "Report ready" when the simulator delivers. */
+const SENT = /^(Accepted|Report ready)$/;
+
 let seq = 0;
 function unique(prefix: string): string {
   seq++;
@@ -38,7 +41,7 @@ test("a technician uploads one PDF with Interpret and sees it accepted", async (
   await upload.chooseFiles([file]);
   await page.screenshot({ path: "test-results/screens/upload-ready.png", fullPage: true });
   await upload.send();
-  await expect(upload.row(`${accession}.pdf`).getByText("Accepted", { exact: true })).toBeVisible();
+  await expect(upload.row(`${accession}.pdf`).getByText(SENT)).toBeVisible();
   await page.screenshot({ path: "test-results/screens/upload-accepted.png", fullPage: true });
 
   const received = await simRequestsFor(accession);
@@ -47,7 +50,7 @@ test("a technician uploads one PDF with Interpret and sees it accepted", async (
 
   await page.goto("/lab-results");
   const row = page.getByTestId("lab-result-row").filter({ hasText: accession });
-  await expect(row.getByText("Accepted", { exact: true })).toBeVisible();
+  await expect(row.getByText(SENT)).toBeVisible();
   await page.screenshot({ path: "test-results/screens/lab-results.png", fullPage: true });
   await row.getByRole("link", { name: /Details/ }).click();
   await expect(page.getByRole("heading", { name: `Accession ${accession}` })).toBeVisible();
@@ -95,7 +98,7 @@ test("with 503 three times the row shows retrying and then accepted", async ({ p
   const row = upload.row(`${accession}.pdf`);
   await expect(row.getByText("Retrying", { exact: true })).toBeVisible();
   await page.screenshot({ path: "test-results/screens/upload-retrying.png", fullPage: true });
-  await expect(row.getByText("Accepted", { exact: true })).toBeVisible({ timeout: 45_000 });
+  await expect(row.getByText(SENT)).toBeVisible({ timeout: 45_000 });
   const received = await simRequestsFor(accession);
   expect(received.map((r) => r.status)).toEqual([503, 503, 503, 201]);
 });
@@ -125,7 +128,7 @@ test("several files at once each get their own row, and an existing patient is f
   await upload.details(first);
   await upload.chooseFiles([await labResultPdf(`${first}.pdf`)]);
   await upload.send();
-  await expect(upload.row(`${first}.pdf`).getByText("Accepted", { exact: true })).toBeVisible();
+  await expect(upload.row(`${first}.pdf`).getByText(SENT)).toBeVisible();
 
   await upload.goto();
   await upload.findPatient(patientId.slice(0, 10), new RegExp(patientId));
@@ -134,7 +137,7 @@ test("several files at once each get their own row, and an existing patient is f
   const names = ["cbc.pdf", "lipids.pdf", "thyroid.pdf"].map((n) => `${accession}-${n}`);
   await upload.chooseFiles(await Promise.all(names.map((n) => labResultPdf(n, n))));
   await upload.send();
-  for (const name of names) await expect(upload.row(name).getByText("Accepted", { exact: true })).toBeVisible();
+  for (const name of names) await expect(upload.row(name).getByText(SENT)).toBeVisible();
   await expect(page.getByRole("progressbar")).toHaveAttribute("aria-valuenow", "3");
   await page.screenshot({ path: "test-results/screens/upload-several.png", fullPage: true });
   const received = await simRequestsFor(accession);
@@ -151,7 +154,7 @@ test("the same file again for the same accession warns and is sent only when con
   await upload.details(accession);
   await upload.chooseFiles([file]);
   await upload.send();
-  await expect(upload.row(`${accession}.pdf`).getByText("Accepted", { exact: true })).toBeVisible();
+  await expect(upload.row(`${accession}.pdf`).getByText(SENT)).toBeVisible();
 
   await upload.goto();
   await upload.findPatient(patientId, new RegExp(patientId));
@@ -163,7 +166,7 @@ test("the same file again for the same accession warns and is sent only when con
   await expect(row).toContainText("was already uploaded for accession");
   expect(await simRequestsFor(accession)).toHaveLength(1);
   await row.getByRole("button", { name: /Send again/ }).click();
-  await expect(row.getByText("Accepted", { exact: true })).toBeVisible();
+  await expect(row.getByText(SENT)).toBeVisible();
   expect(await simRequestsFor(accession)).toHaveLength(2);
 });
 
@@ -177,7 +180,7 @@ test("a doctor cannot reach the upload page or its action", async ({ page, brows
   const recorded = page.waitForRequest((r) => r.method() === "POST" && Boolean(r.headers()["next-action"]));
   await upload.send();
   const request = await recorded;
-  await expect(upload.row(`${accession}.pdf`).getByText("Accepted", { exact: true })).toBeVisible();
+  await expect(upload.row(`${accession}.pdf`).getByText(SENT)).toBeVisible();
   const before = (await simRequests()).length;
 
   // …and replay it as a doctor.
