@@ -106,11 +106,11 @@ test.describe("roles and labs", () => {
     const shell = new AppShell(page);
     await expect(shell.labSwitcher()).toHaveValue(/.+/);
     await shell.labSwitcher().selectOption({ label: e2eLabs.b.name });
-    await expect(page.getByText(`Patients of ${e2eLabs.b.name}`).or(page.getByText(`Today at ${e2eLabs.b.name}`))).toBeVisible();
+    await expect(page.getByText(`Patients of ${e2eLabs.b.name}`).or(page.getByText(`${e2eLabs.b.name}: new reports for you`))).toBeVisible();
     await page.reload();
     await expect(shell.labSwitcher().locator("option:checked")).toHaveText(e2eLabs.b.name);
     await shell.labSwitcher().selectOption({ label: e2eLabs.a.name });
-    await expect(page.getByText(`Today at ${e2eLabs.a.name}`)).toBeVisible();
+    await expect(page.getByText(`${e2eLabs.a.name}: new reports for you`)).toBeVisible();
   });
 
   test("a deactivated user's open session ends at once", async ({ browser }) => {

@@ -64,4 +64,32 @@ test("a doctor finds a patient by accession, sees the timeline and opens the rep
   expect((await other.goto(patientUrl))?.status()).toBe(404);
   await doctorContext.close();
   await otherContext.close();
+
+  // The admin (of both labs) sees who accessed the patient, and the export has every event.
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await new SignInPage(admin).signInAs("admin");
+  await admin.goto(patientUrl);
+  const log = admin.getByRole("table", { name: "Who accessed this patient's documents" });
+  await expect(log.getByRole("row").filter({ hasText: "Dana Doctor" }).filter({ hasText: "Downloaded report" })).toHaveCount(1);
+  await admin.screenshot({ path: "test-results/screens/patient-audit.png", fullPage: true });
+  const today = new Date().toISOString().slice(0, 10);
+  const csv = await admin.request.get(`/api/admin/audit?from=${today}&to=${today}`);
+  expect(csv.status()).toBe(200);
+  expect(csv.headers()["content-type"]).toContain("text/csv");
+  const lines = (await csv.text()).split("\r\n");
+  expect(lines[0]).toBe("time,outcome,action,user_email,user_name,ip,lab_id,patient_id,lab_result_id,report_id,document_id,event_id");
+  const reportId = href.split("/")[3];
+  const forReport = lines.filter((l) => l.includes(reportId ?? "no-report-id"));
+  expect(forReport.filter((l) => l.includes("report.download") && l.includes("doctor@e2e.test"))).toHaveLength(1);
+  // The other lab's doctor was denied exactly once, and it is on record.
+  const denied = lines.filter((l) => l.includes(",denied,report.download,doctor-b@e2e.test,"));
+  expect(denied).toHaveLength(1);
+  // Doctors may not export.
+  const doctorOnly = await browser.newContext();
+  const d = await doctorOnly.newPage();
+  await new SignInPage(d).signInAs("doctor");
+  expect((await d.request.get(`/api/admin/audit?from=${today}&to=${today}`)).status()).toBe(403);
+  await doctorOnly.close();
+  await adminContext.close();
 });

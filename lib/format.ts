@@ -21,3 +21,8 @@ export function formatDate(value: Date | string): string {
 export function formatDateTime(value: Date): string {
   return dateTimeFormat.format(value);
 }
+
+/** The UTC calendar day `days` days before now, as YYYY-MM-DD (for date inputs). */
+export function isoDateDaysAgo(days: number): string {
+  return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+}

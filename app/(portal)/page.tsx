@@ -1,12 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { AttentionList } from "@/components/dashboard/attention-list";
 import { NoLab } from "@/components/shell/no-lab";
 import { buttonClasses } from "@/components/ui/button";
-import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { StatCard } from "@/components/ui/stat-card";
 import { getDb } from "@/db";
-import { countLabActivity } from "@/db/queries/lab-results";
+import { countLabActivity, listOverdueLabResults, listRejectedLabResults } from "@/db/queries/lab-results";
+import { getLabForUser } from "@/db/queries/labs";
+import { listUnreadReportsForUser } from "@/db/queries/reports";
 import { requireUser } from "@/lib/auth";
 
 export const metadata: Metadata = { title: "Dashboard" };
@@ -14,14 +16,22 @@ export const metadata: Metadata = { title: "Dashboard" };
 export default async function DashboardPage() {
   const user = await requireUser();
   if (!user.currentLab) return <NoLab />;
-  const counts = await countLabActivity(await getDb(), { labId: user.currentLab.id });
+  const db = await getDb();
+  const scope = { labId: user.currentLab.id };
+  const lab = await getLabForUser(db, user.id, scope.labId);
+  const turnaroundHours = lab?.turnaroundHours ?? 48;
+  const [counts, unread, overdue, rejected] = await Promise.all([
+    countLabActivity(db, scope),
+    listUnreadReportsForUser(db, user.id, scope.labId, 10),
+    listOverdueLabResults(db, scope, turnaroundHours),
+    listRejectedLabResults(db, scope),
+  ]);
   const canUpload = user.role === "technician" || user.role === "admin";
-  const nothingYet = counts.thisWeek === 0 && counts.waitingForReport === 0 && counts.rejected === 0;
   return (
     <>
       <PageHeader
         title="Dashboard"
-        description={`Today at ${user.currentLab.name}: what was sent, what is waiting for an interpretation report, and what needs attention.`}
+        description={`${user.currentLab.name}: new reports for you, submissions that need attention, and today's activity.`}
         actions={
           canUpload ? (
             <Link href="/upload" className={buttonClasses("primary")}>
@@ -36,14 +46,48 @@ export default async function DashboardPage() {
         <StatCard label="Waiting for a report" value={counts.waitingForReport} hint="Sent for interpretation" />
         <StatCard label="Rejected or failed" value={counts.rejected} hint="Need a technician" />
       </dl>
-      {nothingYet ? (
-        <div className="mt-8">
-          <EmptyState title="No activity yet">
-            New interpretation reports, submissions still waiting for a report past the lab&apos;s turnaround time, and rejected
-            submissions will be listed here as soon as lab results are uploaded.
-          </EmptyState>
-        </div>
-      ) : null}
+      <div className="mt-6 grid gap-4 lg:grid-cols-2">
+        <AttentionList
+          title="New reports for you"
+          empty="No new interpretation reports. They appear here until you open them."
+          items={unread.latest.map((r) => ({
+            id: r.id,
+            href: r.labResultId ? `/lab-results/${r.labResultId}` : "/lab-results",
+            title: r.patientName ?? "Unknown patient",
+            detail: r.accessionNumber ? `Accession ${r.accessionNumber}` : "",
+            at: r.receivedAt,
+          }))}
+        />
+        <AttentionList
+          title={`Waiting more than ${turnaroundHours} hours`}
+          empty={`Every interpretation requested more than ${turnaroundHours} hours ago has its report.`}
+          items={overdue.map((r) => ({
+            id: r.id,
+            href: `/lab-results/${r.id}`,
+            title: r.patientName,
+            detail: `Accession ${r.accessionNumber}`,
+            at: r.createdAt,
+            status: r.status,
+          }))}
+        />
+        <AttentionList
+          title="Rejected submissions"
+          empty="No rejected or failed submissions."
+          items={rejected.map((r) => ({
+            id: r.id,
+            href: `/lab-results/${r.id}`,
+            title: r.patientName,
+            detail: `Accession ${r.accessionNumber}${r.lastError ? ` · ${r.lastError.slice(0, 80)}` : ""}`,
+            at: r.createdAt,
+            status: r.status,
+          }))}
+          action={
+            <Link href="/lab-results?status=rejected" className="text-sm text-brand-700 underline">
+              All rejected
+            </Link>
+          }
+        />
+      </div>
     </>
   );
 }

@@ -450,3 +450,50 @@ export async function listLabResultsForPatient(
     .orderBy(desc(labResults.createdAt))
     .limit(500);
 }
+
+export type AttentionRow = {
+  id: string;
+  accessionNumber: string;
+  status: LabResultStatus;
+  createdAt: Date;
+  lastError: string | null;
+  patientName: string;
+};
+
+const attentionColumns = {
+  id: labResults.id,
+  accessionNumber: labResults.accessionNumber,
+  status: labResults.status,
+  createdAt: labResults.createdAt,
+  lastError: labResults.lastError,
+  patientName: sql<string>`${patients.familyName} || ', ' || ${patients.givenName}`,
+};
+
+/** Interpreted lab results still without a report after the lab's turnaround time (the watchdog). */
+export async function listOverdueLabResults(db: Db, scope: LabScope, turnaroundHours: number, now = new Date(), limit = 10): Promise<AttentionRow[]> {
+  return db
+    .select(attentionColumns)
+    .from(labResults)
+    .innerJoin(patients, eq(patients.id, labResults.patientId))
+    .where(
+      and(
+        eq(labResults.labId, scope.labId),
+        eq(labResults.mode, "interpret"),
+        inArray(labResults.status, ["queued", "sending", "retrying", "accepted"]),
+        lt(labResults.createdAt, new Date(now.getTime() - turnaroundHours * 3_600_000)),
+      ),
+    )
+    .orderBy(labResults.createdAt)
+    .limit(limit);
+}
+
+/** Rejected or failed submissions that a technician should look at, newest first. */
+export async function listRejectedLabResults(db: Db, scope: LabScope, limit = 10): Promise<AttentionRow[]> {
+  return db
+    .select(attentionColumns)
+    .from(labResults)
+    .innerJoin(patients, eq(patients.id, labResults.patientId))
+    .where(and(eq(labResults.labId, scope.labId), inArray(labResults.status, ["rejected", "failed"])))
+    .orderBy(desc(labResults.updatedAt))
+    .limit(limit);
+}

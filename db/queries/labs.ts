@@ -42,3 +42,16 @@ export async function getLabsForUser(db: Db, userId: string, labIds: string[]): 
     .where(and(eq(labMemberships.userId, userId), inArray(labMemberships.labId, labIds)))
     .then((rows) => rows.map((r) => r.lab));
 }
+
+/** A lab the user belongs to, or undefined. */
+export async function getLabForUser(db: Db, userId: string, labId: string): Promise<Lab | undefined> {
+  const [lab] = await getLabsForUser(db, userId, [labId]);
+  return lab;
+}
+
+/** Sets a lab's turnaround watchdog (hours), only for a lab the admin belongs to. */
+export async function setLabTurnaroundHours(db: Db, adminId: string, labId: string, hours: number): Promise<boolean> {
+  if (!(await getLabForUser(db, adminId, labId))) return false;
+  const rows = await db.update(labs).set({ turnaroundHours: hours }).where(eq(labs.id, labId)).returning({ id: labs.id });
+  return rows.length > 0;
+}

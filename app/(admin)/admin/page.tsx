@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { TurnaroundForm } from "@/components/admin/turnaround-form";
 import { UserActiveToggle } from "@/components/admin/user-active-toggle";
+import { buttonClasses } from "@/components/ui/button";
 import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
@@ -8,14 +10,16 @@ import { getDb } from "@/db";
 import { getLabsForUser } from "@/db/queries/labs";
 import { listUsersForLabs } from "@/db/queries/users";
 import { requireRole } from "@/lib/auth";
-import { formatDateTime } from "@/lib/format";
-import { setUserActiveAction } from "./actions";
+import { formatDateTime, isoDateDaysAgo } from "@/lib/format";
+import { setTurnaroundAction, setUserActiveAction } from "./actions";
 
 export const metadata: Metadata = { title: "Admin" };
 
 export default async function AdminPage() {
   const admin = await requireRole("admin");
   const db = await getDb();
+  const today = isoDateDaysAgo(0);
+  const monthAgo = isoDateDaysAgo(30);
   const [labs, users] = await Promise.all([getLabsForUser(db, admin.id, admin.labIds), listUsersForLabs(db, admin.labIds)]);
   return (
     <>
@@ -37,7 +41,7 @@ export default async function AdminPage() {
             <tr>
               <Th>Name</Th>
               <Th>Partner lab id</Th>
-              <Th>Turnaround watchdog</Th>
+              <Th>Turnaround watchdog (dashboard flags reports later than this)</Th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -45,7 +49,9 @@ export default async function AdminPage() {
               <tr key={lab.id}>
                 <Td>{lab.name}</Td>
                 <Td className="font-mono">{lab.partnerLabId ?? "—"}</Td>
-                <Td>{lab.turnaroundHours} hours</Td>
+                <Td>
+                  <TurnaroundForm labId={lab.id} labName={lab.name} hours={lab.turnaroundHours} action={setTurnaroundAction} />
+                </Td>
               </tr>
             ))}
           </tbody>
@@ -89,6 +95,32 @@ export default async function AdminPage() {
             ))}
           </tbody>
         </Table>
+      </section>
+      <section aria-labelledby="audit-heading" className="mt-8">
+        <h2 id="audit-heading" className="mb-1 text-lg font-semibold">
+          Audit trail export
+        </h2>
+        <p className="mb-3 text-sm text-slate-600">
+          Every view and download of a PDF, every denied attempt, sign-ins and administrative changes of your labs, as CSV. The
+          trail cannot be changed or deleted: the database itself refuses it.
+        </p>
+        <form method="get" action="/api/admin/audit" className="flex flex-wrap items-end gap-3">
+          <div>
+            <label htmlFor="audit-from" className="block text-xs font-medium text-slate-700">
+              From
+            </label>
+            <input id="audit-from" name="from" type="date" required defaultValue={monthAgo} className="mt-1 rounded-md border border-slate-300 px-2 py-1 text-sm" />
+          </div>
+          <div>
+            <label htmlFor="audit-to" className="block text-xs font-medium text-slate-700">
+              To
+            </label>
+            <input id="audit-to" name="to" type="date" required defaultValue={today} className="mt-1 rounded-md border border-slate-300 px-2 py-1 text-sm" />
+          </div>
+          <button type="submit" className={buttonClasses("secondary", "py-1.5")}>
+            Download CSV
+          </button>
+        </form>
       </section>
     </>
   );

@@ -7,7 +7,9 @@ import { QueryProvider } from "@/components/providers/query-provider";
 import { buttonClasses } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
+import { AuditTrail } from "@/components/admin/audit-trail";
 import { getDb } from "@/db";
+import { listAuditEventsForReport } from "@/db/queries/audit";
 import { getLabResultForUser } from "@/db/queries/lab-results";
 import { listReportsForLabResult } from "@/db/queries/reports";
 import { requireUser } from "@/lib/auth";
@@ -25,6 +27,8 @@ export default async function LabResultPage({ params }: { params: Promise<{ id: 
   const result = await getLabResultForUser(db, user.labIds, id);
   if (!result) notFound();
   const reports = await listReportsForLabResult(db, user.labIds, result.id);
+  const reportAccess =
+    user.role === "admin" ? await Promise.all(reports.map(async (r) => ({ report: r, rows: await listAuditEventsForReport(db, user.labIds, r.id) }))) : [];
   const documentUrl = `/api/lab-results/${result.id}/document`;
   return (
     <>
@@ -150,6 +154,9 @@ export default async function LabResultPage({ params }: { params: Promise<{ id: 
           </Table>
         )}
       </section>
+      {reportAccess.map(({ report, rows }) => (
+        <AuditTrail key={report.id} title={`Who accessed report version ${report.version}`} rows={rows} />
+      ))}
     </>
   );
 }

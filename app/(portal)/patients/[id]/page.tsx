@@ -2,11 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { z } from "zod";
+import { AuditTrail } from "@/components/admin/audit-trail";
 import { LabResultStatusBadge } from "@/components/lab-results/status-badge";
 import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db";
+import { listAuditEventsForPatient } from "@/db/queries/audit";
 import { listLabResultsForPatient, type PatientTimelineFilter } from "@/db/queries/lab-results";
 import { getPatientForUser } from "@/db/queries/patients";
 import { listReportsForLabResults } from "@/db/queries/reports";
@@ -52,6 +54,7 @@ export default async function PatientPage({
   });
   const results = await listLabResultsForPatient(db, user.labIds, patient.id, { show: filters.show, ...filterRange(filters) });
   const reports = await listReportsForLabResults(db, user.labIds, results.map((r) => r.id));
+  const accessLog = user.role === "admin" ? await listAuditEventsForPatient(db, user.labIds, patient.id) : null;
   return (
     <>
       <PageHeader
@@ -170,6 +173,7 @@ export default async function PatientPage({
           })}
         </ol>
       )}
+      {accessLog ? <AuditTrail title="Who accessed this patient's documents" rows={accessLog} /> : null}
     </>
   );
 }

@@ -21,7 +21,15 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
     const ip = clientIp((name) => request.headers.get(name));
     const doc = z.uuid().safeParse(id).success ? await getLabResultDocumentForUser(db, user.labIds, id) : undefined;
     if (!doc) {
-      await recordAudit(db, { action, outcome: "denied", userId: user.id, ip, details: { requestedId: id.slice(0, 64) } });
+      // Denied: recorded against the requester's own lab, whose admins see it.
+      await recordAudit(db, {
+        action,
+        outcome: "denied",
+        userId: user.id,
+        labId: user.currentLab?.id ?? null,
+        ip,
+        details: { requestedId: id.slice(0, 64) },
+      });
       throw new AppError("not_found");
     }
     await recordAudit(db, {

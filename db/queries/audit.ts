@@ -1,0 +1,70 @@
+import "server-only";
+import { and, desc, eq, gte, inArray, lt } from "drizzle-orm";
+import type { Db } from "@/db";
+import { auditEvents, users } from "@/db/schema";
+
+export type AuditRow = {
+  id: number;
+  at: Date;
+  action: string;
+  outcome: "allowed" | "denied" | "failed";
+  userEmail: string | null;
+  userName: string | null;
+  ip: string | null;
+  labId: string | null;
+  patientId: string | null;
+  documentId: string | null;
+  reportId: string | null;
+  labResultId: string | null;
+};
+
+const auditColumns = {
+  id: auditEvents.id,
+  at: auditEvents.at,
+  action: auditEvents.action,
+  outcome: auditEvents.outcome,
+  userEmail: users.email,
+  userName: users.name,
+  ip: auditEvents.ip,
+  labId: auditEvents.labId,
+  patientId: auditEvents.patientId,
+  documentId: auditEvents.documentId,
+  reportId: auditEvents.reportId,
+  labResultId: auditEvents.labResultId,
+};
+
+/** Who accessed this patient's documents and when (newest first), within the admin's labs. */
+export async function listAuditEventsForPatient(db: Db, labIds: string[], patientId: string, limit = 200): Promise<AuditRow[]> {
+  if (labIds.length === 0) return [];
+  return db
+    .select(auditColumns)
+    .from(auditEvents)
+    .leftJoin(users, eq(users.id, auditEvents.userId))
+    .where(and(eq(auditEvents.patientId, patientId), inArray(auditEvents.labId, labIds)))
+    .orderBy(desc(auditEvents.at))
+    .limit(limit);
+}
+
+/** Who accessed this report and when (newest first), within the admin's labs. */
+export async function listAuditEventsForReport(db: Db, labIds: string[], reportId: string, limit = 200): Promise<AuditRow[]> {
+  if (labIds.length === 0) return [];
+  return db
+    .select(auditColumns)
+    .from(auditEvents)
+    .leftJoin(users, eq(users.id, auditEvents.userId))
+    .where(and(eq(auditEvents.reportId, reportId), inArray(auditEvents.labId, labIds)))
+    .orderBy(desc(auditEvents.at))
+    .limit(limit);
+}
+
+/** Every event of the admin's labs in [from, to), oldest first, for the CSV export. */
+export async function listAuditEventsForExport(db: Db, labIds: string[], from: Date, to: Date, limit = 100_000): Promise<AuditRow[]> {
+  if (labIds.length === 0) return [];
+  return db
+    .select(auditColumns)
+    .from(auditEvents)
+    .leftJoin(users, eq(users.id, auditEvents.userId))
+    .where(and(inArray(auditEvents.labId, labIds), gte(auditEvents.at, from), lt(auditEvents.at, to)))
+    .orderBy(auditEvents.at)
+    .limit(limit);
+}
