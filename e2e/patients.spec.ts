@@ -52,6 +52,14 @@ test("a doctor finds a patient by accession, sees the timeline and opens the rep
   expect((await pdf.body()).subarray(0, 5).toString()).toBe("%PDF-");
   const patientUrl = doctor.url();
 
+  // The doctor marks the report as reviewed on the lab result's page.
+  await timeline.getByRole("link", { name: `Accession ${accession}`, exact: true }).click();
+  await doctor.getByRole("button", { name: /Mark as reviewed/ }).click();
+  await expect(doctor.getByText(/Reviewed by you/)).toBeVisible();
+  await doctor.reload();
+  await expect(doctor.getByText(/Reviewed by you/)).toBeVisible();
+  await doctor.goto(patientUrl);
+
   // Filters: this patient has no rejected results.
   await doctor.getByLabel("Show").selectOption("rejected");
   await doctor.getByRole("button", { name: "Apply" }).click();

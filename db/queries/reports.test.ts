@@ -10,8 +10,10 @@ import {
   getReportDocumentForUser,
   listReportsForLabResult,
   listUnmatchedReportsForAdmin,
+  getReviewedAt,
   listUnreadReportsForUser,
   markReportRead,
+  markReportReviewed,
   storeDeliveredReport,
   type IncomingReport,
 } from "./reports";
@@ -144,6 +146,14 @@ describe("storeDeliveredReport", () => {
     await markReportRead(t.db, adminA, before.latest[0]!.id);
     expect((await listUnreadReportsForUser(t.db, adminA, labA)).count).toBe(2);
     expect((await listUnreadReportsForUser(t.db, adminA, labB)).count).toBe(0);
+  });
+
+  it("records a review only for a report of the user's labs", async () => {
+    const [report] = await listReportsForLabResult(t.db, [labA], labResultId);
+    expect(await markReportReviewed(t.db, adminA, [labB], report!.id)).toBe(false);
+    expect((await getReviewedAt(t.db, adminA, [report!.id])).size).toBe(0);
+    expect(await markReportReviewed(t.db, adminA, [labA], report!.id)).toBe(true);
+    expect((await getReviewedAt(t.db, adminA, [report!.id])).get(report!.id)).toBeInstanceOf(Date);
   });
 
   it("uses the only lab of a single-lab deployment when no partner lab id is given", async () => {

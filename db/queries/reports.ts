@@ -359,3 +359,31 @@ export async function listReportsForLabResults(db: Db, labIds: string[], labResu
   }
   return byResult;
 }
+
+/** Marks a report of the user's labs as reviewed by this user (and read). False when not found. */
+export async function markReportReviewed(db: Db, userId: string, labIds: string[], reportId: string): Promise<boolean> {
+  if (labIds.length === 0) return false;
+  const [report] = await db
+    .select({ id: interpretationReports.id })
+    .from(interpretationReports)
+    .where(and(eq(interpretationReports.id, reportId), inArray(interpretationReports.labId, labIds)));
+  if (!report) return false;
+  const now = new Date();
+  await db
+    .insert(reportReadMarks)
+    .values({ userId, reportId, reviewedAt: now })
+    .onConflictDoUpdate({ target: [reportReadMarks.userId, reportReadMarks.reportId], set: { reviewedAt: now } });
+  return true;
+}
+
+/** When this user reviewed each of the given reports (absent: not reviewed). */
+export async function getReviewedAt(db: Db, userId: string, reportIds: string[]): Promise<Map<string, Date>> {
+  const out = new Map<string, Date>();
+  if (reportIds.length === 0) return out;
+  const rows = await db
+    .select({ reportId: reportReadMarks.reportId, reviewedAt: reportReadMarks.reviewedAt })
+    .from(reportReadMarks)
+    .where(and(eq(reportReadMarks.userId, userId), inArray(reportReadMarks.reportId, reportIds)));
+  for (const r of rows) if (r.reviewedAt) out.set(r.reportId, r.reviewedAt);
+  return out;
+}

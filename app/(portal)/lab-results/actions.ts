@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { cancelLabResult, requeueLabResult } from "@/db/queries/lab-results";
+import { markReportReviewed } from "@/db/queries/reports";
 import { recordAudit } from "@/lib/audit";
 import { requireRole } from "@/lib/auth";
 import type { ActionResult } from "@/lib/errors";
@@ -42,4 +43,17 @@ export async function cancelLabResultAction(id: string): Promise<ActionResult> {
   await recordAudit(db, { action: "lab_result.cancel", outcome: "allowed", userId: user.id, labResultId: parsed.data });
   revalidatePath("/lab-results");
   return { status: "success", message: "Cancelled." };
+}
+
+/** A doctor marks an interpretation report as reviewed (audited). */
+export async function markReportReviewedAction(reportId: string): Promise<ActionResult> {
+  const user = await requireRole("doctor");
+  const parsed = idSchema.safeParse(reportId);
+  if (!parsed.success) return { status: "invalid", message: "Unknown report." };
+  const db = await getDb();
+  if (!(await markReportReviewed(db, user.id, user.labIds, parsed.data))) return { status: "error", message: "That report was not found in your labs." };
+  await recordAudit(db, { action: "report.reviewed", outcome: "allowed", userId: user.id, labId: user.currentLab?.id ?? null, reportId: parsed.data });
+  revalidatePath("/lab-results");
+  revalidatePath("/patients");
+  return { status: "success", message: "Marked as reviewed." };
 }

@@ -11,7 +11,9 @@ import { AuditTrail } from "@/components/admin/audit-trail";
 import { getDb } from "@/db";
 import { listAuditEventsForReport } from "@/db/queries/audit";
 import { getLabResultForUser } from "@/db/queries/lab-results";
-import { listReportsForLabResult } from "@/db/queries/reports";
+import { getReviewedAt, listReportsForLabResult } from "@/db/queries/reports";
+import { ReviewButton } from "@/components/lab-results/review-button";
+import { markReportReviewedAction } from "../actions";
 import { requireUser } from "@/lib/auth";
 import { formatDateTime } from "@/lib/format";
 
@@ -27,6 +29,7 @@ export default async function LabResultPage({ params }: { params: Promise<{ id: 
   const result = await getLabResultForUser(db, user.labIds, id);
   if (!result) notFound();
   const reports = await listReportsForLabResult(db, user.labIds, result.id);
+  const reviewed = await getReviewedAt(db, user.id, reports.map((r) => r.id));
   const reportAccess =
     user.role === "admin" ? await Promise.all(reports.map(async (r) => ({ report: r, rows: await listAuditEventsForReport(db, user.labIds, r.id) }))) : [];
   const documentUrl = `/api/lab-results/${result.id}/document`;
@@ -110,7 +113,14 @@ export default async function LabResultPage({ params }: { params: Promise<{ id: 
                     received {formatDateTime(r.receivedAt)} · {r.fileName}
                   </span>
                 </span>
-                <span className="flex gap-2">
+                <span className="flex flex-wrap items-center gap-2">
+                  {user.role === "doctor" ? (
+                    reviewed.get(r.id) ? (
+                      <span className="text-sm text-emerald-700">Reviewed by you {formatDateTime(reviewed.get(r.id) as Date)}</span>
+                    ) : (
+                      <ReviewButton reportId={r.id} version={r.version} action={markReportReviewedAction} />
+                    )
+                  ) : null}
                   <a href={`/api/reports/${r.id}/document`} target="_blank" rel="noopener" className={buttonClasses(r.superseded ? "secondary" : "primary", "py-1.5")}>
                     Open report<span className="sr-only"> version {r.version}</span>
                   </a>
