@@ -1,18 +1,11 @@
 import "server-only";
 import { and, desc, eq, inArray, isNull, notExists, or, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
+import type { ParsedDelivery } from "@/lib/docus/delivery";
 import { deliveries, documents, interpretationReports, labResults, labs, patients, reportReadMarks, type NewDelivery } from "@/db/schema";
 
 /** A delivery that passed authentication and parsing, in the portal's words. */
-export type IncomingReport = {
-  patientId: string;
-  referenceId: string | null;
-  partnerLabId: string | null;
-  fileName: string;
-  pdf: Uint8Array;
-  sha256: string;
-  metadata: Record<string, unknown>;
-};
+export type IncomingReport = ParsedDelivery;
 
 export type StoredReport = { reportId: string; duplicate: boolean; matched: boolean; labId: string | null };
 
@@ -171,21 +164,7 @@ export type ReportSummary = {
 
 /** The reports of one lab result (newest version first), limited to the user's labs. */
 export async function listReportsForLabResult(db: Db, labIds: string[], labResultId: string): Promise<ReportSummary[]> {
-  if (labIds.length === 0) return [];
-  const rows = await db
-    .select({
-      id: interpretationReports.id,
-      labResultId: interpretationReports.labResultId,
-      version: interpretationReports.version,
-      receivedAt: interpretationReports.receivedAt,
-      fileName: documents.fileName,
-      sizeBytes: documents.sizeBytes,
-    })
-    .from(interpretationReports)
-    .innerJoin(documents, eq(documents.id, interpretationReports.documentId))
-    .where(and(eq(interpretationReports.labResultId, labResultId), inArray(interpretationReports.labId, labIds)))
-    .orderBy(desc(interpretationReports.version));
-  return rows.map((r, i) => ({ ...r, superseded: i > 0 }));
+  return (await listReportsForLabResults(db, labIds, [labResultId])).get(labResultId) ?? [];
 }
 
 /** A report's PDF and what the audit needs, or undefined when it is not in the user's labs. */

@@ -4,6 +4,7 @@ import { LabResultsLive } from "@/components/lab-results/lab-results-live";
 import { QueryProvider } from "@/components/providers/query-provider";
 import { NoLab } from "@/components/shell/no-lab";
 import { buttonClasses } from "@/components/ui/button";
+import { DateRangeFields } from "@/components/ui/date-range-fields";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { labResultStatuses } from "@/lib/domain";
@@ -65,18 +66,7 @@ export default async function LabResultsPage({ searchParams }: { searchParams: P
             ))}
           </select>
         </div>
-        <div>
-          <label htmlFor="from" className="block text-xs font-medium text-slate-700">
-            From
-          </label>
-          <input id="from" name="from" type="date" defaultValue={params.from ?? ""} className="mt-1 rounded-md border border-slate-300 px-2 py-1 text-sm" />
-        </div>
-        <div>
-          <label htmlFor="to" className="block text-xs font-medium text-slate-700">
-            To
-          </label>
-          <input id="to" name="to" type="date" defaultValue={params.to ?? ""} className="mt-1 rounded-md border border-slate-300 px-2 py-1 text-sm" />
-        </div>
+        <DateRangeFields from={params.from} to={params.to} />
         <button type="submit" className={buttonClasses("secondary", "py-1.5")}>
           Apply filters
         </button>

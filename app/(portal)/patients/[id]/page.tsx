@@ -5,6 +5,7 @@ import { z } from "zod";
 import { AuditTrail } from "@/components/admin/audit-trail";
 import { LabResultStatusBadge } from "@/components/lab-results/status-badge";
 import { buttonClasses } from "@/components/ui/button";
+import { DateRangeFields } from "@/components/ui/date-range-fields";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db";
@@ -102,18 +103,7 @@ export default async function PatientPage({
             ))}
           </select>
         </div>
-        <div>
-          <label htmlFor="from" className="block text-xs font-medium text-slate-700">
-            From
-          </label>
-          <input id="from" name="from" type="date" defaultValue={filters.from ?? ""} className="mt-1 rounded-md border border-slate-300 px-2 py-1 text-sm" />
-        </div>
-        <div>
-          <label htmlFor="to" className="block text-xs font-medium text-slate-700">
-            To
-          </label>
-          <input id="to" name="to" type="date" defaultValue={filters.to ?? ""} className="mt-1 rounded-md border border-slate-300 px-2 py-1 text-sm" />
-        </div>
+        <DateRangeFields from={filters.from} to={filters.to} />
         <button type="submit" className={buttonClasses("secondary", "py-1.5")}>
           Apply
         </button>

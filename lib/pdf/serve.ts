@@ -1,0 +1,70 @@
+import "server-only";
+import type { NextRequest } from "next/server";
+import { z } from "zod";
+import { getDb, type Db } from "@/db";
+import { recordAudit } from "@/lib/audit";
+import { requireUser, type CurrentUser } from "@/lib/auth";
+import { AppError, errorResponse } from "@/lib/errors";
+import { clientIp } from "@/lib/request";
+import { pdfResponse } from "./response";
+
+export type ServedDocument = {
+  labId: string | null;
+  patientId: string | null;
+  documentId: string;
+  bytes: Uint8Array;
+  fileName: string;
+  labResultId: string | null;
+  reportId?: string | null;
+};
+
+export type ServeOptions = {
+  /** Audit action prefix: `<prefix>.view` inline, `<prefix>.download` with ?download=1. */
+  action: "report" | "lab_result_document";
+  /** Loads the document when it belongs to one of `labIds`; undefined otherwise. */
+  load: (db: Db, labIds: string[], id: string) => Promise<ServedDocument | undefined>;
+  afterAllowed?: (db: Db, user: CurrentUser, doc: ServedDocument) => Promise<void>;
+};
+
+/**
+ * Serves a stored PDF to a signed-in user of its lab, inline or (?download=1) as an
+ * attachment. Every request writes exactly one audit event: allowed, or denied (an id of
+ * another lab, or no such id: "not found", no bytes), recorded against the requester's
+ * own lab, whose admins see it.
+ */
+export async function serveAuditedPdf(request: NextRequest, id: string, options: ServeOptions): Promise<Response> {
+  try {
+    const user = await requireUser({ onFail: "error" });
+    const download = request.nextUrl.searchParams.get("download") === "1";
+    const action = `${options.action}.${download ? "download" : "view"}`;
+    const db = await getDb();
+    const ip = clientIp((name) => request.headers.get(name));
+    const doc = z.uuid().safeParse(id).success ? await options.load(db, user.labIds, id) : undefined;
+    if (!doc) {
+      await recordAudit(db, {
+        action,
+        outcome: "denied",
+        userId: user.id,
+        labId: user.currentLab?.id ?? null,
+        ip,
+        details: { requestedId: id.slice(0, 64) },
+      });
+      throw new AppError("not_found");
+    }
+    await recordAudit(db, {
+      action,
+      outcome: "allowed",
+      userId: user.id,
+      labId: doc.labId,
+      patientId: doc.patientId,
+      documentId: doc.documentId,
+      labResultId: doc.labResultId,
+      reportId: doc.reportId ?? null,
+      ip,
+    });
+    await options.afterAllowed?.(db, user, doc);
+    return pdfResponse(doc.bytes, doc.fileName, download ? "attachment" : "inline");
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
