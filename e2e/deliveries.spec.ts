@@ -167,7 +167,10 @@ test.describe("the round trip with the simulated Docus", () => {
     const open = page.getByRole("link", { name: /Open report/ });
     await expect(open).toBeVisible();
     await page.screenshot({ path: "test-results/screens/lab-result-with-report.png", fullPage: true });
-    const pdf = await page.request.get((await open.getAttribute("href")) ?? "");
+    // "Open report" opens the inline viewer; its PDF comes from the report's document route.
+    const reportId = /^\/reports\/([0-9a-f-]{36})$/.exec((await open.getAttribute("href")) ?? "")?.[1];
+    expect(reportId).toBeDefined();
+    const pdf = await page.request.get(`/api/reports/${reportId}/document`);
     expect(pdf.status()).toBe(200);
     expect(pdf.headers()["content-type"]).toBe("application/pdf");
     expect((await pdf.body()).subarray(0, 5).toString()).toBe("%PDF-");

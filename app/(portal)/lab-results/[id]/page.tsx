@@ -121,9 +121,9 @@ export default async function LabResultPage({ params }: { params: Promise<{ id: 
                       <ReviewButton reportId={r.id} version={r.version} action={markReportReviewedAction} />
                     )
                   ) : null}
-                  <a href={`/api/reports/${r.id}/document`} target="_blank" rel="noopener" className={buttonClasses(r.superseded ? "secondary" : "primary", "py-1.5")}>
+                  <Link href={`/reports/${r.id}`} className={buttonClasses(r.superseded ? "secondary" : "primary", "py-1.5")}>
                     Open report<span className="sr-only"> version {r.version}</span>
-                  </a>
+                  </Link>
                   <a href={`/api/reports/${r.id}/document?download=1`} className={buttonClasses("secondary", "py-1.5")}>
                     Download<span className="sr-only"> report version {r.version}</span>
                   </a>

@@ -147,9 +147,9 @@ export default async function PatientPage({
                           <span className="ml-2 text-slate-600">received {formatDateTime(v.receivedAt)}</span>
                         </span>
                         <span className="flex gap-2">
-                          <a href={`/api/reports/${v.id}/document`} target="_blank" rel="noopener" className={buttonClasses(v.superseded ? "secondary" : "primary", "py-1.5")}>
+                          <Link href={`/reports/${v.id}`} className={buttonClasses(v.superseded ? "secondary" : "primary", "py-1.5")}>
                             Open report<span className="sr-only"> version {v.version} of accession {r.accessionNumber}</span>
-                          </a>
+                          </Link>
                           <a href={`/api/reports/${v.id}/document?download=1`} className={buttonClasses("secondary", "py-1.5")}>
                             Download<span className="sr-only"> report version {v.version} of accession {r.accessionNumber}</span>
                           </a>

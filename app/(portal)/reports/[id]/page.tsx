@@ -1,0 +1,100 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { z } from "zod";
+import { PdfViewer } from "@/components/reports/pdf-viewer";
+import { SideBySide } from "@/components/reports/side-by-side";
+import { buttonClasses } from "@/components/ui/button";
+import { PageHeader } from "@/components/ui/page-header";
+import { getDb } from "@/db";
+import { getReportForUser } from "@/db/queries/report-viewer";
+import { requireUser } from "@/lib/auth";
+import { formatDateTime } from "@/lib/format";
+
+export const metadata: Metadata = { title: "Interpretation report" };
+
+const ORIGINAL_LABEL = "Original lab result";
+const REPORT_LABEL = "Interpretation report";
+
+export default async function ReportPage({ params }: { params: Promise<{ id: string }> }) {
+  const user = await requireUser();
+  const { id } = await params;
+  if (!z.uuid().safeParse(id).success) notFound();
+  const db = await getDb();
+  const report = await getReportForUser(db, user.labIds, id);
+  if (!report) notFound();
+
+  const reportViewer = <PdfViewer src={`/api/reports/${report.id}/document`} title={REPORT_LABEL} />;
+  const patientName = report.patient ? `${report.patient.familyName}, ${report.patient.givenName}` : null;
+  return (
+    <>
+      <PageHeader
+        title={report.accessionNumber ? `Report for accession ${report.accessionNumber}` : "Interpretation report"}
+        actions={
+          <>
+            {report.labResultId ? (
+              <Link href={`/lab-results/${report.labResultId}`} className={buttonClasses("secondary")}>
+                Lab result
+              </Link>
+            ) : null}
+            {report.patient ? (
+              <Link href={`/patients/${report.patient.id}`} className={buttonClasses("secondary")}>
+                Patient
+              </Link>
+            ) : null}
+          </>
+        }
+      />
+      <section aria-labelledby="report-details-heading" className="mb-4 rounded-lg border border-slate-200 bg-white p-4">
+        <h2 id="report-details-heading" className="sr-only">
+          Report details
+        </h2>
+        <dl className="grid grid-cols-2 gap-4 text-sm sm:grid-cols-4">
+          <div>
+            <dt className="text-slate-600">Patient</dt>
+            <dd>
+              {patientName ? (
+                <>
+                  {patientName} <span className="font-mono text-slate-600">({report.patient?.patientId})</span>
+                </>
+              ) : (
+                <>
+                  Unknown patient <span className="font-mono text-slate-600">({report.deliveredPatientId})</span>
+                </>
+              )}
+            </dd>
+          </div>
+          <div>
+            <dt className="text-slate-600">Accession</dt>
+            <dd className="font-mono">{report.accessionNumber ?? "Not provided"}</dd>
+          </div>
+          <div>
+            <dt className="text-slate-600">Version</dt>
+            <dd>
+              {report.version}{" "}
+              {report.superseded ? <span className="text-slate-600">(superseded by a newer version)</span> : <span className="text-emerald-700">(current)</span>}
+            </dd>
+          </div>
+          <div>
+            <dt className="text-slate-600">Received</dt>
+            <dd>{formatDateTime(report.receivedAt)}</dd>
+          </div>
+        </dl>
+        {report.labResultId ? null : (
+          <p className="mt-3 text-sm text-slate-600">This report is not matched to a lab result yet, so there is no original to show beside it.</p>
+        )}
+      </section>
+      {report.labResultId && report.hasOriginalDocument ? (
+        <SideBySide
+          original={{
+            label: ORIGINAL_LABEL,
+            content: <PdfViewer src={`/api/lab-results/${report.labResultId}/document`} title={ORIGINAL_LABEL} />,
+          }}
+          report={{ label: REPORT_LABEL, content: reportViewer }}
+        />
+      ) : (
+        reportViewer
+      )}
+    </>
+  );
+}
