@@ -1,0 +1,591 @@
+import autocannon from "autocannon";
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { PDFDocument } from "pdf-lib";
+import postgres from "postgres";
+import { authenticateDelivery, parseDelivery } from "@/lib/docus/delivery";
+import { cpuShares, cpuSnapshot, type CpuShares } from "./deliveries-cpu";
+import { DeliveryFactory, newRunTag, variantReportPdf, variantText, type DeliveryCredentials, type VariantPdf } from "./deliveries-requests";
+import { runCli, sleep } from "./portal";
+import { table } from "./report";
+
+/**
+ * `npm run bench:deliveries`: autocannon against the portal's POST /api/docus/reports
+ * with distinct, signed ~200 KB PDF deliveries, and in the same run against a bare
+ * node:http baseline doing the same essential work into the same PostgreSQL database
+ * (scripts/bench/deliveries-baseline.ts). The baseline runs first, then the portal. It
+ * prints requests/s, p50 and p99 of each, their ratio against the aim, and proves from
+ * the database that every 2xx response was a stored report. It exits 0 whatever the
+ * figures are, and non-zero only when the benchmark could not run.
+ *
+ * Needs a production build (`npm run build`) and PostgreSQL in DATABASE_URL: the
+ * benchmark creates `<that database>_bench_deliveries` next to it and drops it at the end.
+ * Environment: BENCH_DURATION (measured seconds per target, default 10), BENCH_CONNECTIONS
+ * (default 10), BENCH_PORT (portal, default 3400), BENCH_BASELINE_PORT (default 4400).
+ */
+
+const PDF_BYTES = 200 * 1024;
+const WARMUP_SECONDS = 2;
+const AIM_RATIO = 0.6;
+const PARTNER_LAB_ID = "bench-lab";
+const DELIVERY_PATH = "/api/docus/reports";
+
+class SetupError extends Error {}
+
+function positiveInt(name: string, fallback: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new SetupError(`${name} must be a whole number from 1 to ${max}.`);
+  return value;
+}
+
+function assertPortFree(port: number, purpose: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", () => reject(new SetupError(`Port ${port} (${purpose}) is in use; choose another one with the environment.`)));
+    probe.listen(port, () => probe.close(() => resolve()));
+  });
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Cleanup steps, run once in reverse order of registration, each on its own. */
+class Cleanup {
+  private readonly steps: { label: string; run: () => Promise<void> | void }[] = [];
+  private running: Promise<void> | undefined;
+
+  /** A step added once cleanup has begun (the benchmark was interrupted) runs at once. */
+  add(label: string, run: () => Promise<void> | void): void {
+    const step = { label, run };
+    if (this.running) this.running = this.running.then(() => Cleanup.runStep(step));
+    else this.steps.push(step);
+  }
+
+  run(): Promise<void> {
+    this.running ??= (async () => {
+      for (const step of this.steps.reverse()) await Cleanup.runStep(step);
+    })();
+    return this.running;
+  }
+
+  private static async runStep(step: { label: string; run: () => Promise<void> | void }): Promise<void> {
+    try {
+      await step.run();
+    } catch (error) {
+      console.error(`Cleanup: could not ${step.label}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
+/**
+ * Where the benchmark database is created and dropped: DATABASE_URL itself, or the
+ * server's `postgres` database when DATABASE_URL names a database that does not exist.
+ */
+async function administrationUrl(baseUrl: string): Promise<string> {
+  const probe = postgres(baseUrl, { max: 1, onnotice: () => {} });
+  try {
+    await probe`select 1`;
+    return baseUrl;
+  } catch (error) {
+    if (!(error instanceof postgres.PostgresError && error.code === "3D000")) throw error;
+    const fallback = new URL(baseUrl);
+    fallback.pathname = "/postgres";
+    return fallback.toString();
+  } finally {
+    await probe.end({ timeout: 5 });
+  }
+}
+
+type RunningServer = { pid: number; logTail: () => string; stop: () => Promise<void> };
+
+const LOG_LINES = 60;
+
+/**
+ * Starts a server in its own process group (so that stopping it also stops anything it
+ * started), registers its stop with the cleanup as soon as it is spawned, and waits until
+ * `healthUrl` answers 200.
+ */
+async function startServer(
+  cleanup: Cleanup,
+  spec: { label: string; command: string; args: string[]; env: NodeJS.ProcessEnv; healthUrl: string; timeoutMs: number },
+): Promise<RunningServer> {
+  const child = spawn(spec.command, spec.args, { env: spec.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const lines: string[] = [];
+  const keep = (chunk: Buffer) => {
+    lines.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+    lines.splice(0, Math.max(0, lines.length - LOG_LINES));
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  let exited = false;
+  const exit = new Promise<void>((resolve) => {
+    child.on("exit", () => {
+      exited = true;
+      resolve();
+    });
+  });
+  const pid = await new Promise<number>((resolve, reject) => {
+    child.once("spawn", () => resolve(child.pid ?? -1));
+    child.once("error", reject);
+  });
+  const server: RunningServer = {
+    pid,
+    logTail: () => lines.join("\n"),
+    stop: async () => {
+      if (exited) return;
+      const signalGroup = (signal: NodeJS.Signals) => {
+        try {
+          process.kill(-pid, signal);
+        } catch {
+          // The group is already gone.
+        }
+      };
+      signalGroup("SIGTERM");
+      const stopped = await Promise.race([exit.then(() => true), sleep(10_000).then(() => false)]);
+      if (!stopped) {
+        signalGroup("SIGKILL");
+        await exit;
+      }
+    },
+  };
+  cleanup.add(`stop the ${spec.label}`, () => server.stop());
+
+  const deadline = Date.now() + spec.timeoutMs;
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`The ${spec.label} exited before it was ready:\n${server.logTail()}`);
+    try {
+      const response = await fetch(spec.healthUrl, { signal: AbortSignal.timeout(2000) });
+      if (response.ok) return server;
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(100);
+  }
+  throw new Error(`The ${spec.label} did not answer within ${spec.timeoutMs / 1000} s:\n${server.logTail()}`);
+}
+
+/** What one target was sent and answered, by reference id, over all of its phases. */
+type Tally = { sent: Set<string>; ok: Set<string>; duplicates: number; refusals: string[] };
+
+function newTally(): Tally {
+  return { sent: new Set(), ok: new Set(), duplicates: 0, refusals: [] };
+}
+
+function countResponse(tally: Tally, referenceId: unknown, status: number, body: string): void {
+  if (status >= 200 && status < 300) {
+    if (typeof referenceId === "string") tally.ok.add(referenceId);
+    if (body.includes('"duplicate":true')) tally.duplicates += 1;
+  } else if (tally.refusals.length < 5) {
+    tally.refusals.push(`${status} ${body.slice(0, 200)}`);
+  }
+}
+
+/** One delivery through fetch, so that a misconfigured target fails with its own answer. */
+async function smokeTest(port: number, factory: DeliveryFactory, tally: Tally): Promise<void> {
+  const delivery = factory.next();
+  tally.sent.add(delivery.referenceId);
+  const response = await fetch(`http://127.0.0.1:${port}${DELIVERY_PATH}`, {
+    method: "POST",
+    headers: delivery.headers,
+    body: new Uint8Array(delivery.body),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await response.text();
+  countResponse(tally, delivery.referenceId, response.status, text);
+  if (!response.ok) throw new Error(`The first delivery was answered ${response.status}: ${text.slice(0, 300)}`);
+}
+
+function load(port: number, factory: DeliveryFactory, tally: Tally, seconds: number, connections: number): Promise<autocannon.Result> {
+  const request: autocannon.Request = {
+    method: "POST",
+    path: DELIVERY_PATH,
+    // autocannon serialises the returned request into its own buffer at once, so the
+    // factory's body buffer can be patched again for the next request.
+    setupRequest: (base, context) => {
+      const delivery = factory.next();
+      context.referenceId = delivery.referenceId;
+      tally.sent.add(delivery.referenceId);
+      return { ...base, headers: delivery.headers, body: delivery.body };
+    },
+    onResponse: (status, body, context) => countResponse(tally, context.referenceId, status, body),
+  };
+  return autocannon({ url: `http://127.0.0.1:${port}`, connections, duration: seconds, requests: [request] });
+}
+
+type Stored = {
+  rows: number;
+  distinctPdfs: number;
+  /** 2xx answers whose report is not in the database (must be 0). */
+  answeredWithoutRow: number;
+  /** Rows of requests whose answer never arrived: in flight when a load phase stopped. */
+  storedUnanswered: number;
+  /** Rows that match no request of this run (must be 0). */
+  unknownRows: number;
+};
+
+/** Waits until the row count stops changing (requests cut off at the end still finish). */
+async function settledCount(count: () => Promise<number>): Promise<number> {
+  let last = await count();
+  for (let i = 0; i < 60; i++) {
+    await sleep(250);
+    const now = await count();
+    if (now === last) return now;
+    last = now;
+  }
+  return last;
+}
+
+async function storedFigures(
+  tally: Tally,
+  count: () => Promise<number>,
+  referenceIds: () => Promise<string[]>,
+  distinctPdfs: () => Promise<number>,
+): Promise<Stored> {
+  const rows = await settledCount(count);
+  const stored = new Set(await referenceIds());
+  let answeredWithoutRow = 0;
+  for (const id of tally.ok) if (!stored.has(id)) answeredWithoutRow += 1;
+  let storedUnanswered = 0;
+  let unknownRows = 0;
+  for (const id of stored) {
+    if (!tally.sent.has(id)) unknownRows += 1;
+    else if (!tally.ok.has(id)) storedUnanswered += 1;
+  }
+  return { rows, distinctPdfs: await distinctPdfs(), answeredWithoutRow, storedUnanswered, unknownRows };
+}
+
+/** Two generated deliveries parse, authenticate, hold a loadable PDF, and differ. */
+async function checkGeneratedDeliveries(pdf: VariantPdf, credentials: DeliveryCredentials, runTag: string): Promise<void> {
+  const factory = new DeliveryFactory(pdf, "C", runTag, credentials, PARTNER_LAB_ID);
+  const hashes = new Set<string>();
+  for (let i = 0; i < 2; i++) {
+    const delivery = factory.next();
+    const body = new Uint8Array(delivery.body);
+    const auth = authenticateDelivery(credentials, { get: (name) => delivery.headers[name] ?? null }, body);
+    if (!auth.ok) throw new Error(`A generated delivery does not authenticate: ${auth.reason}`);
+    const parsed = parseDelivery(body);
+    if (!parsed.ok) throw new Error(`A generated delivery does not parse: ${parsed.reason}`);
+    if (parsed.delivery.referenceId !== delivery.referenceId) throw new Error("A generated delivery has the wrong reference_id.");
+    if (!Buffer.from(parsed.delivery.pdf).includes(variantText(delivery.referenceId), 0, "latin1")) {
+      throw new Error("A generated delivery's PDF does not hold its variant.");
+    }
+    const document = await PDFDocument.load(parsed.delivery.pdf);
+    if (document.getPageCount() !== 1) throw new Error("A generated delivery's PDF does not load.");
+    hashes.add(parsed.delivery.sha256);
+  }
+  if (hashes.size !== 2) throw new Error("Two generated deliveries carry the same PDF.");
+}
+
+type TargetFigures = {
+  label: string;
+  result: autocannon.Result;
+  warmup: autocannon.Result;
+  tally: Tally;
+  stored: Stored;
+  cpu: CpuShares;
+};
+
+/** Whether the database proves that every 2xx answer was a distinct stored report. */
+function storedCheck(figures: { tally: Tally; stored: Stored; warmup: autocannon.Result; result: autocannon.Result; connections: number }): string {
+  const { tally, stored, warmup, result, connections } = figures;
+  // Two load phases, each cut off at its deadline; a timed-out request may be stored too.
+  const mayBeCutOff = 2 * connections + warmup.timeouts + result.timeouts + warmup.errors + result.errors;
+  const ok =
+    stored.answeredWithoutRow === 0 &&
+    stored.unknownRows === 0 &&
+    tally.duplicates === 0 &&
+    stored.distinctPdfs === stored.rows &&
+    stored.rows === tally.ok.size + stored.storedUnanswered &&
+    stored.storedUnanswered <= mayBeCutOff;
+  return ok ? "every 2xx stored once" : "MISMATCH";
+}
+
+function fixed(value: number | null, digits = 1): string {
+  return value === null || Number.isNaN(value) ? "n/a" : value.toFixed(digits);
+}
+
+function printReport(
+  context: { database: string; pdfBytes: number; bodyBytes: number; connections: number; duration: number; loadAtStart: number; checkpointSkipped: boolean },
+  targets: TargetFigures[],
+): void {
+  const cpus = os.cpus();
+  const [baseline, portal] = targets;
+  const ratio = baseline && portal ? portal.result.requests.average / baseline.result.requests.average : Number.NaN;
+  const met = Number.isFinite(ratio) ? (ratio >= AIM_RATIO ? "met" : "not met") : "unknown";
+
+  console.log("");
+  console.log(`Delivery benchmark: POST ${DELIVERY_PATH} (KB = 1024 bytes)`);
+  console.log(`Machine:  ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? "unknown"}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB RAM, ${os.platform()} ${os.release()} ${os.arch()}, Node ${process.version}`);
+  console.log(`          load average ${context.loadAtStart.toFixed(2)} (1 min) before the benchmark started`);
+  console.log(`Database: ${context.database}`);
+  console.log(`Body:     ${(context.pdfBytes / 1024).toFixed(1)} KB PDF (${context.pdfBytes} bytes) in a ${context.bodyBytes}-byte JSON body (CONTRACT section 2, partner_lab_id ${PARTNER_LAB_ID});`);
+  console.log("          every request a distinct report (reference_id, patient_id, PDF bytes), with x-api-key and a Standard Webhooks signature");
+  console.log(`Load:     autocannon, ${context.connections} connections; per target ${WARMUP_SECONDS} s warm-up, then ${context.duration} s measured; baseline first, then the portal; ${context.checkpointSkipped ? "no CHECKPOINT (not allowed for this database user)" : "CHECKPOINT before each target"}`);
+  console.log("Baseline: node:http + postgres.js (pool of 10, as the portal): shared secret, body, signature, Content-Type,");
+  console.log("          parseDelivery (JSON, fields, strict Base64, PDF check, SHA-256), one INSERT of the bytes and a row");
+  console.log("");
+  console.log(
+    table(
+      ["target", "requests/s (mean)", "p50", "p99", "2xx", "non-2xx", "errors", "timeouts"],
+      targets.map(({ label, result }) => [
+        label,
+        fixed(result.requests.average),
+        `${fixed(result.latency.p50, 0)} ms`,
+        `${fixed(result.latency.p99, 0)} ms`,
+        String(result["2xx"]),
+        String(result.non2xx),
+        String(result.errors),
+        String(result.timeouts),
+      ]),
+    ),
+  );
+  console.log("");
+  console.log(`Ratio portal / baseline requests/s: ${fixed(ratio, 2)} (aim >= ${AIM_RATIO}: ${met})`);
+  console.log("");
+  console.log("Stored reports, counted in the database after each target's run (2xx = smoke test + warm-up + measured):");
+  console.log(
+    table(
+      ["target", "table", "rows", "2xx answers", "cut off", "2xx without row", "distinct PDFs", "check"],
+      targets.map(({ label, tally, stored, warmup, result }, index) => [
+        label,
+        index === 0 ? "bench_baseline" : "interpretation_reports",
+        String(stored.rows),
+        `${tally.ok.size} (1 + ${warmup["2xx"]} + ${result["2xx"]})`,
+        String(stored.storedUnanswered),
+        String(stored.answeredWithoutRow),
+        String(stored.distinctPdfs),
+        storedCheck({ tally, stored, warmup, result, connections: context.connections }),
+      ]),
+    ),
+  );
+  console.log("rows = 2xx answers + cut off: autocannon closes its connections at each phase's deadline, so up to one request per");
+  console.log("connection and phase is stored without its answer being received. A 2xx without a row would be an unstored report.");
+  for (const { label, tally } of targets) {
+    if (tally.duplicates > 0) console.log(`${label}: ${tally.duplicates} answers said duplicate.`);
+    for (const refusal of tally.refusals) console.log(`${label}: non-2xx answer: ${refusal}`);
+  }
+  console.log("");
+  console.log(`CPU during the measured run, % of one core (${cpus.length} cores: ${cpus.length * 100} % is the whole machine):`);
+  console.log(
+    table(
+      ["target", "server", "PostgreSQL backends", "load generator", "everything else", "machine busy"],
+      targets.map(({ label, cpu }) => {
+        const other =
+          cpu.machine === null || cpu.server === null || cpu.postgres === null
+            ? null
+            : Math.max(0, cpu.machine * cpus.length - cpu.server - cpu.postgres - cpu.loadGenerator);
+        return [
+          label,
+          `${fixed(cpu.server, 0)} %`,
+          `${fixed(cpu.postgres, 0)} %`,
+          `${fixed(cpu.loadGenerator, 0)} %`,
+          `${fixed(other, 0)} %`,
+          `${fixed(cpu.machine, 0)} % of ${cpus.length} cores`,
+        ];
+      }),
+    ),
+  );
+  console.log("PostgreSQL backends: those connected to the benchmark database. Everything else: PostgreSQL's own background");
+  console.log("processes, the kernel and any other work on the machine; much of it means the figures are disturbed.");
+  console.log("These figures are informational: the benchmark does not fail on them.");
+}
+
+async function run(cleanup: Cleanup, onServer: (server: RunningServer | undefined) => void): Promise<void> {
+  const root = process.cwd();
+  if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
+    throw new SetupError("There is no production build in .next: run `npm run build` first.");
+  }
+  const duration = positiveInt("BENCH_DURATION", 10, 3600);
+  const connections = positiveInt("BENCH_CONNECTIONS", 10, 1000);
+  const port = positiveInt("BENCH_PORT", 3400, 65535);
+  const baselinePort = positiveInt("BENCH_BASELINE_PORT", 4400, 65535);
+  const baseUrl = process.env.DATABASE_URL ?? "";
+  if (!/^postgres(ql)?:\/\//.test(baseUrl)) {
+    throw new SetupError("The delivery benchmark needs PostgreSQL (the baseline writes to the portal's database): set DATABASE_URL=postgres://…");
+  }
+  await assertPortFree(port, "BENCH_PORT");
+  await assertPortFree(baselinePort, "BENCH_BASELINE_PORT");
+  const loadAtStart = os.loadavg()[0] ?? 0;
+
+  const token = (bytes: number) => randomBytes(bytes).toString("base64url");
+  const credentials: DeliveryCredentials = {
+    header: "x-api-key",
+    sharedSecret: token(24),
+    webhookSecret: `whsec_${randomBytes(24).toString("base64")}`,
+  };
+  const runTag = newRunTag();
+  console.log(`Generating a ${PDF_BYTES / 1024} KB report PDF…`);
+  const pdf = await variantReportPdf(PDF_BYTES);
+  await checkGeneratedDeliveries(pdf, credentials, runTag);
+
+  console.log("Preparing a fresh database…");
+  const name = `${new URL(baseUrl).pathname.slice(1) || "lab_portal"}_bench_deliveries`;
+  const benchUrl = new URL(baseUrl);
+  benchUrl.pathname = `/${name}`;
+  const adminUrl = await administrationUrl(baseUrl);
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  let version: string;
+  try {
+    await admin.unsafe(`drop database if exists ${quoteIdentifier(name)} with (force)`);
+    await admin.unsafe(`create database ${quoteIdentifier(name)}`);
+    const [row] = await admin<{ server_version: string }[]>`show server_version`;
+    version = row?.server_version ?? "unknown version";
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+  cleanup.add("drop the benchmark database", async () => {
+    const dropper = postgres(adminUrl, { max: 1, onnotice: () => {} });
+    try {
+      await dropper.unsafe(`drop database if exists ${quoteIdentifier(name)} with (force)`);
+    } finally {
+      await dropper.end({ timeout: 5 });
+    }
+  });
+  const database = `PostgreSQL ${version} at ${benchUrl.host}, database ${name} (both targets)`;
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: benchUrl.toString(),
+    NODE_ENV: "production",
+    PORT: String(port),
+    NEXTAUTH_URL: `http://localhost:${port}`,
+    NEXTAUTH_SECRET: token(32),
+    NEXT_TELEMETRY_DISABLED: "1",
+    DOCUS_DELIVERY_HEADER: credentials.header,
+    DOCUS_DELIVERY_SECRET: credentials.sharedSecret,
+    DOCUS_WEBHOOK_SECRET: credentials.webhookSecret,
+    MAX_DELIVERY_MB: "30",
+    // A Docus that is never called (port 9 is discard), so that no simulator starts.
+    DOCUS_API_URL: "http://127.0.0.1:9",
+    DOCUS_API_KEY: token(24),
+    DOCUS_TEAM_ID: `team-${token(6)}`,
+    DOCUS_AUTH_KEY: token(24),
+  };
+  runCli("migrate", [], env);
+  runCli("lab-create", ["--name", "Bench", "--partner-lab-id", PARTNER_LAB_ID], env);
+
+  const db = postgres(benchUrl.toString(), { max: 1, onnotice: () => {} });
+  cleanup.add("close the benchmark's database connection", () => db.end({ timeout: 5 }));
+  await db`create table bench_baseline (id uuid primary key default gen_random_uuid(), sha256 text not null, bytes bytea not null, reference_id text)`;
+  cleanup.add("drop the bench_baseline table", async () => {
+    await db`drop table if exists bench_baseline`;
+  });
+
+  const targets = [
+    {
+      label: "baseline (node:http)",
+      factory: new DeliveryFactory(pdf, "B", runTag, credentials, PARTNER_LAB_ID),
+      port: baselinePort,
+      start: () =>
+        startServer(cleanup, {
+          label: "baseline server",
+          command: path.join(root, "node_modules", ".bin", "tsx"),
+          args: ["--conditions=react-server", "scripts/bench/deliveries-baseline.ts"],
+          env: { ...env, BENCH_BASELINE_PORT: String(baselinePort) },
+          healthUrl: `http://127.0.0.1:${baselinePort}/health`,
+          timeoutMs: 30_000,
+        }),
+      count: async () => (await db<{ n: number }[]>`select count(*)::int as n from bench_baseline`)[0]?.n ?? 0,
+      referenceIds: async () => (await db<{ id: string }[]>`select reference_id as id from bench_baseline`).map((row) => row.id),
+      distinctPdfs: async () => (await db<{ n: number }[]>`select count(distinct sha256)::int as n from bench_baseline`)[0]?.n ?? 0,
+    },
+    {
+      label: "portal (next start)",
+      factory: new DeliveryFactory(pdf, "P", runTag, credentials, PARTNER_LAB_ID),
+      port,
+      start: () =>
+        startServer(cleanup, {
+          label: "portal",
+          command: path.join(root, "node_modules", ".bin", "next"),
+          args: ["start", "--port", String(port)],
+          env,
+          healthUrl: `http://127.0.0.1:${port}/api/health`,
+          timeoutMs: 60_000,
+        }),
+      count: async () => (await db<{ n: number }[]>`select count(*)::int as n from interpretation_reports`)[0]?.n ?? 0,
+      referenceIds: async () => (await db<{ id: string }[]>`select reference_id as id from interpretation_reports`).map((row) => row.id),
+      distinctPdfs: async () =>
+        (
+          await db<{ n: number }[]>`
+            select count(distinct d.sha256)::int as n
+            from interpretation_reports r join documents d on d.id = r.document_id`
+        )[0]?.n ?? 0,
+    },
+  ];
+
+  const figures: TargetFigures[] = [];
+  let checkpointSkipped = false;
+  for (const target of targets) {
+    console.log(`Starting the ${target.label} on port ${target.port}…`);
+    const server = await target.start();
+    onServer(server);
+    const tally = newTally();
+    await smokeTest(target.port, target.factory, tally);
+    // Starts both targets with no dirty pages left by the previous one. CHECKPOINT needs
+    // superuser (or pg_checkpoint) rights; without them the run goes on and says so.
+    try {
+      await db`checkpoint`;
+    } catch {
+      checkpointSkipped = true;
+    }
+    console.log(`  warm-up: ${WARMUP_SECONDS} s, ${connections} connections`);
+    const warmup = await load(target.port, target.factory, tally, WARMUP_SECONDS, connections);
+    console.log(`  measuring: ${duration} s, ${connections} connections`);
+    const backends = async () => (await db<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`).map((row) => row.pid);
+    const before = cpuSnapshot(server.pid, await backends());
+    const result = await load(target.port, target.factory, tally, duration, connections);
+    const cpu = cpuShares(before, cpuSnapshot(server.pid, [...before.postgres.keys(), ...(await backends())]));
+    console.log(`  ${result.requests.average.toFixed(1)} requests/s; counting the stored reports…`);
+    const stored = await storedFigures(tally, target.count, target.referenceIds, target.distinctPdfs);
+    await server.stop();
+    onServer(undefined);
+    figures.push({ label: target.label, result, warmup, tally, stored, cpu });
+  }
+
+  printReport(
+    { database, pdfBytes: pdf.bytes.byteLength, bodyBytes: targets[0]?.factory.bodyBytes ?? 0, connections, duration, loadAtStart, checkpointSkipped },
+    figures,
+  );
+}
+
+async function main(): Promise<number> {
+  const cleanup = new Cleanup();
+  let server: RunningServer | undefined;
+  let interrupted = false;
+  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+    // npm, tsx and the shell may each pass the same signal on: only the first one counts,
+    // and the later ones must not end the process while it cleans up.
+    process.on(signal, () => {
+      if (interrupted) return;
+      interrupted = true;
+      console.error(`${signal}: stopping the benchmark.`);
+      void cleanup.run().finally(() => process.exit(code));
+    });
+  }
+  try {
+    await run(cleanup, (current) => {
+      server = current;
+    });
+    return 0;
+  } catch (error) {
+    if (interrupted) return 130;
+    if (error instanceof SetupError) {
+      console.error(error.message);
+      return 2;
+    }
+    console.error(`The benchmark could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    if (server) console.error(`Last lines of the server's output:\n${server.logTail()}`);
+    return 1;
+  } finally {
+    await cleanup.run();
+  }
+}
+
+process.exit(await main());
