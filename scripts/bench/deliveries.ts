@@ -2,7 +2,6 @@ import autocannon from "autocannon";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { PDFDocument } from "pdf-lib";
@@ -12,6 +11,7 @@ import { cpuShares, cpuSnapshot, type CpuShares } from "./deliveries-cpu";
 import { DeliveryFactory, newRunTag, variantReportPdf, variantText, type DeliveryCredentials, type VariantPdf } from "./deliveries-requests";
 import { runCli, sleep } from "./portal";
 import { table } from "./report";
+import { Cleanup, SetupError, assertPortFree, positiveInt, runBenchmark } from "./harness";
 
 /**
  * `npm run bench:deliveries`: autocannon against the portal's POST /api/docus/reports
@@ -34,54 +34,8 @@ const AIM_RATIO = 0.6;
 const PARTNER_LAB_ID = "bench-lab";
 const DELIVERY_PATH = "/api/docus/reports";
 
-class SetupError extends Error {}
-
-function positiveInt(name: string, fallback: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new SetupError(`${name} must be a whole number from 1 to ${max}.`);
-  return value;
-}
-
-function assertPortFree(port: number, purpose: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", () => reject(new SetupError(`Port ${port} (${purpose}) is in use; choose another one with the environment.`)));
-    probe.listen(port, () => probe.close(() => resolve()));
-  });
-}
-
 function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
-}
-
-/** Cleanup steps, run once in reverse order of registration, each on its own. */
-class Cleanup {
-  private readonly steps: { label: string; run: () => Promise<void> | void }[] = [];
-  private running: Promise<void> | undefined;
-
-  /** A step added once cleanup has begun (the benchmark was interrupted) runs at once. */
-  add(label: string, run: () => Promise<void> | void): void {
-    const step = { label, run };
-    if (this.running) this.running = this.running.then(() => Cleanup.runStep(step));
-    else this.steps.push(step);
-  }
-
-  run(): Promise<void> {
-    this.running ??= (async () => {
-      for (const step of this.steps.reverse()) await Cleanup.runStep(step);
-    })();
-    return this.running;
-  }
-
-  private static async runStep(step: { label: string; run: () => Promise<void> | void }): Promise<void> {
-    try {
-      await step.run();
-    } catch (error) {
-      console.error(`Cleanup: could not ${step.label}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
 }
 
 /**
@@ -555,37 +509,4 @@ async function run(cleanup: Cleanup, onServer: (server: RunningServer | undefine
   );
 }
 
-async function main(): Promise<number> {
-  const cleanup = new Cleanup();
-  let server: RunningServer | undefined;
-  let interrupted = false;
-  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
-    // npm, tsx and the shell may each pass the same signal on: only the first one counts,
-    // and the later ones must not end the process while it cleans up.
-    process.on(signal, () => {
-      if (interrupted) return;
-      interrupted = true;
-      console.error(`${signal}: stopping the benchmark.`);
-      void cleanup.run().finally(() => process.exit(code));
-    });
-  }
-  try {
-    await run(cleanup, (current) => {
-      server = current;
-    });
-    return 0;
-  } catch (error) {
-    if (interrupted) return 130;
-    if (error instanceof SetupError) {
-      console.error(error.message);
-      return 2;
-    }
-    console.error(`The benchmark could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    if (server) console.error(`Last lines of the server's output:\n${server.logTail()}`);
-    return 1;
-  } finally {
-    await cleanup.run();
-  }
-}
-
-process.exit(await main());
+process.exit(await runBenchmark(run));

@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -12,6 +11,7 @@ import { createBenchDatabase, runCli, startPortal, type PortalServer } from "./p
 import { median, megabytes, ms, table, verdict } from "./report";
 import { MB, highWaterMark, processTree, resetHighWaterMark, settledRss, withPeakRss } from "./rss";
 import { baselineUpload, portalUpload, type PortalTarget, type Upload } from "./uploads";
+import { Cleanup, SetupError, assertPortFree, positiveInt, runBenchmark } from "./harness";
 
 /**
  * `npm run bench:upload`: a 10 MB lab-result PDF sent through the portal's upload server
@@ -34,47 +34,6 @@ const AIM_RATIO = 1.5;
 const AIM_GROWTH_MB = 80;
 /** Keeps the simulator from delivering reports while the benchmark runs. */
 const NO_DELIVERY_DELAY_MS = 3_600_000;
-
-class SetupError extends Error {}
-
-function positiveInt(name: string, fallback: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new SetupError(`${name} must be a whole number from 1 to ${max}.`);
-  return value;
-}
-
-function assertPortFree(port: number, purpose: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", () => reject(new SetupError(`Port ${port} (${purpose}) is in use; choose another one with the environment.`)));
-    probe.listen(port, () => probe.close(() => resolve()));
-  });
-}
-
-/** Cleanup steps, run once in reverse order of registration, each on its own. */
-class Cleanup {
-  private readonly steps: { label: string; run: () => Promise<void> | void }[] = [];
-  private running: Promise<void> | undefined;
-
-  add(label: string, run: () => Promise<void> | void): void {
-    this.steps.push({ label, run });
-  }
-
-  run(): Promise<void> {
-    this.running ??= (async () => {
-      for (const step of this.steps.reverse()) {
-        try {
-          await step.run();
-        } catch (error) {
-          console.error(`Cleanup: could not ${step.label}: ${error instanceof Error ? error.message : String(error)}`);
-        }
-      }
-    })();
-    return this.running;
-  }
-}
 
 type Figures = {
   portalMs: number[];
@@ -287,34 +246,4 @@ async function measure(serverPid: number, runs: number, paths: Paths): Promise<O
   };
 }
 
-async function main(): Promise<number> {
-  const cleanup = new Cleanup();
-  let server: PortalServer | undefined;
-  let interrupted = false;
-  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
-    process.once(signal, () => {
-      interrupted = true;
-      console.error(`${signal}: stopping the benchmark.`);
-      void cleanup.run().finally(() => process.exit(code));
-    });
-  }
-  try {
-    await run(cleanup, (started) => {
-      server = started;
-    });
-    return 0;
-  } catch (error) {
-    if (interrupted) return 130;
-    if (error instanceof SetupError) {
-      console.error(error.message);
-      return 2;
-    }
-    console.error(`The benchmark could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    if (server) console.error(`Last lines of the portal's output:\n${server.logTail()}`);
-    return 1;
-  } finally {
-    await cleanup.run();
-  }
-}
-
-process.exit(await main());
+process.exit(await runBenchmark(run));
