@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, gte } from "drizzle-orm";
+import { and, desc, eq, gte, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
 import { authAttempts } from "@/db/schema";
 import { normalizeEmail } from "@/db/queries/users";
@@ -25,44 +25,28 @@ export function evaluateFailures(failures: Date[], limit: number, windowMs: numb
   return { limited: true, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
 }
 
+/** The newest failures matching `who` within the limit's window, judged against the limit. */
+async function checkFailures(db: Db, who: SQL, limit: { failures: number; windowMs: number }, now: Date): Promise<RateDecision> {
+  const rows = await db
+    .select({ at: authAttempts.at })
+    .from(authAttempts)
+    .where(and(who, eq(authAttempts.success, false), gte(authAttempts.at, new Date(now.getTime() - limit.windowMs))))
+    .orderBy(desc(authAttempts.at))
+    .limit(limit.failures);
+  return evaluateFailures(
+    rows.map((r) => r.at),
+    limit.failures,
+    limit.windowMs,
+    now,
+  );
+}
+
 /** May this email, from this address, try to sign in now? */
 export async function checkSignInRate(db: Db, email: string, ip: string, now = new Date()): Promise<RateDecision> {
-  const account = await db
-    .select({ at: authAttempts.at })
-    .from(authAttempts)
-    .where(
-      and(
-        eq(authAttempts.email, normalizeEmail(email)),
-        eq(authAttempts.success, false),
-        gte(authAttempts.at, new Date(now.getTime() - ACCOUNT_LIMIT.windowMs)),
-      ),
-    )
-    .orderBy(desc(authAttempts.at))
-    .limit(ACCOUNT_LIMIT.failures);
-  const byAccount = evaluateFailures(
-    account.map((r) => r.at),
-    ACCOUNT_LIMIT.failures,
-    ACCOUNT_LIMIT.windowMs,
-    now,
-  );
-  const address = await db
-    .select({ at: authAttempts.at })
-    .from(authAttempts)
-    .where(
-      and(
-        eq(authAttempts.ip, ip),
-        eq(authAttempts.success, false),
-        gte(authAttempts.at, new Date(now.getTime() - IP_LIMIT.windowMs)),
-      ),
-    )
-    .orderBy(desc(authAttempts.at))
-    .limit(IP_LIMIT.failures);
-  const byIp = evaluateFailures(
-    address.map((r) => r.at),
-    IP_LIMIT.failures,
-    IP_LIMIT.windowMs,
-    now,
-  );
+  const [byAccount, byIp] = await Promise.all([
+    checkFailures(db, eq(authAttempts.email, normalizeEmail(email)), ACCOUNT_LIMIT, now),
+    checkFailures(db, eq(authAttempts.ip, ip), IP_LIMIT, now),
+  ]);
   if (byAccount.limited && byIp.limited) {
     return { limited: true, retryAfterSeconds: Math.max(byAccount.retryAfterSeconds, byIp.retryAfterSeconds) };
   }
