@@ -1,5 +1,6 @@
 import "server-only";
-import { and, desc, eq, gte, inArray, lt } from "drizzle-orm";
+import { and, eq, gte, inArray, lt } from "drizzle-orm";
+import { descNullsLast } from "./order";
 import type { Db } from "@/db";
 import { auditEvents, users } from "@/db/schema";
 
@@ -41,7 +42,7 @@ export async function listAuditEventsForPatient(db: Db, labIds: string[], patien
     .from(auditEvents)
     .leftJoin(users, eq(users.id, auditEvents.userId))
     .where(and(eq(auditEvents.patientId, patientId), inArray(auditEvents.labId, labIds)))
-    .orderBy(desc(auditEvents.at))
+    .orderBy(descNullsLast(auditEvents.at))
     .limit(limit);
 }
 
@@ -53,7 +54,7 @@ export async function listAuditEventsForReport(db: Db, labIds: string[], reportI
     .from(auditEvents)
     .leftJoin(users, eq(users.id, auditEvents.userId))
     .where(and(eq(auditEvents.reportId, reportId), inArray(auditEvents.labId, labIds)))
-    .orderBy(desc(auditEvents.at))
+    .orderBy(descNullsLast(auditEvents.at))
     .limit(limit);
 }
 

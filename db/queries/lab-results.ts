@@ -1,5 +1,6 @@
 import "server-only";
-import { and, count, desc, eq, gte, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
+import { and, count, eq, gte, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
+import { descNullsLast } from "./order";
 import type { Db, Tx } from "@/db";
 import { documents, labResults, labs, patients, submissionAttempts, users, type LabResultStatus } from "@/db/schema";
 import type { LabScope } from "./patients";
@@ -49,7 +50,7 @@ export async function listLabResultsForLab(db: Db, scope: LabScope, filters: Lab
         filters.to ? lt(labResults.createdAt, filters.to) : undefined,
       ),
     )
-    .orderBy(desc(labResults.createdAt))
+    .orderBy(descNullsLast(labResults.createdAt))
     .limit(filters.limit ?? 200);
 }
 
@@ -256,7 +257,7 @@ export async function findDuplicateSubmission(
         ne(labResults.status, "cancelled"),
       ),
     )
-    .orderBy(desc(labResults.createdAt))
+    .orderBy(descNullsLast(labResults.createdAt))
     .limit(1);
   return row;
 }
@@ -447,7 +448,7 @@ export async function listLabResultsForPatient(
         to ? lt(labResults.createdAt, to) : undefined,
       ),
     )
-    .orderBy(desc(labResults.createdAt))
+    .orderBy(descNullsLast(labResults.createdAt))
     .limit(500);
 }
 
@@ -494,6 +495,6 @@ export async function listRejectedLabResults(db: Db, scope: LabScope, limit = 10
     .from(labResults)
     .innerJoin(patients, eq(patients.id, labResults.patientId))
     .where(and(eq(labResults.labId, scope.labId), inArray(labResults.status, ["rejected", "failed"])))
-    .orderBy(desc(labResults.updatedAt))
+    .orderBy(descNullsLast(labResults.updatedAt))
     .limit(limit);
 }

@@ -1,7 +1,8 @@
 import "server-only";
-import { and, count, desc, eq, exists, ilike, inArray, or, sql } from "drizzle-orm";
+import { and, count, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { patients, type LabResultStatus, type Patient } from "@/db/schema";
+import { descNullsLast } from "./order";
 
 export type LabScope = { labId: string };
 
@@ -14,7 +15,7 @@ export async function listPatientsForLab(db: Db, scope: LabScope, { page = 1, pa
       .select()
       .from(patients)
       .where(eq(patients.labId, scope.labId))
-      .orderBy(desc(patients.lastActivityAt))
+      .orderBy(descNullsLast(patients.lastActivityAt), patients.id)
       .limit(pageSize)
       .offset((page - 1) * pageSize),
     db.select({ n: count() }).from(patients).where(eq(patients.labId, scope.labId)),
@@ -23,17 +24,75 @@ export async function listPatientsForLab(db: Db, scope: LabScope, { page = 1, pa
 }
 
 /**
- * Patients of the lab matching `q`: patient id or accession number by prefix, names by
- * prefix or by similarity (trigram), best matches first.
+ * Searches shorter than this match by prefix only. A trigram match of three or four letters
+ * says little (it finds every name with a word starting alike) and costs a scan of
+ * thousands of candidates; typos are worth catching in longer input.
+ */
+export const FUZZY_MIN_LENGTH = 5;
+
+type Search = { needle: string; prefix: string };
+
+function parseSearch(q: string | undefined): Search | null {
+  const needle = q?.trim().toLowerCase();
+  if (!needle) return null;
+  // LIKE wildcards in what the user typed are taken literally.
+  return { needle, prefix: `${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%` };
+}
+
+/** The rank of a match by patient id, name or accession prefix: above any similarity (at most 1). */
+const PREFIX_RANK = 2;
+
+/**
+ * The lab's patients matching a search, as a CTE `hits(id, rank, activity)`: patient id,
+ * family name, given name and accession number by prefix (rank 2); for searches of five
+ * letters or more, also names that contain a word like the search (trigram word
+ * similarity, pg_trgm's `<%`; rank = the similarity, 0.6 to 1). `activity` is the patient's latest
+ * activity. Each kind of match is its own branch of a UNION ALL so that each uses its own
+ * index (see the indexes on `patients` and `lab_results`); one OR of them, or an
+ * `= any(array)` of accession matches, makes PostgreSQL read the whole lab instead. Each
+ * branch carries what the ordering needs, so only the chosen page is joined back.
+ */
+function searchHits(db: Db, scope: LabScope, { needle, prefix }: Search) {
+  const lab = scope.labId;
+  const fuzzy =
+    needle.length >= FUZZY_MIN_LENGTH
+      ? sql`union all select p.id, word_similarity(${needle}, lower(p.given_name || ' ' || p.family_name)), p.last_activity_at from patients p
+          where p.lab_id = ${lab} and ${needle} <% lower(p.given_name || ' ' || p.family_name)`
+      : sql``;
+  return db
+    .$with("hits", {
+      id: patients.id,
+      rank: sql<number>`rank`.mapWith(Number).as("rank"),
+      activity: sql<Date>`activity`.as("activity"),
+    })
+    .as(
+      sql`select id, max(rank) as rank, max(activity) as activity from (
+        select p.id, ${PREFIX_RANK}::real as rank, p.last_activity_at as activity from patients p where p.lab_id = ${lab} and lower(p.patient_id) like ${prefix}
+        union all select p.id, ${PREFIX_RANK}, p.last_activity_at from patients p where p.lab_id = ${lab} and lower(p.family_name) like ${prefix}
+        union all select p.id, ${PREFIX_RANK}, p.last_activity_at from patients p where p.lab_id = ${lab} and lower(p.given_name) like ${prefix}
+        union all select p.id, ${PREFIX_RANK}, p.last_activity_at from lab_results lr join patients p on p.id = lr.patient_id
+          where lr.lab_id = ${lab} and p.lab_id = ${lab} and lower(lr.accession_number) like ${prefix}
+        ${fuzzy}
+      ) branches group by id`,
+    );
+}
+
+/**
+ * Patients of the lab matching `q` (the upload form's patient picker): patient id or
+ * accession number by prefix, names by prefix or by similarity; prefix matches first,
+ * then the closest names, then the latest activity.
  */
 export async function searchPatientsForLab(db: Db, scope: LabScope, q: string, limit = 10): Promise<Patient[]> {
-  const needle = q.trim().toLowerCase();
-  return db
-    .select()
-    .from(patients)
-    .where(patientMatch(scope, q))
-    .orderBy(desc(sql`similarity(lower(${patients.givenName} || ' ' || ${patients.familyName}), ${needle})`), desc(patients.lastActivityAt))
-    .limit(limit);
+  const search = parseSearch(q);
+  if (!search) return [];
+  const hits = searchHits(db, scope, search);
+  const chosen = db.with(hits).select().from(hits).orderBy(sql`${hits.rank} desc`, descNullsLast(hits.activity), hits.id).limit(limit).as("chosen");
+  const rows = await db
+    .select({ patient: patients })
+    .from(chosen)
+    .innerJoin(patients, eq(patients.id, chosen.id))
+    .orderBy(sql`${chosen.rank} desc`, descNullsLast(chosen.activity), chosen.id);
+  return rows.map((row) => row.patient);
 }
 
 export type PatientListRow = Pick<Patient, "id" | "patientId" | "givenName" | "familyName" | "birthDate" | "lastActivityAt"> & {
@@ -42,31 +101,31 @@ export type PatientListRow = Pick<Patient, "id" | "patientId" | "givenName" | "f
   hasUnreadReport: boolean;
 };
 
-export type PatientListPage = { rows: PatientListRow[]; total: number; page: number; pageSize: number };
-
-/** The search condition shared by the list and its count. */
-function patientMatch(scope: LabScope, q: string | undefined) {
-  if (!q?.trim()) return eq(patients.labId, scope.labId);
-  const needle = q.trim().toLowerCase();
-  const prefix = `${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return and(
-    eq(patients.labId, scope.labId),
-    or(
-      ilike(patients.patientId, prefix),
-      sql`lower(${patients.familyName}) like ${prefix}`,
-      sql`lower(${patients.givenName}) like ${prefix}`,
-      sql`lower(${patients.givenName} || ' ' || ${patients.familyName}) % ${needle}`,
-      exists(
-        sql`(select 1 from lab_results lr where lr.patient_id = "patients"."id" and lr.lab_id = ${scope.labId} and lr.accession_number ilike ${prefix})`,
-      ),
-    ),
-  );
-}
+export type PatientListPage = {
+  rows: PatientListRow[];
+  /** The number of patients listed, or (when `totalIsLowerBound`) at least that many. */
+  total: number;
+  totalIsLowerBound: boolean;
+  page: number;
+  pageSize: number;
+};
 
 /**
- * The patients page: the lab's patients (optionally matching `q`), best matches then
- * latest activity first, with their number of results, latest status, and whether a
- * report waits that this user has not opened.
+ * Without a search the lab's patients are counted up to this many: counting every one of
+ * a large lab on each page view costs more than the page itself, and past this number
+ * the count only tells "search instead of paging".
+ */
+export const PATIENT_COUNT_CAP = 10_000;
+
+/**
+ * The patients page: the lab's patients (optionally matching `q`: prefix matches first,
+ * then the closest names, then the latest activity; without `q`, latest activity first),
+ * with their number of results, latest status, and whether a report waits that this user
+ * has not opened.
+ *
+ * An inner query chooses the page's ids (and, for a search, counts the matches as it
+ * finds them); the outer one joins those ids to their patients and adds the per-row
+ * columns, for the page's rows only.
  */
 export async function listPatientsForUser(
   db: Db,
@@ -74,33 +133,77 @@ export async function listPatientsForUser(
   userId: string,
   { q, page = 1, pageSize = 25 }: { q?: string; page?: number; pageSize?: number } = {},
 ): Promise<PatientListPage> {
-  const where = patientMatch(scope, q);
-  const needle = q?.trim().toLowerCase();
-  const [rows, [totalRow]] = await Promise.all([
+  const search = parseSearch(q);
+  const offset = (page - 1) * pageSize;
+  const hits = search ? searchHits(db, scope, search) : undefined;
+  const chosen = hits
+    ? db
+        .select({ id: hits.id, rank: hits.rank, activity: hits.activity, total: sql<number>`count(*) over ()`.mapWith(Number).as("total") })
+        .from(hits)
+        .orderBy(sql`${hits.rank} desc`, descNullsLast(hits.activity), hits.id)
+        .limit(pageSize)
+        .offset(offset)
+        .as("chosen")
+    : db
+        .select({
+          id: patients.id,
+          rank: sql<number>`0`.mapWith(Number).as("rank"),
+          activity: sql<Date>`${patients.lastActivityAt}`.as("activity"),
+          total: sql<number>`0`.mapWith(Number).as("total"),
+        })
+        .from(patients)
+        .where(eq(patients.labId, scope.labId))
+        .orderBy(descNullsLast(patients.lastActivityAt), patients.id)
+        .limit(pageSize)
+        .offset(offset)
+        .as("chosen");
+  const rowsQuery = db
+    .with(...(hits ? [hits] : []))
+    .select({
+      id: patients.id,
+      patientId: patients.patientId,
+      givenName: patients.givenName,
+      familyName: patients.familyName,
+      birthDate: patients.birthDate,
+      lastActivityAt: patients.lastActivityAt,
+      total: chosen.total,
+      // The per-row subqueries name "chosen" explicitly: drizzle renders columns unqualified
+      // in sql``, where "id" would resolve to the subquery's own table.
+      resultCount: sql<number>`(select count(*)::int from lab_results lr where lr.patient_id = "chosen"."id")`,
+      latestStatus: sql<LabResultStatus | null>`(select lr.status from lab_results lr where lr.patient_id = "chosen"."id" order by lr.created_at desc nulls last limit 1)`,
+      hasUnreadReport: sql<boolean>`exists (select 1 from interpretation_reports r where r.patient_id = "chosen"."id" and r.match_state = 'matched' and not exists (select 1 from report_read_marks m where m.report_id = r.id and m.user_id = ${userId}))`,
+    })
+    .from(chosen)
+    .innerJoin(patients, and(eq(patients.id, chosen.id), eq(patients.labId, scope.labId)))
+    .orderBy(sql`${chosen.rank} desc`, descNullsLast(chosen.activity), chosen.id);
+
+  const cappedLabCount = () =>
     db
-      .select({
-        id: patients.id,
-        patientId: patients.patientId,
-        givenName: patients.givenName,
-        familyName: patients.familyName,
-        birthDate: patients.birthDate,
-        lastActivityAt: patients.lastActivityAt,
-        // Correlated subqueries name their tables explicitly: drizzle leaves columns unqualified here.
-        resultCount: sql<number>`(select count(*)::int from lab_results lr where lr.patient_id = "patients"."id")`,
-        latestStatus: sql<LabResultStatus | null>`(select lr.status from lab_results lr where lr.patient_id = "patients"."id" order by lr.created_at desc limit 1)`,
-        hasUnreadReport: sql<boolean>`exists (select 1 from interpretation_reports r where r.patient_id = "patients"."id" and r.match_state = 'matched' and not exists (select 1 from report_read_marks m where m.report_id = r.id and m.user_id = ${userId}))`,
-      })
-      .from(patients)
-      .where(where)
-      .orderBy(
-        ...(needle ? [desc(sql`similarity(lower(${patients.givenName} || ' ' || ${patients.familyName}), ${needle})`)] : []),
-        desc(patients.lastActivityAt),
-      )
-      .limit(pageSize)
-      .offset((page - 1) * pageSize),
-    db.select({ n: count() }).from(patients).where(where),
-  ]);
-  return { rows, total: totalRow?.n ?? 0, page, pageSize };
+      .select({ n: count() })
+      .from(
+        db
+          .select({ one: sql`1`.as("one") })
+          .from(patients)
+          .where(eq(patients.labId, scope.labId))
+          .limit(PATIENT_COUNT_CAP + 1)
+          .as("capped"),
+      );
+  const [found, counted] = await Promise.all([rowsQuery, hits ? null : cappedLabCount()]);
+  let total: number;
+  let totalIsLowerBound = false;
+  if (counted) {
+    const n = counted[0]?.n ?? 0;
+    totalIsLowerBound = n > PATIENT_COUNT_CAP;
+    total = Math.min(n, PATIENT_COUNT_CAP);
+  } else if (found.length > 0 || page === 1 || !hits) {
+    total = found[0]?.total ?? 0;
+  } else {
+    // Past the last page the window count has no row to ride on: count the matches alone.
+    const [row] = await db.with(hits).select({ n: count() }).from(hits);
+    total = row?.n ?? 0;
+  }
+  const rows = found.map(({ total: _total, ...row }) => row);
+  return { rows, total, totalIsLowerBound, page, pageSize };
 }
 
 /** One patient of the user's labs, or undefined ("not found" for another lab's id). */

@@ -1,5 +1,6 @@
 import "server-only";
-import { and, desc, eq, inArray, isNull, notExists, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, notExists, or, sql } from "drizzle-orm";
+import { descNullsLast } from "./order";
 import type { Db, Tx } from "@/db";
 import type { ParsedDelivery } from "@/lib/docus/delivery";
 import { deliveries, documents, interpretationReports, labResults, labs, patients, reportReadMarks, type NewDelivery } from "@/db/schema";
@@ -72,7 +73,7 @@ export async function storeDeliveredReport(
               eq(patients.patientId, report.patientId),
             ),
           )
-          .orderBy(desc(labResults.createdAt))
+          .orderBy(descNullsLast(labResults.createdAt))
           .limit(1)
       : [];
     // An unmatched report still names its patient when the lab knows the patient id.
@@ -92,7 +93,7 @@ export async function storeDeliveredReport(
         .select({ id: interpretationReports.id, version: interpretationReports.version })
         .from(interpretationReports)
         .where(eq(interpretationReports.labResultId, target.id))
-        .orderBy(desc(interpretationReports.version))
+        .orderBy(descNullsLast(interpretationReports.version))
         .limit(1);
       if (previous) {
         version = previous.version + 1;
@@ -217,7 +218,7 @@ export async function listUnreadReportsForUser(db: Db, userId: string, labId: st
     .leftJoin(labResults, eq(labResults.id, interpretationReports.labResultId))
     .leftJoin(patients, eq(patients.id, interpretationReports.patientId))
     .where(unread)
-    .orderBy(desc(interpretationReports.receivedAt))
+    .orderBy(descNullsLast(interpretationReports.receivedAt))
     .limit(limit);
   return { count: countRow?.n ?? 0, latest };
 }
@@ -252,7 +253,7 @@ export async function listUnmatchedReportsForAdmin(db: Db, labIds: string[]): Pr
         labIds.length > 0 ? or(isNull(interpretationReports.labId), inArray(interpretationReports.labId, labIds)) : isNull(interpretationReports.labId),
       ),
     )
-    .orderBy(desc(interpretationReports.receivedAt))
+    .orderBy(descNullsLast(interpretationReports.receivedAt))
     .limit(200);
 }
 
@@ -272,7 +273,7 @@ export async function attachUnmatchedReport(db: Db, admin: { id: string; labIds:
       .select({ id: interpretationReports.id, version: interpretationReports.version })
       .from(interpretationReports)
       .where(eq(interpretationReports.labResultId, target.id))
-      .orderBy(desc(interpretationReports.version))
+      .orderBy(descNullsLast(interpretationReports.version))
       .limit(1);
     const updated = await tx
       .update(interpretationReports)
@@ -309,7 +310,7 @@ export async function listDeliveriesForAdmin(db: Db, labIds: string[], limit = 2
     .select()
     .from(deliveries)
     .where(labIds.length > 0 ? or(isNull(deliveries.labId), inArray(deliveries.labId, labIds)) : isNull(deliveries.labId))
-    .orderBy(desc(deliveries.receivedAt))
+    .orderBy(descNullsLast(deliveries.receivedAt))
     .limit(limit);
 }
 
@@ -329,7 +330,7 @@ export async function listReportsForLabResults(db: Db, labIds: string[], labResu
     .from(interpretationReports)
     .innerJoin(documents, eq(documents.id, interpretationReports.documentId))
     .where(and(inArray(interpretationReports.labResultId, labResultIds), inArray(interpretationReports.labId, labIds)))
-    .orderBy(desc(interpretationReports.version));
+    .orderBy(descNullsLast(interpretationReports.version));
   for (const row of rows) {
     if (!row.labResultId) continue;
     const list = byResult.get(row.labResultId) ?? [];

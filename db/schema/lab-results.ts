@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { labResultModes, labResultStatuses } from "@/lib/domain";
 import { documents } from "./documents";
@@ -43,6 +44,8 @@ export const labResults = pgTable(
   },
   (t) => [
     index("lab_results_lab_accession_idx").on(t.labId, t.accessionNumber),
+    // Case-insensitive prefix search on accession numbers within a lab (patient search).
+    index("lab_results_lab_accession_prefix_idx").on(t.labId, sql`lower(${t.accessionNumber}) text_pattern_ops`),
     index("lab_results_lab_created_idx").on(t.labId, t.createdAt.desc()),
     index("lab_results_lab_status_idx").on(t.labId, t.status),
     index("lab_results_patient_created_idx").on(t.patientId, t.createdAt.desc()),

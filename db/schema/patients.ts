@@ -27,7 +27,8 @@ export const patients = pgTable(
   (t) => [
     uniqueIndex("patients_lab_patient_id_key").on(t.labId, t.patientId),
     index("patients_lab_activity_idx").on(t.labId, t.lastActivityAt.desc()),
-    // Prefix search on names within a lab.
+    // Case-insensitive prefix search on patient ids and names within a lab.
+    index("patients_lab_patient_id_prefix_idx").on(t.labId, sql`lower(${t.patientId}) text_pattern_ops`),
     index("patients_lab_family_name_idx").on(t.labId, sql`lower(${t.familyName}) text_pattern_ops`),
     index("patients_lab_given_name_idx").on(t.labId, sql`lower(${t.givenName}) text_pattern_ops`),
     // Fuzzy (trigram) search on the full name.

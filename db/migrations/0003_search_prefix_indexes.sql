@@ -1,0 +1,2 @@
+CREATE INDEX "lab_results_lab_accession_prefix_idx" ON "lab_results" USING btree ("lab_id",lower("accession_number") text_pattern_ops);--> statement-breakpoint
+CREATE INDEX "patients_lab_patient_id_prefix_idx" ON "patients" USING btree ("lab_id",lower("patient_id") text_pattern_ops);
