@@ -26,3 +26,10 @@ export function formatDateTime(value: Date): string {
 export function isoDateDaysAgo(days: number): string {
   return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 }
+
+const countFormat = new Intl.NumberFormat("en-GB");
+
+/** A count shown to people, with thousands separators: 12,345. */
+export function formatCount(value: number): string {
+  return countFormat.format(value);
+}

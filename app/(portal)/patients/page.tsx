@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { redirect } from "next/navigation";
 import { LabResultStatusBadge } from "@/components/lab-results/status-badge";
 import { NoLab } from "@/components/shell/no-lab";
 import { Badge } from "@/components/ui/badge";
@@ -11,6 +12,7 @@ import { getDb } from "@/db";
 import { listPatientsForUser } from "@/db/queries/patients";
 import { requireUser } from "@/lib/auth";
 import { formatDate } from "@/lib/format";
+import { pagingSummary } from "@/lib/paging";
 import { patientSearchSchema } from "@/lib/validations/patients";
 
 export const metadata: Metadata = { title: "Patients" };
@@ -23,8 +25,10 @@ export default async function PatientsPage({ searchParams }: { searchParams: Pro
   const raw = await searchParams;
   const { q, page } = patientSearchSchema.parse({ q: raw.q, page: raw.page });
   const result = await listPatientsForUser(await getDb(), { labId: user.currentLab.id }, user.id, { q, page, pageSize: PAGE_SIZE });
-  const pages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
   const link = (p: number) => `/patients?${new URLSearchParams({ ...(q ? { q } : {}), ...(p > 1 ? { page: String(p) } : {}) }).toString()}`;
+  // A page past the end (an old link, a hand-edited URL): go to the last one.
+  if (result.rows.length === 0 && result.total > 0 && page > 1) redirect(link(Math.max(1, Math.ceil(result.total / PAGE_SIZE))));
+  const paging = pagingSummary({ ...result, rowsOnPage: result.rows.length }, ["patient", "patients"]);
   return (
     <>
       <PageHeader title="Patients" description={`Patients of ${user.currentLab.name}, most recent activity first.`} />
@@ -63,9 +67,10 @@ export default async function PatientsPage({ searchParams }: { searchParams: Pro
       ) : (
         <>
           <p className="mb-2 text-sm text-slate-600" aria-live="polite">
-            {result.total === 1 ? "1 patient" : `${result.total} patients`}
+            {paging.count}
             {q ? ` matching “${q}”` : ""}
-            {pages > 1 ? ` · page ${result.page} of ${pages}` : ""}
+            {paging.position ? ` · ${paging.position}` : ""}
+            {result.totalIsLowerBound ? " · search to find a patient quickly" : ""}
           </p>
           <Table caption={`Patients${q ? ` matching ${q}` : ""}`}>
             <thead>
@@ -100,17 +105,15 @@ export default async function PatientsPage({ searchParams }: { searchParams: Pro
               ))}
             </tbody>
           </Table>
-          {pages > 1 ? (
+          {paging.position ? (
             <nav aria-label="Pages" className="mt-4 flex items-center gap-3 text-sm">
-              {result.page > 1 ? (
+              {paging.hasPrevious ? (
                 <Link href={link(result.page - 1)} className={buttonClasses("secondary", "py-1.5")}>
                   Previous
                 </Link>
               ) : null}
-              <span>
-                Page {result.page} of {pages}
-              </span>
-              {result.page < pages ? (
+              <span>{paging.position.charAt(0).toUpperCase() + paging.position.slice(1)}</span>
+              {paging.hasNext ? (
                 <Link href={link(result.page + 1)} className={buttonClasses("secondary", "py-1.5")}>
                   Next
                 </Link>
