@@ -273,7 +273,15 @@ describe("report delivery", () => {
 
     const { deliveries } = await listing();
     expect(deliveries).toMatchObject([
-      { deliveryId: delivery.headers["webhook-id"], patient_id: "P-123", reference_id: "ACC-9", attempt: 1, copy: 1, status: 200 },
+      {
+        deliveryId: delivery.headers["webhook-id"],
+        patient_id: "P-123",
+        reference_id: "ACC-9",
+        attempt: 1,
+        copy: 1,
+        status: 200,
+        pdfSha256: createHash("sha256").update(pdf).digest("hex"),
+      },
     ]);
   });
 

@@ -74,6 +74,8 @@ export type SimDeliveryRecord = {
   attempt: number;
   /** 2 for the repeated copy sent by the deliverTwice fault. */
   copy: number;
+  /** SHA-256 of the report PDF this delivery carried (a fingerprint, not the content). */
+  pdfSha256: string;
   badSignature: boolean;
   status?: number;
   error?: string;
@@ -302,6 +304,7 @@ export function createDocusSimulator(config: DocusSimulatorConfig): DocusSimulat
           id: `msg_${randomBytes(18).toString("base64url")}`,
           sequence,
           body,
+          pdfSha256: sha256Hex(pdf),
           submission,
           badSignature: faults.has("badSignature"),
         };
@@ -379,6 +382,7 @@ export function createDocusSimulator(config: DocusSimulatorConfig): DocusSimulat
         partner_lab_id: delivery.submission.partnerLabId,
         attempt,
         copy,
+        pdfSha256: delivery.pdfSha256,
         badSignature: delivery.badSignature,
         ...(status === undefined ? {} : { status }),
         ...(error === undefined ? {} : { error }),
@@ -509,7 +513,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   });
 }
 
-type Delivery = { id: string; sequence: number; body: string; submission: ValidSubmission; badSignature: boolean };
+type Delivery = { id: string; sequence: number; body: string; pdfSha256: string; submission: ValidSubmission; badSignature: boolean };
 
 const INVALID_JSON = Symbol("invalid JSON");
 
