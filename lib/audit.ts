@@ -8,3 +8,14 @@ export type AuditInput = Omit<NewAuditEvent, "id" | "at">;
 export async function recordAudit(db: Db | Tx, event: AuditInput): Promise<void> {
   await db.insert(auditEvents).values(event);
 }
+
+/**
+ * The one event of a denied attempt to open a document: an id of another lab, or no such
+ * id. It is recorded against the requester's own lab, whose admins see it.
+ */
+export async function recordDeniedAccess(
+  db: Db | Tx,
+  { action, userId, labId, ip, requestedId }: { action: string; userId: string; labId: string | null; ip: string; requestedId: string },
+): Promise<void> {
+  await recordAudit(db, { action, outcome: "denied", userId, labId, ip, details: { requestedId: requestedId.slice(0, 64) } });
+}

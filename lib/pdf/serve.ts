@@ -2,7 +2,7 @@ import "server-only";
 import type { NextRequest } from "next/server";
 import { z } from "zod";
 import { getDb, type Db } from "@/db";
-import { recordAudit } from "@/lib/audit";
+import { recordAudit, recordDeniedAccess } from "@/lib/audit";
 import { requireUser, type CurrentUser } from "@/lib/auth";
 import { AppError, errorResponse } from "@/lib/errors";
 import { clientIp } from "@/lib/request";
@@ -41,14 +41,7 @@ export async function serveAuditedPdf(request: NextRequest, id: string, options:
     const ip = clientIp((name) => request.headers.get(name));
     const doc = z.uuid().safeParse(id).success ? await options.load(db, user.labIds, id) : undefined;
     if (!doc) {
-      await recordAudit(db, {
-        action,
-        outcome: "denied",
-        userId: user.id,
-        labId: user.currentLab?.id ?? null,
-        ip,
-        details: { requestedId: id.slice(0, 64) },
-      });
+      await recordDeniedAccess(db, { action, userId: user.id, labId: user.currentLab?.id ?? null, ip, requestedId: id });
       throw new AppError("not_found");
     }
     await recordAudit(db, {

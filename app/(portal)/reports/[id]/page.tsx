@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { PdfViewer } from "@/components/reports/pdf-viewer";
@@ -8,8 +9,10 @@ import { buttonClasses } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db";
 import { getReportForUser } from "@/db/queries/report-viewer";
+import { recordDeniedAccess } from "@/lib/audit";
 import { requireUser } from "@/lib/auth";
 import { formatDateTime } from "@/lib/format";
+import { clientIp } from "@/lib/request";
 
 export const metadata: Metadata = { title: "Interpretation report" };
 
@@ -19,10 +22,15 @@ const REPORT_LABEL = "Interpretation report";
 export default async function ReportPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser();
   const { id } = await params;
-  if (!z.uuid().safeParse(id).success) notFound();
   const db = await getDb();
-  const report = await getReportForUser(db, user.labIds, id);
-  if (!report) notFound();
+  const report = z.uuid().safeParse(id).success ? await getReportForUser(db, user.labIds, id) : undefined;
+  if (!report) {
+    // The viewer of a report this user may not see: one "denied" event, then "not found".
+    const requestHeaders = await headers();
+    const ip = clientIp((name) => requestHeaders.get(name));
+    await recordDeniedAccess(db, { action: "report.view", userId: user.id, labId: user.currentLab?.id ?? null, ip, requestedId: id });
+    notFound();
+  }
 
   const reportViewer = <PdfViewer src={`/api/reports/${report.id}/document`} title={REPORT_LABEL} />;
   const patientName = report.patient ? `${report.patient.familyName}, ${report.patient.givenName}` : null;
