@@ -45,16 +45,21 @@ export function ReportNotifications() {
   const unread = data?.unread ?? 0;
   return (
     <>
+      {/* The visible words are the link's name ("Reports", "Reports 3 new"), so what a
+          speech-input user reads out is what the link answers to. */}
       <Link
         href="/lab-results?status=report_ready"
         className="relative inline-flex items-center rounded-md px-2 py-1.5 text-sm text-slate-700 hover:bg-slate-100"
-        aria-label={unread === 1 ? "1 new interpretation report" : `${unread} new interpretation reports`}
       >
-        <span aria-hidden="true">Reports</span>
+        Reports
         {unread > 0 ? (
-          <span aria-hidden="true" data-testid="report-badge" className="ml-1.5 rounded-full bg-red-600 px-1.5 py-0.5 text-xs font-semibold text-white">
-            {unread > 99 ? "99+" : unread}
-          </span>
+          <>
+            {" "}
+            <span data-testid="report-badge" className="ml-1.5 rounded-full bg-red-600 px-1.5 py-0.5 text-xs font-semibold text-white">
+              {unread > 99 ? "99+" : unread}
+            </span>
+            <span className="sr-only"> new</span>
+          </>
         ) : null}
       </Link>
       <div aria-live="polite" className="pointer-events-none fixed bottom-4 right-4 z-50 flex w-80 flex-col gap-2">
