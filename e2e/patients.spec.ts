@@ -1,25 +1,16 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
-import { labResultPdf } from "./fixtures/pdfs";
-import { simFault } from "./fixtures/simulator";
+import { uploadAndAwaitReport } from "./fixtures/interpreted-upload";
 import { SignInPage } from "./pages/sign-in-page";
-import { UploadPage } from "./pages/upload-page";
 
 /** Doctors find a patient, see the history and open the report; other labs see nothing. */
 
 test("a doctor finds a patient by accession, sees the timeline and opens the report; another lab's doctor gets 404", async ({ page, browser }) => {
-  await simFault({ reset: true });
-  const stamp = Date.now().toString(36);
-  const accession = `PTL-${stamp}`;
-  const patientId = `PT-${stamp}`;
   await new SignInPage(page).signInAs("technician");
-  const upload = new UploadPage(page);
-  await upload.goto();
-  await upload.newPatient({ patientId, givenName: "Hedy", familyName: "Lamarr", birthDate: "1984-11-09", sex: "female" });
-  await upload.details(accession);
-  await upload.chooseFiles([await labResultPdf(`${accession}.pdf`)]);
-  await upload.send();
-  await expect(upload.row(`${accession}.pdf`).getByText("Report ready", { exact: true })).toBeVisible({ timeout: 20_000 });
+  const { accession, patientId } = await uploadAndAwaitReport(page, {
+    prefix: "PTL",
+    patient: { givenName: "Hedy", familyName: "Lamarr", birthDate: "1984-11-09", sex: "female" },
+  });
 
   const doctorContext = await browser.newContext();
   const doctor = await doctorContext.newPage();
@@ -65,10 +56,20 @@ test("a doctor finds a patient by accession, sees the timeline and opens the rep
   await doctor.getByRole("button", { name: "Apply" }).click();
   await expect(doctor.getByText("None match these filters.")).toBeVisible();
 
+  // Another lab's doctor: "not found" on the report's viewer, its inline PDF and its
+  // download, with no PDF bytes, and on the patient.
+  const reportId = href.split("/")[3] ?? "";
   const otherContext = await browser.newContext();
   const other = await otherContext.newPage();
   await new SignInPage(other).signInAs("doctorB");
-  expect((await other.request.get(href)).status()).toBe(404);
+  const denied = [await other.request.get(href), await other.request.get(`/api/reports/${reportId}/document`)];
+  for (const response of denied) {
+    expect(response.status()).toBe(404);
+    expect(response.headers()["content-type"]).not.toContain("application/pdf");
+    expect((await response.body()).includes(Buffer.from("%PDF-"))).toBe(false);
+  }
+  expect((await other.goto(`/reports/${reportId}`))?.status()).toBe(404);
+  await expect(other.getByRole("heading", { name: "Not found" })).toBeVisible();
   expect((await other.goto(patientUrl))?.status()).toBe(404);
   await doctorContext.close();
   await otherContext.close();
@@ -87,12 +88,12 @@ test("a doctor finds a patient by accession, sees the timeline and opens the rep
   expect(csv.headers()["content-type"]).toContain("text/csv");
   const lines = (await csv.text()).split("\r\n");
   expect(lines[0]).toBe("time,outcome,action,user_email,user_name,ip,lab_id,patient_id,lab_result_id,report_id,document_id,event_id");
-  const reportId = href.split("/")[3];
-  const forReport = lines.filter((l) => l.includes(reportId ?? "no-report-id"));
+  const forReport = lines.filter((l) => l.includes(reportId));
   expect(forReport.filter((l) => l.includes("report.download") && l.includes("doctor@e2e.test"))).toHaveLength(1);
-  // The other lab's doctor was denied exactly once, and it is on record.
-  const denied = lines.filter((l) => l.includes(",denied,report.download,doctor-b@e2e.test,"));
-  expect(denied).toHaveLength(1);
+  // Each of the other lab's doctor's three attempts is on record once, as denied.
+  expect(lines.filter((l) => l.includes(",denied,report.download,doctor-b@e2e.test,"))).toHaveLength(1);
+  expect(lines.filter((l) => l.includes(",denied,report.view,doctor-b@e2e.test,"))).toHaveLength(2);
+  expect(lines.filter((l) => l.includes(",allowed,report.") && l.includes("doctor-b@e2e.test"))).toEqual([]);
   // Doctors may not export.
   const doctorOnly = await browser.newContext();
   const d = await doctorOnly.newPage();

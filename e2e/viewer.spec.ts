@@ -2,11 +2,10 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { labResultPdf } from "./fixtures/pdfs";
-import { simFault } from "./fixtures/simulator";
+import { uploadAndAwaitReport } from "./fixtures/interpreted-upload";
+import { simAcceptedDeliveriesFor } from "./fixtures/simulator";
 import { ReportViewerPage } from "./pages/report-viewer-page";
 import { SignInPage } from "./pages/sign-in-page";
-import { UploadPage } from "./pages/upload-page";
 
 /** The inline report viewer: pdf.js under the portal's CSP, the original beside the report. */
 
@@ -27,25 +26,19 @@ function watch(page: Page) {
   return seen;
 }
 
-test("a doctor opens a report inline: both PDFs render with selectable text, pages, zoom, download and the narrow toggle, under the CSP", async ({
+test("a doctor opens a report inline: both PDFs render with selectable text, pages, zoom, the delivered bytes on download and the narrow toggle, under the CSP; the technician sees it side by side", async ({
   page,
   browser,
 }) => {
   // An upload, a delivered report and a dozen renders: more than the default minute on a busy machine.
   test.setTimeout(180_000);
-  await simFault({ reset: true });
-  const stamp = Date.now().toString(36);
-  const accession = `VWR-${stamp}`;
-  const patientId = `PV-${stamp}`;
-  const fileName = `${accession}.pdf`;
   await new SignInPage(page).signInAs("technician");
-  const upload = new UploadPage(page);
-  await upload.goto();
-  await upload.newPatient({ patientId, givenName: "Rosalind", familyName: "Franklin", birthDate: "1980-07-25", sex: "female" });
-  await upload.details(accession);
-  await upload.chooseFiles([await labResultPdf(fileName, "Complete blood count", 2)]);
-  await upload.send();
-  await expect(upload.row(fileName).getByText("Report ready", { exact: true })).toBeVisible({ timeout: 20_000 });
+  const { accession, patientId, fileName } = await uploadAndAwaitReport(page, {
+    prefix: "VWR",
+    patient: { givenName: "Rosalind", familyName: "Franklin", birthDate: "1980-07-25", sex: "female" },
+    text: "Complete blood count",
+    pages: 2,
+  });
 
   const doctorContext = await browser.newContext();
   const doctor = await doctorContext.newPage();
@@ -125,8 +118,11 @@ test("a doctor opens a report inline: both PDFs render with selectable text, pag
   await viewer.expectRendered("Interpretation report");
   expect(await viewer.canvasWidth("Interpretation report")).toBeCloseTo(fitWidth, -1);
 
-  // Download gives the same file as an attachment. (pdf.js ends its own request once it has
-  // the bytes, so the browser keeps no body for it: read the inline route again.)
+  // Download gives the very file Docus delivered, as an attachment; the inline route serves
+  // the same bytes. (pdf.js ends its own request once it has the bytes, so the browser keeps
+  // no body for it: read the inline route again.)
+  const delivered = await simAcceptedDeliveriesFor(accession);
+  expect(delivered).toHaveLength(1);
   const inline = await doctor.request.get(`/api/reports/${reportId}/document`);
   expect(inline.headers()["content-disposition"]).toMatch(/^inline;/);
   const inlineBytes = await inline.body();
@@ -135,7 +131,9 @@ test("a doctor opens a report inline: both PDFs render with selectable text, pag
   await viewer.downloadLink("Interpretation report").click();
   const download = await downloading;
   expect(download.suggestedFilename()).toBe(`interpretation-${accession}.pdf`);
-  expect(sha256(await readFile(await download.path()))).toBe(sha256(inlineBytes));
+  const downloaded = await readFile(await download.path());
+  expect(sha256(downloaded)).toBe(delivered[0]?.pdfSha256);
+  expect(sha256(inlineBytes)).toBe(delivered[0]?.pdfSha256);
 
   const results = await new AxeBuilder({ page: doctor }).withTags(["wcag2a", "wcag2aa"]).analyze();
   expect(results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
@@ -167,4 +165,22 @@ test("a doctor opens a report inline: both PDFs render with selectable text, pag
   expect(seen.console).toEqual([]);
   expect(seen.errors).toEqual([]);
   await doctorContext.close();
+
+  // The technician who uploaded it sees the same report beside the original on a wide screen.
+  await page.goto(href);
+  const technicianView = new ReportViewerPage(page);
+  await technicianView.expectLoaded(accession);
+  await technicianView.expectRendered("Interpretation report");
+  await technicianView.expectRendered("Original lab result");
+  await expect(technicianView.pageArea("Original lab result").getByText(`Complete blood count (${fileName})`, { exact: true })).toBeVisible();
+  await expect(page.getByRole("group", { name: "Document to show" })).toBeHidden();
+  const [left, right] = await Promise.all([
+    technicianView.viewer("Interpretation report").boundingBox(),
+    technicianView.viewer("Original lab result").boundingBox(),
+  ]);
+  if (!left || !right) throw new Error("a viewer has no box");
+  // Side by side: next to each other, not one above the other.
+  expect(Math.abs(left.y - right.y)).toBeLessThan(5);
+  expect(left.x + left.width <= right.x || right.x + right.width <= left.x).toBe(true);
+  await page.screenshot({ path: "test-results/screens/viewer-technician.png", fullPage: true });
 });
