@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { documents, interpretationReports, labResults, patients, type LabResultStatus } from "@/db/schema";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { createLab } from "./labs";
-import { listPatientsForLab, listPatientsForUser, PATIENT_COUNT_CAP, searchPatientsForLab } from "./patients";
+import { FUZZY_BELOW_MATCHES, listPatientsForLab, listPatientsForUser, PATIENT_COUNT_CAP, searchPatientsForLab } from "./patients";
 import { markReportRead } from "./reports";
 import { createUser } from "./users";
 
@@ -110,6 +110,20 @@ describe("patient search (listPatientsForUser)", () => {
     // Prefix matches rank above names that are only alike.
     const both = await listPatientsForUser(t.db, { labId: lab }, doctor, { q: "turin" });
     expect(ids(both.rows)[0]).toBe("MRN-1002");
+  });
+
+  it("looks for alike names only while the prefix matches are fewer than a page", async () => {
+    const namesake = (await createLab(t.db, { name: "Namesake Lab" })).id;
+    await addPatient(namesake, "N-typo", "Ada", "Lovelase", 0);
+    for (let i = 1; i < FUZZY_BELOW_MATCHES; i++) await addPatient(namesake, `N-${i}`, "Ada", "Lovelace", 1 + i);
+    const few = await listPatientsForUser(t.db, { labId: namesake }, doctor, { q: "lovelac" });
+    expect(few.total).toBe(FUZZY_BELOW_MATCHES);
+    // The alike name comes after every prefix match, though its activity is the latest.
+    expect(few.rows.at(-1)?.patientId).toBe("N-typo");
+    await addPatient(namesake, `N-${FUZZY_BELOW_MATCHES}`, "Ada", "Lovelace", 100);
+    const enough = await listPatientsForUser(t.db, { labId: namesake }, doctor, { q: "lovelac" });
+    expect(enough.total).toBe(FUZZY_BELOW_MATCHES);
+    expect(ids(enough.rows)).not.toContain("N-typo");
   });
 
   it("matches short searches by prefix only", async () => {

@@ -30,6 +30,13 @@ export async function listPatientsForLab(db: Db, scope: LabScope, { page = 1, pa
  */
 export const FUZZY_MIN_LENGTH = 5;
 
+/**
+ * Names that are only alike (typos) are looked for when the prefix matches are fewer
+ * than this (one page): a search that finds a page of patients starting with what was
+ * typed needs no guessing, and skipping it saves the costliest part of a name search.
+ */
+export const FUZZY_BELOW_MATCHES = 25;
+
 type Search = { needle: string; prefix: string };
 
 function parseSearch(q: string | undefined): Search | null {
@@ -43,21 +50,27 @@ function parseSearch(q: string | undefined): Search | null {
 const PREFIX_RANK = 2;
 
 /**
- * The lab's patients matching a search, as a CTE `hits(id, rank, activity)`: patient id,
- * family name, given name and accession number by prefix (rank 2); for searches of five
- * letters or more, also names that contain a word like the search (trigram word
- * similarity, pg_trgm's `<%`; rank = the similarity, 0.6 to 1). `activity` is the patient's latest
- * activity. Each kind of match is its own branch of a UNION ALL so that each uses its own
- * index (see the indexes on `patients` and `lab_results`); one OR of them, or an
- * `= any(array)` of accession matches, makes PostgreSQL read the whole lab instead. Each
- * branch carries what the ordering needs, so only the chosen page is joined back.
+ * The lab's patients matching a search, as a CTE `hits(id, rank, activity)`:
+ *
+ * - patient id, family name, given name and accession number by prefix (rank 2);
+ * - when those are fewer than FUZZY_BELOW_MATCHES and the search has at least
+ *   FUZZY_MIN_LENGTH characters, also names with a word like the search (trigram word
+ *   similarity, pg_trgm's `<%`; rank = the similarity, 0.6 to 1).
+ *
+ * `activity` is the patient's latest activity. Each kind of match is its own branch of a
+ * UNION ALL so that each uses its own index (see the indexes on `patients` and
+ * `lab_results`); one OR of them, or an `= any(array)` of accession matches, makes
+ * PostgreSQL read the whole lab instead. Each branch carries what the ordering needs, so
+ * only the chosen page is joined back. The fuzzy branch's condition on the prefix count
+ * is a one-time filter: PostgreSQL does not run the branch at all when it is false.
  */
 function searchHits(db: Db, scope: LabScope, { needle, prefix }: Search) {
   const lab = scope.labId;
   const fuzzy =
     needle.length >= FUZZY_MIN_LENGTH
       ? sql`union all select p.id, word_similarity(${needle}, lower(p.given_name || ' ' || p.family_name)), p.last_activity_at from patients p
-          where p.lab_id = ${lab} and ${needle} <% lower(p.given_name || ' ' || p.family_name)`
+          where (select count(distinct id) from prefix_hits) < ${FUZZY_BELOW_MATCHES}
+            and p.lab_id = ${lab} and ${needle} <% lower(p.given_name || ' ' || p.family_name)`
       : sql``;
   return db
     .$with("hits", {
@@ -66,12 +79,15 @@ function searchHits(db: Db, scope: LabScope, { needle, prefix }: Search) {
       activity: sql<Date>`activity`.as("activity"),
     })
     .as(
-      sql`select id, max(rank) as rank, max(activity) as activity from (
+      sql`with prefix_hits as (
         select p.id, ${PREFIX_RANK}::real as rank, p.last_activity_at as activity from patients p where p.lab_id = ${lab} and lower(p.patient_id) like ${prefix}
         union all select p.id, ${PREFIX_RANK}, p.last_activity_at from patients p where p.lab_id = ${lab} and lower(p.family_name) like ${prefix}
         union all select p.id, ${PREFIX_RANK}, p.last_activity_at from patients p where p.lab_id = ${lab} and lower(p.given_name) like ${prefix}
         union all select p.id, ${PREFIX_RANK}, p.last_activity_at from lab_results lr join patients p on p.id = lr.patient_id
           where lr.lab_id = ${lab} and p.lab_id = ${lab} and lower(lr.accession_number) like ${prefix}
+      )
+      select id, max(rank) as rank, max(activity) as activity from (
+        select id, rank, activity from prefix_hits
         ${fuzzy}
       ) branches group by id`,
     );
