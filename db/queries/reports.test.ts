@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deliveries, interpretationReports, labResults } from "@/db/schema";
+import { deliveries, documents, interpretationReports, labResults, patients } from "@/db/schema";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { createLabResultSubmission } from "./lab-results";
 import { createLab } from "./labs";
@@ -74,12 +74,43 @@ afterAll(async () => {
 
 describe("storeDeliveredReport", () => {
   it("matches a report to its lab result by lab, accession and patient id, and marks it ready", async () => {
-    const stored = await store(incoming(), "msg_1");
+    const [patientBefore] = await t.db.select().from(patients).where(eq(patients.patientId, "P-100"));
+    const stored = await store(incoming({ metadata: { doctor_note: "urgent" } }), "msg_1");
     expect(stored).toMatchObject({ duplicate: false, matched: true, labId: labA });
     const [lr] = await t.db.select().from(labResults).where(eq(labResults.id, labResultId));
     expect(lr?.status).toBe("report_ready");
+    const [report] = await t.db.select().from(interpretationReports).where(eq(interpretationReports.id, stored.reportId));
+    expect(report).toMatchObject({
+      labId: labA,
+      patientId: patientBefore?.id,
+      labResultId,
+      matchState: "matched",
+      referenceId: "ACC-100",
+      deliveredPatientId: "P-100",
+      partnerLabId: "lab-a",
+      version: 1,
+      supersedesId: null,
+      idempotencyKey: "wh:msg_1",
+      metadata: { doctor_note: "urgent" },
+    });
+    const [doc] = await t.db.select().from(documents).where(eq(documents.id, report!.documentId));
+    expect(doc).toMatchObject({ labId: labA, sizeBytes: pdf.byteLength, mimeType: "application/pdf", fileName: "interpretation-ACC-100.pdf" });
+    expect(Buffer.from(doc!.bytes).equals(Buffer.from(pdf))).toBe(true);
+    const [patientAfter] = await t.db.select().from(patients).where(eq(patients.id, patientBefore!.id));
+    expect(patientAfter!.lastActivityAt.getTime()).toBeGreaterThanOrEqual(patientBefore!.lastActivityAt.getTime());
     const [log] = await t.db.select().from(deliveries).where(eq(deliveries.reportId, stored.reportId));
-    expect(log).toMatchObject({ outcome: "accepted", httpStatus: 200, idempotencyKey: "wh:msg_1" });
+    expect(log).toMatchObject({
+      outcome: "accepted",
+      httpStatus: 200,
+      reason: null,
+      idempotencyKey: "wh:msg_1",
+      webhookId: "msg_1",
+      labId: labA,
+      partnerLabId: "lab-a",
+      referenceId: "ACC-100",
+      remoteIp: "127.0.0.1",
+      bodyBytes: 1000,
+    });
   });
 
   it("answers a repeat with the same report and stores nothing new", async () => {
