@@ -50,95 +50,92 @@ export async function storeDeliveredReport(
       bodyBytes: delivery.bodyBytes,
     };
 
-    // One read for everything the write depends on: a report already stored under this
-    // key; else the lab result with this accession and patient id (newest first), its
-    // latest report version, and (for an unmatched report) the patient, when the lab
-    // knows the patient id. Round trips are most of a delivery's cost.
-    const readRows = await tx.execute(sql`
-      with existing as (
-        select id, lab_id, match_state from interpretation_reports where idempotency_key = ${key} limit 1
-      ),
-      target as (
-        select lr.id, lr.patient_id from lab_results lr join patients p on p.id = lr.patient_id
-        where lr.lab_id = ${labId}::uuid and lr.accession_number = ${report.referenceId}::text and p.patient_id = ${report.patientId}
-          and not exists (select 1 from existing)
-        order by lr.created_at desc nulls last limit 1
-      )
-      select
-        (select id from existing) as existing_id,
-        (select lab_id from existing) as existing_lab_id,
-        (select match_state::text from existing) as existing_match_state,
-        (select id from target) as target_id,
-        (select patient_id from target) as target_patient_id,
-        (select r.id from interpretation_reports r where r.lab_result_id = (select id from target) order by r.version desc nulls last limit 1) as previous_id,
-        (select r.version from interpretation_reports r where r.lab_result_id = (select id from target) order by r.version desc nulls last limit 1) as previous_version,
-        (select p.id from patients p where p.lab_id = ${labId}::uuid and p.patient_id = ${report.patientId} limit 1) as known_patient_id
-    `);
-    const read = rowsOf<DeliveryRead>(readRows)[0];
-    if (!read) throw new Error("The delivery's read returned no row.");
-    if (read.existing_id) {
-      await tx.insert(deliveries).values({ ...log, outcome: "duplicate", reason: "already stored", reportId: read.existing_id });
-      return { reportId: read.existing_id, duplicate: true, matched: read.existing_match_state === "matched", labId: read.existing_lab_id };
+    const [existing] = await tx
+      .select({ id: interpretationReports.id, labId: interpretationReports.labId, matchState: interpretationReports.matchState })
+      .from(interpretationReports)
+      .where(eq(interpretationReports.idempotencyKey, key))
+      .limit(1);
+    if (existing) {
+      await tx.insert(deliveries).values({ ...log, outcome: "duplicate", reason: "already stored", reportId: existing.id });
+      return { reportId: existing.id, duplicate: true, matched: existing.matchState === "matched", labId: existing.labId };
     }
 
-    // One write: the document, the report (matched and versioned, or unmatched), the lab
-    // result's new status, the patient's activity, and the delivery record.
-    const matched = read.target_id !== null;
-    const version = (read.previous_version ?? 0) + 1;
-    const metadata = Object.keys(report.metadata).length > 0 ? JSON.stringify(report.metadata) : null;
-    const writeRows = await tx.execute(sql`
-      with doc as (
-        insert into documents (lab_id, bytes, sha256, size_bytes, mime_type, file_name)
-        values (${labId}::uuid, ${sql.param(report.pdf, documents.bytes)}, ${report.sha256}, ${report.pdf.byteLength}, 'application/pdf', ${report.fileName})
-        returning id
-      ),
-      stored as (
-        insert into interpretation_reports
-          (lab_id, patient_id, lab_result_id, match_state, reference_id, delivered_patient_id, partner_lab_id, document_id, version, supersedes_id, idempotency_key, metadata)
-        select ${labId}::uuid, ${read.target_patient_id ?? read.known_patient_id}::uuid, ${read.target_id}::uuid, ${matched ? "matched" : "unmatched"}::report_match_state,
-          ${report.referenceId}::text, ${report.patientId}, ${report.partnerLabId}::text, doc.id, ${version}::int, ${read.previous_id}::uuid, ${key}, ${metadata}::jsonb
-        from doc
-        returning id
-      ),
-      lab_result as (
-        update lab_results set status = 'report_ready', updated_at = now() where id = ${read.target_id}::uuid returning id
-      ),
-      patient as (
-        update patients set last_activity_at = now() where id = ${read.target_patient_id}::uuid returning id
-      ),
-      logged as (
-        insert into deliveries (outcome, http_status, reason, idempotency_key, webhook_id, lab_id, partner_lab_id, reference_id, report_id, remote_ip, body_bytes)
-        select 'accepted', 200, ${matched ? null : "stored as unmatched"}::text, ${key}, ${log.webhookId ?? null}::text, ${labId}::uuid, ${report.partnerLabId}::text,
-          ${report.referenceId}::text, stored.id, ${log.remoteIp ?? null}::text, ${log.bodyBytes ?? null}::int
-        from stored
-        returning id
-      )
-      select (select id from stored) as report_id, (select count(*)::int from logged) as logged, (select count(*)::int from lab_result) as updated
-    `);
-    const written = rowsOf<{ report_id: string; logged: number; updated: number }>(writeRows)[0];
-    if (!written?.report_id || written.logged !== 1 || written.updated !== (matched ? 1 : 0)) {
-      throw new Error("The delivery's write did not store the report, its status and its log together.");
+    // The lab result with this accession and patient id, newest first.
+    const [target] = labId
+      ? await tx
+          .select({ id: labResults.id, patientRef: labResults.patientId })
+          .from(labResults)
+          .innerJoin(patients, eq(patients.id, labResults.patientId))
+          .where(
+            and(
+              eq(labResults.labId, labId),
+              report.referenceId ? eq(labResults.accessionNumber, report.referenceId) : sql`false`,
+              eq(patients.patientId, report.patientId),
+            ),
+          )
+          .orderBy(descNullsLast(labResults.createdAt))
+          .limit(1)
+      : [];
+    // An unmatched report still names its patient when the lab knows the patient id.
+    const [knownPatient] =
+      !target && labId
+        ? await tx
+            .select({ id: patients.id })
+            .from(patients)
+            .where(and(eq(patients.labId, labId), eq(patients.patientId, report.patientId)))
+            .limit(1)
+        : [];
+
+    let version = 1;
+    let supersedesId: string | null = null;
+    if (target) {
+      const [previous] = await tx
+        .select({ id: interpretationReports.id, version: interpretationReports.version })
+        .from(interpretationReports)
+        .where(eq(interpretationReports.labResultId, target.id))
+        .orderBy(descNullsLast(interpretationReports.version))
+        .limit(1);
+      if (previous) {
+        version = previous.version + 1;
+        supersedesId = previous.id;
+      }
     }
-    return { reportId: written.report_id, duplicate: false, matched, labId };
+
+    const [doc] = await tx
+      .insert(documents)
+      .values({
+        labId,
+        bytes: report.pdf,
+        sha256: report.sha256,
+        sizeBytes: report.pdf.byteLength,
+        mimeType: "application/pdf",
+        fileName: report.fileName,
+      })
+      .returning({ id: documents.id });
+    const [stored] = await tx
+      .insert(interpretationReports)
+      .values({
+        labId,
+        patientId: target?.patientRef ?? knownPatient?.id ?? null,
+        labResultId: target?.id ?? null,
+        matchState: target ? "matched" : "unmatched",
+        referenceId: report.referenceId,
+        deliveredPatientId: report.patientId,
+        partnerLabId: report.partnerLabId,
+        documentId: doc!.id,
+        version,
+        supersedesId,
+        idempotencyKey: key,
+        metadata: Object.keys(report.metadata).length > 0 ? report.metadata : null,
+      })
+      .returning({ id: interpretationReports.id });
+    if (target) {
+      await tx.update(labResults).set({ status: "report_ready", updatedAt: new Date() }).where(eq(labResults.id, target.id));
+      await tx.update(patients).set({ lastActivityAt: new Date() }).where(eq(patients.id, target.patientRef));
+    }
+    await tx.insert(deliveries).values({ ...log, reason: target ? null : "stored as unmatched", reportId: stored!.id });
+    return { reportId: stored!.id, duplicate: false, matched: Boolean(target), labId };
   });
-}
-
-type DeliveryRead = {
-  existing_id: string | null;
-  existing_lab_id: string | null;
-  existing_match_state: string | null;
-  target_id: string | null;
-  target_patient_id: string | null;
-  previous_id: string | null;
-  previous_version: number | null;
-  known_patient_id: string | null;
-};
-
-/** The rows of `tx.execute`: postgres.js returns them as the result, PGlite under `rows`. */
-function rowsOf<T>(result: unknown): T[] {
-  if (Array.isArray(result)) return result as T[];
-  const rows = (result as { rows?: unknown }).rows;
-  return Array.isArray(rows) ? (rows as T[]) : [];
 }
 
 /** Records a refused or failed delivery attempt (never the body or a secret). */
