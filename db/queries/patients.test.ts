@@ -1,10 +1,10 @@
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { documents, interpretationReports, labResults, patients, type LabResultStatus } from "@/db/schema";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { createLab } from "./labs";
 import { FUZZY_BELOW_MATCHES, listPatientsForLab, listPatientsForUser, PATIENT_COUNT_CAP, searchPatientsForLab } from "./patients";
-import { markReportRead } from "./reports";
+import { markReportRead, UNREAD_WINDOW_DAYS } from "./reports";
 import { createUser } from "./users";
 
 let t: TestDb;
@@ -174,8 +174,23 @@ describe("patient search (listPatientsForUser)", () => {
     expect([searched.total, searched.totalIsLowerBound]).toEqual([PATIENT_COUNT_CAP + 1, false]);
   });
 
+  it("does not flag a report older than the unread window as new", async () => {
+    await t.db.insert(interpretationReports).values({
+      labId: lab,
+      patientId: alan,
+      documentId: docId,
+      idempotencyKey: "search-test-old",
+      referenceId: "acc-8001",
+      deliveredPatientId: "MRN-1002",
+      matchState: "matched",
+      receivedAt: new Date(Date.now() - (UNREAD_WINDOW_DAYS + 1) * 86_400_000),
+    });
+    const page = await listPatientsForUser(t.db, { labId: lab }, doctor, { q: "MRN-1002" });
+    expect(page.rows[0]).toMatchObject({ patientId: "MRN-1002", hasUnreadReport: false });
+  });
+
   it("drops the unread flag once the user has opened the report", async () => {
-    const [report] = await t.db.select({ id: interpretationReports.id }).from(interpretationReports).limit(1);
+    const [report] = await t.db.select({ id: interpretationReports.id }).from(interpretationReports).where(eq(interpretationReports.idempotencyKey, "search-test-1"));
     await markReportRead(t.db, doctor, report!.id);
     const page = await listPatientsForUser(t.db, { labId: lab }, doctor, { q: "MRN-1001" });
     expect(page.rows[0]).toMatchObject({ patientId: "MRN-1001", hasUnreadReport: false });

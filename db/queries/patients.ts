@@ -3,6 +3,7 @@ import { and, count, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { patients, type LabResultStatus, type Patient } from "@/db/schema";
 import { descNullsLast } from "./order";
+import { UNREAD_WINDOW_DAYS } from "./reports";
 
 export type LabScope = { labId: string };
 
@@ -187,7 +188,10 @@ export async function listPatientsForUser(
       // in sql``, where "id" would resolve to the subquery's own table.
       resultCount: sql<number>`(select count(*)::int from lab_results lr where lr.patient_id = "chosen"."id")`,
       latestStatus: sql<LabResultStatus | null>`(select lr.status from lab_results lr where lr.patient_id = "chosen"."id" order by lr.created_at desc nulls last limit 1)`,
-      hasUnreadReport: sql<boolean>`exists (select 1 from interpretation_reports r where r.patient_id = "chosen"."id" and r.match_state = 'matched' and not exists (select 1 from report_read_marks m where m.report_id = r.id and m.user_id = ${userId}))`,
+      // "New to me" as in listUnreadReportsForUser: matched, recent, not opened by this user.
+      hasUnreadReport: sql<boolean>`exists (select 1 from interpretation_reports r where r.patient_id = "chosen"."id" and r.match_state = 'matched'
+        and r.received_at > now() - make_interval(days => ${UNREAD_WINDOW_DAYS})
+        and not exists (select 1 from report_read_marks m where m.report_id = r.id and m.user_id = ${userId}))`,
     })
     .from(chosen)
     .innerJoin(patients, and(eq(patients.id, chosen.id), eq(patients.labId, scope.labId)))

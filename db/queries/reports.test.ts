@@ -15,6 +15,8 @@ import {
   markReportRead,
   markReportReviewed,
   storeDeliveredReport,
+  UNREAD_COUNT_CAP,
+  UNREAD_WINDOW_DAYS,
   type IncomingReport,
 } from "./reports";
 import { createUser } from "./users";
@@ -177,6 +179,20 @@ describe("storeDeliveredReport", () => {
     await markReportRead(t.db, adminA, before.latest[0]!.id);
     expect((await listUnreadReportsForUser(t.db, adminA, labA)).count).toBe(2);
     expect((await listUnreadReportsForUser(t.db, adminA, labB)).count).toBe(0);
+  });
+
+  it("counts only recent reports as new, and counts up to the cap", async () => {
+    const reader = (await createUser(t.db, { email: "reader@a.test", name: "Reader", passwordHash: "x", role: "doctor", labIds: [labA] })).id;
+    const fresh = await listUnreadReportsForUser(t.db, reader, labA);
+    expect(fresh.count).toBeGreaterThan(0);
+    // Age every report of lab A past the window: none is new any more.
+    await t.db.execute(sql`update interpretation_reports set received_at = now() - make_interval(days => ${UNREAD_WINDOW_DAYS + 1}) where lab_id = ${labA}`);
+    expect(await listUnreadReportsForUser(t.db, reader, labA)).toEqual({ count: 0, latest: [] });
+    // Many recent unread reports (new versions for ACC-100): the count stops at the cap; the list keeps its limit.
+    for (let i = 0; i < UNREAD_COUNT_CAP + 2; i++) await store(incoming({ sha256: `many-${i}` }), `msg_many_${i}`);
+    const many = await listUnreadReportsForUser(t.db, reader, labA, 5);
+    expect(many.count).toBe(UNREAD_COUNT_CAP);
+    expect(many.latest).toHaveLength(5);
   });
 
   it("records a review only for a report of the user's labs", async () => {

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, inArray, isNull, notExists, or, sql } from "drizzle-orm";
+import { and, count, eq, gt, inArray, isNull, notExists, or, sql } from "drizzle-orm";
 import { descNullsLast } from "./order";
 import type { Db, Tx } from "@/db";
 import type { ParsedDelivery } from "@/lib/docus/delivery";
@@ -194,10 +194,22 @@ export async function markReportRead(db: Db, userId: string, reportId: string): 
 export type NewReportNotice = { id: string; receivedAt: Date; accessionNumber: string | null; patientName: string | null; labResultId: string | null };
 
 /** Matched reports of the lab that this user has not opened yet, newest first. */
-export async function listUnreadReportsForUser(db: Db, userId: string, labId: string, limit = 20): Promise<{ count: number; latest: NewReportNotice[] }> {
-  const unread = and(
-    eq(interpretationReports.labId, labId),
+/**
+ * "New to me": a matched report of the lab received in the last UNREAD_WINDOW_DAYS days
+ * that the user has not opened. Older reports are history, not news; without the window
+ * a new account would start with every report of the lab as new, and the header's poll
+ * (every few seconds, for every signed-in user) would count the lab's whole archive.
+ */
+export const UNREAD_WINDOW_DAYS = 30;
+
+/** The header shows "99+" past this; counting further would be work for nothing. */
+export const UNREAD_COUNT_CAP = 100;
+
+/** The SQL condition "new to this user" on `interpretation_reports` (see UNREAD_WINDOW_DAYS). */
+export function unreadReportCondition(db: Db | Tx, userId: string) {
+  return and(
     eq(interpretationReports.matchState, "matched"),
+    gt(interpretationReports.receivedAt, sql`now() - make_interval(days => ${UNREAD_WINDOW_DAYS})`),
     notExists(
       db
         .select({ one: sql`1` })
@@ -205,21 +217,30 @@ export async function listUnreadReportsForUser(db: Db, userId: string, labId: st
         .where(and(eq(reportReadMarks.reportId, interpretationReports.id), eq(reportReadMarks.userId, userId))),
     ),
   );
-  const [countRow] = await db.select({ n: sql<number>`count(*)::int` }).from(interpretationReports).where(unread);
-  const latest = await db
-    .select({
-      id: interpretationReports.id,
-      receivedAt: interpretationReports.receivedAt,
-      accessionNumber: labResults.accessionNumber,
-      patientName: sql<string | null>`${patients.familyName} || ', ' || ${patients.givenName}`,
-      labResultId: interpretationReports.labResultId,
-    })
-    .from(interpretationReports)
-    .leftJoin(labResults, eq(labResults.id, interpretationReports.labResultId))
-    .leftJoin(patients, eq(patients.id, interpretationReports.patientId))
-    .where(unread)
-    .orderBy(descNullsLast(interpretationReports.receivedAt))
-    .limit(limit);
+}
+
+/** The reports new to the user in a lab: how many (up to UNREAD_COUNT_CAP) and the latest. */
+export async function listUnreadReportsForUser(db: Db, userId: string, labId: string, limit = 20): Promise<{ count: number; latest: NewReportNotice[] }> {
+  const unread = and(eq(interpretationReports.labId, labId), unreadReportCondition(db, userId));
+  const [[countRow], latest] = await Promise.all([
+    db
+      .select({ n: count() })
+      .from(db.select({ one: sql`1`.as("one") }).from(interpretationReports).where(unread).limit(UNREAD_COUNT_CAP).as("capped")),
+    db
+      .select({
+        id: interpretationReports.id,
+        receivedAt: interpretationReports.receivedAt,
+        accessionNumber: labResults.accessionNumber,
+        patientName: sql<string | null>`${patients.familyName} || ', ' || ${patients.givenName}`,
+        labResultId: interpretationReports.labResultId,
+      })
+      .from(interpretationReports)
+      .leftJoin(labResults, eq(labResults.id, interpretationReports.labResultId))
+      .leftJoin(patients, eq(patients.id, interpretationReports.patientId))
+      .where(unread)
+      .orderBy(descNullsLast(interpretationReports.receivedAt))
+      .limit(limit),
+  ]);
   return { count: countRow?.n ?? 0, latest };
 }
 
