@@ -168,7 +168,8 @@ export type SubmissionInput = {
   accessionNumber: string;
   mode: "interpret" | "store_only";
   notes?: string;
-  file: { bytes: Uint8Array; sha256: string; fileName: string };
+  /** `base64`: the bytes in Base64 when the caller has it already (it is sent to Docus so). */
+  file: { bytes: Uint8Array; sha256: string; fileName: string; base64?: string };
 };
 
 export class PatientConflictError extends Error {}
@@ -212,7 +213,9 @@ export async function createLabResultSubmission(
       .insert(documents)
       .values({
         labId: input.labId,
-        bytes: input.file.bytes,
+        // PostgreSQL decodes the Base64 the upload needs anyway for Docus: a third less to
+        // send than postgres.js's hex for bytea, and no 2x-sized hex string in memory.
+        bytes: input.file.base64 === undefined ? input.file.bytes : sql`decode(${input.file.base64}, 'base64')`,
         sha256: input.file.sha256,
         sizeBytes: input.file.bytes.byteLength,
         mimeType: "application/pdf",
@@ -270,8 +273,11 @@ export type ClaimedSubmission = {
   notes: string | null;
   patientExternalId: string;
   partnerLabId: string | null;
-  document: { bytes: Uint8Array; fileName: string };
+  document: HeldDocument;
 };
+
+/** A document's bytes in memory, with their Base64 when it has been worked out already. */
+export type HeldDocument = { bytes: Uint8Array; fileName: string; base64?: string };
 
 /**
  * Takes the lab result for one send: only one caller can hold it (a lease), so that
@@ -282,7 +288,7 @@ export async function claimLabResultForSending(
   db: Db,
   id: string,
   leaseSeconds: number,
-  preloaded?: { bytes: Uint8Array; fileName: string },
+  preloaded?: HeldDocument,
 ): Promise<ClaimedSubmission | undefined> {
   const [claimed] = await db
     .update(labResults)

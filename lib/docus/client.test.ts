@@ -117,6 +117,12 @@ describe("buildSubmissionBody", () => {
     expect(body.file_base64?.content).toBe(Buffer.from(pdf).toString("base64"));
   });
 
+  it("sends Base64 worked out earlier as it is, without encoding the bytes again", () => {
+    const base64 = Buffer.from(pdf).toString("base64");
+    const body = buildSubmissionBody({ ...submission, file: { ...submission.file!, base64 } });
+    expect(body.file_base64?.content).toBe(base64);
+  });
+
   it("chooses the endpoint by mode", () => {
     expect(submissionPath("interpret")).toBe("/lab-results");
     expect(submissionPath("store_only")).toBe("/lab-results/not-interpret");

@@ -16,7 +16,8 @@ export type LabResultSubmission = {
   referenceId: string;
   partnerLabId?: string | null;
   notes?: string | null;
-  file?: { bytes: Uint8Array; fileName: string; mimeType: "application/pdf" };
+  /** `base64`: the bytes already in Base64, used as they are. */
+  file?: { bytes: Uint8Array; base64?: string; fileName: string; mimeType: "application/pdf" };
 };
 
 /** The JSON body Docus expects. */
@@ -50,7 +51,7 @@ export function buildSubmissionBody(s: LabResultSubmission): DocusSubmissionBody
   if (s.file) {
     body.file_base64 = {
       mime_type: s.file.mimeType,
-      content: Buffer.from(s.file.bytes.buffer, s.file.bytes.byteOffset, s.file.bytes.byteLength).toString("base64"),
+      content: s.file.base64 ?? Buffer.from(s.file.bytes.buffer, s.file.bytes.byteOffset, s.file.bytes.byteLength).toString("base64"),
       file_name: s.file.fileName,
     };
   }

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { PDFDocument } from "pdf-lib";
 import type { PgBoss } from "pg-boss";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -114,6 +114,24 @@ describe("the upload transaction", () => {
     expect(serialized).not.toContain(Buffer.from(pdf).toString("base64").slice(0, 40));
     for (const secret of Object.values(creds)) expect(serialized).not.toContain(secret);
     expect(serialized).not.toContain("fasting sample");
+  });
+
+  it("stores the same bytes whether it is given them as they are or also in Base64", async () => {
+    const odd = new Uint8Array([...pdf, 0, 255, 128, 10, 13]);
+    const stored = async (file: SubmissionInput["file"]) => {
+      const { labResultId } = await createLabResultSubmission(t.db, input({ file }), async () => {});
+      const [row] = await t.db
+        .select({ bytes: documents.bytes, size: documents.sizeBytes })
+        .from(documents)
+        .innerJoin(labResults, eq(labResults.documentId, documents.id))
+        .where(eq(labResults.id, labResultId));
+      return row!;
+    };
+    const plain = await stored({ bytes: odd, sha256: "x", fileName: "plain.pdf" });
+    const fromBase64 = await stored({ bytes: odd, sha256: "x", fileName: "b64.pdf", base64: Buffer.from(odd).toString("base64") });
+    expect(Buffer.from(plain.bytes).equals(Buffer.from(odd))).toBe(true);
+    expect(Buffer.from(fromBase64.bytes).equals(Buffer.from(odd))).toBe(true);
+    expect([plain.size, fromBase64.size]).toEqual([odd.length, odd.length]);
   });
 
   it("refuses a new patient whose id the lab already has", async () => {

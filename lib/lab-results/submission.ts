@@ -6,6 +6,7 @@ import {
   finishSubmissionAttempt,
   startSubmissionAttempt,
   type AttemptResult,
+  type HeldDocument,
 } from "@/db/queries/lab-results";
 import { nextAttemptDelayMs, type RetryPolicy } from "@/lib/docus/backoff";
 import { docusCredentialsFromEnv, submitLabResult, type DocusCredentials, type SubmissionOutcome } from "@/lib/docus/client";
@@ -27,7 +28,7 @@ export type SendDeps = {
   timeoutMs?: number;
   random?: () => number;
   /** The document's bytes when the caller already holds them (the upload itself). */
-  preloaded?: { bytes: Uint8Array; fileName: string };
+  preloaded?: HeldDocument;
 };
 
 export type SendResult = "skipped" | AttemptResult["state"];
@@ -81,7 +82,7 @@ export async function sendLabResult(labResultId: string, deps: SendDeps = {}): P
             referenceId: claimed.accessionNumber,
             partnerLabId: claimed.partnerLabId,
             notes: claimed.notes,
-            file: { bytes: claimed.document.bytes, fileName: claimed.document.fileName, mimeType: "application/pdf" },
+            file: { bytes: claimed.document.bytes, base64: claimed.document.base64, fileName: claimed.document.fileName, mimeType: "application/pdf" },
           },
           { timeoutMs },
         ),

@@ -80,6 +80,8 @@ export async function uploadLabResultAction(formData: FormData): Promise<UploadR
   const pdf = checkPdf(bytes, fileName);
   if (!pdf.ok) return { status: "invalid", fieldErrors: { file: [pdf.message] } };
   const sha256 = sha256Hex(bytes);
+  // Worked out once: PostgreSQL stores the bytes from it and Docus receives it.
+  const base64 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
 
   const db = await getDb();
   const { accessionNumber, mode, notes, confirmDuplicate } = fields.data;
@@ -109,7 +111,7 @@ export async function uploadLabResultAction(formData: FormData): Promise<UploadR
         accessionNumber,
         mode,
         notes,
-        file: { bytes, sha256, fileName },
+        file: { bytes, sha256, fileName, base64 },
       },
       async (tx, id) => {
         await enqueueSubmission(tx, id, JOB_DELAY_SECONDS);
@@ -134,7 +136,7 @@ export async function uploadLabResultAction(formData: FormData): Promise<UploadR
   // Stored and queued: from here on nothing is lost. Try the send now so that the
   // normal case answers "accepted"; if this fails, the job retries it.
   try {
-    await sendLabResult(labResultId, { preloaded: { bytes, fileName } });
+    await sendLabResult(labResultId, { preloaded: { bytes, fileName, base64 } });
   } catch (error) {
     console.error(`[upload] inline send failed, the job will retry: ${error instanceof Error ? error.name : "unknown error"}`);
   }
