@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { documents, interpretationReports, labResults, patients, type LabResultStatus } from "@/db/schema";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { createLab } from "./labs";
-import { FUZZY_BELOW_MATCHES, listPatientsForLab, listPatientsForUser, PATIENT_COUNT_CAP, searchPatientsForLab } from "./patients";
+import { FUZZY_BELOW_MATCHES, listPatientsForLab, listPatientsForUser, PATIENT_COUNT_CAP, prefixUpperBound, searchPatientsForLab } from "./patients";
 import { markReportRead, UNREAD_WINDOW_DAYS } from "./reports";
 import { createUser } from "./users";
 
@@ -212,5 +212,25 @@ describe("patient picker (searchPatientsForLab)", () => {
 
   it("lists the lab's patients most recent first", async () => {
     expect(ids((await listPatientsForLab(t.db, { labId: lab })).rows)).toEqual(["MRN-1001", "MRN-1002", "mrn-2001", "X_100%"]);
+  });
+});
+
+describe("prefixUpperBound", () => {
+  it("is the least string above every string with the prefix", () => {
+    expect(prefixUpperBound("abc")).toBe("abd");
+    expect(prefixUpperBound("acc-9")).toBe("acc-:");
+    expect(prefixUpperBound("jos\u00e9")).toBe("jos\u00ea");
+    // Past the surrogate block, and past the last code point.
+    expect(prefixUpperBound("a\ud7ff")).toBe("a\ue000");
+    expect(prefixUpperBound("a\u{10ffff}")).toBe("b");
+    expect(prefixUpperBound("\u{10ffff}")).toBeNull();
+    expect(prefixUpperBound("")).toBeNull();
+  });
+
+  it("bounds the search so that neighbours of the prefix are not found", async () => {
+    const neighbours = (await createLab(t.db, { name: "Neighbours Lab" })).id;
+    for (const id of ["ab-1", "ab", "ac-1", "aa-9", "ab\u00e9"]) await addPatient(neighbours, id, "N", "N", 1);
+    const found = ids((await listPatientsForUser(t.db, { labId: neighbours }, doctor, { q: "ab" })).rows).sort();
+    expect(found).toEqual(["ab", "ab-1", "ab\u00e9"]);
   });
 });
