@@ -33,6 +33,8 @@ export type PlanSummary = {
   lines: PlanLine[];
 };
 
+const NOT_A_QUERY = /^\s*(begin|commit|rollback|savepoint|release|select set_config\()/i;
+
 export class CapturingClient {
   readonly db: Db;
   private readonly client: postgres.Sql;
@@ -43,6 +45,8 @@ export class CapturingClient {
       max: 1,
       onnotice: () => {},
       debug: (_connection: number, query: string, parameters: unknown[]) => {
+        // Transaction control and the search's plan settings (set_config) are not queries to explain.
+        if (NOT_A_QUERY.test(query)) return;
         this.recording?.push({ sql: query, parameters: [...parameters] });
       },
     });

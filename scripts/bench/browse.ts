@@ -303,7 +303,8 @@ async function run(): Promise<void> {
     log("");
 
     log("EXPLAIN (ANALYZE, BUFFERS) of one representative call of each, with the SQL and parameters the functions really sent");
-    log("(recorded by a postgres.js debug hook; EXPLAIN plans them with these parameters, as a custom plan)");
+    log("(recorded by a postgres.js debug hook; EXPLAIN plans them with these parameters, as a custom plan; the searches");
+    log("themselves run on a cached generic plan without parallel workers, see inCachedPlan in db/queries/patients.ts)");
     log("");
     const representative = {
       fragment: inputs.fragments.find((f) => f.kind === "prefix" && f.text.length === 4)?.text ?? pick(inputs.fragments, 0).text,
