@@ -20,25 +20,34 @@ export type LabResultRow = {
   patientExternalId: string;
 };
 
+/** The columns of a LabResultRow (lab_results joined with its patient and document). */
+const labResultRowColumns = {
+  id: labResults.id,
+  accessionNumber: labResults.accessionNumber,
+  mode: labResults.mode,
+  status: labResults.status,
+  attempts: labResults.attempts,
+  lastError: labResults.lastError,
+  nextAttemptAt: labResults.nextAttemptAt,
+  createdAt: labResults.createdAt,
+  fileName: documents.fileName,
+  patientGivenName: patients.givenName,
+  patientFamilyName: patients.familyName,
+  patientExternalId: patients.patientId,
+};
+
+/** Sent for interpretation and no report yet: what the dashboard, the watchdog and the patient page call "waiting". */
+const waitingForReport = and(eq(labResults.mode, "interpret"), inArray(labResults.status, ["queued", "sending", "retrying", "accepted"]));
+
+/** Docus refused it, or the portal gave up: a technician should look. */
+const rejectedOrFailed = inArray(labResults.status, ["rejected", "failed"]);
+
 export type LabResultFilters = { status?: LabResultStatus; from?: Date; to?: Date; limit?: number };
 
 /** The lab's submissions, newest first, optionally by status and by a date range [from, to). */
 export async function listLabResultsForLab(db: Db, scope: LabScope, filters: LabResultFilters = {}): Promise<LabResultRow[]> {
   return db
-    .select({
-      id: labResults.id,
-      accessionNumber: labResults.accessionNumber,
-      mode: labResults.mode,
-      status: labResults.status,
-      attempts: labResults.attempts,
-      lastError: labResults.lastError,
-      nextAttemptAt: labResults.nextAttemptAt,
-      createdAt: labResults.createdAt,
-      fileName: documents.fileName,
-      patientGivenName: patients.givenName,
-      patientFamilyName: patients.familyName,
-      patientExternalId: patients.patientId,
-    })
+    .select(labResultRowColumns)
     .from(labResults)
     .innerJoin(patients, eq(patients.id, labResults.patientId))
     .innerJoin(documents, eq(documents.id, labResults.documentId))
@@ -71,25 +80,14 @@ export async function getLabResultForUser(db: Db, labIds: string[], id: string):
   if (labIds.length === 0) return undefined;
   const [row] = await db
     .select({
-      id: labResults.id,
-      accessionNumber: labResults.accessionNumber,
-      mode: labResults.mode,
-      status: labResults.status,
-      attempts: labResults.attempts,
-      lastError: labResults.lastError,
-      nextAttemptAt: labResults.nextAttemptAt,
-      createdAt: labResults.createdAt,
+      ...labResultRowColumns,
       notes: labResults.notes,
       docusMessage: labResults.docusMessage,
       acceptedAt: labResults.acceptedAt,
-      fileName: documents.fileName,
       documentId: documents.id,
       sizeBytes: documents.sizeBytes,
       sha256: documents.sha256,
       patientRef: patients.id,
-      patientGivenName: patients.givenName,
-      patientFamilyName: patients.familyName,
-      patientExternalId: patients.patientId,
       submittedBy: users.name,
     })
     .from(labResults)
@@ -150,8 +148,8 @@ export async function countLabActivity(db: Db, scope: LabScope, now = new Date()
     db
       .select({ n: count() })
       .from(labResults)
-      .where(and(inLab, eq(labResults.mode, "interpret"), inArray(labResults.status, ["queued", "sending", "retrying", "accepted"]))),
-    db.select({ n: count() }).from(labResults).where(and(inLab, inArray(labResults.status, ["rejected", "failed"]))),
+      .where(and(inLab, waitingForReport)),
+    db.select({ n: count() }).from(labResults).where(and(inLab, rejectedOrFailed)),
   ]);
   return { today: today?.n ?? 0, thisWeek: week?.n ?? 0, waitingForReport: waiting?.n ?? 0, rejected: rejected?.n ?? 0 };
 }
@@ -402,7 +400,7 @@ export async function requeueLabResult(tx: Db | Tx, labIds: string[], id: string
   const rows = await tx
     .update(labResults)
     .set({ status: "queued", attempts: 0, nextAttemptAt: null, sendingUntil: null, updatedAt: new Date() })
-    .where(and(eq(labResults.id, id), inArray(labResults.labId, labIds), inArray(labResults.status, ["rejected", "failed"])))
+    .where(and(eq(labResults.id, id), inArray(labResults.labId, labIds), rejectedOrFailed))
     .returning({ id: labResults.id });
   return rows.length > 0;
 }
@@ -430,8 +428,8 @@ export async function listLabResultsForPatient(
   const byShow = {
     all: undefined,
     with_report: eq(labResults.status, "report_ready"),
-    waiting: and(eq(labResults.mode, "interpret"), inArray(labResults.status, ["queued", "sending", "retrying", "accepted"])),
-    rejected: inArray(labResults.status, ["rejected", "failed"]),
+    waiting: waitingForReport,
+    rejected: rejectedOrFailed,
   }[show];
   return db
     .select({
@@ -485,8 +483,7 @@ export async function listOverdueLabResults(db: Db, scope: LabScope, turnaroundH
     .where(
       and(
         eq(labResults.labId, scope.labId),
-        eq(labResults.mode, "interpret"),
-        inArray(labResults.status, ["queued", "sending", "retrying", "accepted"]),
+        waitingForReport,
         lt(labResults.createdAt, new Date(now.getTime() - turnaroundHours * 3_600_000)),
       ),
     )
@@ -500,7 +497,7 @@ export async function listRejectedLabResults(db: Db, scope: LabScope, limit = 10
     .select(attentionColumns)
     .from(labResults)
     .innerJoin(patients, eq(patients.id, labResults.patientId))
-    .where(and(eq(labResults.labId, scope.labId), inArray(labResults.status, ["rejected", "failed"])))
+    .where(and(eq(labResults.labId, scope.labId), rejectedOrFailed))
     .orderBy(descNullsLast(labResults.updatedAt))
     .limit(limit);
 }

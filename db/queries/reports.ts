@@ -89,12 +89,7 @@ export async function storeDeliveredReport(
     let version = 1;
     let supersedesId: string | null = null;
     if (target) {
-      const [previous] = await tx
-        .select({ id: interpretationReports.id, version: interpretationReports.version })
-        .from(interpretationReports)
-        .where(eq(interpretationReports.labResultId, target.id))
-        .orderBy(descNullsLast(interpretationReports.version))
-        .limit(1);
+      const previous = await latestReportVersion(tx, target.id);
       if (previous) {
         version = previous.version + 1;
         supersedesId = previous.id;
@@ -136,6 +131,17 @@ export async function storeDeliveredReport(
     await tx.insert(deliveries).values({ ...log, reason: target ? null : "stored as unmatched", reportId: stored!.id });
     return { reportId: stored!.id, duplicate: false, matched: Boolean(target), labId };
   });
+}
+
+/** A lab result's newest report version (a new report supersedes it), if it has one. */
+async function latestReportVersion(tx: Tx, labResultId: string): Promise<{ id: string; version: number } | undefined> {
+  const [previous] = await tx
+    .select({ id: interpretationReports.id, version: interpretationReports.version })
+    .from(interpretationReports)
+    .where(eq(interpretationReports.labResultId, labResultId))
+    .orderBy(descNullsLast(interpretationReports.version))
+    .limit(1);
+  return previous;
 }
 
 /** Records a refused or failed delivery attempt (never the body or a secret). */
@@ -193,7 +199,6 @@ export async function markReportRead(db: Db, userId: string, reportId: string): 
 
 export type NewReportNotice = { id: string; receivedAt: Date; accessionNumber: string | null; patientName: string | null; labResultId: string | null };
 
-/** Matched reports of the lab that this user has not opened yet, newest first. */
 /**
  * "New to me": a matched report of the lab received in the last UNREAD_WINDOW_DAYS days
  * that the user has not opened. Older reports are history, not news; without the window
@@ -290,12 +295,7 @@ export async function attachUnmatchedReport(db: Db, admin: { id: string; labIds:
       .from(labResults)
       .where(and(eq(labResults.id, labResultId), inArray(labResults.labId, admin.labIds)));
     if (!target) return false;
-    const [previous] = await tx
-      .select({ id: interpretationReports.id, version: interpretationReports.version })
-      .from(interpretationReports)
-      .where(eq(interpretationReports.labResultId, target.id))
-      .orderBy(descNullsLast(interpretationReports.version))
-      .limit(1);
+    const previous = await latestReportVersion(tx, target.id);
     const updated = await tx
       .update(interpretationReports)
       .set({
