@@ -9,10 +9,10 @@ import { getPatientForUser, listPatientsForUser } from "@/db/queries/patients";
 import { listReportsForLabResults } from "@/db/queries/reports";
 import * as schema from "@/db/schema";
 import { EnvError, parseEnv } from "@/lib/env";
-import { withDatabase } from "@/lib/testing/test-db";
 import { CapturingClient, WATCHED_TABLES, type PlanSummary } from "./browse-explain";
 import { mean, nameFragment, percentile, runLoad, seededRandom, type LoadResult, type NameFragment } from "./browse-measure";
 import { SEED_SIZES, seedBrowseData, type SeededData } from "./browse-seed";
+import { freshPostgresDatabase, type FreshDatabase } from "./harness";
 import { table, verdict } from "./report";
 
 /**
@@ -50,10 +50,6 @@ function positiveInt(name: string, fallback: number, max: number): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1 || value > max) throw new SetupError(`${name} must be a whole number from 1 to ${max}.`, 2);
   return value;
-}
-
-function quoteIdentifier(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }
 
 function fixed(value: number): string {
@@ -182,19 +178,13 @@ async function run(): Promise<void> {
   const keep = process.env.BENCH_KEEP === "1";
   const loadAtStart = os.loadavg()[0] ?? 0;
 
-  const name = `${new URL(baseUrl).pathname.slice(1) || "lab_portal"}_browse_bench`;
-  const benchUrl = withDatabase(baseUrl, name);
-  const admin = postgres(baseUrl, { max: 1, onnotice: () => {}, connect_timeout: 10 });
-  let version: string;
+  let fresh: FreshDatabase;
   try {
-    await admin.unsafe(`drop database if exists ${quoteIdentifier(name)} with (force)`);
-    await admin.unsafe(`create database ${quoteIdentifier(name)}`);
-    const [row] = await admin.unsafe<{ server_version: string }[]>("show server_version");
-    version = row?.server_version ?? "unknown version";
+    fresh = await freshPostgresDatabase(baseUrl, "browse_bench");
   } catch (error) {
-    await admin.end({ timeout: 5 });
-    throw new SetupError(`Could not create the benchmark database ${name}: ${error instanceof Error ? error.message : String(error)}`, 1);
+    throw new SetupError(`Could not create the benchmark database: ${error instanceof Error ? error.message : String(error)}`, 1);
   }
+  const { name, url: benchUrl, version } = fresh;
 
   const clients: postgres.Sql[] = [];
   const capturing = new CapturingClient(benchUrl);
@@ -204,9 +194,8 @@ async function run(): Promise<void> {
     if (keep) {
       log(`BENCH_KEEP=1: the database ${name} is kept.`);
     } else {
-      await admin.unsafe(`drop database if exists ${quoteIdentifier(name)} with (force)`);
+      await fresh.drop();
     }
-    await admin.end({ timeout: 5 });
   };
   const onSignal = () => {
     void dropDatabase().finally(() => process.exit(130));

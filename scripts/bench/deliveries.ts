@@ -11,7 +11,7 @@ import { cpuShares, cpuSnapshot, type CpuShares } from "./deliveries-cpu";
 import { DeliveryFactory, newRunTag, variantReportPdf, variantText, type DeliveryCredentials, type VariantPdf } from "./deliveries-requests";
 import { runCli, sleep } from "./portal";
 import { table } from "./report";
-import { Cleanup, SetupError, assertPortFree, positiveInt, runBenchmark } from "./harness";
+import { Cleanup, SetupError, assertPortFree, freshPostgresDatabase, positiveInt, runBenchmark } from "./harness";
 
 /**
  * `npm run bench:deliveries`: autocannon against the portal's POST /api/docus/reports
@@ -34,29 +34,10 @@ const AIM_RATIO = 0.6;
 const PARTNER_LAB_ID = "bench-lab";
 const DELIVERY_PATH = "/api/docus/reports";
 
-function quoteIdentifier(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
 /**
  * Where the benchmark database is created and dropped: DATABASE_URL itself, or the
  * server's `postgres` database when DATABASE_URL names a database that does not exist.
  */
-async function administrationUrl(baseUrl: string): Promise<string> {
-  const probe = postgres(baseUrl, { max: 1, onnotice: () => {} });
-  try {
-    await probe`select 1`;
-    return baseUrl;
-  } catch (error) {
-    if (!(error instanceof postgres.PostgresError && error.code === "3D000")) throw error;
-    const fallback = new URL(baseUrl);
-    fallback.pathname = "/postgres";
-    return fallback.toString();
-  } finally {
-    await probe.end({ timeout: 5 });
-  }
-}
-
 type RunningServer = { pid: number; logTail: () => string; stop: () => Promise<void> };
 
 const LOG_LINES = 60;
@@ -380,33 +361,13 @@ async function run(cleanup: Cleanup, onServer: (server: RunningServer | undefine
   await checkGeneratedDeliveries(pdf, credentials, runTag);
 
   console.log("Preparing a fresh database…");
-  const name = `${new URL(baseUrl).pathname.slice(1) || "lab_portal"}_bench_deliveries`;
-  const benchUrl = new URL(baseUrl);
-  benchUrl.pathname = `/${name}`;
-  const adminUrl = await administrationUrl(baseUrl);
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  let version: string;
-  try {
-    await admin.unsafe(`drop database if exists ${quoteIdentifier(name)} with (force)`);
-    await admin.unsafe(`create database ${quoteIdentifier(name)}`);
-    const [row] = await admin<{ server_version: string }[]>`show server_version`;
-    version = row?.server_version ?? "unknown version";
-  } finally {
-    await admin.end({ timeout: 5 });
-  }
-  cleanup.add("drop the benchmark database", async () => {
-    const dropper = postgres(adminUrl, { max: 1, onnotice: () => {} });
-    try {
-      await dropper.unsafe(`drop database if exists ${quoteIdentifier(name)} with (force)`);
-    } finally {
-      await dropper.end({ timeout: 5 });
-    }
-  });
-  const database = `PostgreSQL ${version} at ${benchUrl.host}, database ${name} (both targets)`;
+  const fresh = await freshPostgresDatabase(baseUrl, "bench_deliveries");
+  cleanup.add("drop the benchmark database", fresh.drop);
+  const database = `PostgreSQL ${fresh.version} at ${fresh.host}, database ${fresh.name} (both targets)`;
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    DATABASE_URL: benchUrl.toString(),
+    DATABASE_URL: fresh.url,
     NODE_ENV: "production",
     PORT: String(port),
     NEXTAUTH_URL: `http://localhost:${port}`,
@@ -425,7 +386,7 @@ async function run(cleanup: Cleanup, onServer: (server: RunningServer | undefine
   runCli("migrate", [], env);
   runCli("lab-create", ["--name", "Bench", "--partner-lab-id", PARTNER_LAB_ID], env);
 
-  const db = postgres(benchUrl.toString(), { max: 1, onnotice: () => {} });
+  const db = postgres(fresh.url, { max: 1, onnotice: () => {} });
   cleanup.add("close the benchmark's database connection", () => db.end({ timeout: 5 }));
   await db`create table bench_baseline (id uuid primary key default gen_random_uuid(), sha256 text not null, bytes bytea not null, reference_id text)`;
   cleanup.add("drop the bench_baseline table", async () => {

@@ -1,4 +1,6 @@
 import net from "node:net";
+import postgres from "postgres";
+import { withDatabase } from "@/lib/testing/test-db";
 
 /**
  * What every benchmark script shares: setup errors with their own exit code, settings
@@ -23,6 +25,52 @@ export function assertPortFree(port: number, purpose: string): Promise<void> {
     probe.once("error", () => reject(new SetupError(`Port ${port} (${purpose}) is in use; choose another one with the environment.`)));
     probe.listen(port, () => probe.close(() => resolve()));
   });
+}
+
+export type FreshDatabase = { name: string; url: string; host: string; version: string; drop: () => Promise<void> };
+
+/**
+ * A new, empty PostgreSQL database `<baseUrl's database>_<suffix>` next to baseUrl's (an
+ * earlier one of that name is dropped first), with the server's version and a way to drop
+ * it. Works whether or not baseUrl's own database exists.
+ */
+export async function freshPostgresDatabase(baseUrl: string, suffix: string): Promise<FreshDatabase> {
+  const name = `${new URL(baseUrl).pathname.slice(1) || "lab_portal"}_${suffix}`;
+  const adminUrl = await administrationUrl(baseUrl);
+  const onAdmin = async <T>(work: (admin: postgres.Sql) => Promise<T>): Promise<T> => {
+    const admin = postgres(adminUrl, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+    try {
+      return await work(admin);
+    } finally {
+      await admin.end({ timeout: 5 });
+    }
+  };
+  const drop = () => onAdmin((admin) => admin.unsafe(`drop database if exists ${quoteIdentifier(name)} with (force)`)).then(() => undefined);
+  const version = await onAdmin(async (admin) => {
+    await admin.unsafe(`drop database if exists ${quoteIdentifier(name)} with (force)`);
+    await admin.unsafe(`create database ${quoteIdentifier(name)}`);
+    const [row] = await admin.unsafe<{ server_version: string }[]>("show server_version");
+    return row?.server_version ?? "unknown version";
+  });
+  return { name, url: withDatabase(baseUrl, name), host: new URL(baseUrl).host, version, drop };
+}
+
+/** baseUrl when its database exists, else the same server's `postgres` database (to create ours from). */
+async function administrationUrl(baseUrl: string): Promise<string> {
+  const probe = postgres(baseUrl, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  try {
+    await probe`select 1`;
+    return baseUrl;
+  } catch (error) {
+    if (!(error instanceof postgres.PostgresError && error.code === "3D000")) throw error;
+    return withDatabase(baseUrl, "postgres");
+  } finally {
+    await probe.end({ timeout: 5 });
+  }
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
 }
 
 type Step = { label: string; run: () => Promise<void> | void };

@@ -1,9 +1,8 @@
 import { spawn, spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import path from "node:path";
-import postgres from "postgres";
 import { parseEnv } from "@/lib/env";
-import { withDatabase } from "@/lib/testing/test-db";
+import { freshPostgresDatabase } from "./harness";
 
 /**
  * The portal under test, prepared like the e2e server (e2e/serve.ts): a fresh database
@@ -20,10 +19,6 @@ export type BenchDatabase = {
   env: Record<string, string>;
   drop: () => Promise<void>;
 };
-
-function quoteIdentifier(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
 
 /**
  * A new PostgreSQL database `<DATABASE_URL's database>_bench` next to DATABASE_URL's, or
@@ -45,30 +40,12 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
       drop: async () => remove(),
     };
   }
-  const name = `${new URL(baseUrl).pathname.slice(1) || "lab_portal"}_bench`;
-  const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
-  let version: string;
-  try {
-    await admin.unsafe(`drop database if exists ${quoteIdentifier(name)} with (force)`);
-    await admin.unsafe(`create database ${quoteIdentifier(name)}`);
-    const [row] = await admin.unsafe<{ server_version: string }[]>("show server_version");
-    version = row?.server_version ?? "unknown version";
-  } finally {
-    await admin.end({ timeout: 5 });
-  }
-  const host = new URL(baseUrl).host;
+  const database = await freshPostgresDatabase(baseUrl, "bench");
   return {
     kind: "postgres",
-    description: `PostgreSQL ${version} at ${host}, database ${name}`,
-    env: { DATABASE_URL: withDatabase(baseUrl, name) },
-    drop: async () => {
-      const cleanup = postgres(baseUrl, { max: 1, onnotice: () => {} });
-      try {
-        await cleanup.unsafe(`drop database if exists ${quoteIdentifier(name)} with (force)`);
-      } finally {
-        await cleanup.end({ timeout: 5 });
-      }
-    },
+    description: `PostgreSQL ${database.version} at ${database.host}, database ${database.name}`,
+    env: { DATABASE_URL: database.url },
+    drop: database.drop,
   };
 }
 
