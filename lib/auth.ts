@@ -82,9 +82,3 @@ export async function requireRole(roles: UserRole | UserRole[], options: OnFail 
   if (options.onFail === "error") throw new AppError("forbidden");
   forbidden();
 }
-
-/** The lab the user works in, or 403 for a user who belongs to no lab. */
-export function requireCurrentLab(user: CurrentUser): NonNullable<CurrentUser["currentLab"]> {
-  if (!user.currentLab) throw new AppError("forbidden", "Your account is not a member of any lab. Ask an administrator to add you.");
-  return user.currentLab;
-}

@@ -1,28 +1,11 @@
 import "server-only";
 import { and, count, eq, inArray, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
-import { patients, type LabResultStatus, type Patient } from "@/db/schema";
+import { interpretationReports, patients, type LabResultStatus, type Patient } from "@/db/schema";
 import { descNullsLast } from "./order";
-import { UNREAD_WINDOW_DAYS } from "./reports";
+import { unreadReportCondition } from "./reports";
 
 export type LabScope = { labId: string };
-
-export type PatientPage = { rows: Patient[]; total: number; page: number; pageSize: number };
-
-/** The lab's patients, most recent activity first. */
-export async function listPatientsForLab(db: Db, scope: LabScope, { page = 1, pageSize = 25 } = {}): Promise<PatientPage> {
-  const [rows, [totalRow]] = await Promise.all([
-    db
-      .select()
-      .from(patients)
-      .where(eq(patients.labId, scope.labId))
-      .orderBy(descNullsLast(patients.lastActivityAt), patients.id)
-      .limit(pageSize)
-      .offset((page - 1) * pageSize),
-    db.select({ n: count() }).from(patients).where(eq(patients.labId, scope.labId)),
-  ]);
-  return { rows, total: totalRow?.n ?? 0, page, pageSize };
-}
 
 /**
  * Searches shorter than this match by prefix only. A trigram match of three or four letters
@@ -250,10 +233,11 @@ function pageRows(db: Db | Tx, scope: LabScope, userId: string, chosen: ReturnTy
       // in sql``, where "id" would resolve to the subquery's own table.
       resultCount: sql<number>`(select count(*)::int from lab_results lr where lr.patient_id = "chosen"."id")`,
       latestStatus: sql<LabResultStatus | null>`(select lr.status from lab_results lr where lr.patient_id = "chosen"."id" order by lr.created_at desc nulls last limit 1)`,
-      // "New to me" as in listUnreadReportsForUser: matched, recent, not opened by this user.
-      hasUnreadReport: sql<boolean>`exists (select 1 from interpretation_reports r where r.patient_id = "chosen"."id" and r.match_state = 'matched'
-        and r.received_at > now() - make_interval(days => ${UNREAD_WINDOW_DAYS})
-        and not exists (select 1 from report_read_marks m where m.report_id = r.id and m.user_id = ${userId}))`,
+      // "New to me", by the same rule as the header and the dashboard.
+      hasUnreadReport: sql<boolean>`exists (${db
+        .select({ one: sql`1` })
+        .from(interpretationReports)
+        .where(and(sql`${interpretationReports.patientId} = "chosen"."id"`, unreadReportCondition(db, userId)))})`,
     })
     .from(chosen)
     .innerJoin(patients, and(eq(patients.id, chosen.id), eq(patients.labId, scope.labId)))

@@ -5,7 +5,7 @@ import { recordAudit } from "@/lib/audit";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { countLabActivity, listLabResultsForLab } from "./lab-results";
 import { createLab, findLabByNameOrPartnerId, getLabsForUser, listLabsForUser } from "./labs";
-import { getPatientForUser, listPatientsForLab, listPatientsForUser, searchPatientsForLab } from "./patients";
+import { getPatientForUser, listPatientsForUser, searchPatientsForLab } from "./patients";
 import { getLabResultDocumentForUser, getLabResultForUser, getLabResultStatesForUser, listLabResultsForPatient } from "./lab-results";
 import { listReportsForLabResults } from "./reports";
 import { createUser, findUserByEmail, getUserById, listUsersForLabs, setUserActiveForAdmin } from "./users";
@@ -102,10 +102,10 @@ describe("labs and users", () => {
 
 describe("lab scoping", () => {
   it("lists a lab's patients and never another lab's", async () => {
-    const a = await listPatientsForLab(t.db, { labId: labA });
+    const a = await listPatientsForUser(t.db, { labId: labA }, adminA);
     expect(a.total).toBe(1);
     expect(a.rows.map((p) => p.patientId)).toEqual(["PA-1"]);
-    const b = await listPatientsForLab(t.db, { labId: labB });
+    const b = await listPatientsForUser(t.db, { labId: labB }, doctorB);
     expect(b.rows.map((p) => p.patientId)).toEqual(["PB-1"]);
   });
 
@@ -142,7 +142,7 @@ describe("lab scoping", () => {
 
   it("refuses another lab's ids in every by-id query", async () => {
     const [a] = await listLabResultsForLab(t.db, { labId: labA });
-    const [patientA] = (await listPatientsForLab(t.db, { labId: labA })).rows;
+    const [patientA] = (await listPatientsForUser(t.db, { labId: labA }, adminA)).rows;
     expect(await getPatientForUser(t.db, [labB], patientA!.id)).toBeUndefined();
     expect(await getPatientForUser(t.db, [labA], patientA!.id)).toBeDefined();
     expect(await getLabResultForUser(t.db, [labB], a!.id)).toBeUndefined();
