@@ -3,7 +3,7 @@
  * browser can use them; the schema builds its PostgreSQL enums from the same lists.
  */
 
-export const userRoles = ["admin", "technician", "doctor"] as const;
+export const userRoles = ["operator", "admin", "technician", "doctor"] as const;
 export type UserRole = (typeof userRoles)[number];
 
 export const patientSexes = ["female", "male", "other", "unknown"] as const;

@@ -9,7 +9,7 @@ import { ReportNotifications } from "./report-notifications";
 import { SignOutButton } from "./sign-out-button";
 import { QueryProvider } from "@/components/providers/query-provider";
 
-const roleLabels = { admin: "Administrator", technician: "Lab technician", doctor: "Doctor" } as const;
+const roleLabels = { operator: "Platform operator", admin: "Administrator", technician: "Lab technician", doctor: "Doctor" } as const;
 
 export type AppShellProps = {
   user: CurrentUser;
