@@ -6,6 +6,7 @@ export const metadata: Metadata = {
   title: { default: "Lab Results Portal", template: "%s · Lab Results Portal" },
   description: "Upload lab results to Docus and read the interpretation reports it returns.",
   robots: { index: false, follow: false },
+  icons: { icon: "/favicon.svg" },
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {
