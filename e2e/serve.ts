@@ -1,16 +1,16 @@
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
 import { parseEnv } from "@/lib/env";
 import { withDatabase } from "@/lib/testing/test-db";
-import { spawnScript, superviseTogether } from "../scripts/lib/processes";
+import { spawnPortal, spawnScript, superviseTogether } from "../scripts/lib/processes";
 import { E2E_DELIVERY_SECRET, E2E_MAX_UPLOAD_MB, E2E_PASSWORD, E2E_WEBHOOK_SECRET, E2E_PORT, E2E_SIM_PORT, accounts, e2eLabs } from "./fixtures/accounts";
 
 /**
  * Playwright's web server: a fresh database (PostgreSQL `<DATABASE_URL's db>_e2e`, or an
  * embedded PGlite folder when DATABASE_URL is unset), prepared with the project's own
- * CLIs, then the built portal in production mode.
+ * CLIs, then the built portal in production mode (scripts/serve.ts, as `npm run serve`).
  */
 
 const root = process.cwd();
@@ -72,5 +72,5 @@ for (const account of Object.values(accounts)) {
 }
 
 const simulator = spawnScript("scripts/docus-simulator.ts", { ...env, NODE_ENV: "development" });
-const server = spawn(path.join(root, "node_modules", ".bin", "next"), ["start", "--port", String(E2E_PORT)], { env, stdio: "inherit" });
+const server = spawnPortal(env);
 process.exit(await superviseTogether([simulator, server]));

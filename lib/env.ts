@@ -108,9 +108,12 @@ export type Env = RawEnv & {
 };
 
 export class EnvError extends Error {
-  constructor(public readonly issues: string[]) {
+  // A plain field: the launcher runs this file under Node's type stripping.
+  readonly issues: string[];
+  constructor(issues: string[]) {
     super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join("\n")}`);
     this.name = "EnvError";
+    this.issues = issues;
   }
 }
 

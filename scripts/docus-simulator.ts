@@ -1,81 +1,16 @@
-import { createDocusSimulator } from "@/lib/docus/simulator";
-import { EnvError, getEnv, type Env } from "@/lib/env";
+import { getEnv } from "../lib/env.ts";
+import { startDocusSimulator } from "./lib/simulator.ts";
 
 /**
- * `npm run docus:simulator`: the simulated Docus on DOCUS_SIM_PORT, delivering reports to
- * DOCUS_SIM_DELIVERY_URL (by default this portal's /api/docus/reports). It accepts the
- * same DOCUS_API_KEY, DOCUS_TEAM_ID and DOCUS_AUTH_KEY that the portal sends.
+ * `npm run docus:simulator`: the simulated Docus on its own (see scripts/lib/simulator.ts).
+ * It runs on Node's own TypeScript support, with no loader process.
  */
 
-function loadEnv(): Env {
-  try {
-    return getEnv();
-  } catch (error) {
-    if (error instanceof EnvError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
-
-const env = loadEnv();
-const { DOCUS_API_KEY: apiKey, DOCUS_TEAM_ID: teamId, DOCUS_AUTH_KEY: authKey } = env;
-if (!apiKey || !teamId || !authKey) {
-  const missing = [
-    ["DOCUS_API_KEY", apiKey],
-    ["DOCUS_TEAM_ID", teamId],
-    ["DOCUS_AUTH_KEY", authKey],
-  ]
-    .filter(([, value]) => !value)
-    .map(([name]) => name);
-  console.error(
-    `The Docus simulator needs the credentials the portal will send. Set ${missing.join(", ")} (any values, the same ones the portal uses).`,
-  );
-  process.exit(1);
-}
-
-const deliveryUrl = env.DOCUS_SIM_DELIVERY_URL ?? `http://localhost:${env.PORT}/api/docus/reports`;
-/** The delivery URL without any user:password part, for printing. */
-const shownDeliveryUrl = (() => {
-  const url = new URL(deliveryUrl);
-  return `${url.origin}${url.pathname}`;
-})();
-if (!env.DOCUS_DELIVERY_SECRET && !env.DOCUS_WEBHOOK_SECRET) {
-  console.warn(
-    "Neither DOCUS_DELIVERY_SECRET nor DOCUS_WEBHOOK_SECRET is set: reports are delivered without authentication, and the portal will refuse them.",
-  );
-}
-
-const simulator = createDocusSimulator({
-  apiKey,
-  teamId,
-  authKey,
-  deliveryUrl,
-  delayMs: env.DOCUS_SIM_DELAY_MS,
-  deliveryHeader: env.DOCUS_DELIVERY_HEADER,
-  deliverySecret: env.DOCUS_DELIVERY_SECRET,
-  webhookSecret: env.DOCUS_WEBHOOK_SECRET,
-  log: (line) => console.log(`[docus-simulator] ${line}`),
-});
-
+let simulator: { close: () => Promise<void> };
 try {
-  const port = await simulator.listen(env.DOCUS_SIM_PORT);
-  console.log(`Docus simulator listening on http://127.0.0.1:${port}`);
-  const auth = [
-    env.DOCUS_DELIVERY_SECRET ? `shared secret in the ${env.DOCUS_DELIVERY_HEADER} header` : null,
-    env.DOCUS_WEBHOOK_SECRET ? "Standard Webhooks signatures" : null,
-  ].filter(Boolean);
-  console.log(
-    `Reports are delivered to ${shownDeliveryUrl} after ${env.DOCUS_SIM_DELAY_MS} ms${auth.length > 0 ? `, with ${auth.join(" and ")}` : ""}.`,
-  );
+  simulator = await startDocusSimulator(getEnv());
 } catch (error) {
-  const code = typeof error === "object" && error !== null && "code" in error ? String(error.code) : "";
-  console.error(
-    code === "EADDRINUSE"
-      ? `Port ${env.DOCUS_SIM_PORT} is already in use. Set DOCUS_SIM_PORT to a free port.`
-      : `The Docus simulator could not start${code ? ` (${code})` : ""}.`,
-  );
+  console.error(error instanceof Error ? error.message : String(error));
   process.exit(1);
 }
 

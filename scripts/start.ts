@@ -1,20 +1,23 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { EnvError, getEnv } from "@/lib/env";
-import { generatedDocusEnv, spawnScript, superviseTogether } from "./lib/processes";
+import { EnvError, getEnv, resetEnvCache } from "../lib/env.ts";
+import { generatedDocusEnv, servePortal } from "./lib/processes.ts";
+import { startDocusSimulator } from "./lib/simulator.ts";
 
 /**
- * `npm start`: builds the portal when there is no build yet, then serves it. On the
- * embedded default (no DATABASE_URL) the server opens PGlite, migrates and seeds itself
- * (see lib/startup.ts). Without DOCUS_API_URL the Docus simulator runs beside it.
+ * `npm start`: builds the portal when there is no build yet, then serves it in this
+ * process. On the embedded default (no DATABASE_URL) the server opens PGlite, migrates
+ * and seeds itself (see lib/startup.ts). Without DOCUS_API_URL the Docus simulator runs
+ * in the same process. Node runs this file with its own TypeScript support (type
+ * stripping): one process, no loader beside it.
  */
 
 const nextBin = path.join(process.cwd(), "node_modules", ".bin", "next");
 
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+function build(): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(nextBin, args, { stdio: "inherit", env });
+    const child = spawn(nextBin, ["build"], { stdio: "inherit", env: process.env });
     const forward = (signal: NodeJS.Signals) => child.kill(signal);
     process.on("SIGINT", forward);
     process.on("SIGTERM", forward);
@@ -26,7 +29,9 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   });
 }
 
-async function main(): Promise<number> {
+async function main(): Promise<number | undefined> {
+  // The portal serves a production build; the server below runs in this process.
+  Object.assign(process.env, { NODE_ENV: "production" });
   let env;
   try {
     env = getEnv();
@@ -37,23 +42,32 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", NEXTAUTH_URL: env.NEXTAUTH_URL };
+  process.env.NEXTAUTH_URL = env.NEXTAUTH_URL;
   if (!existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) {
     console.log("No build found: building the portal first (this takes a minute or two)…");
-    const code = await run(["build"], childEnv);
+    const code = await build();
     if (code !== 0) return code;
   }
-  const children: ChildProcess[] = [];
+  let stopSimulator = async () => {};
   if (!env.DOCUS_API_URL) {
-    // No real Docus configured: run the simulated one beside the portal, each pointed
-    // at the other with freshly generated credentials and delivery secrets.
-    Object.assign(childEnv, generatedDocusEnv(env.DOCUS_SIM_PORT, env));
+    // No real Docus configured: run the simulated one in this process, the two pointed
+    // at each other with freshly generated credentials and delivery secrets.
+    Object.assign(process.env, generatedDocusEnv(env.DOCUS_SIM_PORT, env));
     console.log(`No DOCUS_API_URL: starting the Docus simulator on port ${env.DOCUS_SIM_PORT}.`);
-    children.push(spawnScript("scripts/docus-simulator.ts", { ...childEnv, NODE_ENV: "development" }));
+    resetEnvCache();
+    try {
+      stopSimulator = (await startDocusSimulator(getEnv())).close;
+    } catch (error) {
+      console.error(error instanceof Error ? error.message : String(error));
+      return 1;
+    }
   }
+  // The server reads the configuration again, with the simulator's settings in it.
+  resetEnvCache();
+  await servePortal(env.PORT, stopSimulator);
   console.log(`Serving the portal on ${env.NEXTAUTH_URL}`);
-  children.push(spawn(nextBin, ["start", "--port", String(env.PORT)], { stdio: "inherit", env: childEnv }));
-  return superviseTogether(children);
+  return undefined;
 }
 
-process.exit(await main());
+const code = await main();
+if (code !== undefined) process.exit(code);

@@ -3,8 +3,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from "pdf-lib";
 import { z } from "zod";
-import { parseRetryAfter } from "./classify";
-import { signWebhook } from "./webhook-signature";
+import { parseRetryAfter } from "./classify.ts";
+import { signWebhook } from "./webhook-signature.ts";
 
 /**
  * A stand-in for the Docus Reference Lab API (CONTRACT.md, section 3): it accepts
@@ -756,14 +756,18 @@ const PAGE_HEIGHT = 841.89;
 const MARGIN = 56;
 
 class ReportWriter {
+  // Plain fields, not parameter properties: the simulator runs under Node's own
+  // TypeScript support (type stripping), which only removes types.
+  private readonly doc: PDFDocument;
+  private readonly font: PDFFont;
+  private readonly bold: PDFFont;
   private page: PDFPage;
   private y: number;
 
-  constructor(
-    private readonly doc: PDFDocument,
-    private readonly font: PDFFont,
-    private readonly bold: PDFFont,
-  ) {
+  constructor(doc: PDFDocument, font: PDFFont, bold: PDFFont) {
+    this.doc = doc;
+    this.font = font;
+    this.bold = bold;
     this.page = doc.addPage([PAGE_WIDTH, PAGE_HEIGHT]);
     this.y = PAGE_HEIGHT - MARGIN;
   }

@@ -1,12 +1,22 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
+import { startPortalServer } from "./portal-server.ts";
 
 const root = process.cwd();
 
-/** Runs one of the project's TypeScript scripts as a child process. */
+/**
+ * Runs one of the project's launcher scripts (serve, docus-simulator) as a child
+ * process: plain `node`, whose own TypeScript support (type stripping) runs them, so
+ * there is no loader process beside it.
+ */
 export function spawnScript(script: string, env: NodeJS.ProcessEnv, stdio: "inherit" | "pipe" = "inherit"): ChildProcess {
-  return spawn(path.join(root, "node_modules", ".bin", "tsx"), ["--conditions=react-server", script], { env, stdio });
+  return spawn(process.execPath, [path.join(root, script)], { env, stdio });
+}
+
+/** Starts the production portal (scripts/serve.ts) as a child process. */
+export function spawnPortal(env: NodeJS.ProcessEnv, stdio: "inherit" | "pipe" = "inherit"): ChildProcess {
+  return spawnScript("scripts/serve.ts", env, stdio);
 }
 
 /**
@@ -50,4 +60,30 @@ export function superviseTogether(children: ChildProcess[]): Promise<number> {
       });
     }
   });
+}
+
+/** How long a stopping portal may take before it is ended regardless. */
+const SHUTDOWN_BACKSTOP_MS = 120_000;
+
+/**
+ * Serves the portal in this process. On SIGTERM or SIGINT the server stops taking
+ * connections and `onStop` runs (closing an in-process simulator, say); the database
+ * layer (db/index.ts) then finishes its own shutdown work and ends the process. When the
+ * database was never opened, nothing else ends it, so this does.
+ */
+export async function servePortal(port: number, onStop: () => Promise<void> = async () => {}): Promise<void> {
+  const portal = await startPortalServer({ port });
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    // Another listener for this signal (the database's) owns the exit once registered.
+    const othersExit = process.listenerCount(signal) > 1;
+    setTimeout(() => process.exit(1), SHUTDOWN_BACKSTOP_MS);
+    void Promise.all([portal.stopListening(), onStop().catch(() => undefined)]).then(() => {
+      if (!othersExit) process.exit(0);
+    });
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
 }
