@@ -1,7 +1,9 @@
 /**
- * The client's address. `next start` puts the socket address in X-Forwarded-For when
- * the request has none; behind a reverse proxy that appends the address it saw, the
- * right-most entry is the one our own proxy vouches for.
+ * The client's address, as the portal's own server vouches for it. The server in front
+ * of Next.js overwrites X-Forwarded-For with one address, chosen by
+ * resolveClientAddress from the socket and TRUST_PROXY_HOPS, so the app reads that
+ * single value. A list here means nothing of ours set it (a client's own header reached
+ * the app), and its right-most entry is the least forgeable guess.
  */
 export function clientIp(getHeader: (name: string) => string | null | undefined): string {
   const forwarded = getHeader("x-forwarded-for");
@@ -10,7 +12,7 @@ export function clientIp(getHeader: (name: string) => string | null | undefined)
     .map((part) => part.trim())
     .filter(Boolean)
     .at(-1);
-  return last || getHeader("x-real-ip")?.trim() || "unknown";
+  return last || "unknown";
 }
 
 export function clientIpFromRecord(headers: Record<string, string | string[] | undefined> | undefined): string {
@@ -18,4 +20,54 @@ export function clientIpFromRecord(headers: Record<string, string | string[] | u
     const value = headers?.[name];
     return Array.isArray(value) ? value.join(",") : value;
   });
+}
+
+/**
+ * The client's address from the socket and X-Forwarded-For, trusting the header only as
+ * far as `trustedHops` proxies of ours append to it. 0 hops: the socket's address, the
+ * header ignored (anyone can send one). N hops: the N-th entry from the right, which the
+ * outermost trusted proxy appended; a shorter header than expected means a proxy was
+ * bypassed or misconfigured, so the left-most entry we have (still appended by a proxy
+ * of ours) is used, and without any entry the socket's address.
+ */
+export function resolveClientAddress(
+  xForwardedFor: string | string[] | undefined,
+  socketAddress: string | undefined,
+  trustedHops: number,
+): string | undefined {
+  const socket = normalizeAddress(socketAddress);
+  if (trustedHops <= 0) return socket;
+  const entries = (Array.isArray(xForwardedFor) ? xForwardedFor : [xForwardedFor ?? ""])
+    .flatMap((value) => value.split(","))
+    .map((part) => part.trim())
+    .filter(Boolean);
+  if (entries.length === 0) return socket;
+  const index = Math.max(0, entries.length - trustedHops);
+  return normalizeAddress(entries[index]);
+}
+
+/** IPv4 addresses reach Node as IPv4-mapped IPv6 (::ffff:1.2.3.4) on dual-stack sockets. */
+function normalizeAddress(address: string | undefined): string | undefined {
+  if (!address) return undefined;
+  return address.startsWith("::ffff:") && address.includes(".") ? address.slice(7) : address;
+}
+
+/**
+ * Where to send someone after sign-in: `value` when it is a path of the portal's own
+ * origin, else "/". Decided by parsing against the origin the way a browser would (it
+ * drops tabs and newlines and reads backslashes as slashes), never by string prefixes.
+ */
+export function sameOriginPath(value: string | null | undefined, origin: string): string {
+  if (!value) return "/";
+  let base: URL;
+  let url: URL;
+  try {
+    base = new URL(origin);
+    url = new URL(value, base);
+  } catch {
+    return "/";
+  }
+  if (url.origin !== base.origin) return "/";
+  // A path that itself starts with "//" would be read as another host when used as a Location.
+  return `${url.pathname.replace(/^\/{2,}/, "/")}${url.search}${url.hash}`;
 }

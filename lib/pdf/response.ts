@@ -1,6 +1,8 @@
+import { PDF_CONTENT_SECURITY_POLICY } from "@/lib/security-headers";
+
 /**
  * A PDF response that is safe to hand to a browser: a sanitised RFC 6266 file name,
- * never cached, never sniffed, and (inline) sandboxed so that a hostile PDF's scripts
+ * never cached, never sniffed, and sandboxed so that a hostile PDF's scripts
  * or forms get no origin.
  */
 
@@ -30,6 +32,6 @@ export function pdfResponse(bytes: Uint8Array, fileName: string, kind: "inline" 
     "Cache-Control": "no-store, private",
     "X-Content-Type-Options": "nosniff",
   };
-  if (kind === "inline") headers["Content-Security-Policy"] = "sandbox; default-src 'none'; object-src 'none'";
+  headers["Content-Security-Policy"] = PDF_CONTENT_SECURITY_POLICY;
   return new Response(new Blob([new Uint8Array(bytes)], { type: "application/pdf" }), { status: 200, headers });
 }
