@@ -4,7 +4,8 @@ import { requireRole } from "@/lib/auth";
 import { signOutEverywhereAction, switchLabAction } from "../(portal)/actions";
 
 export default async function AdminLayout({ children }: { children: ReactNode }) {
-  const user = await requireRole("admin");
+  // Operators open the report triage; each admin page also authorizes on its own.
+  const user = await requireRole(["admin", "operator"]);
   return (
     <AppShell user={user} switchLab={switchLabAction} signOutEverywhere={signOutEverywhereAction}>
       {children}

@@ -32,6 +32,11 @@ export async function listLabsForUser(db: Db, userId: string): Promise<Lab[]> {
     .then((rows) => rows.map((r) => r.lab));
 }
 
+/** Every lab (the platform operator routes reports to them; it names no patient data). */
+export async function listAllLabs(db: Db): Promise<Pick<Lab, "id" | "name" | "partnerLabId">[]> {
+  return db.select({ id: labs.id, name: labs.name, partnerLabId: labs.partnerLabId }).from(labs).orderBy(asc(labs.name));
+}
+
 /** The ids of the labs a user belongs to (for audit events that concern all of them). */
 export async function listLabIdsForUser(db: Db | Tx, userId: string): Promise<string[]> {
   const rows = await db.select({ labId: labMemberships.labId }).from(labMemberships).where(eq(labMemberships.userId, userId));
