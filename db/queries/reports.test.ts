@@ -254,4 +254,31 @@ describe("storeDeliveredReport", () => {
     const attached = await attachUnmatchedReport(t.db, { id: adminA, labIds: [labA] }, other.reportId, labResultId, { reason: "Docus confirmed a typo in the patient id" });
     expect(attached).toMatchObject({ ok: true, labId: labA, patientMismatch: true });
   });
+
+  it("gives concurrent reports for one lab result distinct versions, and the database refuses a repeated version", async () => {
+    const { labResultId: fresh } = await createLabResultSubmission(
+      t.db,
+      {
+        labId: labA,
+        userId: adminA,
+        patient: { kind: "new", patientId: "P-CONC", givenName: "Con", familyName: "Current", birthDate: "1970-01-01", sex: "other" },
+        accessionNumber: "ACC-CONC",
+        mode: "interpret",
+        file: { bytes: pdf, sha256: "x", fileName: "conc.pdf" },
+      },
+      async () => {},
+    );
+    const stored = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => {
+        const bytes = new TextEncoder().encode(`%PDF-1.4\n% copy ${i}\n%%EOF\n`);
+        return store(incoming({ patientId: "P-CONC", referenceId: "ACC-CONC", pdf: bytes, sha256: createHash("sha256").update(bytes).digest("hex") }), `msg_conc_${i}`);
+      }),
+    );
+    expect(stored.every((r) => r.matched)).toBe(true);
+    const versions = (await listReportsForLabResult(t.db, [labA], fresh)).map((r) => r.version).sort((a, b) => a - b);
+    expect(versions).toEqual([1, 2, 3, 4, 5, 6]);
+    await expect(
+      t.db.execute(sql`update interpretation_reports set version = 1 where lab_result_id = ${fresh} and version = 2`),
+    ).rejects.toThrow();
+  });
 });

@@ -75,6 +75,8 @@ export async function storeDeliveredReport(
           )
           .orderBy(descNullsLast(labResults.createdAt))
           .limit(1)
+          // Locking the lab result serialises its new report versions across deliveries.
+          .for("update", { of: labResults })
       : [];
     // An unmatched report still names its patient when the lab knows the patient id.
     const [knownPatient] =

@@ -642,9 +642,10 @@ describe("deliveryIdempotencyKey", () => {
     expect(deliveryIdempotencyKey(input)).toMatch(/^h:[0-9a-f]{64}$/);
   });
 
-  it("prefers the webhook id", () => {
-    expect(deliveryIdempotencyKey({ ...input, webhookId: "msg_1" })).toBe("wh:msg_1");
-    expect(deliveryIdempotencyKey({ ...input, webhookId: "msg_1", sha256: "cd".repeat(32) })).toBe("wh:msg_1");
+  it("uses the webhook id with the PDF's SHA-256: a retry is the same key, another report reusing the id is not", () => {
+    expect(deliveryIdempotencyKey({ ...input, webhookId: "msg_1" })).toBe(`wh:msg_1:${"ab".repeat(32)}`);
+    expect(deliveryIdempotencyKey({ ...input, webhookId: "msg_1", referenceId: "ACC-9" })).toBe(deliveryIdempotencyKey({ ...input, webhookId: "msg_1" }));
+    expect(deliveryIdempotencyKey({ ...input, webhookId: "msg_1", sha256: "cd".repeat(32) })).not.toBe(deliveryIdempotencyKey({ ...input, webhookId: "msg_1" }));
   });
 
   it("differs when any identifying part differs, without ambiguity between parts", () => {

@@ -386,7 +386,9 @@ export function parseDelivery(rawBody: Uint8Array): DeliveryParseResult {
 
 /**
  * The key that makes a repeated delivery store once: the webhook id when Docus sent one
- * (Standard Webhooks keeps it across retries), else a hash of what identifies the report.
+ * (Standard Webhooks keeps it across retries) together with the PDF's SHA-256, else a
+ * hash of what identifies the report. Without a webhook secret the id is not signed, so
+ * it alone must never decide: a different report that reuses an id is a new report.
  */
 export function deliveryIdempotencyKey(input: {
   webhookId: string | null;
@@ -395,7 +397,7 @@ export function deliveryIdempotencyKey(input: {
   patientId: string;
   sha256: string;
 }): string {
-  if (input.webhookId) return `wh:${input.webhookId}`;
+  if (input.webhookId) return `wh:${input.webhookId}:${input.sha256}`;
   const canonical = JSON.stringify([input.labKey, input.referenceId, input.patientId, input.sha256]);
   return `h:${createHash("sha256").update(canonical, "utf8").digest("hex")}`;
 }
