@@ -519,6 +519,8 @@ describe("parseDelivery", () => {
     expect(name("../../etc/passwd")).toBe("passwd.pdf");
     expect(name("C:\\reports\\final report.pdf")).toBe("final report.pdf");
     expect(name("re\u0000po\u001brt\u202e.pdf")).toBe("report.pdf");
+    expect(name("invoice\u202Efdp.exe")).toBe("invoicefdp.exe.pdf");
+    expect(name("c1\u0085\u009b.pdf")).toBe("c1.pdf");
     expect(name("..hidden.pdf")).toBe("hidden.pdf");
     expect(name("Report.PDF")).toBe("Report.PDF");
     const long = name(`${"a".repeat(300)}.pdf`);

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { getEnv } from "@/lib/env";
 import { checkPdf, sha256Hex } from "@/lib/pdf/check";
+import { sanitizeFileName } from "@/lib/pdf/response";
 import { verifyWebhook } from "./webhook-signature";
 
 /**
@@ -183,7 +184,6 @@ const KNOWN_FIELDS = new Set([
   "report_base64",
 ]);
 const ID_MAX = 128;
-const FILE_NAME_MAX = 150;
 export const METADATA_MAX_BYTES = 16 * 1024;
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
 
@@ -266,22 +266,6 @@ export function decodeStrictBase64(text: string): Buffer | null {
   return bytes.byteLength === (length / 4) * 3 - padding ? bytes : null;
 }
 
-/** The last path segment, without control or bidi-override characters, at most 150 characters. */
-export function sanitizeFileName(name: string): string | null {
-  const segment = name.split(/[/\\]/).pop() ?? "";
-  const cleaned = segment
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "")
-    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "")
-    .trim()
-    .replace(/^\.+/, "")
-    .trim();
-  if (cleaned === "") return null;
-  const withExtension = /\.pdf$/i.test(cleaned) ? cleaned : `${cleaned}.pdf`;
-  const characters = Array.from(withExtension);
-  if (characters.length <= FILE_NAME_MAX) return withExtension;
-  return `${characters.slice(0, FILE_NAME_MAX - 4).join("").trimEnd()}.pdf`;
-}
-
 /**
  * The body's unknown top-level fields. Large ones are replaced by a note, and NUL
  * characters by U+FFFD because Postgres jsonb refuses \u0000.
@@ -350,9 +334,8 @@ function parseUnsafe(rawBody: Uint8Array): DeliveryParseResult {
   if (!pdfCheck.ok) return fail(422, pdfCheck.message);
 
   const fileName =
-    (file?.file_name ? sanitizeFileName(file.file_name) : null) ??
-    sanitizeFileName(`interpretation-${referenceId ? referenceId.replace(/[^A-Za-z0-9._-]/g, "_") : "report"}.pdf`) ??
-    "interpretation-report.pdf";
+    (file?.file_name ? sanitizeFileName(file.file_name, "") : "") ||
+    sanitizeFileName(`interpretation-${referenceId ? referenceId.replace(/[^A-Za-z0-9._-]/g, "_") : "report"}.pdf`, "interpretation-report.pdf");
 
   return {
     ok: true,

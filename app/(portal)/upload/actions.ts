@@ -17,6 +17,7 @@ import { formatDateTime } from "@/lib/format";
 import { enqueueSubmission } from "@/lib/jobs/boss";
 import { sendLabResult } from "@/lib/lab-results/submission";
 import { checkPdf, sha256Hex } from "@/lib/pdf/check";
+import { sanitizeFileName } from "@/lib/pdf/response";
 import { patientChoiceSchema, uploadFieldsSchema } from "@/lib/validations/lab-results";
 import type { UploadField, UploadResult } from "./upload-types";
 
@@ -71,7 +72,7 @@ export async function uploadLabResultAction(formData: FormData): Promise<UploadR
 
   const file = formData.get("file");
   if (!(file instanceof File)) return { status: "invalid", fieldErrors: { file: ["Choose a PDF file."] } };
-  const fileName = file.name.replace(/[\\/\u0000-\u001f]/g, "_").slice(0, 200) || "lab-result.pdf";
+  const fileName = sanitizeFileName(file.name, "lab-result.pdf", { pdfExtension: false });
   const maxMb = getEnv().MAX_UPLOAD_MB;
   if (file.size > maxMb * 1024 * 1024) {
     return { status: "invalid", fieldErrors: { file: [`${fileName} is larger than the ${maxMb} MB limit.`] } };
