@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { closeDb } from "@/db";
 import { EnvError } from "@/lib/env";
+import { describeError } from "@/lib/errors";
 
 export class UsageError extends Error {}
 
@@ -29,7 +30,9 @@ export async function runCli(usage: string, main: () => Promise<void>): Promise<
     } else if (error instanceof EnvError) {
       console.error(error.message);
     } else {
-      console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+      // The CLI's own messages (plain Errors) are for the person; anything else, such as a
+      // query error that carries bound parameters, is logged by name and code only.
+      console.error(`error: ${error instanceof Error && error.constructor === Error ? error.message : describeError(error)}`);
     }
   } finally {
     await closeDb().catch(() => undefined);
