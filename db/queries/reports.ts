@@ -423,20 +423,20 @@ export async function listReportsForLabResults(db: Db, labIds: string[], labResu
   return byResult;
 }
 
-/** Marks a report of the user's labs as reviewed by this user (and read). False when not found. */
-export async function markReportReviewed(db: Db, userId: string, labIds: string[], reportId: string): Promise<boolean> {
-  if (labIds.length === 0) return false;
+/** Marks a report of the user's labs as reviewed by this user (and read); returns the report's lab, or null when not found. */
+export async function markReportReviewed(db: Db, userId: string, labIds: string[], reportId: string): Promise<string | null> {
+  if (labIds.length === 0) return null;
   const [report] = await db
-    .select({ id: interpretationReports.id })
+    .select({ id: interpretationReports.id, labId: interpretationReports.labId })
     .from(interpretationReports)
     .where(and(eq(interpretationReports.id, reportId), inArray(interpretationReports.labId, labIds)));
-  if (!report) return false;
+  if (!report?.labId) return null;
   const now = new Date();
   await db
     .insert(reportReadMarks)
     .values({ userId, reportId, reviewedAt: now })
     .onConflictDoUpdate({ target: [reportReadMarks.userId, reportReadMarks.reportId], set: { reviewedAt: now } });
-  return true;
+  return report.labId;
 }
 
 /** When this user reviewed each of the given reports (absent: not reviewed). */

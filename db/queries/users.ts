@@ -92,24 +92,28 @@ export async function revokeAllSessions(db: Db, userId: string): Promise<number>
 /**
  * Deactivates a user and ends every session they have (the session version in their
  * token no longer matches). Scoped: only a user who shares a lab with the acting admin.
+ * Returns those shared labs (the audit event belongs to each), or null when not allowed.
  */
 export async function setUserActiveForAdmin(
   db: Db,
   admin: { id: string; labIds: string[] },
   userId: string,
   active: boolean,
-): Promise<boolean> {
-  if (admin.labIds.length === 0 || userId === admin.id) return false;
-  const shared = db
-    .select({ id: labMemberships.userId })
-    .from(labMemberships)
-    .where(and(eq(labMemberships.userId, userId), inArray(labMemberships.labId, admin.labIds)));
+): Promise<string[] | null> {
+  if (admin.labIds.length === 0 || userId === admin.id) return null;
+  const sharedLabs = (
+    await db
+      .select({ labId: labMemberships.labId })
+      .from(labMemberships)
+      .where(and(eq(labMemberships.userId, userId), inArray(labMemberships.labId, admin.labIds)))
+  ).map((r) => r.labId);
+  if (sharedLabs.length === 0) return null;
   const updated = await db
     .update(users)
     .set({ active, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
-    .where(and(eq(users.id, userId), inArray(users.id, shared)))
+    .where(eq(users.id, userId))
     .returning({ id: users.id });
-  return updated.length > 0;
+  return updated.length > 0 ? sharedLabs : null;
 }
 
 export type LabUserRow = Pick<User, "id" | "email" | "name" | "role" | "active" | "lastSignInAt"> & {
