@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientIp, clientIpFromRecord, resolveClientAddress, sameOriginPath } from "./request";
+import { clientIp, clientIpFromRecord, earlyActionRefusal, resolveClientAddress, sameOriginPath } from "./request";
 
 describe("clientIp", () => {
   it("reads the single address the portal's server put in X-Forwarded-For", () => {
@@ -63,5 +63,26 @@ describe("sameOriginPath", () => {
   it("never returns a path that a browser would read as another host", () => {
     expect(sameOriginPath("/.//example.org", origin)).toBe("/example.org");
     expect(sameOriginPath(undefined, origin)).toBe("/");
+  });
+});
+
+describe("earlyActionRefusal", () => {
+  const action = { "next-action": "7f00aa", "content-type": "multipart/form-data; boundary=x" };
+  const big = String(25 * 1024 * 1024);
+  const verify = async (token: string) => token === "valid-jwt";
+  it("refuses a 25 MB server-action body without a valid session before it is read", async () => {
+    expect(await earlyActionRefusal("POST", { ...action, "content-length": big }, verify)).toBe(413);
+    expect(await earlyActionRefusal("POST", { ...action, "transfer-encoding": "chunked" }, verify)).toBe(411);
+    // A made-up cookie is not a session.
+    expect(await earlyActionRefusal("POST", { ...action, "content-length": big, cookie: "next-auth.session-token=forged" }, verify)).toBe(413);
+  });
+  it("lets small actions and signed-in uploads through (the action authorizes them itself)", async () => {
+    expect(await earlyActionRefusal("POST", { ...action, "content-length": "900" }, verify)).toBeNull();
+    expect(await earlyActionRefusal("POST", { ...action, "content-length": big, cookie: "a=1; next-auth.session-token=valid-jwt" }, verify)).toBeNull();
+    expect(await earlyActionRefusal("POST", { ...action, "content-length": big, cookie: "__Secure-next-auth.session-token.1=jwt; __Secure-next-auth.session-token.0=valid-" }, verify)).toBeNull();
+  });
+  it("ignores everything that is not a server-action POST", async () => {
+    expect(await earlyActionRefusal("POST", { "content-length": big }, verify)).toBeNull();
+    expect(await earlyActionRefusal("GET", { ...action }, verify)).toBeNull();
   });
 });

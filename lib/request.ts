@@ -71,3 +71,53 @@ export function sameOriginPath(value: string | null | undefined, origin: string)
   // A path that itself starts with "//" would be read as another host when used as a Location.
   return `${url.pathname.replace(/^\/{2,}/, "/")}${url.search}${url.hash}`;
 }
+
+/** The session cookie's names (next-auth, plain and on https). */
+const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token"];
+
+/** What an unauthenticated visitor may send to a server action; the sign-in page's own actions are small. */
+export const UNAUTHENTICATED_ACTION_BODY_BYTES = 64 * 1024;
+
+/** The session cookie's value (next-auth splits a long one into name.0, name.1, ...), or null. */
+function sessionCookieValue(cookieHeader: string): string | null {
+  const pairs = cookieHeader.split(";").map((part) => {
+    const at = part.indexOf("=");
+    return at < 0 ? ["", ""] : [part.slice(0, at).trim(), part.slice(at + 1).trim()];
+  });
+  for (const base of SESSION_COOKIES) {
+    const whole = pairs.find(([name]) => name === base);
+    if (whole?.[1]) return whole[1];
+    const parts = pairs
+      .map(([name, value]) => ({ index: Number(name?.startsWith(`${base}.`) ? name.slice(base.length + 1) : Number.NaN), value }))
+      .filter((p) => Number.isInteger(p.index))
+      .sort((a, b) => a.index - b.index);
+    if (parts.length > 0) return parts.map((p) => p.value).join("");
+  }
+  return null;
+}
+
+/**
+ * For the portal's server in front of Next.js, before any byte of the body is read: a
+ * server-action POST without a valid session may not carry more than a small body.
+ * Next.js parses an action's body (up to the upload limit, tens of MB) before the action
+ * can call requireRole, so without this anyone could make the server hold that much.
+ * `verifySession` checks the session cookie's signature (next-auth's `decode` with the
+ * secret; no database). Returns the status to answer with (411 without a Content-Length,
+ * 413 over the limit), or null to pass the request on. The action itself still
+ * authorizes; this only keeps strangers from spending the server's memory.
+ */
+export async function earlyActionRefusal(
+  method: string | undefined,
+  headers: Record<string, string | string[] | undefined>,
+  verifySession: (token: string) => Promise<boolean>,
+  maxBytes = UNAUTHENTICATED_ACTION_BODY_BYTES,
+): Promise<411 | 413 | null> {
+  if (method !== "POST" || headers["next-action"] === undefined) return null;
+  const length = headers["content-length"];
+  const declared = typeof length === "string" && /^\d{1,15}$/.test(length.trim()) ? Number(length.trim()) : null;
+  if (declared !== null && declared <= maxBytes) return null;
+  const cookie = Array.isArray(headers.cookie) ? headers.cookie.join("; ") : (headers.cookie ?? "");
+  const token = sessionCookieValue(cookie);
+  if (token && (await verifySession(token).catch(() => false))) return null;
+  return declared === null ? 411 : 413;
+}

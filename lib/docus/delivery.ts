@@ -102,7 +102,9 @@ function declaredLength(contentLength: string | null): number | null {
 /**
  * Reads a whole body of at most `maxBytes`. A Content-Length over the cap is refused
  * before anything is read; a body that grows past the cap while streaming is cancelled
- * at once. Either way the error is a BodyTooLargeError.
+ * at once. Either way the error is a BodyTooLargeError. Memory grows only with the bytes
+ * that actually arrived: a declared length is never allocated up front, so a sender that
+ * declares 30 MB and trickles bytes holds no more than it sent.
  */
 export async function readBodyCapped(
   body: ReadableStream<Uint8Array> | null,
@@ -116,9 +118,6 @@ export async function readBodyCapped(
   }
   if (!body) return new Uint8Array(0);
 
-  // With a believable Content-Length the chunks are copied straight into their final
-  // place; a sender that sends more than it declared falls back to collecting chunks.
-  let target: Uint8Array | null = declared !== null && declared > 0 ? new Uint8Array(declared) : null;
   const chunks: Uint8Array[] = [];
   let total = 0;
   const reader = body.getReader();
@@ -127,27 +126,17 @@ export async function readBodyCapped(
       const { done, value } = await reader.read();
       if (done) break;
       if (value.byteLength === 0) continue;
-      const offset = total;
       total += value.byteLength;
       if (total > maxBytes) {
         await reader.cancel().catch(() => undefined);
         throw new BodyTooLargeError(maxBytes);
       }
-      if (target && total <= target.byteLength) {
-        target.set(value, offset);
-      } else {
-        if (target) {
-          chunks.push(target.subarray(0, offset));
-          target = null;
-        }
-        chunks.push(value);
-      }
+      chunks.push(value);
     }
   } finally {
     reader.releaseLock();
   }
 
-  if (target) return total === target.byteLength ? target : target.subarray(0, total);
   if (chunks.length === 1 && chunks[0]) return chunks[0];
   const whole = new Uint8Array(total);
   let offset = 0;
