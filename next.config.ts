@@ -9,8 +9,9 @@ const uploadBodyLimitMb = Math.ceil((parseEnv(process.env).MAX_UPLOAD_MB * 4) / 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
-  // Native and WebAssembly packages are loaded by Node at run time, not bundled.
-  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "postgres"],
+  // Native and WebAssembly packages are loaded by Node at run time, not bundled; so is
+  // rate-limiter-flexible, which imports drizzle-orm by a computed name.
+  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "postgres", "rate-limiter-flexible"],
   experimental: {
     // Enables forbidden() / unauthorized() and their pages.
     authInterrupts: true,

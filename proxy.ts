@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { encode, getToken } from "next-auth/jwt";
 import { getAuthSecret, getEnv } from "@/lib/env";
-import { contentSecurityPolicy } from "@/lib/security-headers";
+import { PDF_CONTENT_SECURITY_POLICY, contentSecurityPolicy, isPdfDocumentPath } from "@/lib/security-headers";
 import { isPastAbsoluteLifetime, shouldRefresh } from "@/lib/session-policy";
 
 /**
@@ -62,7 +62,9 @@ export async function proxy(request: NextRequest) {
     });
   }
 
-  response.headers.set("Content-Security-Policy", csp);
+  // Next.js keeps a header the proxy set over the route's own, so a PDF route's sandbox
+  // policy must be the one set here: PDF responses carry exactly the PDF policy.
+  response.headers.set("Content-Security-Policy", isPdfDocumentPath(pathname) ? PDF_CONTENT_SECURITY_POLICY : csp);
   return response;
 }
 

@@ -131,6 +131,14 @@ test.describe("roles and labs", () => {
     // And the account can no longer sign in.
     await new SignInPage(leaver).fill(accounts.deactivated.email, E2E_PASSWORD);
     await expect(new SignInPage(leaver).errorMessage()).toHaveText("The email or password is incorrect.");
+
+    // The lab's audit export has the (de)activation and the sign-in events: they carry the lab.
+    const today = new Date().toISOString().slice(0, 10);
+    const csv = await (await admin.request.get(`/api/admin/audit?from=${today}&to=${today}`)).text();
+    const rows = csv.split("\n");
+    expect(rows.some((r) => r.includes(",user.deactivate,") && r.includes(accounts.admin.email))).toBe(true);
+    expect(rows.some((r) => r.includes("denied,auth.sign_in,") && r.includes(accounts.deactivated.email))).toBe(true);
+    expect(rows.some((r) => r.includes("allowed,auth.sign_in,") && r.includes(accounts.deactivated.email))).toBe(true);
     await leaverContext.close();
     await adminContext.close();
   });

@@ -64,12 +64,16 @@ async function unmatchedCount(page: Page, referenceId: string): Promise<number> 
 
 test.describe("the delivery endpoint", () => {
   let admin: Page;
+  let operator: Page;
   test.beforeAll(async ({ browser }) => {
     admin = await (await browser.newContext()).newPage();
     await new SignInPage(admin).signInAs("admin");
+    operator = await (await browser.newContext()).newPage();
+    await new SignInPage(operator).signInAs("operator");
   });
   test.afterAll(async () => {
     await admin.context().close();
+    await operator.context().close();
   });
 
   test("a valid delivery answers 200 and stores one report; the same again stores nothing new", async ({ request }) => {
@@ -124,14 +128,30 @@ test.describe("the delivery endpoint", () => {
     expect(await unmatchedCount(admin, ref)).toBe(0);
   });
 
-  test("an unknown partner lab id is stored as unmatched, and the deliveries log shows every attempt", async ({ request }) => {
+  test("an unknown partner lab id is stored for the operator alone, who hands it to a lab; the deliveries log shows every attempt", async ({ request }) => {
     const ref = unique("UNK");
     expect((await deliver(request, reportBody(ref, { partner_lab_id: "no-such-lab" }))).status()).toBe(200);
-    expect(await unmatchedCount(admin, ref)).toBe(1);
-    await admin.screenshot({ path: "test-results/screens/admin-deliveries.png", fullPage: true });
-    const log = admin.getByRole("table", { name: /Delivery attempts/ });
+    // No lab's admin sees a report of an unknown lab, nor its delivery.
+    expect(await unmatchedCount(admin, ref)).toBe(0);
+    await expect(admin.getByRole("table", { name: /Delivery attempts/ }).getByRole("row").filter({ hasText: ref })).toHaveCount(0);
+
+    await operator.goto("/admin/deliveries");
+    const waiting = operator.getByRole("table", { name: "Reports of an unknown lab" }).getByRole("row").filter({ hasText: ref });
+    await expect(waiting).toHaveCount(1);
+    const log = operator.getByRole("table", { name: /Delivery attempts/ });
     await expect(log.getByRole("row").filter({ hasText: ref }).first()).toContainText("accepted");
     await expect(log.getByRole("row").filter({ hasText: "401" }).first()).toContainText("refused");
+    await operator.screenshot({ path: "test-results/screens/operator-deliveries.png", fullPage: true });
+
+    // The operator has no lab's data: neither the admin pages nor the report itself.
+    expect((await operator.request.get("/admin", { maxRedirects: 0 })).status()).toBe(403);
+
+    await waiting.getByLabel("Lab to hand this report to").selectOption({ label: "E2E Lab A (e2e-lab-a)" });
+    await waiting.getByRole("button", { name: "Hand to lab" }).click();
+    // Handed over, it leaves the operator's list and joins lab A's unmatched reports.
+    await expect(waiting).toHaveCount(0);
+    expect(await unmatchedCount(admin, ref)).toBe(1);
+    await admin.screenshot({ path: "test-results/screens/admin-deliveries.png", fullPage: true });
   });
 });
 
@@ -188,9 +208,10 @@ test.describe("the round trip with the simulated Docus", () => {
   });
 
   test("badSignature stores nothing, and the simulator's retries are logged as refused", async ({ page, browser }) => {
+    // A refused delivery names no lab it could be trusted for: the platform operator sees it.
     const adminContext = await browser.newContext();
     const admin = await adminContext.newPage();
-    await new SignInPage(admin).signInAs("admin");
+    await new SignInPage(admin).signInAs("operator");
     const refusedRows = async () => {
       await admin.goto("/admin/deliveries");
       return admin.getByRole("table", { name: /Delivery attempts/ }).getByRole("row").filter({ hasText: "refused" }).filter({ hasText: "401" }).count();

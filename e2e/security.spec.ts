@@ -1,4 +1,6 @@
 import { expect, test } from "@playwright/test";
+import { E2E_PASSWORD, E2E_PORT, accounts } from "./fixtures/accounts";
+import { AppShell } from "./pages/app-shell";
 import { SignInPage } from "./pages/sign-in-page";
 
 function expectBaseline(headers: Record<string, string>) {
@@ -47,4 +49,73 @@ test("health answers 200 with the database status", async ({ request }) => {
   const response = await request.get("/api/health");
   expect(response.status()).toBe(200);
   expect(await response.json()).toEqual({ status: "ok", db: "ok" });
+});
+
+test("after sign-in only paths of the portal's own origin are followed (no open redirect)", async ({ page }) => {
+  await new SignInPage(page).signInAs("doctor");
+  for (const callbackUrl of ["/%09/example.org", "//example.org", "/%5Cexample.org", "https://example.org/"]) {
+    const response = await page.request.get(`/sign-in?callbackUrl=${callbackUrl}`, { maxRedirects: 0 });
+    expect(response.status()).toBe(307);
+    expect(response.headers()["location"]).toBe("/");
+  }
+  const own = await page.request.get(`/sign-in?callbackUrl=${encodeURIComponent("/lab-results?status=failed")}`, { maxRedirects: 0 });
+  expect(own.headers()["location"]).toBe("/lab-results?status=failed");
+});
+
+test("a fresh sign-in with a hostile callbackUrl lands on the portal", async ({ page }) => {
+  await page.goto("/sign-in?callbackUrl=/%09/example.org");
+  await new SignInPage(page).fill(accounts.doctor.email, E2E_PASSWORD);
+  await expect(page).toHaveURL(`http://localhost:${E2E_PORT}/`);
+});
+
+test("a sign-in form that repeats the email is refused before any account is tried", async ({ request }) => {
+  const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  for (let i = 0; i < 9; i++) {
+    const body = `email=decoy${i}%40x.test&email=${encodeURIComponent(accounts.rateLimitedTwo.email)}&password=wrong-password&csrfToken=${csrfToken}&json=true`;
+    const response = await request.post("/api/auth/callback/credentials", {
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Auth-Return-Redirect": "1" },
+      data: body,
+    });
+    expect(response.status()).toBe(400);
+  }
+  // None of them reached next-auth or used up the account's attempts: the password still works.
+  const response = await request.post("/api/auth/callback/credentials", {
+    headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Auth-Return-Redirect": "1" },
+    data: new URLSearchParams({ email: accounts.rateLimitedTwo.email, password: E2E_PASSWORD, csrfToken, json: "true" }).toString(),
+  });
+  expect(response.status()).toBe(200);
+});
+
+test("signing out ends the session on the server: a copied cookie is refused", async ({ page, context, browser }) => {
+  await new SignInPage(page).signInAs("doctor");
+  const copied = (await context.cookies()).filter((c) => c.name.endsWith("next-auth.session-token"));
+  expect(copied).toHaveLength(1);
+  await new AppShell(page).signOut();
+
+  const thief = await browser.newContext({ baseURL: `http://localhost:${E2E_PORT}` });
+  await thief.addCookies(copied);
+  const me = await thief.request.get("/api/me");
+  expect(me.status()).toBe(401);
+  await thief.close();
+});
+
+test("'Sign out everywhere' ends the user's sessions on every device", async ({ page, browser }) => {
+  await new SignInPage(page).signInAs("technician");
+  const other = await browser.newContext({ baseURL: `http://localhost:${E2E_PORT}` });
+  const otherPage = await other.newPage();
+  await new SignInPage(otherPage).signInAs("technician");
+  expect((await other.request.get("/api/me")).status()).toBe(200);
+
+  await page.getByRole("button", { name: "Sign out everywhere" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+  expect((await page.request.get("/api/me")).status()).toBe(401);
+  expect((await other.request.get("/api/me")).status()).toBe(401);
+  await other.close();
+});
+
+test("every page says the simulated Docus is not for clinical use", async ({ page }) => {
+  await page.goto("/sign-in");
+  await expect(page.getByRole("alert").filter({ hasText: "Simulated Docus: not for clinical use" })).toBeVisible();
+  await new SignInPage(page).signInAs("doctor");
+  await expect(page.getByRole("alert").filter({ hasText: "Simulated Docus: not for clinical use" })).toBeVisible();
 });

@@ -125,6 +125,8 @@ test("a doctor opens a report inline: both PDFs render with selectable text, pag
   expect(delivered).toHaveLength(1);
   const inline = await doctor.request.get(`/api/reports/${reportId}/document`);
   expect(inline.headers()["content-disposition"]).toMatch(/^inline;/);
+  // Exactly the PDF sandbox, not the page policy the proxy sets on everything else.
+  expect(inline.headers()["content-security-policy"]).toBe("sandbox; default-src 'none'; object-src 'none'");
   const inlineBytes = await inline.body();
   expect(inlineBytes.subarray(0, 5).toString()).toBe("%PDF-");
   const downloading = doctor.waitForEvent("download");

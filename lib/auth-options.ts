@@ -3,13 +3,15 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { findUserByEmail, recordSignIn } from "@/db/queries/users";
-import { recordAudit } from "@/lib/audit";
+import { listLabIdsForUser } from "@/db/queries/labs";
+import { findUserByEmail, recordSignIn, revokeSession } from "@/db/queries/users";
+import { recordAuditForLabs } from "@/lib/audit";
 import { isDemoPassword } from "@/lib/demo";
 import { getAuthSecret, getEnv } from "@/lib/env";
 import { timingDummyHash, verifyPassword } from "@/lib/password";
-import { recordSignInAttempt } from "@/lib/rate-limit";
-import { clientIpFromRecord } from "@/lib/request";
+import { userRoles } from "@/lib/domain";
+import { forgiveSignIn } from "@/lib/rate-limit";
+import { clientIpFromRecord, sameOriginPath } from "@/lib/request";
 import { signInSchema } from "@/lib/validations/auth";
 
 export const SIGN_IN_PATH = "/sign-in";
@@ -18,7 +20,7 @@ export function sessionCookieIsSecure(): boolean {
   return getEnv().NEXTAUTH_URL.startsWith("https://");
 }
 
-const sessionUserSchema = z.object({ id: z.string(), role: z.enum(["admin", "technician", "doctor"]) });
+const sessionUserSchema = z.object({ id: z.string(), role: z.enum(userRoles) });
 
 /** next-auth's configuration, built from the validated environment. */
 export function authOptions(): NextAuthOptions {
@@ -51,22 +53,27 @@ export function authOptions(): NextAuthOptions {
           const demoRefused =
             env.productionDeployment && user !== undefined && (user.isDemo || isDemoPassword(password));
           const success = ok && user !== undefined && user.active && !demoRefused;
-          await recordSignInAttempt(db, email, ip, success);
-          await recordAudit(db, {
+          if (success) await forgiveSignIn(db, email, ip);
+          const event = {
             action: "auth.sign_in",
-            outcome: success ? "allowed" : "denied",
+            outcome: success ? ("allowed" as const) : ("denied" as const),
             userId: user?.id ?? null,
             ip,
             userAgent: typeof req.headers?.["user-agent"] === "string" ? req.headers["user-agent"].slice(0, 300) : null,
             details: success ? null : { reason: !user ? "unknown_email" : !ok ? "wrong_password" : !user.active ? "inactive" : "demo_account_in_production" },
-          });
+          };
+          // One event per lab of the account, so that each lab's trail and export has it.
+          await recordAuditForLabs(db, event, user ? await listLabIdsForUser(db, user.id) : []);
           if (!success || !user) return null;
-          await recordSignIn(db, user.id);
-          return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
+          const sessionId = await recordSignIn(db, user.id);
+          return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion, sessionId };
         },
       }),
     ],
     callbacks: {
+      redirect({ url, baseUrl }) {
+        return new URL(sameOriginPath(url, baseUrl), baseUrl).toString();
+      },
       jwt({ token, user }) {
         if (user) {
           token.sub = user.id;
@@ -75,6 +82,7 @@ export function authOptions(): NextAuthOptions {
           token.role = user.role;
           token.sv = user.sessionVersion;
           token.authTime = Math.floor(Date.now() / 1000);
+          token.sid = user.sessionId;
         }
         return token;
       },
@@ -90,13 +98,17 @@ export function authOptions(): NextAuthOptions {
         }
         session.authTime = token.authTime ?? 0;
         session.sessionVersion = token.sv ?? 0;
+        session.sessionId = token.sid ?? "";
         return session;
       },
     },
     events: {
       async signOut({ token }) {
         if (!token?.sub) return;
-        await recordAudit(await getDb(), { action: "auth.sign_out", outcome: "allowed", userId: token.sub });
+        const db = await getDb();
+        // The server forgets the session: a copy of the cookie is refused from now on.
+        if (token.sid) await revokeSession(db, token.sub, token.sid);
+        await recordAuditForLabs(db, { action: "auth.sign_out", outcome: "allowed", userId: token.sub }, await listLabIdsForUser(db, token.sub));
       },
     },
     logger: {

@@ -5,11 +5,12 @@ import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { getDb } from "@/db";
 import { listLabsForUser } from "@/db/queries/labs";
-import { getUserById } from "@/db/queries/users";
+import { getUserById, isSessionOpen } from "@/db/queries/users";
 import type { Lab, UserRole } from "@/db/schema";
 import { SIGN_IN_PATH, authOptions } from "@/lib/auth-options";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { sameOriginPath } from "@/lib/request";
 import { isPastAbsoluteLifetime } from "@/lib/session-policy";
 
 /** Cookie naming the lab the user is working in (validated against memberships on every read). */
@@ -25,11 +26,14 @@ export type CurrentUser = {
   currentLab: Pick<Lab, "id" | "name" | "partnerLabId"> | null;
   /** Every lab id the user may see; queries filter by these. */
   labIds: string[];
+  /** The server-side session of this request (sign-out revokes it). */
+  sessionId: string;
 };
 
 /**
  * The signed-in user, re-read from the database on every request: a deactivated user,
- * a bumped session version or a session past its absolute lifetime is signed out.
+ * a bumped session version, a session that was signed out (its server-side row revoked)
+ * or a session past its absolute lifetime is signed out.
  */
 export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   const session = await getServerSession(authOptions());
@@ -37,8 +41,9 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   const env = getEnv();
   if (isPastAbsoluteLifetime(session.authTime, env.SESSION_MAX_HOURS, Math.floor(Date.now() / 1000))) return null;
   const db = await getDb();
-  const user = await getUserById(db, session.user.id);
-  if (!user || !user.active || user.sessionVersion !== session.sessionVersion) return null;
+  if (!session.sessionId) return null;
+  const [user, open] = await Promise.all([getUserById(db, session.user.id), isSessionOpen(db, session.user.id, session.sessionId)]);
+  if (!user || !open || !user.active || user.sessionVersion !== session.sessionVersion) return null;
   if (env.productionDeployment && user.isDemo) return null;
   const labs = (await listLabsForUser(db, user.id)).map(({ id, name, partnerLabId }) => ({ id, name, partnerLabId }));
   const wanted = (await cookies()).get(CURRENT_LAB_COOKIE)?.value;
@@ -51,6 +56,7 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
     labs,
     currentLab,
     labIds: labs.map((l) => l.id),
+    sessionId: session.sessionId,
   };
 });
 
@@ -59,8 +65,7 @@ type OnFail = { onFail?: "redirect" | "error" };
 async function signInUrl(): Promise<string> {
   // The proxy passes the requested path on, so that sign-in can return to it.
   const from = (await headers()).get("x-portal-path");
-  const safe = from && from.startsWith("/") && !from.startsWith("//") ? from : "/";
-  return `${SIGN_IN_PATH}?callbackUrl=${encodeURIComponent(safe)}`;
+  return `${SIGN_IN_PATH}?callbackUrl=${encodeURIComponent(sameOriginPath(from, getEnv().NEXTAUTH_URL))}`;
 }
 
 /**

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { EnvError, parseEnv, resolveEnv } from "./env";
+import { EnvError, docusLaunch, parseEnv, resolveEnv } from "./env";
 
 function issuesOf(source: Record<string, string | undefined>): string[] {
   try {
@@ -96,5 +96,51 @@ describe("resolveEnv", () => {
 
   it("leaves the secret unset for PostgreSQL outside production (CLIs need none)", () => {
     expect(resolveEnv(parseEnv({ DATABASE_URL: "postgres://h/db" })).NEXTAUTH_SECRET).toBeUndefined();
+  });
+});
+
+describe("security settings", () => {
+  const production = { NODE_ENV: "production", DATABASE_URL: "postgres://db/portal", NEXTAUTH_SECRET: "x".repeat(32) };
+
+  it("refuses plain-http NEXTAUTH_URL and DOCUS_API_URL in a production deployment", () => {
+    const issues = issuesOf({ ...production, NEXTAUTH_URL: "http://portal.lab.example", DOCUS_API_URL: "http://docus.example" });
+    expect(issues.map((i) => i.split(" ")[0])).toEqual(expect.arrayContaining(["NEXTAUTH_URL", "DOCUS_API_URL"]));
+    expect(issuesOf({ ...production, NEXTAUTH_URL: "https://portal.lab.example", DOCUS_API_URL: "https://docus.example" })).toEqual([]);
+  });
+
+  it("allows plain http when TLS ends in front of the portal (ALLOW_INSECURE_HTTP=1), on loopback, and outside production", () => {
+    expect(issuesOf({ ...production, NEXTAUTH_URL: "http://portal.lab.example", ALLOW_INSECURE_HTTP: "1" })).toEqual([]);
+    expect(issuesOf({ ...production, NEXTAUTH_URL: "http://localhost:3000", DOCUS_API_URL: "http://127.0.0.1:4010" })).toEqual([]);
+    expect(issuesOf({ DATABASE_URL: "postgres://db/portal", NEXTAUTH_URL: "http://portal.lab.example" })).toEqual([]);
+  });
+
+  it("trusts no proxy hops by default", () => {
+    expect(parseEnv({}).TRUST_PROXY_HOPS).toBe(0);
+    expect(parseEnv({ TRUST_PROXY_HOPS: "2" }).TRUST_PROXY_HOPS).toBe(2);
+    expect(issuesOf({ TRUST_PROXY_HOPS: "-1" })[0]).toMatch(/^TRUST_PROXY_HOPS/);
+  });
+});
+
+describe("docusLaunch", () => {
+  it("refuses a PostgreSQL deployment without Docus settings instead of silently simulating", () => {
+    const launch = docusLaunch(resolveEnv(parseEnv({ DATABASE_URL: "postgres://db/portal", NEXTAUTH_SECRET: "x".repeat(32) })));
+    expect(launch.kind).toBe("refused");
+    if (launch.kind === "refused") expect(launch.message).toMatch(/DOCUS_API_URL.*DOCUS_SIMULATOR=1/s);
+  });
+
+  it("runs the simulator on the embedded default or when asked for, and marks the portal as simulated", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "env-"));
+    const embedded = resolveEnv(parseEnv({ PGLITE_DATA_DIR: path.join(dir, "pglite") }));
+    expect(docusLaunch(embedded)).toEqual({ kind: "simulator" });
+    expect(embedded.docusSimulated).toBe(true);
+    const asked = resolveEnv(parseEnv({ DATABASE_URL: "postgres://db/portal", NEXTAUTH_SECRET: "x".repeat(32), DOCUS_SIMULATOR: "1" }));
+    expect(docusLaunch(asked)).toEqual({ kind: "simulator" });
+    expect(asked.docusSimulated).toBe(true);
+  });
+
+  it("uses the real Docus when DOCUS_API_URL is set, with no banner", () => {
+    const real = resolveEnv(parseEnv({ DATABASE_URL: "postgres://db/portal", NEXTAUTH_SECRET: "x".repeat(32), DOCUS_API_URL: "https://docus.example" }));
+    expect(docusLaunch(real)).toEqual({ kind: "real" });
+    expect(real.docusSimulated).toBe(false);
   });
 });

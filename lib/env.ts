@@ -83,6 +83,29 @@ export const envSchema = z
     DOCUS_SIM_PORT: intWithDefault(4010, 1, 65535),
     DOCUS_SIM_DELIVERY_URL: optionalUrl,
     DOCUS_SIM_DELAY_MS: intWithDefault(2000, 0, 3_600_000),
+    /**
+     * Use the simulated Docus although DATABASE_URL is set. Without it, a deployment on
+     * PostgreSQL refuses to start until DOCUS_API_URL names the real Docus.
+     */
+    DOCUS_SIMULATOR: flag,
+    /**
+     * How many reverse proxies in front of the portal append to X-Forwarded-For. 0 (the
+     * default): the header is ignored and the socket's address is the client's.
+     */
+    TRUST_PROXY_HOPS: intWithDefault(0, 0, 10),
+    /** A lab network that terminates TLS in front of the portal may serve plain HTTP in production. */
+    ALLOW_INSECURE_HTTP: flag,
+    /**
+     * The owner role used by `npm run db:migrate` (DDL, triggers, grants). The portal
+     * itself runs as DATABASE_URL's role, which needs no more than data access.
+     */
+    MIGRATION_DATABASE_URL: z.preprocess(
+      (v) => (v === "" ? undefined : v),
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, { error: "must be a postgres:// or postgresql:// URL" })
+        .optional(),
+    ),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.DATABASE_URL && !env.NEXTAUTH_SECRET) {
@@ -92,7 +115,26 @@ export const envSchema = z
         message: "is required in production (try: openssl rand -base64 32)",
       });
     }
+    if (env.NODE_ENV === "production" && env.DATABASE_URL && !env.ALLOW_INSECURE_HTTP) {
+      // Session cookies are Secure only over https; credentials and PDFs travel in clear otherwise.
+      for (const name of ["NEXTAUTH_URL", "DOCUS_API_URL"] as const) {
+        const value = env[name];
+        if (value && !isHttpsOrLoopback(value)) {
+          ctx.addIssue({
+            code: "custom",
+            path: [name],
+            message: "must be an https:// URL in production (set ALLOW_INSECURE_HTTP=1 only when TLS is terminated in front of the portal)",
+          });
+        }
+      }
+    }
   });
+
+/** https, or a loopback address that never leaves the machine. */
+function isHttpsOrLoopback(value: string): boolean {
+  const url = new URL(value);
+  return url.protocol === "https:" || ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+}
 
 export type RawEnv = z.infer<typeof envSchema>;
 
@@ -105,6 +147,11 @@ export type Env = RawEnv & {
    * never sign in here.
    */
   productionDeployment: boolean;
+  /**
+   * The simulated Docus is in use: on the embedded default without DOCUS_API_URL, or
+   * when DOCUS_SIMULATOR=1 asks for it. Every page then says so.
+   */
+  docusSimulated: boolean;
 };
 
 export class EnvError extends Error {
@@ -155,6 +202,25 @@ export function resolveEnv(raw: RawEnv): Env {
     NEXTAUTH_URL: raw.NEXTAUTH_URL ?? `http://localhost:${raw.PORT}`,
     embedded,
     productionDeployment: raw.NODE_ENV === "production" && !embedded,
+    docusSimulated: raw.DOCUS_SIMULATOR || (embedded && !raw.DOCUS_API_URL),
+  };
+}
+
+export type DocusLaunch = { kind: "real" } | { kind: "simulator" } | { kind: "refused"; message: string };
+
+/**
+ * What `npm start` does about Docus. With DOCUS_API_URL set: the real one (unless
+ * DOCUS_SIMULATOR=1 points the portal at the simulator on purpose). Without it: the
+ * simulator on the embedded default or when asked for, and otherwise a refusal, so that
+ * a PostgreSQL deployment never "sends" real patients' results to a simulator.
+ */
+export function docusLaunch(env: Pick<Env, "DOCUS_API_URL" | "DOCUS_SIMULATOR" | "embedded">): DocusLaunch {
+  if (env.DOCUS_API_URL) return { kind: "real" };
+  if (env.embedded || env.DOCUS_SIMULATOR) return { kind: "simulator" };
+  return {
+    kind: "refused",
+    message:
+      "DOCUS_API_URL is not set. Set DOCUS_API_URL and the Docus credentials to reach Docus, or set DOCUS_SIMULATOR=1 to run the simulated Docus (never for real patients).",
   };
 }
 

@@ -45,6 +45,27 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * An error as it may appear in a log: the names and codes (e.g. PostgreSQL's SQLSTATE)
+ * along its cause chain, never its message. Drizzle's query errors carry the SQL and its
+ * bound parameters (search text, patient ids) in the message, and drivers echo values too.
+ */
+export function describeError(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current !== undefined && current !== null; depth++) {
+    if (typeof current !== "object") {
+      parts.push(typeof current);
+      break;
+    }
+    const { name, code } = current as { name?: unknown; code?: unknown };
+    const label = typeof name === "string" && name !== "" ? name : "Error";
+    parts.push(typeof code === "string" || typeof code === "number" ? `${label} (${code})` : label);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return parts.length > 0 ? parts.join(" <- ") : "unknown error";
+}
+
 /** The JSON response for an error; unknown errors are logged by name only and hidden. */
 export function errorResponse(error: unknown): Response {
   if (error instanceof AppError) {
@@ -53,7 +74,7 @@ export function errorResponse(error: unknown): Response {
       { status: error.status, headers: { "Cache-Control": "no-store", ...error.headers } },
     );
   }
-  console.error("Unhandled error:", error instanceof Error ? `${error.name}: ${error.message}` : "unknown error");
+  console.error(`Unhandled error: ${describeError(error)}`);
   return Response.json(
     { error: { code: "internal", message: defaultMessages.internal } },
     { status: 500, headers: { "Cache-Control": "no-store" } },

@@ -6,6 +6,8 @@ declare module "next-auth" {
     /** Seconds since the epoch when the user signed in (for the absolute lifetime). */
     authTime: number;
     sessionVersion: number;
+    /** The server-side session (user_sessions) this cookie belongs to. */
+    sessionId: string;
   }
   interface User {
     id: string;
@@ -13,6 +15,7 @@ declare module "next-auth" {
     name: string;
     role: UserRole;
     sessionVersion: number;
+    sessionId: string;
   }
 }
 
@@ -23,5 +26,6 @@ declare module "next-auth/jwt" {
     email?: string;
     sv?: number;
     authTime?: number;
+    sid?: string;
   }
 }

@@ -1,32 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { ACCOUNT_LIMIT, checkSignInRate, evaluateFailures, recordSignInAttempt } from "./rate-limit";
+import { ACCOUNT_LIMIT, forgiveSignIn, readCredentialFields, takeSignInAttempt } from "./rate-limit";
 
-const now = new Date("2026-11-23T10:00:00Z");
-const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000);
+const FORM = "application/x-www-form-urlencoded";
 
-describe("evaluateFailures", () => {
-  it("allows fewer failures than the limit", () => {
-    expect(evaluateFailures([minutesAgo(1), minutesAgo(2), minutesAgo(3), minutesAgo(4)], 5, 15 * 60_000, now)).toEqual({ limited: false });
+describe("readCredentialFields", () => {
+  it("refuses a form that repeats the email (the limiter would count one account, next-auth check another)", () => {
+    expect(readCredentialFields(FORM, "email=decoy1%40x.test&email=doctor%40demo.lab&password=x&csrfToken=t")).toEqual({ ok: false });
   });
-
-  it("refuses at the limit until the oldest counted failure leaves the window", () => {
-    const failures = [minutesAgo(1), minutesAgo(2), minutesAgo(3), minutesAgo(4), minutesAgo(10)];
-    expect(evaluateFailures(failures, 5, 15 * 60_000, now)).toEqual({ limited: true, retryAfterSeconds: 5 * 60 });
+  it("refuses repeated password, csrfToken or callbackUrl fields too", () => {
+    for (const body of ["email=a%40b.c&password=1&password=2", "email=a%40b.c&csrfToken=1&csrfToken=2", "email=a%40b.c&callbackUrl=/&callbackUrl=/x"]) {
+      expect(readCredentialFields(FORM, body)).toEqual({ ok: false });
+    }
   });
-
-  it("ignores failures outside the window", () => {
-    const failures = [minutesAgo(1), minutesAgo(2), minutesAgo(3), minutesAgo(4), minutesAgo(16)];
-    expect(evaluateFailures(failures, 5, 15 * 60_000, now)).toEqual({ limited: false });
+  it("reads the email of a well-formed form", () => {
+    expect(readCredentialFields(`${FORM}; charset=UTF-8`, "email=doctor%40demo.lab&password=x&csrfToken=t&json=true")).toEqual({ ok: true, email: "doctor@demo.lab" });
   });
-
-  it("never answers a retry-after below one second", () => {
-    const failures = Array.from({ length: 5 }, () => new Date(now.getTime() - 15 * 60_000 + 1));
-    expect(evaluateFailures(failures, 5, 15 * 60_000, now)).toEqual({ limited: true, retryAfterSeconds: 1 });
+  it("reads a JSON body as next-auth does (the last of duplicate keys wins in both)", () => {
+    expect(readCredentialFields("application/json", '{"email":"decoy@x.test","email":"doctor@demo.lab"}')).toEqual({ ok: true, email: "doctor@demo.lab" });
+    expect(readCredentialFields("application/json", "not json")).toEqual({ ok: false });
+  });
+  it("gives no email for a body next-auth does not read either", () => {
+    expect(readCredentialFields("text/plain", "email=doctor%40demo.lab")).toEqual({ ok: true, email: "" });
   });
 });
 
-describe("checkSignInRate (database)", () => {
+describe("takeSignInAttempt (database)", () => {
   let t: TestDb;
   beforeAll(async () => {
     t = await createTestDb();
@@ -35,28 +34,29 @@ describe("checkSignInRate (database)", () => {
     await t?.close();
   });
 
-  it("limits one account after five failures, whatever the address", async () => {
-    for (let i = 0; i < ACCOUNT_LIMIT.failures; i++) {
-      expect((await checkSignInRate(t.db, "victim@lab.test", `192.0.2.${i}`)).limited).toBe(false);
-      await recordSignInAttempt(t.db, "Victim@Lab.test", `192.0.2.${i}`, false);
-    }
-    const decision = await checkSignInRate(t.db, "VICTIM@lab.test", "192.0.2.200");
-    expect(decision.limited).toBe(true);
-    if (decision.limited) expect(decision.retryAfterSeconds).toBeGreaterThan(14 * 60);
+  it("lets at most five of fifty parallel attempts for one account through", async () => {
+    const decisions = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => takeSignInAttempt(t.db, i % 2 ? "Victim@Lab.test" : "victim@lab.test", `192.0.2.${i}`)),
+    );
+    expect(decisions.filter((d) => !d.limited)).toHaveLength(ACCOUNT_LIMIT.attempts);
+    const refused = decisions.find((d) => d.limited);
+    expect(refused?.limited && refused.retryAfterSeconds).toBeGreaterThan(14 * 60);
     // Another account is not affected.
-    expect((await checkSignInRate(t.db, "other@lab.test", "192.0.2.200")).limited).toBe(false);
+    expect((await takeSignInAttempt(t.db, "other@lab.test", "192.0.2.200")).limited).toBe(false);
   });
 
-  it("limits one address after thirty failures across accounts", async () => {
-    for (let i = 0; i < 30; i++) await recordSignInAttempt(t.db, `user${i}@lab.test`, "198.51.100.1", false);
-    const decision = await checkSignInRate(t.db, "fresh@lab.test", "198.51.100.1");
+  it("limits one address after thirty attempts across accounts", async () => {
+    for (let i = 0; i < 30; i++) expect((await takeSignInAttempt(t.db, `user${i}@lab.test`, "198.51.100.1")).limited).toBe(false);
+    const decision = await takeSignInAttempt(t.db, "fresh@lab.test", "198.51.100.1");
     expect(decision.limited).toBe(true);
     if (decision.limited) expect(decision.retryAfterSeconds).toBeLessThanOrEqual(60);
-    expect((await checkSignInRate(t.db, "fresh@lab.test", "198.51.100.2")).limited).toBe(false);
+    expect((await takeSignInAttempt(t.db, "fresh2@lab.test", "198.51.100.2")).limited).toBe(false);
   });
 
-  it("does not count successful sign-ins", async () => {
-    for (let i = 0; i < 10; i++) await recordSignInAttempt(t.db, "busy@lab.test", "203.0.113.5", true);
-    expect((await checkSignInRate(t.db, "busy@lab.test", "203.0.113.5")).limited).toBe(false);
+  it("a successful sign-in gives the account its attempts back", async () => {
+    for (let i = 0; i < 4; i++) await takeSignInAttempt(t.db, "busy@lab.test", "203.0.113.5");
+    await forgiveSignIn(t.db, "busy@lab.test", "203.0.113.5");
+    for (let i = 0; i < ACCOUNT_LIMIT.attempts; i++) expect((await takeSignInAttempt(t.db, "busy@lab.test", "203.0.113.5")).limited).toBe(false);
+    expect((await takeSignInAttempt(t.db, "busy@lab.test", "203.0.113.5")).limited).toBe(true);
   });
 });

@@ -19,6 +19,17 @@ export function contentSecurityPolicy(nonce: string, options: { dev: boolean; ht
   return directives.join("; ");
 }
 
+/**
+ * The only policy of a PDF response, inline or attachment: a sandbox without an origin,
+ * so that a hostile PDF's scripts and forms reach nothing of the portal.
+ */
+export const PDF_CONTENT_SECURITY_POLICY = "sandbox; default-src 'none'; object-src 'none'";
+
+/** The routes that answer with stored PDFs (lab results' originals, interpretation reports). */
+export function isPdfDocumentPath(pathname: string): boolean {
+  return /^\/api\/(lab-results|reports)\/[^/]+\/document\/?$/.test(pathname);
+}
+
 /** Headers for every response, static files included (the CSP comes from the proxy). */
 export const staticSecurityHeaders: ReadonlyArray<{ key: string; value: string }> = [
   { key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" },

@@ -2,6 +2,7 @@ import { getDb, getDbKind } from "@/db";
 import { migrateDb } from "@/db/migrate";
 import { demoCredentialsText, seedDemo } from "@/lib/demo";
 import { EnvError, getAuthSecret, getEnv } from "@/lib/env";
+import { describeError } from "@/lib/errors";
 
 /**
  * Runs once when the server process starts (from instrumentation.ts): validates the
@@ -36,7 +37,7 @@ export async function startServer(): Promise<void> {
     const { startSubmitWorker } = await import("@/lib/jobs/worker");
     await startSubmitWorker();
   } catch (error) {
-    console.error(`Could not open the database: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`Could not open the database: ${describeError(error)}`);
     process.exit(1);
   }
 }

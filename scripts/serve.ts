@@ -8,7 +8,7 @@ import { servePortal } from "./lib/processes.ts";
 
 try {
   const env = getEnv();
-  await servePortal(env.PORT);
+  await servePortal(env);
   console.log(`Serving the portal on ${env.NEXTAUTH_URL}`);
 } catch (error) {
   if (!(error instanceof EnvError)) throw error;

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { EnvError, getEnv, resetEnvCache } from "../lib/env.ts";
+import { EnvError, docusLaunch, getEnv, resetEnvCache } from "../lib/env.ts";
 import { generatedDocusEnv, servePortal } from "./lib/processes.ts";
 import { startDocusSimulator } from "./lib/simulator.ts";
 
@@ -9,7 +9,8 @@ import { startDocusSimulator } from "./lib/simulator.ts";
  * `npm start`: builds the portal when there is no build yet, then serves it in this
  * process. On the embedded default (no DATABASE_URL) the server opens PGlite, migrates
  * and seeds itself (see lib/startup.ts). Without DOCUS_API_URL the Docus simulator runs
- * in the same process. Node runs this file with its own TypeScript support (type
+ * in the same process on the embedded default or with DOCUS_SIMULATOR=1; on PostgreSQL
+ * without either it refuses to start. Node runs this file with its own TypeScript support (type
  * stripping): one process, no loader beside it.
  */
 
@@ -42,6 +43,11 @@ async function main(): Promise<number | undefined> {
     }
     throw error;
   }
+  const docus = docusLaunch(env);
+  if (docus.kind === "refused") {
+    console.error(docus.message);
+    return 1;
+  }
   process.env.NEXTAUTH_URL = env.NEXTAUTH_URL;
   if (!existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) {
     console.log("No build found: building the portal first (this takes a minute or two)…");
@@ -49,10 +55,11 @@ async function main(): Promise<number | undefined> {
     if (code !== 0) return code;
   }
   let stopSimulator = async () => {};
-  if (!env.DOCUS_API_URL) {
+  if (docus.kind === "simulator") {
     // No real Docus configured: run the simulated one in this process, the two pointed
     // at each other with freshly generated credentials and delivery secrets.
-    Object.assign(process.env, generatedDocusEnv(env.DOCUS_SIM_PORT, env));
+    // DOCUS_SIMULATOR=1 tells the portal to show its "not for clinical use" banner.
+    Object.assign(process.env, generatedDocusEnv(env.DOCUS_SIM_PORT, env), { DOCUS_SIMULATOR: "1" });
     console.log(`No DOCUS_API_URL: starting the Docus simulator on port ${env.DOCUS_SIM_PORT}.`);
     resetEnvCache();
     try {
@@ -64,7 +71,7 @@ async function main(): Promise<number | undefined> {
   }
   // The server reads the configuration again, with the simulator's settings in it.
   resetEnvCache();
-  await servePortal(env.PORT, stopSimulator);
+  await servePortal(getEnv(), stopSimulator);
   console.log(`Serving the portal on ${env.NEXTAUTH_URL}`);
   return undefined;
 }

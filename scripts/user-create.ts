@@ -7,7 +7,7 @@ import { parseCli, runCli } from "./lib/cli";
 import { validateCli } from "./lib/validate";
 
 const usage =
-  "npm run user:create -- --email E --password P --role admin|technician|doctor [--name NAME] [--lab NAME_OR_PARTNER_LAB_ID ...]";
+  "npm run user:create -- --email E --password P --role operator|admin|technician|doctor [--name NAME] [--lab NAME_OR_PARTNER_LAB_ID ...]";
 
 await runCli(usage, async () => {
   const args = parseCli({
@@ -32,7 +32,11 @@ await runCli(usage, async () => {
     if (!lab) throw new Error(`no lab named or with partner lab id "${key}" (create it with npm run lab:create)`);
     labIds.push(lab.id);
   }
-  if (labIds.length === 0) console.warn("warning: the user belongs to no lab and will see no data until added to one (--lab).");
+  // An operator routes reports whose lab is unknown and needs no lab; anyone else sees
+  // nothing until added to one.
+  if (labIds.length === 0 && input.role !== "operator") {
+    console.warn("warning: the user belongs to no lab and will see no data until added to one (--lab).");
+  }
   const user = await createUser(db, {
     email: input.email,
     name: input.name ?? input.email.split("@")[0] ?? input.email,

@@ -1,5 +1,6 @@
 import { startSubmitWorker } from "@/lib/jobs/worker";
 import { EnvError, getEnv } from "@/lib/env";
+import { describeError } from "@/lib/errors";
 
 /**
  * `npm run worker`: a process that only sends lab results to Docus, for deployments that
@@ -15,6 +16,6 @@ try {
   await startSubmitWorker();
   console.log("Worker started: sending lab results to Docus.");
 } catch (error) {
-  console.error(error instanceof EnvError ? error.message : `error: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(error instanceof EnvError ? error.message : `error: ${describeError(error)}`);
   process.exit(1);
 }

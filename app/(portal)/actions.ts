@@ -2,9 +2,13 @@
 
 import { cookies } from "next/headers";
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { z } from "zod";
+import { getDb } from "@/db";
+import { revokeAllSessions } from "@/db/queries/users";
+import { recordAuditForLabs } from "@/lib/audit";
 import { CURRENT_LAB_COOKIE, requireUser } from "@/lib/auth";
-import { sessionCookieIsSecure } from "@/lib/auth-options";
+import { SIGN_IN_PATH, sessionCookieIsSecure } from "@/lib/auth-options";
 import type { ActionResult } from "@/lib/errors";
 
 const switchLabSchema = z.object({ labId: z.uuid() });
@@ -25,4 +29,16 @@ export async function switchLabAction(_state: ActionResult, formData: FormData):
   });
   revalidatePath("/", "layout");
   return { status: "success" };
+}
+
+/**
+ * Ends every session of the signed-in user, on every device (this one included): each
+ * server-side session row is revoked, so every copy of every cookie is refused.
+ */
+export async function signOutEverywhereAction(): Promise<void> {
+  const user = await requireUser();
+  const db = await getDb();
+  const ended = await revokeAllSessions(db, user.id);
+  await recordAuditForLabs(db, { action: "auth.sign_out_everywhere", outcome: "allowed", userId: user.id, details: { sessions: ended } }, user.labIds);
+  redirect(SIGN_IN_PATH);
 }

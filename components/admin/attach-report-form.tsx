@@ -32,6 +32,20 @@ export function AttachReportForm({ reportId, candidates, action }: AttachReportF
       <Button type="submit" variant="secondary" className="py-1.5" disabled={pending}>
         Attach
       </Button>
+      {state.fieldErrors?.overrideReason ? (
+        // Shown once the patient ids disagreed: attaching anyway needs a reason, kept in the audit trail.
+        <span className="flex w-full flex-wrap items-center gap-2">
+          <label htmlFor={`${selectId}-reason`} className="text-xs text-slate-700">
+            Reason to attach anyway
+          </label>
+          <input
+            id={`${selectId}-reason`}
+            name="overrideReason"
+            maxLength={500}
+            className="min-w-48 flex-1 rounded-md border border-slate-300 px-2 py-1 text-sm"
+          />
+        </span>
+      ) : null}
       <span aria-live="polite" className={state.status === "success" ? "text-xs text-emerald-700" : "text-xs text-red-700"}>
         {state.message}
       </span>

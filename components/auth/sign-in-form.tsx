@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
+import { sameOriginPath } from "@/lib/request";
 import { signInSchema } from "@/lib/validations/auth";
 
 type FieldErrors = Partial<Record<"email" | "password", string>>;
@@ -53,7 +54,7 @@ export function SignInForm({ callbackUrl, notice }: { callbackUrl: string; notic
     try {
       const outcome = await postCredentials(parsed.data.email, parsed.data.password);
       if (outcome === "ok") {
-        router.replace(callbackUrl);
+        router.replace(sameOriginPath(callbackUrl, window.location.origin));
         router.refresh();
         return;
       }

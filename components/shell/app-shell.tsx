@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
 import type { CurrentUser } from "@/lib/auth";
 import type { ActionResult } from "@/lib/errors";
 import { LabSwitcher } from "./lab-switcher";
@@ -14,11 +15,13 @@ const roleLabels = { operator: "Platform operator", admin: "Administrator", tech
 export type AppShellProps = {
   user: CurrentUser;
   switchLab: (state: ActionResult, formData: FormData) => Promise<ActionResult>;
+  /** Ends every session of the user, on every device. */
+  signOutEverywhere: () => Promise<void>;
   children: ReactNode;
 };
 
 /** The signed-in frame of every portal page: header, lab, user, navigation. */
-export function AppShell({ user, switchLab, children }: AppShellProps) {
+export function AppShell({ user, switchLab, signOutEverywhere, children }: AppShellProps) {
   const items = navItemsFor(user.role).map(({ href, label }) => ({ href, label }));
   return (
     <div className="min-h-screen">
@@ -53,6 +56,11 @@ export function AppShell({ user, switchLab, children }: AppShellProps) {
               </QueryProvider>
             ) : null}
             <SignOutButton />
+            <form action={signOutEverywhere}>
+              <Button type="submit" variant="ghost" className="px-2">
+                Sign out everywhere
+              </Button>
+            </form>
           </div>
         </div>
       </header>

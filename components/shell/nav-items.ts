@@ -9,6 +9,7 @@ export const navItems: readonly NavItem[] = [
   { href: "/lab-results", label: "Lab results", roles: ["admin", "technician", "doctor"] },
   { href: "/patients", label: "Patients", roles: ["admin", "technician", "doctor"] },
   { href: "/admin", label: "Admin", roles: ["admin"] },
+  { href: "/admin/deliveries", label: "Report triage", roles: ["operator"] },
 ];
 
 export function navItemsFor(role: UserRole): NavItem[] {

@@ -396,23 +396,23 @@ export async function getLabResultStatesForUser(db: Db, labIds: string[], ids: s
 }
 
 /** A technician's retry of a rejected or failed submission: back to `queued`. */
-export async function requeueLabResult(tx: Db | Tx, labIds: string[], id: string): Promise<boolean> {
-  const rows = await tx
+export async function requeueLabResult(tx: Db | Tx, labIds: string[], id: string): Promise<string | null> {
+  const [row] = await tx
     .update(labResults)
     .set({ status: "queued", attempts: 0, nextAttemptAt: null, sendingUntil: null, updatedAt: new Date() })
     .where(and(eq(labResults.id, id), inArray(labResults.labId, labIds), rejectedOrFailed))
-    .returning({ id: labResults.id });
-  return rows.length > 0;
+    .returning({ labId: labResults.labId });
+  return row?.labId ?? null;
 }
 
-/** Cancels a submission that is not being sent right now. */
-export async function cancelLabResult(db: Db, labIds: string[], id: string): Promise<boolean> {
-  const rows = await db
+/** Cancels a submission that is not being sent right now; returns its lab, or null when nothing was cancelled. */
+export async function cancelLabResult(db: Db, labIds: string[], id: string): Promise<string | null> {
+  const [row] = await db
     .update(labResults)
     .set({ status: "cancelled", nextAttemptAt: null, updatedAt: new Date() })
     .where(and(eq(labResults.id, id), inArray(labResults.labId, labIds), inArray(labResults.status, ["queued", "retrying"])))
-    .returning({ id: labResults.id });
-  return rows.length > 0;
+    .returning({ labId: labResults.labId });
+  return row?.labId ?? null;
 }
 
 export type PatientTimelineFilter = "all" | "with_report" | "waiting" | "rejected";

@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, eq, inArray, or } from "drizzle-orm";
-import type { Db } from "@/db";
+import type { Db, Tx } from "@/db";
 import { labMemberships, labs, type Lab } from "@/db/schema";
 
 export async function createLab(db: Db, input: { name: string; partnerLabId?: string | null }): Promise<Lab> {
@@ -30,6 +30,17 @@ export async function listLabsForUser(db: Db, userId: string): Promise<Lab[]> {
     .where(eq(labMemberships.userId, userId))
     .orderBy(asc(labs.name))
     .then((rows) => rows.map((r) => r.lab));
+}
+
+/** Every lab (the platform operator routes reports to them; it names no patient data). */
+export async function listAllLabs(db: Db): Promise<Pick<Lab, "id" | "name" | "partnerLabId">[]> {
+  return db.select({ id: labs.id, name: labs.name, partnerLabId: labs.partnerLabId }).from(labs).orderBy(asc(labs.name));
+}
+
+/** The ids of the labs a user belongs to (for audit events that concern all of them). */
+export async function listLabIdsForUser(db: Db | Tx, userId: string): Promise<string[]> {
+  const rows = await db.select({ labId: labMemberships.labId }).from(labMemberships).where(eq(labMemberships.userId, userId));
+  return rows.map((r) => r.labId);
 }
 
 /** The labs of `labIds`, limited to those the user belongs to (others are "not found"). */

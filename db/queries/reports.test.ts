@@ -9,7 +9,11 @@ import {
   attachUnmatchedReport,
   getReportDocumentForUser,
   listReportsForLabResult,
+  listDeliveriesForAdmin,
+  listDeliveriesWithoutLab,
+  listLablessReportsForOperator,
   listUnmatchedReportsForAdmin,
+  routeReportToLab,
   getReviewedAt,
   listUnreadReportsForUser,
   markReportRead,
@@ -147,20 +151,25 @@ describe("storeDeliveredReport", () => {
     expect(noMatch).toMatchObject({ matched: false, labId: labA });
     expect(unknownLab).toMatchObject({ matched: false, labId: null });
     const listed = (await listUnmatchedReportsForAdmin(t.db, [labA])).map((r) => r.id);
-    expect(listed).toEqual(expect.arrayContaining([noMatch.reportId, unknownLab.reportId]));
-    // An admin of lab B sees the unknown-lab report but not lab A's.
+    expect(listed).toContain(noMatch.reportId);
+    // A report of an unknown lab is no lab admin's: only the platform operator sees it.
+    expect(listed).not.toContain(unknownLab.reportId);
     const forB = (await listUnmatchedReportsForAdmin(t.db, [labB])).map((r) => r.id);
-    expect(forB).toContain(unknownLab.reportId);
+    expect(forB).not.toContain(unknownLab.reportId);
     expect(forB).not.toContain(noMatch.reportId);
+    const forOperator = (await listLablessReportsForOperator(t.db)).map((r) => r.id);
+    expect(forOperator).toContain(unknownLab.reportId);
+    expect(forOperator).not.toContain(noMatch.reportId);
   });
 
   it("lets an admin attach an unmatched report to a lab result of their lab, as the newest version", async () => {
     const unmatched = await store(incoming({ referenceId: "ACC-LATE" }), "msg_late");
-    expect(await attachUnmatchedReport(t.db, { id: adminA, labIds: [labB] }, unmatched.reportId, labResultId)).toBe(false);
-    expect(await attachUnmatchedReport(t.db, { id: adminA, labIds: [labA] }, unmatched.reportId, labResultId)).toBe(true);
+    expect(await attachUnmatchedReport(t.db, { id: adminA, labIds: [labB] }, unmatched.reportId, labResultId)).toEqual({ ok: false, reason: "not_found" });
+    const before = (await listReportsForLabResult(t.db, [labA], labResultId))[0]?.version ?? 0;
+    expect(await attachUnmatchedReport(t.db, { id: adminA, labIds: [labA] }, unmatched.reportId, labResultId)).toMatchObject({ ok: true, labId: labA, patientMismatch: false });
     const reports = await listReportsForLabResult(t.db, [labA], labResultId);
-    expect(reports[0]).toMatchObject({ id: unmatched.reportId, version: 3, superseded: false });
-    expect(await attachUnmatchedReport(t.db, { id: adminA, labIds: [labA] }, unmatched.reportId, labResultId)).toBe(false);
+    expect(reports[0]).toMatchObject({ id: unmatched.reportId, version: before + 1, superseded: false });
+    expect(await attachUnmatchedReport(t.db, { id: adminA, labIds: [labA] }, unmatched.reportId, labResultId)).toEqual({ ok: false, reason: "not_found" });
   });
 
   it("never shows a report to another lab", async () => {
@@ -197,9 +206,10 @@ describe("storeDeliveredReport", () => {
 
   it("records a review only for a report of the user's labs", async () => {
     const [report] = await listReportsForLabResult(t.db, [labA], labResultId);
-    expect(await markReportReviewed(t.db, adminA, [labB], report!.id)).toBe(false);
+    expect(await markReportReviewed(t.db, adminA, [labB], report!.id)).toBeNull();
     expect((await getReviewedAt(t.db, adminA, [report!.id])).size).toBe(0);
-    expect(await markReportReviewed(t.db, adminA, [labA], report!.id)).toBe(true);
+    // The report's own lab, for its audit event (whatever lab the user is working in).
+    expect(await markReportReviewed(t.db, adminA, [labB, labA], report!.id)).toBe(labA);
     expect((await getReviewedAt(t.db, adminA, [report!.id])).get(report!.id)).toBeInstanceOf(Date);
   });
 
@@ -208,5 +218,68 @@ describe("storeDeliveredReport", () => {
     const stored = await store(incoming({ partnerLabId: null, referenceId: "ACC-100" }), "msg_nolab");
     expect(stored.labId).toBeNull();
     expect(await t.db.$count(interpretationReports, sql`${interpretationReports.id} = ${stored.reportId} and match_state = 'unmatched'`)).toBe(1);
+  });
+
+  it("keeps lab admins away from reports and deliveries of an unknown lab until the operator routes one to their lab", async () => {
+    const stray = await store(incoming({ partnerLabId: "stray-lab", referenceId: "ACC-100" }), "msg_stray");
+    // Neither admin can attach it, see its delivery, or open its PDF.
+    expect(await attachUnmatchedReport(t.db, { id: adminA, labIds: [labA, labB] }, stray.reportId, labResultId)).toEqual({ ok: false, reason: "not_found" });
+    for (const labIds of [[labA], [labB], [labA, labB]]) {
+      expect((await listDeliveriesForAdmin(t.db, labIds)).map((d) => d.reportId)).not.toContain(stray.reportId);
+      expect(await getReportDocumentForUser(t.db, labIds, stray.reportId)).toBeUndefined();
+    }
+    expect((await listDeliveriesWithoutLab(t.db)).map((d) => d.reportId)).toContain(stray.reportId);
+
+    expect(await routeReportToLab(t.db, stray.reportId, labA)).toBe(true);
+    // Routed once only; now lab A's unmatched report, with lab A's patient of that id.
+    expect(await routeReportToLab(t.db, stray.reportId, labB)).toBe(false);
+    expect((await listUnmatchedReportsForAdmin(t.db, [labA])).map((r) => r.id)).toContain(stray.reportId);
+    expect((await listUnmatchedReportsForAdmin(t.db, [labB])).map((r) => r.id)).not.toContain(stray.reportId);
+    expect((await listLablessReportsForOperator(t.db)).map((r) => r.id)).not.toContain(stray.reportId);
+    const [routed] = await t.db.select().from(interpretationReports).where(eq(interpretationReports.id, stray.reportId));
+    const [document] = await t.db.select({ labId: documents.labId }).from(documents).where(eq(documents.id, routed!.documentId));
+    expect(document?.labId).toBe(labA);
+  });
+
+  it("attaches only when the delivered patient id is the lab result's patient's, or with a stated override", async () => {
+    const other = await store(incoming({ patientId: "P-999", referenceId: "ACC-OTHER" }), "msg_other_patient");
+    expect(other).toMatchObject({ matched: false, labId: labA });
+    expect(await attachUnmatchedReport(t.db, { id: adminA, labIds: [labA] }, other.reportId, labResultId)).toEqual({
+      ok: false,
+      reason: "patient_mismatch",
+      deliveredPatientId: "P-999",
+      labResultPatientId: "P-100",
+    });
+    const [still] = await t.db.select().from(interpretationReports).where(eq(interpretationReports.id, other.reportId));
+    expect(still?.matchState).toBe("unmatched");
+    const attached = await attachUnmatchedReport(t.db, { id: adminA, labIds: [labA] }, other.reportId, labResultId, { reason: "Docus confirmed a typo in the patient id" });
+    expect(attached).toMatchObject({ ok: true, labId: labA, patientMismatch: true });
+  });
+
+  it("gives concurrent reports for one lab result distinct versions, and the database refuses a repeated version", async () => {
+    const { labResultId: fresh } = await createLabResultSubmission(
+      t.db,
+      {
+        labId: labA,
+        userId: adminA,
+        patient: { kind: "new", patientId: "P-CONC", givenName: "Con", familyName: "Current", birthDate: "1970-01-01", sex: "other" },
+        accessionNumber: "ACC-CONC",
+        mode: "interpret",
+        file: { bytes: pdf, sha256: "x", fileName: "conc.pdf" },
+      },
+      async () => {},
+    );
+    const stored = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => {
+        const bytes = new TextEncoder().encode(`%PDF-1.4\n% copy ${i}\n%%EOF\n`);
+        return store(incoming({ patientId: "P-CONC", referenceId: "ACC-CONC", pdf: bytes, sha256: createHash("sha256").update(bytes).digest("hex") }), `msg_conc_${i}`);
+      }),
+    );
+    expect(stored.every((r) => r.matched)).toBe(true);
+    const versions = (await listReportsForLabResult(t.db, [labA], fresh)).map((r) => r.version).sort((a, b) => a - b);
+    expect(versions).toEqual([1, 2, 3, 4, 5, 6]);
+    await expect(
+      t.db.execute(sql`update interpretation_reports set version = 1 where lab_result_id = ${fresh} and version = 2`),
+    ).rejects.toThrow();
   });
 });

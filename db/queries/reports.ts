@@ -1,5 +1,5 @@
 import "server-only";
-import { and, count, eq, gt, inArray, isNull, notExists, or, sql } from "drizzle-orm";
+import { and, count, eq, gt, inArray, isNull, notExists, sql } from "drizzle-orm";
 import { descNullsLast } from "./order";
 import type { Db, Tx } from "@/db";
 import type { ParsedDelivery } from "@/lib/docus/delivery";
@@ -75,6 +75,8 @@ export async function storeDeliveredReport(
           )
           .orderBy(descNullsLast(labResults.createdAt))
           .limit(1)
+          // Locking the lab result serialises its new report versions across deliveries.
+          .for("update", { of: labResults })
       : [];
     // An unmatched report still names its patient when the lab knows the patient id.
     const [knownPatient] =
@@ -259,47 +261,115 @@ export type UnmatchedReport = {
   fileName: string;
 };
 
-/** Unmatched reports an admin may triage: those of the admin's labs and those of no known lab. */
+const unmatchedColumns = {
+  id: interpretationReports.id,
+  receivedAt: interpretationReports.receivedAt,
+  labId: interpretationReports.labId,
+  partnerLabId: interpretationReports.partnerLabId,
+  referenceId: interpretationReports.referenceId,
+  deliveredPatientId: interpretationReports.deliveredPatientId,
+  fileName: documents.fileName,
+};
+
+/** Unmatched reports an admin may triage: those of the admin's own labs, never another lab's or a lab-less one. */
 export async function listUnmatchedReportsForAdmin(db: Db, labIds: string[]): Promise<UnmatchedReport[]> {
+  if (labIds.length === 0) return [];
   return db
-    .select({
-      id: interpretationReports.id,
-      receivedAt: interpretationReports.receivedAt,
-      labId: interpretationReports.labId,
-      partnerLabId: interpretationReports.partnerLabId,
-      referenceId: interpretationReports.referenceId,
-      deliveredPatientId: interpretationReports.deliveredPatientId,
-      fileName: documents.fileName,
-    })
+    .select(unmatchedColumns)
     .from(interpretationReports)
     .innerJoin(documents, eq(documents.id, interpretationReports.documentId))
-    .where(
-      and(
-        eq(interpretationReports.matchState, "unmatched"),
-        labIds.length > 0 ? or(isNull(interpretationReports.labId), inArray(interpretationReports.labId, labIds)) : isNull(interpretationReports.labId),
-      ),
-    )
+    .where(and(eq(interpretationReports.matchState, "unmatched"), inArray(interpretationReports.labId, labIds)))
+    .orderBy(descNullsLast(interpretationReports.receivedAt))
+    .limit(200);
+}
+
+/** Reports whose partner lab id named no lab we know: the platform operator's to route. */
+export async function listLablessReportsForOperator(db: Db): Promise<UnmatchedReport[]> {
+  return db
+    .select(unmatchedColumns)
+    .from(interpretationReports)
+    .innerJoin(documents, eq(documents.id, interpretationReports.documentId))
+    .where(and(eq(interpretationReports.matchState, "unmatched"), isNull(interpretationReports.labId)))
     .orderBy(descNullsLast(interpretationReports.receivedAt))
     .limit(200);
 }
 
 /**
- * Attaches an unmatched report to a lab result of the admin's labs (as a new version of
- * that lab result's reports). Returns false when either is not found or not allowed.
+ * The operator hands a lab-less report to a lab: it becomes that lab's unmatched report
+ * (with the lab's patient when the delivered patient id is known there), for the lab's
+ * admins to attach. False when the report is not lab-less and unmatched, or no such lab.
  */
-export async function attachUnmatchedReport(db: Db, admin: { id: string; labIds: string[] }, reportId: string, labResultId: string): Promise<boolean> {
-  if (admin.labIds.length === 0) return false;
+export async function routeReportToLab(db: Db, reportId: string, labId: string): Promise<boolean> {
   return db.transaction(async (tx) => {
+    const [lab] = await tx.select({ id: labs.id }).from(labs).where(eq(labs.id, labId));
+    if (!lab) return false;
+    const [report] = await tx
+      .select({ documentId: interpretationReports.documentId, deliveredPatientId: interpretationReports.deliveredPatientId })
+      .from(interpretationReports)
+      .where(and(eq(interpretationReports.id, reportId), eq(interpretationReports.matchState, "unmatched"), isNull(interpretationReports.labId)))
+      .for("update");
+    if (!report) return false;
+    const [knownPatient] = await tx
+      .select({ id: patients.id })
+      .from(patients)
+      .where(and(eq(patients.labId, labId), eq(patients.patientId, report.deliveredPatientId)))
+      .limit(1);
+    await tx
+      .update(interpretationReports)
+      .set({ labId, patientId: knownPatient?.id ?? null })
+      .where(eq(interpretationReports.id, reportId));
+    await tx.update(documents).set({ labId }).where(eq(documents.id, report.documentId));
+    return true;
+  });
+}
+
+export type AttachOutcome =
+  | { ok: true; labId: string; patientId: string; patientMismatch: boolean }
+  | { ok: false; reason: "not_found" }
+  | { ok: false; reason: "patient_mismatch"; deliveredPatientId: string; labResultPatientId: string };
+
+/**
+ * Attaches an unmatched report of one of the admin's labs to a lab result of the same lab
+ * (as a new version of that lab result's reports). The delivered patient id must be the
+ * lab result's patient's, unless `override` (a person's stated reason) says otherwise.
+ */
+export async function attachUnmatchedReport(
+  db: Db,
+  admin: { id: string; labIds: string[] },
+  reportId: string,
+  labResultId: string,
+  override: { reason: string } | null = null,
+): Promise<AttachOutcome> {
+  if (admin.labIds.length === 0) return { ok: false, reason: "not_found" };
+  return db.transaction(async (tx) => {
+    // Locking the lab result serialises new versions of its reports.
     const [target] = await tx
-      .select({ id: labResults.id, labId: labResults.labId, patientRef: labResults.patientId })
+      .select({ id: labResults.id, labId: labResults.labId, patientRef: labResults.patientId, patientExternalId: patients.patientId })
       .from(labResults)
-      .where(and(eq(labResults.id, labResultId), inArray(labResults.labId, admin.labIds)));
-    if (!target) return false;
+      .innerJoin(patients, eq(patients.id, labResults.patientId))
+      .where(and(eq(labResults.id, labResultId), inArray(labResults.labId, admin.labIds)))
+      .for("update", { of: labResults });
+    if (!target) return { ok: false, reason: "not_found" };
+    const [report] = await tx
+      .select({ id: interpretationReports.id, documentId: interpretationReports.documentId, deliveredPatientId: interpretationReports.deliveredPatientId })
+      .from(interpretationReports)
+      .where(
+        and(
+          eq(interpretationReports.id, reportId),
+          eq(interpretationReports.matchState, "unmatched"),
+          eq(interpretationReports.labId, target.labId),
+        ),
+      )
+      .for("update");
+    if (!report) return { ok: false, reason: "not_found" };
+    const patientMismatch = report.deliveredPatientId !== target.patientExternalId;
+    if (patientMismatch && !override) {
+      return { ok: false, reason: "patient_mismatch", deliveredPatientId: report.deliveredPatientId, labResultPatientId: target.patientExternalId };
+    }
     const previous = await latestReportVersion(tx, target.id);
-    const updated = await tx
+    await tx
       .update(interpretationReports)
       .set({
-        labId: target.labId,
         patientId: target.patientRef,
         labResultId: target.id,
         matchState: "matched",
@@ -308,31 +378,23 @@ export async function attachUnmatchedReport(db: Db, admin: { id: string; labIds:
         attachedById: admin.id,
         attachedAt: new Date(),
       })
-      .where(
-        and(
-          eq(interpretationReports.id, reportId),
-          eq(interpretationReports.matchState, "unmatched"),
-          or(isNull(interpretationReports.labId), inArray(interpretationReports.labId, admin.labIds)),
-        ),
-      )
-      .returning({ documentId: interpretationReports.documentId });
-    if (updated.length === 0) return false;
-    await tx.update(documents).set({ labId: target.labId }).where(eq(documents.id, updated[0]!.documentId));
+      .where(eq(interpretationReports.id, report.id));
     await tx.update(labResults).set({ status: "report_ready", updatedAt: new Date() }).where(eq(labResults.id, target.id));
-    return true;
+    return { ok: true, labId: target.labId, patientId: target.patientRef, patientMismatch };
   });
 }
 
 export type DeliveryLogRow = typeof deliveries.$inferSelect;
 
-/** The deliveries log for admins: attempts for their labs and those not tied to any lab. */
+/** The deliveries log for admins: attempts for their own labs only. */
 export async function listDeliveriesForAdmin(db: Db, labIds: string[], limit = 200): Promise<DeliveryLogRow[]> {
-  return db
-    .select()
-    .from(deliveries)
-    .where(labIds.length > 0 ? or(isNull(deliveries.labId), inArray(deliveries.labId, labIds)) : isNull(deliveries.labId))
-    .orderBy(descNullsLast(deliveries.receivedAt))
-    .limit(limit);
+  if (labIds.length === 0) return [];
+  return db.select().from(deliveries).where(inArray(deliveries.labId, labIds)).orderBy(descNullsLast(deliveries.receivedAt)).limit(limit);
+}
+
+/** The deliveries log for the platform operator: attempts tied to no lab (refused, or of an unknown partner lab). */
+export async function listDeliveriesWithoutLab(db: Db, limit = 200): Promise<DeliveryLogRow[]> {
+  return db.select().from(deliveries).where(isNull(deliveries.labId)).orderBy(descNullsLast(deliveries.receivedAt)).limit(limit);
 }
 
 /** The reports of several lab results at once (for a patient's timeline), limited to the user's labs. */
@@ -361,20 +423,20 @@ export async function listReportsForLabResults(db: Db, labIds: string[], labResu
   return byResult;
 }
 
-/** Marks a report of the user's labs as reviewed by this user (and read). False when not found. */
-export async function markReportReviewed(db: Db, userId: string, labIds: string[], reportId: string): Promise<boolean> {
-  if (labIds.length === 0) return false;
+/** Marks a report of the user's labs as reviewed by this user (and read); returns the report's lab, or null when not found. */
+export async function markReportReviewed(db: Db, userId: string, labIds: string[], reportId: string): Promise<string | null> {
+  if (labIds.length === 0) return null;
   const [report] = await db
-    .select({ id: interpretationReports.id })
+    .select({ id: interpretationReports.id, labId: interpretationReports.labId })
     .from(interpretationReports)
     .where(and(eq(interpretationReports.id, reportId), inArray(interpretationReports.labId, labIds)));
-  if (!report) return false;
+  if (!report?.labId) return null;
   const now = new Date();
   await db
     .insert(reportReadMarks)
     .values({ userId, reportId, reviewedAt: now })
     .onConflictDoUpdate({ target: [reportReadMarks.userId, reportReadMarks.reportId], set: { reviewedAt: now } });
-  return true;
+  return report.labId;
 }
 
 /** When this user reviewed each of the given reports (absent: not reviewed). */

@@ -1,7 +1,7 @@
 import "server-only";
-import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { labMemberships, labs, users, type Lab, type User, type UserRole } from "@/db/schema";
+import { labMemberships, labs, userSessions, users, type Lab, type User, type UserRole } from "@/db/schema";
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -53,31 +53,67 @@ export async function createUser(
   });
 }
 
-export async function recordSignIn(db: Db, userId: string): Promise<void> {
+/** Records a successful sign-in and opens its server-side session; returns the session id. */
+export async function recordSignIn(db: Db, userId: string): Promise<string> {
   await db.update(users).set({ lastSignInAt: new Date() }).where(eq(users.id, userId));
+  const [session] = await db.insert(userSessions).values({ userId }).returning({ id: userSessions.id });
+  if (!session) throw new Error("Session insert returned no row");
+  return session.id;
+}
+
+/** Is this session of this user still open (not signed out, not ended everywhere)? */
+export async function isSessionOpen(db: Db, userId: string, sessionId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: userSessions.id })
+    .from(userSessions)
+    .where(and(eq(userSessions.id, sessionId), eq(userSessions.userId, userId), isNull(userSessions.revokedAt)))
+    .limit(1);
+  return row !== undefined;
+}
+
+/** Ends one session (sign-out); a copy of its cookie is refused from now on. */
+export async function revokeSession(db: Db, userId: string, sessionId: string): Promise<void> {
+  await db
+    .update(userSessions)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(userSessions.id, sessionId), eq(userSessions.userId, userId), isNull(userSessions.revokedAt)));
+}
+
+/** Ends every open session of the user ("sign out everywhere"); returns how many. */
+export async function revokeAllSessions(db: Db, userId: string): Promise<number> {
+  const ended = await db
+    .update(userSessions)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(userSessions.userId, userId), isNull(userSessions.revokedAt)))
+    .returning({ id: userSessions.id });
+  return ended.length;
 }
 
 /**
  * Deactivates a user and ends every session they have (the session version in their
  * token no longer matches). Scoped: only a user who shares a lab with the acting admin.
+ * Returns those shared labs (the audit event belongs to each), or null when not allowed.
  */
 export async function setUserActiveForAdmin(
   db: Db,
   admin: { id: string; labIds: string[] },
   userId: string,
   active: boolean,
-): Promise<boolean> {
-  if (admin.labIds.length === 0 || userId === admin.id) return false;
-  const shared = db
-    .select({ id: labMemberships.userId })
-    .from(labMemberships)
-    .where(and(eq(labMemberships.userId, userId), inArray(labMemberships.labId, admin.labIds)));
+): Promise<string[] | null> {
+  if (admin.labIds.length === 0 || userId === admin.id) return null;
+  const sharedLabs = (
+    await db
+      .select({ labId: labMemberships.labId })
+      .from(labMemberships)
+      .where(and(eq(labMemberships.userId, userId), inArray(labMemberships.labId, admin.labIds)))
+  ).map((r) => r.labId);
+  if (sharedLabs.length === 0) return null;
   const updated = await db
     .update(users)
     .set({ active, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
-    .where(and(eq(users.id, userId), inArray(users.id, shared)))
+    .where(eq(users.id, userId))
     .returning({ id: users.id });
-  return updated.length > 0;
+  return updated.length > 0 ? sharedLabs : null;
 }
 
 export type LabUserRow = Pick<User, "id" | "email" | "name" | "role" | "active" | "lastSignInAt"> & {

@@ -38,6 +38,8 @@ export const interpretationReports = pgTable(
   (t) => [
     uniqueIndex("interpretation_reports_idempotency_key").on(t.idempotencyKey),
     index("interpretation_reports_lab_result_idx").on(t.labResultId, t.version.desc()),
+    // Two reports delivered at once for one lab result must not both become version N.
+    uniqueIndex("interpretation_reports_lab_result_version_key").on(t.labResultId, t.version),
     index("interpretation_reports_patient_idx").on(t.patientId, t.receivedAt.desc()),
     index("interpretation_reports_lab_received_idx").on(t.labId, t.receivedAt.desc()),
     index("interpretation_reports_match_idx").on(t.matchState, t.receivedAt.desc()),

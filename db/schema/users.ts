@@ -40,20 +40,34 @@ export const labMemberships = pgTable(
   (t) => [primaryKey({ columns: [t.userId, t.labId] }), index("lab_memberships_lab_idx").on(t.labId)],
 );
 
-/** Sign-in attempts, kept for rate limiting across instances. */
-export const authAttempts = pgTable(
-  "auth_attempts",
+/**
+ * One row per signed-in session (the session cookie carries its id). Signing out revokes
+ * it, so a copied cookie stops working at once; "sign out everywhere" revokes them all.
+ */
+export const userSessions = pgTable(
+  "user_sessions",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    email: text("email").notNull(),
-    ip: text("ip").notNull(),
-    success: boolean("success").notNull(),
-    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
   },
-  (t) => [index("auth_attempts_email_at_idx").on(t.email, t.at), index("auth_attempts_ip_at_idx").on(t.ip, t.at)],
+  (t) => [index("user_sessions_user_idx").on(t.userId)],
 );
+
+/**
+ * Counters of the sign-in throttle (rate-limiter-flexible's drizzle store: one atomic
+ * upsert per attempt, shared by every instance).
+ */
+export const signInRateLimits = pgTable("sign_in_rate_limits", {
+  key: text("key").primaryKey(),
+  points: integer("points").notNull(),
+  expire: timestamp("expire", { withTimezone: true }),
+});
 
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type LabMembership = typeof labMemberships.$inferSelect;
-export type AuthAttempt = typeof authAttempts.$inferSelect;
+export type UserSession = typeof userSessions.$inferSelect;

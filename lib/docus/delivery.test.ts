@@ -258,6 +258,41 @@ describe("readBodyCapped", () => {
     expect((await readBodyCapped(declared.stream, "10", 10)).byteLength).toBe(10);
   });
 
+  it("holds only the bytes that arrived when a sender declares 30 MB and trickles (no allocation up front)", async () => {
+    const declaredMb = 30;
+    let pulls = 0;
+    let stalled: (() => void) | undefined;
+    const trickle = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulls++;
+        if (pulls <= 3) {
+          controller.enqueue(new Uint8Array(1024).fill(pulls));
+          return;
+        }
+        // Then nothing more for a while, as a slow-loris sender does.
+        return new Promise<void>((resolve) => {
+          stalled = () => {
+            controller.close();
+            resolve();
+          };
+        });
+      },
+    });
+    global.gc?.();
+    const before = process.memoryUsage();
+    const reading = readBodyCapped(trickle, String(declaredMb * 1024 * 1024), declaredMb * 1024 * 1024);
+    await vi.waitFor(() => expect(stalled).toBeDefined());
+    const during = process.memoryUsage();
+    const grownMb = (during.arrayBuffers - before.arrayBuffers) / 1024 / 1024;
+    // The old reader allocated the whole declared length here (30 MB); now only what arrived (3 KB).
+    expect(grownMb).toBeLessThan(5);
+    console.info(
+      `[memory] declared ${declaredMb} MB, 3 KB sent: arrayBuffers +${grownMb.toFixed(2)} MB, rss ${(before.rss / 1048576).toFixed(1)} -> ${(during.rss / 1048576).toFixed(1)} MB`,
+    );
+    stalled?.();
+    expect((await reading).byteLength).toBe(3 * 1024);
+  });
+
   it("refuses a Content-Length over the cap without reading", async () => {
     let pulled = false;
     const stream = new ReadableStream<Uint8Array>(
@@ -519,6 +554,8 @@ describe("parseDelivery", () => {
     expect(name("../../etc/passwd")).toBe("passwd.pdf");
     expect(name("C:\\reports\\final report.pdf")).toBe("final report.pdf");
     expect(name("re\u0000po\u001brt\u202e.pdf")).toBe("report.pdf");
+    expect(name("invoice\u202Efdp.exe")).toBe("invoicefdp.exe.pdf");
+    expect(name("c1\u0085\u009b.pdf")).toBe("c1.pdf");
     expect(name("..hidden.pdf")).toBe("hidden.pdf");
     expect(name("Report.PDF")).toBe("Report.PDF");
     const long = name(`${"a".repeat(300)}.pdf`);
@@ -642,9 +679,10 @@ describe("deliveryIdempotencyKey", () => {
     expect(deliveryIdempotencyKey(input)).toMatch(/^h:[0-9a-f]{64}$/);
   });
 
-  it("prefers the webhook id", () => {
-    expect(deliveryIdempotencyKey({ ...input, webhookId: "msg_1" })).toBe("wh:msg_1");
-    expect(deliveryIdempotencyKey({ ...input, webhookId: "msg_1", sha256: "cd".repeat(32) })).toBe("wh:msg_1");
+  it("uses the webhook id with the PDF's SHA-256: a retry is the same key, another report reusing the id is not", () => {
+    expect(deliveryIdempotencyKey({ ...input, webhookId: "msg_1" })).toBe(`wh:msg_1:${"ab".repeat(32)}`);
+    expect(deliveryIdempotencyKey({ ...input, webhookId: "msg_1", referenceId: "ACC-9" })).toBe(deliveryIdempotencyKey({ ...input, webhookId: "msg_1" }));
+    expect(deliveryIdempotencyKey({ ...input, webhookId: "msg_1", sha256: "cd".repeat(32) })).not.toBe(deliveryIdempotencyKey({ ...input, webhookId: "msg_1" }));
   });
 
   it("differs when any identifying part differs, without ambiguity between parts", () => {

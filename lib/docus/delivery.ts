@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { getEnv } from "@/lib/env";
 import { checkPdf, sha256Hex } from "@/lib/pdf/check";
+import { sanitizeFileName } from "@/lib/pdf/response";
 import { verifyWebhook } from "./webhook-signature";
 
 /**
@@ -101,7 +102,9 @@ function declaredLength(contentLength: string | null): number | null {
 /**
  * Reads a whole body of at most `maxBytes`. A Content-Length over the cap is refused
  * before anything is read; a body that grows past the cap while streaming is cancelled
- * at once. Either way the error is a BodyTooLargeError.
+ * at once. Either way the error is a BodyTooLargeError. Memory grows only with the bytes
+ * that actually arrived: a declared length is never allocated up front, so a sender that
+ * declares 30 MB and trickles bytes holds no more than it sent.
  */
 export async function readBodyCapped(
   body: ReadableStream<Uint8Array> | null,
@@ -115,9 +118,6 @@ export async function readBodyCapped(
   }
   if (!body) return new Uint8Array(0);
 
-  // With a believable Content-Length the chunks are copied straight into their final
-  // place; a sender that sends more than it declared falls back to collecting chunks.
-  let target: Uint8Array | null = declared !== null && declared > 0 ? new Uint8Array(declared) : null;
   const chunks: Uint8Array[] = [];
   let total = 0;
   const reader = body.getReader();
@@ -126,27 +126,17 @@ export async function readBodyCapped(
       const { done, value } = await reader.read();
       if (done) break;
       if (value.byteLength === 0) continue;
-      const offset = total;
       total += value.byteLength;
       if (total > maxBytes) {
         await reader.cancel().catch(() => undefined);
         throw new BodyTooLargeError(maxBytes);
       }
-      if (target && total <= target.byteLength) {
-        target.set(value, offset);
-      } else {
-        if (target) {
-          chunks.push(target.subarray(0, offset));
-          target = null;
-        }
-        chunks.push(value);
-      }
+      chunks.push(value);
     }
   } finally {
     reader.releaseLock();
   }
 
-  if (target) return total === target.byteLength ? target : target.subarray(0, total);
   if (chunks.length === 1 && chunks[0]) return chunks[0];
   const whole = new Uint8Array(total);
   let offset = 0;
@@ -183,7 +173,6 @@ const KNOWN_FIELDS = new Set([
   "report_base64",
 ]);
 const ID_MAX = 128;
-const FILE_NAME_MAX = 150;
 export const METADATA_MAX_BYTES = 16 * 1024;
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
 
@@ -266,22 +255,6 @@ export function decodeStrictBase64(text: string): Buffer | null {
   return bytes.byteLength === (length / 4) * 3 - padding ? bytes : null;
 }
 
-/** The last path segment, without control or bidi-override characters, at most 150 characters. */
-export function sanitizeFileName(name: string): string | null {
-  const segment = name.split(/[/\\]/).pop() ?? "";
-  const cleaned = segment
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "")
-    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "")
-    .trim()
-    .replace(/^\.+/, "")
-    .trim();
-  if (cleaned === "") return null;
-  const withExtension = /\.pdf$/i.test(cleaned) ? cleaned : `${cleaned}.pdf`;
-  const characters = Array.from(withExtension);
-  if (characters.length <= FILE_NAME_MAX) return withExtension;
-  return `${characters.slice(0, FILE_NAME_MAX - 4).join("").trimEnd()}.pdf`;
-}
-
 /**
  * The body's unknown top-level fields. Large ones are replaced by a note, and NUL
  * characters by U+FFFD because Postgres jsonb refuses \u0000.
@@ -350,9 +323,8 @@ function parseUnsafe(rawBody: Uint8Array): DeliveryParseResult {
   if (!pdfCheck.ok) return fail(422, pdfCheck.message);
 
   const fileName =
-    (file?.file_name ? sanitizeFileName(file.file_name) : null) ??
-    sanitizeFileName(`interpretation-${referenceId ? referenceId.replace(/[^A-Za-z0-9._-]/g, "_") : "report"}.pdf`) ??
-    "interpretation-report.pdf";
+    (file?.file_name ? sanitizeFileName(file.file_name, "") : "") ||
+    sanitizeFileName(`interpretation-${referenceId ? referenceId.replace(/[^A-Za-z0-9._-]/g, "_") : "report"}.pdf`, "interpretation-report.pdf");
 
   return {
     ok: true,
@@ -386,7 +358,9 @@ export function parseDelivery(rawBody: Uint8Array): DeliveryParseResult {
 
 /**
  * The key that makes a repeated delivery store once: the webhook id when Docus sent one
- * (Standard Webhooks keeps it across retries), else a hash of what identifies the report.
+ * (Standard Webhooks keeps it across retries) together with the PDF's SHA-256, else a
+ * hash of what identifies the report. Without a webhook secret the id is not signed, so
+ * it alone must never decide: a different report that reuses an id is a new report.
  */
 export function deliveryIdempotencyKey(input: {
   webhookId: string | null;
@@ -395,7 +369,7 @@ export function deliveryIdempotencyKey(input: {
   patientId: string;
   sha256: string;
 }): string {
-  if (input.webhookId) return `wh:${input.webhookId}`;
+  if (input.webhookId) return `wh:${input.webhookId}:${input.sha256}`;
   const canonical = JSON.stringify([input.labKey, input.referenceId, input.patientId, input.sha256]);
   return `h:${createHash("sha256").update(canonical, "utf8").digest("hex")}`;
 }

@@ -3,6 +3,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import { PgBoss, fromDrizzle, fromPglite } from "pg-boss";
 import { beforeDbClose, getPgliteClient, type Tx } from "@/db";
 import { getEnv } from "@/lib/env";
+import { describeError } from "@/lib/errors";
 
 /**
  * Durable jobs on the portal's own database (pg-boss): PostgreSQL, or the embedded
@@ -26,7 +27,7 @@ export async function createBoss(target: BossTarget): Promise<PgBoss> {
       ? new PgBoss({ db: fromPglite(target.pglite), schedule: false, supervise: true })
       : new PgBoss({ connectionString: target.connectionString, max: 4, schedule: false, supervise: true });
   boss.on("error", (error: unknown) => {
-    console.error(`[jobs] ${error instanceof Error ? `${error.name}: ${error.message}` : "unknown error"}`);
+    console.error(`[jobs] ${describeError(error)}`);
   });
   await boss.start();
   await boss.createQueue(SUBMIT_QUEUE, {

@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { closeDb } from "@/db";
+import { DatabaseLockedError, closeDb } from "@/db";
 import { EnvError } from "@/lib/env";
+import { describeError } from "@/lib/errors";
 
 export class UsageError extends Error {}
 
@@ -29,7 +30,11 @@ export async function runCli(usage: string, main: () => Promise<void>): Promise<
     } else if (error instanceof EnvError) {
       console.error(error.message);
     } else {
-      console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+      // The CLI's own messages (plain Errors, the database lock) are for the person;
+      // anything else, such as a query error carrying bound parameters, shows its name
+      // and code only.
+      const ours = error instanceof DatabaseLockedError || (error instanceof Error && error.constructor === Error);
+      console.error(`error: ${ours ? error.message : describeError(error)}`);
     }
   } finally {
     await closeDb().catch(() => undefined);

@@ -1,12 +1,26 @@
 import http from "node:http";
+import { earlyActionRefusal, resolveClientAddress } from "../../lib/request.ts";
 
 /**
  * The production portal in this process: Next.js behind a small `node:http` server of
  * our own (Next's documented custom-server mode) instead of `next start` in a child
- * process. Two reasons: one process less (the launcher is the server), and the server
- * sees the socket, so X-Forwarded-For carries the address the portal can vouch for,
- * never one the client made up (Next fills it from the socket only when it is missing).
+ * process. One process less (the launcher is the server), and this server sees what the
+ * application cannot:
+ * - the socket, so X-Forwarded-For carries the address resolved from it and
+ *   TRUST_PROXY_HOPS, never one a client made up (Next fills the header from the socket
+ *   only when it is missing);
+ * - a request before its body is read, so a large server-action body without a valid
+ *   session is refused before Next.js would parse it (lib/request.ts, earlyActionRefusal).
  */
+
+export type PortalServerOptions = {
+  port: number;
+  hostname?: string;
+  /** How many reverse proxies in front append to X-Forwarded-For (0: trust none). */
+  trustedHops: number;
+  /** Signs the session cookie: a cookie that decodes with it is a session (no database). */
+  authSecret: string;
+};
 
 export type PortalServer = {
   server: http.Server;
@@ -14,24 +28,33 @@ export type PortalServer = {
   stopListening: () => Promise<void>;
 };
 
-/** The address to put in X-Forwarded-For for the application: the socket's peer. */
-export function peerAddress(request: http.IncomingMessage): string | undefined {
-  return request.socket.remoteAddress;
-}
-
-export async function startPortalServer(options: { port: number; hostname?: string }): Promise<PortalServer> {
+export async function startPortalServer(options: PortalServerOptions): Promise<PortalServer> {
   // Imported here, once NODE_ENV is settled: React picks its build when first loaded.
   const { default: next } = await import("next");
+  const { decode } = await import("next-auth/jwt");
   const app = next({ dev: false, dir: process.cwd(), port: options.port, hostname: options.hostname ?? "localhost" });
   await app.prepare();
   const handle = app.getRequestHandler();
+  const verifySession = async (token: string) => (await decode({ token, secret: options.authSecret })) !== null;
+
   const server = http.createServer((request, response) => {
-    // Whatever a client sent as its own address is replaced by the one we saw.
-    const address = peerAddress(request);
+    const address = resolveClientAddress(request.headers["x-forwarded-for"], request.socket.remoteAddress, options.trustedHops);
     if (address) request.headers["x-forwarded-for"] = address;
     else delete request.headers["x-forwarded-for"];
     delete request.headers["x-real-ip"];
-    void handle(request, response);
+    void (async () => {
+      const refusal = await earlyActionRefusal(request.method, request.headers, verifySession);
+      if (refusal !== null) {
+        // Answer without reading the body, and close the connection rather than drain it.
+        response.writeHead(refusal, { "content-type": "text/plain; charset=utf-8", connection: "close" });
+        response.end(refusal === 411 ? "Length required.\n" : "Sign in first: the request is too large.\n");
+        return;
+      }
+      await handle(request, response);
+    })().catch(() => {
+      if (!response.headersSent) response.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
+      response.end();
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

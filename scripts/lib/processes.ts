@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
+import { getAuthSecret, type Env } from "../../lib/env.ts";
 import { startPortalServer } from "./portal-server.ts";
 
 const root = process.cwd();
@@ -71,8 +72,8 @@ const SHUTDOWN_BACKSTOP_MS = 120_000;
  * layer (db/index.ts) then finishes its own shutdown work and ends the process. When the
  * database was never opened, nothing else ends it, so this does.
  */
-export async function servePortal(port: number, onStop: () => Promise<void> = async () => {}): Promise<void> {
-  const portal = await startPortalServer({ port });
+export async function servePortal(env: Env, onStop: () => Promise<void> = async () => {}): Promise<void> {
+  const portal = await startPortalServer({ port: env.PORT, trustedHops: env.TRUST_PROXY_HOPS, authSecret: getAuthSecret() });
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;

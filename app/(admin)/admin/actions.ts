@@ -5,7 +5,7 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { setLabTurnaroundHours } from "@/db/queries/labs";
 import { setUserActiveForAdmin } from "@/db/queries/users";
-import { recordAudit } from "@/lib/audit";
+import { recordAudit, recordAuditForLabs } from "@/lib/audit";
 import { requireRole } from "@/lib/auth";
 import type { ActionResult } from "@/lib/errors";
 
@@ -18,14 +18,13 @@ export async function setUserActiveAction(_state: ActionResult, formData: FormDa
   if (!parsed.success) return { status: "invalid", message: "That request was not valid." };
   if (parsed.data.userId === admin.id) return { status: "invalid", message: "You cannot deactivate your own account." };
   const db = await getDb();
-  const changed = await setUserActiveForAdmin(db, admin, parsed.data.userId, parsed.data.active);
-  if (!changed) return { status: "error", message: "That user was not found in your labs." };
-  await recordAudit(db, {
-    action: parsed.data.active ? "user.activate" : "user.deactivate",
-    outcome: "allowed",
-    userId: admin.id,
-    details: { targetUserId: parsed.data.userId },
-  });
+  const sharedLabs = await setUserActiveForAdmin(db, admin, parsed.data.userId, parsed.data.active);
+  if (!sharedLabs) return { status: "error", message: "That user was not found in your labs." };
+  await recordAuditForLabs(
+    db,
+    { action: parsed.data.active ? "user.activate" : "user.deactivate", outcome: "allowed", userId: admin.id, details: { targetUserId: parsed.data.userId } },
+    sharedLabs,
+  );
   revalidatePath("/admin");
   return { status: "success", message: parsed.data.active ? "User activated." : "User deactivated; their sessions have ended." };
 }

@@ -20,9 +20,10 @@ export async function retryLabResultAction(id: string): Promise<ActionResult> {
   if (!parsed.success) return { status: "invalid", message: "Unknown lab result." };
   const db = await getDb();
   const requeued = await db.transaction(async (tx) => {
-    if (!(await requeueLabResult(tx, user.labIds, parsed.data))) return false;
+    const labId = await requeueLabResult(tx, user.labIds, parsed.data);
+    if (!labId) return false;
     await enqueueSubmission(tx, parsed.data, 10);
-    await recordAudit(tx, { action: "lab_result.retry", outcome: "allowed", userId: user.id, labResultId: parsed.data });
+    await recordAudit(tx, { action: "lab_result.retry", outcome: "allowed", userId: user.id, labId, labResultId: parsed.data });
     return true;
   });
   if (!requeued) return { status: "error", message: "Only a rejected or failed lab result of your labs can be retried." };
@@ -37,10 +38,11 @@ export async function cancelLabResultAction(id: string): Promise<ActionResult> {
   const parsed = idSchema.safeParse(id);
   if (!parsed.success) return { status: "invalid", message: "Unknown lab result." };
   const db = await getDb();
-  if (!(await cancelLabResult(db, user.labIds, parsed.data))) {
+  const labId = await cancelLabResult(db, user.labIds, parsed.data);
+  if (!labId) {
     return { status: "error", message: "Only a queued or retrying lab result can be cancelled; this one is being sent or is finished." };
   }
-  await recordAudit(db, { action: "lab_result.cancel", outcome: "allowed", userId: user.id, labResultId: parsed.data });
+  await recordAudit(db, { action: "lab_result.cancel", outcome: "allowed", userId: user.id, labId, labResultId: parsed.data });
   revalidatePath("/lab-results");
   return { status: "success", message: "Cancelled." };
 }
@@ -51,8 +53,10 @@ export async function markReportReviewedAction(reportId: string): Promise<Action
   const parsed = idSchema.safeParse(reportId);
   if (!parsed.success) return { status: "invalid", message: "Unknown report." };
   const db = await getDb();
-  if (!(await markReportReviewed(db, user.id, user.labIds, parsed.data))) return { status: "error", message: "That report was not found in your labs." };
-  await recordAudit(db, { action: "report.reviewed", outcome: "allowed", userId: user.id, labId: user.currentLab?.id ?? null, reportId: parsed.data });
+  // The event belongs to the report's lab, which need not be the lab the user is working in.
+  const labId = await markReportReviewed(db, user.id, user.labIds, parsed.data);
+  if (!labId) return { status: "error", message: "That report was not found in your labs." };
+  await recordAudit(db, { action: "report.reviewed", outcome: "allowed", userId: user.id, labId, reportId: parsed.data });
   revalidatePath("/lab-results");
   revalidatePath("/patients");
   return { status: "success", message: "Marked as reviewed." };

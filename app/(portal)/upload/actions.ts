@@ -17,8 +17,10 @@ import { formatDateTime } from "@/lib/format";
 import { enqueueSubmission } from "@/lib/jobs/boss";
 import { sendLabResult } from "@/lib/lab-results/submission";
 import { checkPdf, sha256Hex } from "@/lib/pdf/check";
+import { sanitizeFileName } from "@/lib/pdf/response";
 import { patientChoiceSchema, uploadFieldsSchema } from "@/lib/validations/lab-results";
 import type { UploadField, UploadResult } from "./upload-types";
+import { describeError } from "@/lib/errors";
 
 /**
  * The durable job waits this long before its first try, so that the inline send below
@@ -71,7 +73,7 @@ export async function uploadLabResultAction(formData: FormData): Promise<UploadR
 
   const file = formData.get("file");
   if (!(file instanceof File)) return { status: "invalid", fieldErrors: { file: ["Choose a PDF file."] } };
-  const fileName = file.name.replace(/[\\/\u0000-\u001f]/g, "_").slice(0, 200) || "lab-result.pdf";
+  const fileName = sanitizeFileName(file.name, "lab-result.pdf", { pdfExtension: false });
   const maxMb = getEnv().MAX_UPLOAD_MB;
   if (file.size > maxMb * 1024 * 1024) {
     return { status: "invalid", fieldErrors: { file: [`${fileName} is larger than the ${maxMb} MB limit.`] } };
@@ -129,7 +131,7 @@ export async function uploadLabResultAction(formData: FormData): Promise<UploadR
   } catch (error) {
     if (error instanceof PatientConflictError) return { status: "invalid", fieldErrors: { patientId: [error.message] } };
     if (error instanceof PatientNotFoundError) return { status: "invalid", fieldErrors: { patientRef: [error.message] } };
-    console.error(`[upload] could not store a lab result: ${error instanceof Error ? error.name : "unknown error"}`);
+    console.error(`[upload] could not store a lab result: ${describeError(error)}`);
     return { status: "error", message: "The lab result could not be stored. Nothing was sent; try again." };
   }
 
@@ -138,7 +140,7 @@ export async function uploadLabResultAction(formData: FormData): Promise<UploadR
   try {
     await sendLabResult(labResultId, { preloaded: { bytes, fileName, base64 } });
   } catch (error) {
-    console.error(`[upload] inline send failed, the job will retry: ${error instanceof Error ? error.name : "unknown error"}`);
+    console.error(`[upload] inline send failed, the job will retry: ${describeError(error)}`);
   }
   const [state] = await getLabResultStatesForUser(db, user.labIds, [labResultId]);
   revalidatePath("/lab-results");

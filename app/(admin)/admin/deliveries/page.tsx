@@ -1,23 +1,77 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AttachReportForm } from "@/components/admin/attach-report-form";
+import { RouteReportForm } from "@/components/admin/route-report-form";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
 import { getDb } from "@/db";
 import { listLabResultsForLab } from "@/db/queries/lab-results";
-import { listDeliveriesForAdmin, listUnmatchedReportsForAdmin } from "@/db/queries/reports";
+import { listAllLabs } from "@/db/queries/labs";
+import { type DeliveryLogRow, listDeliveriesForAdmin, listDeliveriesWithoutLab, listLablessReportsForOperator, listUnmatchedReportsForAdmin } from "@/db/queries/reports";
 import { requireRole } from "@/lib/auth";
 import { formatDateTime } from "@/lib/format";
-import { attachReportAction } from "./actions";
+import { attachReportAction, routeReportAction } from "./actions";
 
 export const metadata: Metadata = { title: "Deliveries" };
 
 const outcomeTone = { accepted: "success", duplicate: "info", refused: "danger", failed: "warning" } as const;
 
+/** The platform operator's view: reports of unknown partner labs, handed to a lab from here. */
+async function OperatorDeliveries() {
+  const db = await getDb();
+  const [lablessReports, log, allLabs] = await Promise.all([listLablessReportsForOperator(db), listDeliveriesWithoutLab(db), listAllLabs(db)]);
+  const labOptions = allLabs.map((lab) => ({ id: lab.id, label: lab.partnerLabId ? `${lab.name} (${lab.partnerLabId})` : lab.name }));
+  return (
+    <>
+      <PageHeader
+        title="Report triage"
+        description="Reports whose partner lab id names no lab of the portal, and delivery attempts tied to no lab. Hand each report to its lab; the lab's administrators attach it to a lab result."
+      />
+      <section aria-labelledby="unmatched-heading" className="mb-8">
+        <h2 id="unmatched-heading" className="mb-3 text-lg font-semibold">
+          Reports of an unknown lab ({lablessReports.length})
+        </h2>
+        {lablessReports.length === 0 ? (
+          <EmptyState title="No reports waiting for a lab">A report whose partner lab id is unknown is kept here until you hand it to a lab.</EmptyState>
+        ) : (
+          <Table caption="Reports of an unknown lab">
+            <thead>
+              <tr>
+                <Th>Received</Th>
+                <Th>Partner lab id</Th>
+                <Th>Reference id</Th>
+                <Th>Patient id</Th>
+                <Th>File</Th>
+                <Th>Hand to lab</Th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {lablessReports.map((r) => (
+                <tr key={r.id}>
+                  <Td>{formatDateTime(r.receivedAt)}</Td>
+                  <Td className="font-mono">{r.partnerLabId ?? "—"}</Td>
+                  <Td className="font-mono">{r.referenceId ?? "—"}</Td>
+                  <Td className="font-mono">{r.deliveredPatientId}</Td>
+                  <Td>{r.fileName}</Td>
+                  <Td>
+                    <RouteReportForm reportId={r.id} labs={labOptions} action={routeReportAction} />
+                  </Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        )}
+      </section>
+      <DeliveryLog log={log} />
+    </>
+  );
+}
+
 export default async function DeliveriesPage() {
-  const admin = await requireRole("admin");
+  const admin = await requireRole(["admin", "operator"]);
+  if (admin.role === "operator") return <OperatorDeliveries />;
   const db = await getDb();
   const [unmatched, log, candidates] = await Promise.all([
     listUnmatchedReportsForAdmin(db, admin.labIds),
@@ -45,8 +99,8 @@ export default async function DeliveriesPage() {
         </h2>
         {unmatched.length === 0 ? (
           <EmptyState title="No unmatched reports">
-            A report whose accession and patient id match no lab result, or whose partner lab id is unknown, is kept here until you
-            attach it. It is never dropped.
+            A report of your lab whose accession and patient id match no lab result is kept here until you attach it. It is never
+            dropped.
           </EmptyState>
         ) : (
           <Table caption="Unmatched reports">
@@ -77,47 +131,53 @@ export default async function DeliveriesPage() {
           </Table>
         )}
       </section>
-      <section aria-labelledby="log-heading">
-        <h2 id="log-heading" className="mb-3 text-lg font-semibold">
-          Delivery log
-        </h2>
-        {log.length === 0 ? (
-          <EmptyState title="No deliveries yet">Each attempt Docus makes to deliver a report is listed here, with its outcome.</EmptyState>
-        ) : (
-          <Table caption="Delivery attempts, newest first">
-            <thead>
-              <tr>
-                <Th>When</Th>
-                <Th>Outcome</Th>
-                <Th>HTTP</Th>
-                <Th>Reason</Th>
-                <Th>Partner lab id</Th>
-                <Th>Reference id</Th>
-                <Th>Idempotency key</Th>
-                <Th>From</Th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {log.map((d) => (
-                <tr key={d.id} data-testid="delivery-row">
-                  <Td>{formatDateTime(d.receivedAt)}</Td>
-                  <Td>
-                    <Badge tone={outcomeTone[d.outcome]}>{d.outcome}</Badge>
-                  </Td>
-                  <Td>{d.httpStatus}</Td>
-                  <Td>{d.reason ?? ""}</Td>
-                  <Td className="font-mono">{d.partnerLabId ?? "—"}</Td>
-                  <Td className="font-mono">{d.referenceId ?? "—"}</Td>
-                  <Td className="max-w-40 truncate font-mono text-xs" title={d.idempotencyKey ?? ""}>
-                    {d.idempotencyKey ?? "—"}
-                  </Td>
-                  <Td className="font-mono text-xs">{d.remoteIp ?? ""}</Td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
-        )}
-      </section>
+      <DeliveryLog log={log} />
     </>
+  );
+}
+
+function DeliveryLog({ log }: { log: DeliveryLogRow[] }) {
+  return (
+    <section aria-labelledby="log-heading">
+      <h2 id="log-heading" className="mb-3 text-lg font-semibold">
+        Delivery log
+      </h2>
+      {log.length === 0 ? (
+        <EmptyState title="No deliveries yet">Each attempt Docus makes to deliver a report is listed here, with its outcome.</EmptyState>
+      ) : (
+        <Table caption="Delivery attempts, newest first">
+          <thead>
+            <tr>
+              <Th>When</Th>
+              <Th>Outcome</Th>
+              <Th>HTTP</Th>
+              <Th>Reason</Th>
+              <Th>Partner lab id</Th>
+              <Th>Reference id</Th>
+              <Th>Idempotency key</Th>
+              <Th>From</Th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {log.map((d) => (
+              <tr key={d.id} data-testid="delivery-row">
+                <Td>{formatDateTime(d.receivedAt)}</Td>
+                <Td>
+                  <Badge tone={outcomeTone[d.outcome]}>{d.outcome}</Badge>
+                </Td>
+                <Td>{d.httpStatus}</Td>
+                <Td>{d.reason ?? ""}</Td>
+                <Td className="font-mono">{d.partnerLabId ?? "—"}</Td>
+                <Td className="font-mono">{d.referenceId ?? "—"}</Td>
+                <Td className="max-w-40 truncate font-mono text-xs" title={d.idempotencyKey ?? ""}>
+                  {d.idempotencyKey ?? "—"}
+                </Td>
+                <Td className="font-mono text-xs">{d.remoteIp ?? ""}</Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+    </section>
   );
 }

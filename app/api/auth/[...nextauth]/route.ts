@@ -3,7 +3,7 @@ import type { NextRequest } from "next/server";
 import { getDb } from "@/db";
 import { authOptions } from "@/lib/auth-options";
 import { AppError, errorResponse } from "@/lib/errors";
-import { checkSignInRate } from "@/lib/rate-limit";
+import { readCredentialFields, takeSignInAttempt } from "@/lib/rate-limit";
 import { clientIp } from "@/lib/request";
 
 export const dynamic = "force-dynamic";
@@ -19,21 +19,19 @@ export async function GET(request: NextRequest, context: Context): Promise<Respo
 }
 
 /**
- * Sign-in attempts are rate limited before next-auth sees them: 5 failures for one
- * account in 15 minutes, or 30 failures from one address in a minute, answer 429 with
- * Retry-After. (next-auth's credentials flow itself can only answer 401.)
+ * Sign-in attempts are throttled before next-auth sees them: each one takes a point (5
+ * per account in 15 minutes, 30 per address in a minute; a success gives the account's
+ * back), and one over the limit answers 429 with Retry-After. (next-auth's credentials
+ * flow itself can only answer 401.) The email is read as next-auth reads it, and a form
+ * that repeats a credential field is refused, so both always speak of one account.
  */
 export async function POST(request: NextRequest, context: Context): Promise<Response> {
   const { nextauth } = await context.params;
   if (nextauth[0] === "callback" && nextauth[1] === "credentials") {
     try {
-      const form = await request.clone().formData();
-      const email = form.get("email");
-      const decision = await checkSignInRate(
-        await getDb(),
-        typeof email === "string" ? email : "",
-        clientIp((name) => request.headers.get(name)),
-      );
+      const fields = readCredentialFields(request.headers.get("content-type"), await request.clone().text());
+      if (!fields.ok) throw new AppError("invalid", "Send each sign-in field once.");
+      const decision = await takeSignInAttempt(await getDb(), fields.email, clientIp((name) => request.headers.get(name)));
       if (decision.limited) {
         const minutes = Math.ceil(decision.retryAfterSeconds / 60);
         throw new AppError(

@@ -100,6 +100,35 @@ describe("POST /api/docus/reports", () => {
     expect(after.deliveries - before.deliveries).toBe(2);
   });
 
+  it("with a shared secret only (webhook-id unsigned), a different report reusing a webhook-id is stored, not dropped as a duplicate", async () => {
+    const other = await PDFDocument.create();
+    other.addPage();
+    other.addPage();
+    const otherBase64 = Buffer.from(await other.save()).toString("base64");
+    const unsigned = (raw: string) =>
+      new Request("http://localhost/api/docus/reports", {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-api-key": SHARED, "webhook-id": "msg_reused" },
+        body: raw,
+      });
+    delete process.env.DOCUS_WEBHOOK_SECRET;
+    resetEnvCache();
+    try {
+      const before = await counts();
+      const first = await POST(unsigned(JSON.stringify({ patient_id: "P-reuse", reference_id: "R-reuse-1", file_base64: { content: pdfBase64 } })));
+      const second = await POST(unsigned(JSON.stringify({ patient_id: "P-reuse", reference_id: "R-reuse-2", file_base64: { content: otherBase64 } })));
+      expect(await first.json()).toMatchObject({ status: "success", duplicate: false });
+      expect(await second.json()).toMatchObject({ status: "success", duplicate: false });
+      // The very same report again (a retry) is still recognised.
+      const retry = await POST(unsigned(JSON.stringify({ patient_id: "P-reuse", reference_id: "R-reuse-1", file_base64: { content: pdfBase64 } })));
+      expect(await retry.json()).toMatchObject({ status: "success", duplicate: true });
+      expect((await counts()).reports - before.reports).toBe(2);
+    } finally {
+      process.env.DOCUS_WEBHOOK_SECRET = WEBHOOK;
+      resetEnvCache();
+    }
+  });
+
   it("answers 503 with Retry-After while the database is down; the re-delivery after recovery is stored once", async () => {
     const raw = JSON.stringify({ patient_id: "P-down", reference_id: "R-down", file_base64: { content: pdfBase64 } });
     const working = { DATABASE_URL: process.env.DATABASE_URL, PGLITE_DATA_DIR: process.env.PGLITE_DATA_DIR };

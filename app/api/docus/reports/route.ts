@@ -10,6 +10,7 @@ import {
 } from "@/lib/docus/delivery";
 import { getEnv } from "@/lib/env";
 import { clientIp } from "@/lib/request";
+import { describeError } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";
 
@@ -96,7 +97,7 @@ export async function POST(request: Request): Promise<Response> {
   } catch (error) {
     // Not stored: say so, so that Docus delivers again; the idempotency key makes the
     // later delivery store exactly once.
-    console.error(`[deliveries] could not store a report: ${error instanceof Error ? error.name : "unknown error"}`);
+    console.error(`[deliveries] could not store a report: ${describeError(error)}`);
     return refuse(503, "the report could not be stored right now", context, { "Retry-After": "30" });
   }
 }
