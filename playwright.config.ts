@@ -29,7 +29,7 @@ export default defineConfig({
     command: "tsx --conditions=react-server e2e/serve.ts",
     url: `http://localhost:${E2E_PORT}/api/health`,
     reuseExistingServer: false,
-    timeout: 180_000,
+    timeout: 360_000,
     stdout: "pipe",
     stderr: "pipe",
   },

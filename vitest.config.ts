@@ -13,8 +13,10 @@ export default defineConfig({
     include: ["**/*.test.ts"],
     exclude: ["node_modules/**", ".next/**", "e2e/**", ".data/**"],
     environment: "node",
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Generous: an integration test on the embedded PGlite (WebAssembly) runs several times
+    // slower than on PostgreSQL, and CI runs the suite on both.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
     // Integration suites each create their own database; keep the 2-core machine calm.
     maxWorkers: 2,
   },

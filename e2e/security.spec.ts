@@ -1,3 +1,4 @@
+import http from "node:http";
 import { expect, test } from "@playwright/test";
 import { E2E_PASSWORD, E2E_PORT, accounts } from "./fixtures/accounts";
 import { AppShell } from "./pages/app-shell";
@@ -118,4 +119,70 @@ test("every page says the simulated Docus is not for clinical use", async ({ pag
   await expect(page.getByRole("alert").filter({ hasText: "Simulated Docus: not for clinical use" })).toBeVisible();
   await new SignInPage(page).signInAs("doctor");
   await expect(page.getByRole("alert").filter({ hasText: "Simulated Docus: not for clinical use" })).toBeVisible();
+});
+
+test.describe("the portal's own server in front of Next.js", () => {
+  test("a client cannot choose its address: a made-up X-Forwarded-For is replaced by the socket's", async ({ playwright }) => {
+    const spoofed = "203.0.113.77";
+    const request = await playwright.request.newContext({
+      baseURL: `http://localhost:${E2E_PORT}`,
+      extraHTTPHeaders: { "x-forwarded-for": spoofed, "x-real-ip": spoofed },
+    });
+    const csrf = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+    const signIn = await request.post("/api/auth/callback/credentials", {
+      form: { email: accounts.admin.email, password: E2E_PASSWORD, csrfToken: csrf.csrfToken, json: "true" },
+    });
+    expect(signIn.status()).toBe(200);
+    const today = new Date().toISOString().slice(0, 10);
+    const csv = await request.get(`/api/admin/audit?from=${today}&to=${today}`);
+    expect(csv.status()).toBe(200);
+    const signIns = (await csv.text()).split("\r\n").filter((line) => line.includes(`,allowed,auth.sign_in,${accounts.admin.email},`));
+    expect(signIns.length).toBeGreaterThan(0);
+    expect(signIns.some((line) => line.includes(spoofed))).toBe(false);
+    expect(signIns.some((line) => /,(127\.0\.0\.1|::1),/.test(line))).toBe(true);
+    await request.dispose();
+  });
+
+  /** Sends the headers and the first `sentBytes` of a body that declares `declaredBytes`, then waits for an answer. */
+  function partialPost(headers: Record<string, string>, sentBytes: number): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      const req = http.request({ host: "127.0.0.1", port: E2E_PORT, path: "/upload", method: "POST", headers });
+      const timer = setTimeout(() => reject(new Error("no answer while the body was still unsent")), 15_000);
+      req.on("response", (response) => {
+        let body = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => (body += chunk));
+        response.on("end", () => {
+          clearTimeout(timer);
+          req.destroy();
+          resolve({ status: response.statusCode ?? 0, body });
+        });
+      });
+      req.on("error", (error) => {
+        // The server may close the connection after answering; the answer is what counts.
+        if (!req.destroyed) reject(error);
+      });
+      req.write(Buffer.alloc(sentBytes, 0x61));
+      // The rest of the body is never sent: an answer proves the server did not wait for it.
+    });
+  }
+
+  test("a 25 MB server-action POST without a session is refused before its body is read", async () => {
+    const declared = 25 * 1024 * 1024;
+    const refused = await partialPost(
+      { "next-action": "0".repeat(40), "content-type": "multipart/form-data; boundary=x", "content-length": String(declared) },
+      256 * 1024,
+    );
+    expect(refused.status).toBe(413);
+    expect(refused.body).toContain("Sign in first");
+    // Without a declared length (chunked), a stranger's action is refused as well.
+    const chunked = await partialPost({ "next-action": "0".repeat(40), "content-type": "multipart/form-data; boundary=x", "transfer-encoding": "chunked" }, 1024);
+    expect(chunked.status).toBe(411);
+    // A copied-looking but forged session cookie does not open the door.
+    const forged = await partialPost(
+      { "next-action": "0".repeat(40), "content-length": String(declared), cookie: "next-auth.session-token=forged.value.here" },
+      1024,
+    );
+    expect(forged.status).toBe(413);
+  });
 });
