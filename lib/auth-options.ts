@@ -4,6 +4,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { findUserByEmail, recordSignIn } from "@/db/queries/users";
+import { checkSecondStep } from "@/lib/account/two-factor";
 import { recordAudit } from "@/lib/audit";
 import { isDemoPassword } from "@/lib/demo";
 import { getAuthSecret, getEnv } from "@/lib/env";
@@ -11,6 +12,7 @@ import { timingDummyHash, verifyPassword } from "@/lib/password";
 import { recordSignInAttempt } from "@/lib/rate-limit";
 import { clientIpFromRecord } from "@/lib/request";
 import { signInSchema } from "@/lib/validations/auth";
+import { userRoles } from "@/lib/domain";
 
 export const SIGN_IN_PATH = "/sign-in";
 
@@ -18,7 +20,7 @@ export function sessionCookieIsSecure(): boolean {
   return getEnv().NEXTAUTH_URL.startsWith("https://");
 }
 
-const sessionUserSchema = z.object({ id: z.string(), role: z.enum(["admin", "technician", "doctor"]) });
+const sessionUserSchema = z.object({ id: z.string(), role: z.enum(userRoles) });
 
 /** next-auth's configuration, built from the validated environment. */
 export function authOptions(): NextAuthOptions {
@@ -38,6 +40,7 @@ export function authOptions(): NextAuthOptions {
         credentials: {
           email: { label: "Email", type: "email" },
           password: { label: "Password", type: "password" },
+          code: { label: "Authentication code", type: "text" },
         },
         async authorize(credentials, req) {
           const parsed = signInSchema.safeParse(credentials);
@@ -61,6 +64,9 @@ export function authOptions(): NextAuthOptions {
             details: success ? null : { reason: !user ? "unknown_email" : !ok ? "wrong_password" : !user.active ? "inactive" : "demo_account_in_production" },
           });
           if (!success || !user) return null;
+          // The second step (a TOTP or recovery code) has its own limit; its outcome names what is missing.
+          const secondStep = await checkSecondStep(db, user, credentials?.code);
+          if (secondStep !== "ok") throw new Error(secondStep);
           await recordSignIn(db, user.id);
           return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
         },

@@ -38,7 +38,7 @@ function personalWords(user: { email: string; name: string }): string[] {
 export type PasswordOutcome = { ok: true } | { ok: false; field: "password" | "currentPassword" | "link"; message: string };
 
 /** Sets a password through a one-time link: the link is spent, and any session of the user ends. */
-export async function usePasswordLink(db: Db, token: string, password: string, now = new Date()): Promise<PasswordOutcome> {
+export async function redeemPasswordLink(db: Db, token: string, password: string, now = new Date()): Promise<PasswordOutcome> {
   const state = await inspectPasswordLink(db, token, now);
   if (!state.usable) return { ok: false, field: "link", message: state.message };
   const verdict = checkPasswordStrength(password, personalWords(state));

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { userRoles } from "@/lib/domain";
+import { labResultModes, userRoles } from "@/lib/domain";
 import { MIN_PASSWORD_LENGTH } from "@/lib/password-policy";
 
 export const labNameSchema = z.string().trim().min(1, { error: "must not be empty" }).max(200, { error: "must be at most 200 characters" });
@@ -46,3 +46,19 @@ export const setPasswordSchema = z
 export const changePasswordSchema = z
   .object({ currentPassword: z.string().min(1, { error: "Enter your current password." }).max(1024), password: newPasswordSchema, confirm: z.string().max(1024) })
   .refine((v) => v.password === v.confirm, { path: ["confirm"], error: "The two passwords differ." });
+
+/** A lab's settings as the lab form sends them (a checkbox is "on" or absent). */
+export const labSettingsSchema = z.object({
+  name: labNameSchema,
+  partnerLabId: partnerLabIdSchema,
+  turnaroundHours: z.coerce
+    .number({ error: "Enter a number of hours." })
+    .int({ error: "Enter whole hours." })
+    .min(1, { error: "At least 1 hour." })
+    .max(24 * 60, { error: "At most 1440 hours." }),
+  defaultUploadMode: z.enum(labResultModes, { error: "Choose a mode." }),
+  requireTwoFactor: z.preprocess((v) => v === "on" || v === "true", z.boolean()),
+});
+export const updateLabSchema = labSettingsSchema.extend({ labId: z.uuid() });
+export const labActiveSchema = z.object({ labId: z.uuid(), active: z.enum(["true", "false"]).transform((v) => v === "true") });
+export type LabSettings = z.infer<typeof labSettingsSchema>;

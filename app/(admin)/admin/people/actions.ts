@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { getDb } from "@/db";
 import { createPerson, resetPassword, setPersonActive, updatePerson, type Outcome } from "@/lib/admin/people";
 import { passwordLinkPath } from "@/lib/admin/password-links";
+import { resetTwoFactor } from "@/lib/account/two-factor";
 import { requireRole } from "@/lib/auth";
 import { getEnv } from "@/lib/env";
 import type { ActionResult } from "@/lib/errors";
@@ -80,4 +81,15 @@ export async function resetPasswordAction(_state: LinkActionResult, formData: Fo
     message: `The password of ${outcome.email} no longer works and their sessions have ended. Hand over this link; it is shown only now and is valid for 24 hours.`,
     link: absoluteLink(outcome.token),
   };
+}
+
+/** Removes a person's second factor (a lost phone); ends their sessions. */
+export async function resetTwoFactorAction(_state: ActionResult, formData: FormData): Promise<ActionResult> {
+  const actor = await requireRole(["admin", "operator"]);
+  const parsed = userIdSchema.safeParse({ userId: formData.get("userId") });
+  if (!parsed.success) return { status: "invalid", message: "That request was not valid." };
+  const outcome = await resetTwoFactor(await getDb(), actor, parsed.data.userId);
+  if (!outcome.ok) return refused(outcome);
+  revalidatePath("/admin/people");
+  return { status: "success", message: "Two-factor sign-in was removed and their sessions have ended. They set it up again at their next sign-in." };
 }
