@@ -58,7 +58,7 @@ test("every page of the portal, with data on it, has none either", async ({ page
     await expect(admin.getByRole("heading", { level: 1 })).toBeVisible();
     expect(await seriousViolations(admin), path).toEqual([]);
   };
-  for (const path of ["/", "/upload", "/lab-results", "/patients", "/admin", "/admin/deliveries"]) await visit(path);
+  for (const path of ["/", "/upload", "/lab-results", "/patients", "/admin", "/admin/deliveries", "/admin/people", "/admin/labs", "/admin/docus", "/account"]) await visit(path);
 
   // The pages of one patient, reached as a person would.
   await visit(`/patients?q=${encodeURIComponent(accession)}`);
