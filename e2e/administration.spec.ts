@@ -76,7 +76,7 @@ test("an operator creates a lab and its admin; the admin enrols TOTP and brings 
   page,
   browser,
 }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(420_000);
   // The operator: a lab, then its admin.
   await new SignInPage(page).signInAs("operator");
   await page.goto("/admin/labs");
@@ -165,6 +165,20 @@ test("an operator creates a lab and its admin; the admin enrols TOTP and brings 
   await viewer.expectLoaded(accession);
   await viewer.expectRendered("Interpretation report");
   await expect(viewer.pageArea("Interpretation report").getByText(`Reference ID: ${accession}`, { exact: true })).toBeVisible();
+
+  // The Docus connection, as the lab's admin sees it after the send.
+  await admin.goto("/admin/docus");
+  await expect(admin.getByRole("heading", { name: "Docus connection", level: 1 })).toBeVisible();
+  await expect(admin.getByText("Last successful send")).toBeVisible();
+  expect(await seriousViolations(admin), "/admin/docus").toEqual([]);
+  await admin.setViewportSize({ width: 1280, height: 800 });
+  await admin.screenshot({ path: "test-results/screens/docus-connection.png", fullPage: true });
+  await admin.goto("/admin/people");
+  await admin.screenshot({ path: "test-results/screens/people.png", fullPage: true });
+  await admin.setViewportSize({ width: 390, height: 844 });
+  await admin.screenshot({ path: "test-results/screens/people-phone.png", fullPage: true });
+  await admin.goto("/admin/docus");
+  await admin.screenshot({ path: "test-results/screens/docus-connection-phone.png", fullPage: true });
 
   // A used link is refused with a clear message.
   await doctor.goto(doctorLink);
