@@ -59,8 +59,8 @@ export default async function LabsPage() {
               <Td>{lab.requireTwoFactor ? "Yes" : "No"}</Td>
               <Td>{lab.active ? <Badge tone="success">Active</Badge> : <Badge tone="neutral">Inactive</Badge>}</Td>
               <Td>
-                <Link href={`/admin/labs/${lab.id}`} className="text-brand-700 underline">
-                  Edit<span className="sr-only"> {lab.name}</span>
+                <Link href={`/admin/labs/${lab.id}`} aria-label={`Edit ${lab.name}`} className="text-brand-700 underline">
+                  Edit
                 </Link>
               </Td>
             </tr>

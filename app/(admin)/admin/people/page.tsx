@@ -75,8 +75,8 @@ export default async function PeoplePage() {
                       Your account
                     </Link>
                   ) : canManageUser(actor, { role: person.role, labIds: person.labs.map((l) => l.id) }) ? (
-                    <Link href={`/admin/people/${person.id}`} className="text-brand-700 underline">
-                      Manage<span className="sr-only"> {person.email}</span>
+                    <Link href={`/admin/people/${person.id}`} aria-label={`Manage ${person.email}`} className="text-brand-700 underline">
+                      Manage
                     </Link>
                   ) : null}
                 </Td>
