@@ -38,7 +38,8 @@ test("the sign-in page has no serious or critical accessibility violation", asyn
 });
 
 test("every page of the portal, with data on it, has none either", async ({ page, browser }) => {
-  test.setTimeout(120_000);
+  // Fifteen pages with axe on each, on a shared machine.
+  test.setTimeout(240_000);
   await new SignInPage(page).signInAs("technician");
   const { accession } = await uploadAndAwaitReport(page, {
     prefix: "A11Y",
