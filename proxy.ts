@@ -12,6 +12,8 @@ import { isPastAbsoluteLifetime, shouldRefresh } from "@/lib/session-policy";
  */
 
 const PUBLIC_PATHS = ["/sign-in"];
+/** Set-password links are opened by people who cannot sign in yet. */
+const PUBLIC_PREFIXES = ["/set-password/"];
 
 function sessionCookieName(secure: boolean): string {
   return `${secure ? "__Secure-" : ""}next-auth.session-token`;
@@ -32,7 +34,7 @@ export async function proxy(request: NextRequest) {
   const signedIn = token !== null && !expired;
 
   let response: NextResponse;
-  if (!signedIn && !isApi && !PUBLIC_PATHS.includes(pathname)) {
+  if (!signedIn && !isApi && !PUBLIC_PATHS.includes(pathname) && !PUBLIC_PREFIXES.some((p) => pathname.startsWith(p))) {
     const target = new URL("/sign-in", request.url);
     target.searchParams.set("callbackUrl", `${pathname}${search}`);
     if (expired) target.searchParams.set("reason", "expired");

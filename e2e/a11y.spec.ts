@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { accounts, E2E_PASSWORD } from "./fixtures/accounts";
+import { accounts, E2E_PASSWORD, e2eLabs } from "./fixtures/accounts";
 import { uploadAndAwaitReport } from "./fixtures/interpreted-upload";
 import { simAcceptedDeliveriesFor } from "./fixtures/simulator";
 import { ReportViewerPage } from "./pages/report-viewer-page";
@@ -38,7 +38,8 @@ test("the sign-in page has no serious or critical accessibility violation", asyn
 });
 
 test("every page of the portal, with data on it, has none either", async ({ page, browser }) => {
-  test.setTimeout(120_000);
+  // Fifteen pages with axe on each, on a shared machine.
+  test.setTimeout(240_000);
   await new SignInPage(page).signInAs("technician");
   const { accession } = await uploadAndAwaitReport(page, {
     prefix: "A11Y",
@@ -58,7 +59,12 @@ test("every page of the portal, with data on it, has none either", async ({ page
     await expect(admin.getByRole("heading", { level: 1 })).toBeVisible();
     expect(await seriousViolations(admin), path).toEqual([]);
   };
-  for (const path of ["/", "/upload", "/lab-results", "/patients", "/admin", "/admin/deliveries"]) await visit(path);
+  for (const path of ["/", "/upload", "/lab-results", "/patients", "/admin", "/admin/deliveries", "/admin/people", "/admin/labs", "/admin/docus", "/account"]) await visit(path);
+  // A lab's settings page, reached from the labs list.
+  await admin.goto("/admin/labs");
+  await admin.getByRole("link", { name: `Edit ${e2eLabs.a.name}` }).click();
+  await expect(admin.getByRole("heading", { name: e2eLabs.a.name, level: 1 })).toBeVisible();
+  expect(await seriousViolations(admin), "lab settings").toEqual([]);
 
   // The pages of one patient, reached as a person would.
   await visit(`/patients?q=${encodeURIComponent(accession)}`);

@@ -6,6 +6,8 @@ import { SignInPage } from "./pages/sign-in-page";
 /** Doctors find a patient, see the history and open the report; other labs see nothing. */
 
 test("a doctor finds a patient by accession, sees the timeline and opens the report; another lab's doctor gets 404", async ({ page, browser }) => {
+  // Four people sign in (the admin with a second step) on a shared machine.
+  test.setTimeout(120_000);
   await new SignInPage(page).signInAs("technician");
   const { accession, patientId } = await uploadAndAwaitReport(page, {
     prefix: "PTL",

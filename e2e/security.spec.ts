@@ -122,7 +122,7 @@ test("every page says the simulated Docus is not for clinical use", async ({ pag
 });
 
 test.describe("the portal's own server in front of Next.js", () => {
-  test("a client cannot choose its address: a made-up X-Forwarded-For is replaced by the socket's", async ({ playwright }) => {
+  test("a client cannot choose its address: a made-up X-Forwarded-For is replaced by the socket's", async ({ playwright, browser }) => {
     const spoofed = "203.0.113.77";
     const request = await playwright.request.newContext({
       baseURL: `http://localhost:${E2E_PORT}`,
@@ -130,17 +130,23 @@ test.describe("the portal's own server in front of Next.js", () => {
     });
     const csrf = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
     const signIn = await request.post("/api/auth/callback/credentials", {
-      form: { email: accounts.admin.email, password: E2E_PASSWORD, csrfToken: csrf.csrfToken, json: "true" },
+      form: { email: accounts.technician.email, password: E2E_PASSWORD, csrfToken: csrf.csrfToken, json: "true" },
     });
     expect(signIn.status()).toBe(200);
+    await request.dispose();
+
+    // The lab's admin reads the trail: the technician's sign-in carries the socket's address.
+    const adminContext = await browser.newContext();
+    const admin = await adminContext.newPage();
+    await new SignInPage(admin).signInAs("admin");
     const today = new Date().toISOString().slice(0, 10);
-    const csv = await request.get(`/api/admin/audit?from=${today}&to=${today}`);
+    const csv = await admin.request.get(`/api/admin/audit?from=${today}&to=${today}`);
     expect(csv.status()).toBe(200);
-    const signIns = (await csv.text()).split("\r\n").filter((line) => line.includes(`,allowed,auth.sign_in,${accounts.admin.email},`));
+    const signIns = (await csv.text()).split("\r\n").filter((line) => line.includes(`,allowed,auth.sign_in,${accounts.technician.email},`));
     expect(signIns.length).toBeGreaterThan(0);
     expect(signIns.some((line) => line.includes(spoofed))).toBe(false);
     expect(signIns.some((line) => /,(127\.0\.0\.1|::1),/.test(line))).toBe(true);
-    await request.dispose();
+    await adminContext.close();
   });
 
   /** Sends the headers and the first `sentBytes` of a body that declares `declaredBytes`, then waits for an answer. */

@@ -6,6 +6,7 @@ import { parseEnv } from "@/lib/env";
 import { withDatabase } from "@/lib/testing/test-db";
 import { spawnPortal, spawnScript, superviseTogether } from "../scripts/lib/processes";
 import { E2E_DELIVERY_SECRET, E2E_MAX_UPLOAD_MB, E2E_PASSWORD, E2E_WEBHOOK_SECRET, E2E_PORT, E2E_SIM_PORT, accounts, e2eLabs } from "./fixtures/accounts";
+import { E2E_TOTP_SECRET } from "./fixtures/totp";
 
 /**
  * Playwright's web server: a fresh database (PostgreSQL `<DATABASE_URL's db>_e2e`, or an
@@ -71,6 +72,18 @@ for (const account of Object.values(accounts)) {
     ...account.labs.flatMap((lab) => ["--lab", lab]),
   ]);
 }
+
+// Admins and operators must use two-factor sign-in: the prepared ones have a known secret.
+execFileSync(
+  tsx,
+  [
+    "--conditions=react-server",
+    "e2e/fixtures/enrol-two-factor.ts",
+    E2E_TOTP_SECRET,
+    ...Object.values(accounts).filter((a) => a.role === "admin" || a.role === "operator").map((a) => a.email),
+  ],
+  { env, stdio: "inherit" },
+);
 
 const simulator = spawnScript("scripts/docus-simulator.ts", { ...env, NODE_ENV: "development" });
 const server = spawnPortal(env);

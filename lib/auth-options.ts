@@ -5,6 +5,7 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { listLabIdsForUser } from "@/db/queries/labs";
 import { findUserByEmail, recordSignIn, revokeSession } from "@/db/queries/users";
+import { checkSecondStep } from "@/lib/account/two-factor";
 import { recordAuditForLabs } from "@/lib/audit";
 import { isDemoPassword } from "@/lib/demo";
 import { getAuthSecret, getEnv } from "@/lib/env";
@@ -40,6 +41,7 @@ export function authOptions(): NextAuthOptions {
         credentials: {
           email: { label: "Email", type: "email" },
           password: { label: "Password", type: "password" },
+          code: { label: "Authentication code", type: "text" },
         },
         async authorize(credentials, req) {
           const parsed = signInSchema.safeParse(credentials);
@@ -65,6 +67,9 @@ export function authOptions(): NextAuthOptions {
           // One event per lab of the account, so that each lab's trail and export has it.
           await recordAuditForLabs(db, event, user ? await listLabIdsForUser(db, user.id) : []);
           if (!success || !user) return null;
+          // The second step (a TOTP or recovery code) has its own limit; its outcome names what is missing.
+          const secondStep = await checkSecondStep(db, user, credentials?.code);
+          if (secondStep !== "ok") throw new Error(secondStep);
           const sessionId = await recordSignIn(db, user.id);
           return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion, sessionId };
         },

@@ -35,6 +35,8 @@ export type UploadFormProps = {
   maxUploadMb: number;
   /** The upload server action: one file and the batch details per call. */
   upload: (formData: FormData) => Promise<UploadResult>;
+  /** The lab's default mode (a lab setting). */
+  defaultMode?: UploadMode;
 };
 
 /** The technician's upload form. Starting again for another patient mounts a fresh form. */
@@ -85,12 +87,12 @@ const filesHeadingId = "upload-files-heading";
 
 type UploadFormBodyProps = UploadFormProps & { focusOnMount: boolean; onStartOver: () => void };
 
-function UploadFormBody({ labName, maxUploadMb, upload, focusOnMount, onStartOver }: UploadFormBodyProps) {
+function UploadFormBody({ labName, maxUploadMb, upload, defaultMode, focusOnMount, onStartOver }: UploadFormBodyProps) {
   const [patientMode, setPatientMode] = useState<PatientMode>("existing");
   const [selectedPatient, setSelectedPatient] = useState<PatientSummary | null>(null);
   const [newPatient, setNewPatient] = useState<NewPatientDraft>(emptyNewPatient);
   const [accessionNumber, setAccessionNumber] = useState("");
-  const [mode, setMode] = useState<UploadMode>("interpret");
+  const [mode, setMode] = useState<UploadMode>(defaultMode ?? "interpret");
   const [notes, setNotes] = useState("");
   const [errors, setErrors] = useState<FormErrors>({});
   const [rows, setRows] = useState<FileRow[]>([]);

@@ -1,3 +1,4 @@
+export * from "./account-security";
 export * from "./audit";
 export * from "./deliveries";
 export * from "./documents";

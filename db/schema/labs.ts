@@ -1,4 +1,8 @@
-import { integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { labResultModes } from "@/lib/domain";
+
+/** The same enum as lab_results.mode (declared here too so that labs need not import lab results). */
+const labDefaultMode = pgEnum("lab_result_mode", labResultModes);
 
 /** A reference laboratory served by this portal (one row per lab of a LIS integration). */
 export const labs = pgTable(
@@ -10,6 +14,12 @@ export const labs = pgTable(
     partnerLabId: text("partner_lab_id"),
     /** Hours after which a submission still waiting for a report is flagged. */
     turnaroundHours: integer("turnaround_hours").notNull().default(48),
+    /** The upload form's preselected mode. */
+    defaultUploadMode: labDefaultMode("default_upload_mode").notNull().default("interpret"),
+    /** Every member must use two-factor sign-in, not only admins and operators. */
+    requireTwoFactor: boolean("require_two_factor").notNull().default(false),
+    /** A deactivated lab takes no new uploads; its data stays readable. */
+    active: boolean("active").notNull().default(true),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("labs_name_key").on(t.name), uniqueIndex("labs_partner_lab_id_key").on(t.partnerLabId)],

@@ -20,6 +20,11 @@ export const users = pgTable(
     /** Created by the embedded-default demo seed; refused in a production deployment. */
     isDemo: boolean("is_demo").notNull().default(false),
     lastSignInAt: timestamp("last_sign_in_at", { withTimezone: true }),
+    /** Base32 TOTP secret; set while enrolling, confirmed by totpEnabledAt. Never shown again nor audited. */
+    totpSecret: text("totp_secret"),
+    totpEnabledAt: timestamp("totp_enabled_at", { withTimezone: true }),
+    /** The last accepted TOTP time step: a code is never accepted twice. */
+    totpLastTimeStep: integer("totp_last_time_step"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,5 +1,6 @@
 import { expect, type Page } from "@playwright/test";
 import { E2E_PASSWORD, accounts, type AccountKey } from "../fixtures/accounts";
+import { nextTotpCode } from "../fixtures/totp";
 
 /** The sign-in page, as a person uses it. */
 export class SignInPage {
@@ -19,8 +20,23 @@ export class SignInPage {
   /** Signs in as one of the prepared accounts and waits for the portal shell. */
   async signInAs(key: AccountKey) {
     await this.goto();
-    await this.fill(accounts[key].email, E2E_PASSWORD);
-    await expect(this.page.getByRole("navigation", { name: "Main" })).toBeVisible();
+    await this.signIn(accounts[key].email, E2E_PASSWORD);
+  }
+
+  /**
+   * Signs in with a password and, when the portal asks for it, a code computed from the
+   * account's TOTP secret (`null`: the account has none). Waits for the portal shell.
+   */
+  async signIn(email: string, password: string, { totpSecret }: { totpSecret?: string | null } = {}) {
+    await this.fill(email, password);
+    const code = this.page.getByLabel("Authentication code");
+    const shell = this.page.getByRole("navigation", { name: "Main" });
+    await expect(code.or(shell)).toBeVisible();
+    if (totpSecret !== null && (await code.isVisible())) {
+      await code.fill(await nextTotpCode(email, totpSecret));
+      await this.page.getByRole("button", { name: "Sign in" }).click();
+    }
+    await expect(shell).toBeVisible();
   }
 
   errorMessage() {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { userRoles } from "@/lib/domain";
+import { labResultModes, userRoles } from "@/lib/domain";
 import { MIN_PASSWORD_LENGTH } from "@/lib/password-policy";
 
 export const labNameSchema = z.string().trim().min(1, { error: "must not be empty" }).max(200, { error: "must be at most 200 characters" });
@@ -22,3 +22,43 @@ export const createUserSchema = z.object({
   name: z.string().trim().min(1).max(200).optional(),
   labs: z.array(z.string().trim().min(1)).default([]),
 });
+
+/** Form fields of the people pages (the browser sends repeated `labIds`). */
+export const personNameSchema = z.string().trim().min(1, { error: "Enter the person's name." }).max(200, { error: "At most 200 characters." });
+export const personEmailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(320, { error: "At most 320 characters." })
+  .pipe(z.email({ error: "Enter a valid email address." }));
+export const roleSchema = z.enum(userRoles, { error: "Choose a role." });
+export const labIdsSchema = z.array(z.uuid({ error: "Choose labs from the list." })).max(500);
+
+export const createPersonSchema = z.object({ name: personNameSchema, email: personEmailSchema, role: roleSchema, labIds: labIdsSchema });
+export const updatePersonSchema = z.object({ userId: z.uuid(), role: roleSchema, labIds: labIdsSchema });
+export const userIdSchema = z.object({ userId: z.uuid() });
+
+/** A new password as typed; the strength check runs after this. */
+export const newPasswordSchema = z.string().max(1024, { error: "At most 1024 characters." });
+export const setPasswordSchema = z
+  .object({ token: z.string().max(100), password: newPasswordSchema, confirm: z.string().max(1024) })
+  .refine((v) => v.password === v.confirm, { path: ["confirm"], error: "The two passwords differ." });
+export const changePasswordSchema = z
+  .object({ currentPassword: z.string().min(1, { error: "Enter your current password." }).max(1024), password: newPasswordSchema, confirm: z.string().max(1024) })
+  .refine((v) => v.password === v.confirm, { path: ["confirm"], error: "The two passwords differ." });
+
+/** A lab's settings as the lab form sends them (a checkbox is "on" or absent). */
+export const labSettingsSchema = z.object({
+  name: labNameSchema,
+  partnerLabId: partnerLabIdSchema,
+  turnaroundHours: z.coerce
+    .number({ error: "Enter a number of hours." })
+    .int({ error: "Enter whole hours." })
+    .min(1, { error: "At least 1 hour." })
+    .max(24 * 60, { error: "At most 1440 hours." }),
+  defaultUploadMode: z.enum(labResultModes, { error: "Choose a mode." }),
+  requireTwoFactor: z.preprocess((v) => v === "on" || v === "true", z.boolean()),
+});
+export const updateLabSchema = labSettingsSchema.extend({ labId: z.uuid() });
+export const labActiveSchema = z.object({ labId: z.uuid(), active: z.enum(["true", "false"]).transform((v) => v === "true") });
+export type LabSettings = z.infer<typeof labSettingsSchema>;

@@ -4,27 +4,23 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { setLabTurnaroundHours } from "@/db/queries/labs";
-import { setUserActiveForAdmin } from "@/db/queries/users";
-import { recordAudit, recordAuditForLabs } from "@/lib/audit";
+import { setPersonActive } from "@/lib/admin/people";
+import { recordAudit } from "@/lib/audit";
 import { requireRole } from "@/lib/auth";
 import type { ActionResult } from "@/lib/errors";
 
 const setActiveSchema = z.object({ userId: z.uuid(), active: z.enum(["true", "false"]).transform((v) => v === "true") });
 
-/** Activates or deactivates a user of the admin's labs; deactivating ends their sessions at once. */
+/**
+ * Activates or deactivates a user of the admin's labs; deactivating ends their sessions at
+ * once. The same rules as the people page apply (never the last admin of a lab).
+ */
 export async function setUserActiveAction(_state: ActionResult, formData: FormData): Promise<ActionResult> {
-  const admin = await requireRole("admin");
+  const admin = await requireRole(["admin", "operator"]);
   const parsed = setActiveSchema.safeParse({ userId: formData.get("userId"), active: formData.get("active") });
   if (!parsed.success) return { status: "invalid", message: "That request was not valid." };
-  if (parsed.data.userId === admin.id) return { status: "invalid", message: "You cannot deactivate your own account." };
-  const db = await getDb();
-  const sharedLabs = await setUserActiveForAdmin(db, admin, parsed.data.userId, parsed.data.active);
-  if (!sharedLabs) return { status: "error", message: "That user was not found in your labs." };
-  await recordAuditForLabs(
-    db,
-    { action: parsed.data.active ? "user.activate" : "user.deactivate", outcome: "allowed", userId: admin.id, details: { targetUserId: parsed.data.userId } },
-    sharedLabs,
-  );
+  const outcome = await setPersonActive(await getDb(), admin, parsed.data);
+  if (!outcome.ok) return { status: outcome.reason === "invalid" ? "invalid" : "error", message: outcome.message };
   revalidatePath("/admin");
   return { status: "success", message: parsed.data.active ? "User activated." : "User deactivated; their sessions have ended." };
 }

@@ -16,7 +16,7 @@ import { setTurnaroundAction, setUserActiveAction } from "./actions";
 export const metadata: Metadata = { title: "Admin" };
 
 export default async function AdminPage() {
-  const admin = await requireRole("admin");
+  const admin = await requireRole(["admin", "operator"]);
   const db = await getDb();
   const today = isoDateDaysAgo(0);
   const monthAgo = isoDateDaysAgo(30);
@@ -27,9 +27,20 @@ export default async function AdminPage() {
         title="Administration"
         description="Labs you administer and the people who use them. Deactivating a user ends all of their sessions at once."
         actions={
-          <Link href="/admin/deliveries" className="text-sm font-medium text-brand-700 underline">
-            Report deliveries and unmatched reports
-          </Link>
+          <nav aria-label="Administration" className="flex flex-wrap gap-4">
+            <Link href="/admin/people" className="text-sm font-medium text-brand-700 underline">
+              People
+            </Link>
+            <Link href="/admin/labs" className="text-sm font-medium text-brand-700 underline">
+              Labs
+            </Link>
+            <Link href="/admin/docus" className="text-sm font-medium text-brand-700 underline">
+              Docus connection
+            </Link>
+            <Link href="/admin/deliveries" className="text-sm font-medium text-brand-700 underline">
+              Report deliveries and unmatched reports
+            </Link>
+          </nav>
         }
       />
       <section aria-labelledby="labs-heading" className="mb-8">

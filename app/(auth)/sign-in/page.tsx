@@ -16,7 +16,14 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const params = await searchParams;
   const callbackUrl = safeCallback(params.callbackUrl);
   if (await getCurrentUser()) redirect(callbackUrl);
-  const notice = params.reason === "expired" ? "Your session has ended. Sign in again to continue." : undefined;
+  const notice =
+    params.reason === "expired"
+      ? "Your session has ended. Sign in again to continue."
+      : params.reason === "password_set"
+        ? "Your password is set. Sign in with it."
+        : params.reason === "password_changed"
+          ? "Your password was changed and your sessions have ended. Sign in with the new password."
+          : undefined;
   return (
     <main id="main" className="grid min-h-screen place-items-center px-4">
       <div className="w-full max-w-sm">

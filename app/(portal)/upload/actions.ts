@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
+import { isLabActive } from "@/db/queries/lab-admin";
 import {
   PatientConflictError,
   PatientNotFoundError,
@@ -47,6 +48,7 @@ export async function uploadLabResultAction(formData: FormData): Promise<UploadR
   const user = await requireRole(["technician", "admin"]);
   const lab = user.currentLab;
   if (!lab) return { status: "error", message: "Your account is not a member of any lab. Ask an administrator to add you." };
+  if (!(await isLabActive(await getDb(), lab.id))) return { status: "error", message: `${lab.name} is deactivated and takes no new uploads.` };
 
   const fields = uploadFieldsSchema.safeParse({
     accessionNumber: text(formData, "accessionNumber"),

@@ -3,6 +3,8 @@ import { QueryProvider } from "@/components/providers/query-provider";
 import { NoLab } from "@/components/shell/no-lab";
 import { PageHeader } from "@/components/ui/page-header";
 import { UploadForm } from "@/components/upload/upload-form";
+import { getDb } from "@/db";
+import { getLabById } from "@/db/queries/lab-admin";
 import { requireRole } from "@/lib/auth";
 import { getEnv } from "@/lib/env";
 import { uploadLabResultAction } from "./actions";
@@ -13,6 +15,10 @@ export default async function UploadPage() {
   const user = await requireRole(["technician", "admin"]);
   if (!user.currentLab) return <NoLab />;
   const { MAX_UPLOAD_MB } = getEnv();
+  const lab = await getLabById(await getDb(), user.currentLab.id);
+  if (lab && !lab.active) {
+    return <PageHeader title="Upload lab results" description={`${lab.name} is deactivated and takes no new uploads. Its lab results and reports stay readable.`} />;
+  }
   return (
     <>
       <PageHeader
@@ -20,7 +26,7 @@ export default async function UploadPage() {
         description={`Send lab-result PDFs from ${user.currentLab.name} to Docus, for interpretation or to store only. Choose the patient and accession number once, then add one or many PDFs.`}
       />
       <QueryProvider>
-        <UploadForm labName={user.currentLab.name} maxUploadMb={MAX_UPLOAD_MB} upload={uploadLabResultAction} />
+        <UploadForm labName={user.currentLab.name} maxUploadMb={MAX_UPLOAD_MB} upload={uploadLabResultAction} defaultMode={lab?.defaultUploadMode} />
       </QueryProvider>
     </>
   );

@@ -1,0 +1,58 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { getDb } from "@/db";
+import { createLabAsActor, setLabActiveAsActor, updateLabAsActor } from "@/lib/admin/labs";
+import { requireRole } from "@/lib/auth";
+import type { ActionResult } from "@/lib/errors";
+import { labActiveSchema, labSettingsSchema, updateLabSchema } from "@/lib/validations/admin";
+
+function settingsFrom(formData: FormData) {
+  return {
+    name: formData.get("name"),
+    partnerLabId: formData.get("partnerLabId"),
+    turnaroundHours: formData.get("turnaroundHours"),
+    defaultUploadMode: formData.get("defaultUploadMode"),
+    requireTwoFactor: formData.get("requireTwoFactor"),
+  };
+}
+
+/** Creates a lab (operators only). */
+export async function createLabAction(_state: ActionResult, formData: FormData): Promise<ActionResult> {
+  const actor = await requireRole(["admin", "operator"]);
+  const parsed = labSettingsSchema.safeParse(settingsFrom(formData));
+  if (!parsed.success) return { status: "invalid", message: "Check the highlighted fields.", fieldErrors: z.flattenError(parsed.error).fieldErrors };
+  const outcome = await createLabAsActor(await getDb(), actor, parsed.data);
+  if (!outcome.ok) return { status: "error", message: outcome.message };
+  revalidatePath("/admin/labs");
+  return { status: "success", message: `${parsed.data.name} was created. Add its first admin on the people page.` };
+}
+
+/** Saves a lab's settings (operators: any lab; admins: their own). */
+export async function updateLabAction(_state: ActionResult, formData: FormData): Promise<ActionResult> {
+  const actor = await requireRole(["admin", "operator"]);
+  const parsed = updateLabSchema.safeParse({ ...settingsFrom(formData), labId: formData.get("labId") });
+  if (!parsed.success) return { status: "invalid", message: "Check the highlighted fields.", fieldErrors: z.flattenError(parsed.error).fieldErrors };
+  const outcome = await updateLabAsActor(await getDb(), actor, parsed.data);
+  if (!outcome.ok) return { status: "error", message: outcome.message };
+  revalidatePath("/admin/labs");
+  revalidatePath("/admin");
+  return {
+    status: "success",
+    message: outcome.partnerLabIdChanged
+      ? "Saved. The partner lab id changed: reports Docus already owes for earlier submissions still carry the old id and will wait as unmatched until attached by hand."
+      : "Saved.",
+  };
+}
+
+/** Deactivates or reactivates a lab. */
+export async function setLabActiveAction(_state: ActionResult, formData: FormData): Promise<ActionResult> {
+  const actor = await requireRole(["admin", "operator"]);
+  const parsed = labActiveSchema.safeParse({ labId: formData.get("labId"), active: formData.get("active") });
+  if (!parsed.success) return { status: "invalid", message: "That request was not valid." };
+  const outcome = await setLabActiveAsActor(await getDb(), actor, parsed.data);
+  if (!outcome.ok) return { status: "error", message: outcome.message };
+  revalidatePath("/admin/labs");
+  return { status: "success", message: parsed.data.active ? "The lab takes uploads again." : "Deactivated: no new uploads; its data stays readable." };
+}

@@ -1,0 +1,61 @@
+"use client";
+
+import { useActionState } from "react";
+import { Button } from "@/components/ui/button";
+import type { UserRole } from "@/lib/domain";
+import type { ActionResult } from "@/lib/errors";
+import { ActionMessage, Field, describedBy, inputClasses } from "./form-bits";
+import { OneTimeLink } from "./one-time-link";
+
+type LinkResult = ActionResult & { link?: string };
+
+export type PersonCreateFormProps = {
+  roles: UserRole[];
+  labs: { id: string; name: string }[];
+  action: (state: LinkResult, formData: FormData) => Promise<LinkResult>;
+};
+
+export function PersonCreateForm({ roles, labs, action }: PersonCreateFormProps) {
+  const [state, formAction, pending] = useActionState(action, { status: "idle" });
+  const errors = state.fieldErrors ?? {};
+  return (
+    <form action={formAction} className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+      <div className="grid gap-4 sm:grid-cols-3">
+        <Field id="person-name" label="Name" error={errors.name?.[0]}>
+          <input id="person-name" name="name" required autoComplete="off" aria-describedby={describedBy("person-name", { error: errors.name?.[0] })} className={inputClasses} />
+        </Field>
+        <Field id="person-email" label="Email" error={errors.email?.[0]}>
+          <input id="person-email" name="email" type="email" required autoComplete="off" aria-describedby={describedBy("person-email", { error: errors.email?.[0] })} className={inputClasses} />
+        </Field>
+        <Field id="person-role" label="Role" error={errors.role?.[0]}>
+          <select id="person-role" name="role" defaultValue={roles.includes("technician") ? "technician" : roles[0]} className={inputClasses}>
+            {roles.map((r) => (
+              <option key={r} value={r} className="capitalize">
+                {r}
+              </option>
+            ))}
+          </select>
+        </Field>
+      </div>
+      <fieldset>
+        <legend className="text-sm font-medium text-slate-800">Labs</legend>
+        <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
+          {labs.map((lab) => (
+            <label key={lab.id} className="inline-flex items-center gap-2 text-sm">
+              <input type="checkbox" name="labIds" value={lab.id} defaultChecked={labs.length === 1} />
+              {lab.name}
+            </label>
+          ))}
+        </div>
+        {errors.labIds?.[0] ? <p className="mt-1 text-sm text-red-700">{errors.labIds[0]}</p> : null}
+      </fieldset>
+      <div className="flex flex-wrap items-center gap-3">
+        <Button type="submit" disabled={pending}>
+          {pending ? "Creating…" : "Create person"}
+        </Button>
+        <ActionMessage state={state} />
+      </div>
+      {state.link ? <OneTimeLink link={state.link} label="Set-password link" /> : null}
+    </form>
+  );
+}

@@ -1,0 +1,53 @@
+"use client";
+
+import { useActionState } from "react";
+import { Button } from "@/components/ui/button";
+import type { UserRole } from "@/lib/domain";
+import type { ActionResult } from "@/lib/errors";
+import { ActionMessage, Field, inputClasses } from "./form-bits";
+
+export type PersonEditFormProps = {
+  userId: string;
+  role: UserRole;
+  roles: UserRole[];
+  /** The labs the actor administers, with whether the person belongs to each. */
+  labs: { id: string; name: string; member: boolean }[];
+  action: (state: ActionResult, formData: FormData) => Promise<ActionResult>;
+};
+
+export function PersonEditForm({ userId, role, roles, labs, action }: PersonEditFormProps) {
+  const [state, formAction, pending] = useActionState(action, { status: "idle" });
+  return (
+    <form action={formAction} className="space-y-4">
+      <input type="hidden" name="userId" value={userId} />
+      <div className="max-w-xs">
+        <Field id="edit-role" label="Role">
+          <select id="edit-role" name="role" defaultValue={role} className={inputClasses}>
+            {[...new Set([role, ...roles])].map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        </Field>
+      </div>
+      <fieldset>
+        <legend className="text-sm font-medium text-slate-800">Labs you administer</legend>
+        <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
+          {labs.map((lab) => (
+            <label key={lab.id} className="inline-flex items-center gap-2 text-sm">
+              <input type="checkbox" name="labIds" value={lab.id} defaultChecked={lab.member} />
+              {lab.name}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <div className="flex flex-wrap items-center gap-3">
+        <Button type="submit" disabled={pending}>
+          Save role and labs
+        </Button>
+        <ActionMessage state={state} />
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,114 @@
+import "server-only";
+import { and, asc, count, eq, inArray, ne, sql } from "drizzle-orm";
+import type { Db, Tx } from "@/db";
+import { labMemberships, labs, users, type Lab, type User, type UserRole } from "@/db/schema";
+
+export type PersonRow = Pick<User, "id" | "email" | "name" | "role" | "active" | "lastSignInAt"> & {
+  twoFactor: boolean;
+  labs: Pick<Lab, "id" | "name">[];
+};
+
+/**
+ * The people an actor may see on the people page: everyone for an operator (`labIds`
+ * "all"), else the users with a membership in one of `labIds`, listed with all their labs.
+ */
+export async function listPeople(db: Db, labIds: string[] | "all"): Promise<PersonRow[]> {
+  if (labIds !== "all" && labIds.length === 0) return [];
+  const visible =
+    labIds === "all"
+      ? undefined
+      : inArray(
+          users.id,
+          db.select({ id: labMemberships.userId }).from(labMemberships).where(inArray(labMemberships.labId, labIds)),
+        );
+  const rows = await db
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      role: users.role,
+      active: users.active,
+      lastSignInAt: users.lastSignInAt,
+      totpEnabledAt: users.totpEnabledAt,
+      labId: labs.id,
+      labName: labs.name,
+    })
+    .from(users)
+    .leftJoin(labMemberships, eq(labMemberships.userId, users.id))
+    .leftJoin(labs, eq(labs.id, labMemberships.labId))
+    .where(visible)
+    .orderBy(asc(users.email), asc(labs.name));
+  const byUser = new Map<string, PersonRow>();
+  for (const { labId, labName, totpEnabledAt, ...user } of rows) {
+    const entry = byUser.get(user.id) ?? { ...user, twoFactor: totpEnabledAt !== null, labs: [] };
+    if (labId && labName) entry.labs.push({ id: labId, name: labName });
+    byUser.set(user.id, entry);
+  }
+  return [...byUser.values()];
+}
+
+export type PersonState = Pick<User, "id" | "email" | "name" | "role" | "active" | "totpEnabledAt"> & { labIds: string[] };
+
+/** A user with their lab ids, whatever lab they are in (callers apply the rules). */
+export async function getPersonState(db: Db | Tx, userId: string): Promise<PersonState | undefined> {
+  const [user] = await db
+    .select({ id: users.id, email: users.email, name: users.name, role: users.role, active: users.active, totpEnabledAt: users.totpEnabledAt })
+    .from(users)
+    .where(eq(users.id, userId))
+    .limit(1);
+  if (!user) return undefined;
+  const memberships = await db.select({ labId: labMemberships.labId }).from(labMemberships).where(eq(labMemberships.userId, userId));
+  return { ...user, labIds: memberships.map((m) => m.labId).sort() };
+}
+
+/** Other active admins of a lab (besides `exceptUserId`). */
+export async function countOtherActiveAdmins(db: Db | Tx, labId: string, exceptUserId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(users)
+    .innerJoin(labMemberships, eq(labMemberships.userId, users.id))
+    .where(and(eq(labMemberships.labId, labId), eq(users.role, "admin"), eq(users.active, true), ne(users.id, exceptUserId)));
+  return row?.n ?? 0;
+}
+
+export async function countOtherActiveOperators(db: Db | Tx, exceptUserId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(users)
+    .where(and(eq(users.role, "operator"), eq(users.active, true), ne(users.id, exceptUserId)));
+  return row?.n ?? 0;
+}
+
+/** Sets role and the full membership list; `endSessions` bumps the session version. */
+export async function writePerson(
+  tx: Tx,
+  userId: string,
+  change: { role?: UserRole; active?: boolean; labIds?: string[]; endSessions?: boolean },
+): Promise<void> {
+  await tx
+    .update(users)
+    .set({
+      ...(change.role ? { role: change.role } : {}),
+      ...(change.active === undefined ? {} : { active: change.active }),
+      ...(change.endSessions ? { sessionVersion: sql`${users.sessionVersion} + 1` } : {}),
+      updatedAt: new Date(),
+    })
+    .where(eq(users.id, userId));
+  if (change.labIds) {
+    await tx.delete(labMemberships).where(eq(labMemberships.userId, userId));
+    if (change.labIds.length > 0) {
+      await tx.insert(labMemberships).values(change.labIds.map((labId) => ({ userId, labId })));
+    }
+  }
+}
+
+/** Serialises administrative changes per lab, so that two admins cannot both remove "the other" last admin. */
+export async function lockLabs(tx: Tx, labIds: string[]): Promise<void> {
+  if (labIds.length === 0) return;
+  await tx.select({ id: labs.id }).from(labs).where(inArray(labs.id, labIds)).orderBy(asc(labs.id)).for("update");
+}
+
+/** Serialises changes to operators (one row lock on the lowest operator). */
+export async function lockOperators(tx: Tx): Promise<void> {
+  await tx.select({ id: users.id }).from(users).where(eq(users.role, "operator")).orderBy(asc(users.id)).for("update");
+}
