@@ -107,7 +107,7 @@ describe("user:create", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--email must be a valid email address/);
     expect(bad.stderr).toMatch(/--password must be at least 12 characters/);
-    expect(bad.stderr).toMatch(/--role must be one of admin, technician, doctor/);
+    expect(bad.stderr).toMatch(/--role must be one of operator, admin, technician, doctor/);
   });
 
   it("refuses an unknown lab and a duplicate email, creating nothing", async () => {
