@@ -1,9 +1,9 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { PDFDocument } from "pdf-lib";
 import type { PgBoss } from "pg-boss";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createLab } from "@/db/queries/labs";
-import { createLabResultSubmission, type SubmissionInput } from "@/db/queries/lab-results";
+import { PatientConflictError, createLabResultSubmission, type SubmissionInput } from "@/db/queries/lab-results";
 import { createUser } from "@/db/queries/users";
 import { documents, labResults, patients, submissionAttempts } from "@/db/schema";
 import type { DocusCredentials } from "@/lib/docus/client";
@@ -134,10 +134,28 @@ describe("the upload transaction", () => {
     expect([plain.size, fromBase64.size]).toEqual([odd.length, odd.length]);
   });
 
-  it("refuses a new patient whose id the lab already has", async () => {
+  it("a new patient whose id the lab has with the same demographics is that patient; other demographics are refused, nothing stored", async () => {
     const first = input();
-    await createLabResultSubmission(t.db, first, async () => {});
-    await expect(createLabResultSubmission(t.db, input({ patient: first.patient }), async () => {})).rejects.toThrow(/already exists/);
+    const a = await createLabResultSubmission(t.db, first, async () => {});
+    // The second file of a batch: same id, same person (names compared without case or extra spaces).
+    const same = { ...first.patient, givenName: " ada ", familyName: "LOVELACE" } as SubmissionInput["patient"];
+    const b = await createLabResultSubmission(t.db, input({ patient: same }), async () => {});
+    expect(b.patientId).toBe(a.patientId);
+    const count = async () => (await t.db.select({ id: labResults.id }).from(labResults).where(eq(labResults.patientId, a.patientId))).length;
+    expect(await count()).toBe(2);
+    const other = { ...first.patient, birthDate: "1981-12-10" } as SubmissionInput["patient"];
+    const refused = createLabResultSubmission(t.db, input({ patient: other }), async () => {});
+    await expect(refused).rejects.toBeInstanceOf(PatientConflictError);
+    await expect(refused).rejects.toMatchObject({ existing: { birthDate: "1980-12-10" }, requested: { birthDate: "1981-12-10" } });
+    expect(await count()).toBe(2);
+  });
+
+  it("concurrent uploads of the same new patient create exactly one patient", async () => {
+    const first = input();
+    const results = await Promise.all(Array.from({ length: 5 }, () => createLabResultSubmission(t.db, input({ patient: first.patient }), async () => {})));
+    expect(new Set(results.map((r) => r.patientId)).size).toBe(1);
+    const [row] = await t.db.select({ n: sql<number>`count(*)::int` }).from(patients).where(and(eq(patients.labId, labId), eq(patients.patientId, (first.patient as { patientId: string }).patientId)));
+    expect(row?.n).toBe(1);
   });
 });
 
@@ -145,7 +163,8 @@ describe("sending", () => {
   it("a process killed after the commit and before the send: the worker sends it on restart, exactly once", async () => {
     // The "crashed" process committed the upload with its job, and never sent it.
     const { labResultId } = await createLabResultSubmission(t.db, input(), (tx, id) => enqueueSubmission(tx, id, 0, boss));
-    const before = (await simRequests()).length;
+    const accession = (await statusOf(labResultId)).accessionNumber;
+    const mine = async () => (await simRequests()).filter((r) => r.reference_id === accession);
     // A new process starts its worker.
     const worker = await createBoss(t.bossTarget);
     try {
@@ -154,12 +173,12 @@ describe("sending", () => {
     } finally {
       await worker.stop({ graceful: true });
     }
-    const after = await simRequests();
-    expect(after.length - before).toBe(1);
-    expect(after.at(-1)).toMatchObject({ endpoint: "/lab-results", status: 201, sha256: sha256Hex(pdf), partner_lab_id: "send-lab" });
+    const after = await mine();
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatchObject({ endpoint: "/lab-results", status: 201, sha256: sha256Hex(pdf), partner_lab_id: "send-lab" });
     // Running the job again sends nothing more.
     expect(await sendLabResult(labResultId, deps())).toBe("skipped");
-    expect((await simRequests()).length - before).toBe(1);
+    expect(await mine()).toHaveLength(1);
   });
 
   it("never has two requests in flight for one lab result", async () => {
