@@ -20,7 +20,7 @@ import { getEnv } from "@/lib/env";
 export type DocusLimits = { perMinute: number; perHour: number };
 
 /** Added to the spacing so that requests that leave us `60 / perMinute` s apart cannot arrive closer. */
-export const SPACING_MARGIN_MS = 50;
+export const SPACING_MARGIN_MS = 20;
 
 /** The gap between two requests that keeps every 60-second window at `perMinute` or fewer. */
 export function spacingMs(perMinute: number): number {

@@ -88,14 +88,23 @@ async function createProcessBoss(): Promise<PgBoss> {
  * fails the jobs it stops waiting for; they are retried.
  */
 export async function drainSends(): Promise<void> {
-  const timeoutMs = getEnv().DOCUS_TIMEOUT_MS + 2_000;
-  await stopBoss(timeoutMs).catch((error: unknown) => {
-    console.error(`[jobs] stopping the worker failed: ${error instanceof Error ? error.name : "unknown error"}`);
-  });
+  const cache = globalThis as BossCache;
+  const boss = await cache[bossKey]?.catch(() => undefined);
+  if (boss) {
+    // Stop fetching; the boss itself stays up so that a send that ends now can still
+    // enqueue its retry in the transaction that records it.
+    await Promise.all([SUBMIT_QUEUE, SWEEP_QUEUE].map((queue) => boss.offWork(queue, { wait: false }).catch(() => undefined)));
+  }
+  const deadline = Date.now() + getEnv().DOCUS_TIMEOUT_MS + 2_000;
+  while (sendsInFlight().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   const abandoned = sendsInFlight();
-  if (abandoned.length === 0) return;
-  const released = await releaseSendingLeases(await getDb(), abandoned);
-  console.log(`[jobs] shutdown: released ${released} send lease(s) still in flight`);
+  if (abandoned.length > 0) {
+    const released = await releaseSendingLeases(await getDb(), abandoned).catch(() => 0);
+    console.log(`[jobs] shutdown: released ${released} send lease(s) still in flight`);
+  }
+  await stopBoss(2_000).catch((error: unknown) => {
+    console.error(`[jobs] stopping pg-boss failed: ${error instanceof Error ? error.name : "unknown error"}`);
+  });
 }
 
 /** The process's pg-boss instance (started on first use). */

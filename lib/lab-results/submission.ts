@@ -5,6 +5,7 @@ import {
   claimLabResultForSending,
   createLabResultSubmission,
   deferLabResult,
+  releaseSendingLeases,
   finishSubmissionAttempt,
   startSubmissionAttempt,
   type AttemptResult,
@@ -146,6 +147,10 @@ export async function sendLabResult(labResultId: string, deps: SendDeps = {}): P
       }
     });
     return result.state;
+  } catch (error) {
+    // Whatever failed (the database, the limiter), the row must not wait out the lease.
+    await releaseSendingLeases(db, [labResultId]).catch(() => undefined);
+    throw error;
   } finally {
     untrack();
   }
