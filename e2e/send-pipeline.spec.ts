@@ -98,3 +98,21 @@ test("the same patient id with other demographics is refused with both versions 
   await expect(upload.row(`${second}.pdf`).getByText("Accepted", { exact: true })).toBeVisible({ timeout: 20_000 });
   expect((await simRequestsFor(second)).map((r) => r.patient_id)).toEqual([patientId]);
 });
+
+test("a 429 with retry_after in its body delays the next attempt by at least that long", async ({ page }) => {
+  test.setTimeout(90_000);
+  // Docus's way: the wait in the body, no Retry-After header; longer than the e2e portal's backoff cap (5 s).
+  await simFault({ status: 429, count: 1, retryAfterBody: 12, message: "Too many requests" });
+  const upload = await asTechnician(page);
+  const accession = unique("LIM");
+  await upload.newPatient({ patientId: unique("PAT"), givenName: "Annie", familyName: "Easley", birthDate: "1973-04-23", sex: "female" });
+  await upload.details(accession, "Store only");
+  await upload.chooseFiles([await labResultPdf(`${accession}.pdf`)]);
+  await upload.send("Store only");
+  await expect(upload.row(`${accession}.pdf`).getByText("Retrying", { exact: true })).toBeVisible();
+  await expect(upload.row(`${accession}.pdf`).getByText("Accepted", { exact: true })).toBeVisible({ timeout: 40_000 });
+  const received = await simRequestsFor(accession);
+  expect(received.map((r) => r.status)).toEqual([429, 201]);
+  const waited = new Date(received[1]!.at).getTime() - new Date(received[0]!.at).getTime();
+  expect(waited).toBeGreaterThanOrEqual(12_000);
+});

@@ -38,10 +38,11 @@ let sql: postgres.Sql;
 let sim: DocusSimulator;
 const running: PortalProcess[] = [];
 
-const envFor = (port: number) => portalEnv(port, SIM_PORT, dbEnv, { DOCUS_TIMEOUT_MS: String(TIMEOUT_MS), SEND_SWEEP_SECONDS: "5" });
+const envFor = (port: number, extra: Record<string, string> = {}) =>
+  portalEnv(port, SIM_PORT, dbEnv, { DOCUS_TIMEOUT_MS: String(TIMEOUT_MS), SEND_SWEEP_SECONDS: "5", ...extra });
 
-async function startPortal(port: number): Promise<PortalProcess> {
-  const portal = startPortalProcess(envFor(port), port, { detached: true });
+async function startPortal(port: number, extra: Record<string, string> = {}): Promise<PortalProcess> {
+  const portal = startPortalProcess(envFor(port, extra), port, { detached: true });
   running.push(portal);
   await waitForPortal(portal.url, 90_000);
   return portal;
@@ -201,5 +202,35 @@ test("two instances on one database: a session works on both, and when the one s
   // And B shows it, through the same session.
   await page.goto(`${b.url}/lab-results`);
   await expect(page.getByTestId("lab-result-row").filter({ hasText: accession }).getByText("Accepted", { exact: true })).toBeVisible();
+  await context.close();
+});
+
+test("with DOCUS_RATE_PER_MINUTE=5, 12 files: Docus never sees more than 5 requests in any 60 s window, and queued files show when they will go", async ({ browser }) => {
+  test.setTimeout(300_000);
+  const portal = await startPortal(PORT_A, { DOCUS_RATE_PER_MINUTE: "5" });
+  const context = await newContext(browser, portal.url);
+  const page = await context.newPage();
+  await page.goto(`${portal.url}/upload`);
+  await new SignInPage(page).fill("tech@e2e.test", "e2e-password-123");
+  const upload = new UploadPage(page);
+  await expect(page.getByRole("heading", { name: "Upload lab results", level: 1 })).toBeVisible();
+  const accession = `RATE-${Date.now().toString(36)}`;
+  const files = await Promise.all(Array.from({ length: 12 }, (_, i) => labResultPdf(`${accession}-${i + 1}.pdf`)));
+  await upload.newPatient({ patientId: `P-${accession}`, givenName: "Evelyn", familyName: "Boyd", birthDate: "1964-07-16", sex: "female" });
+  await upload.details(accession, "Store only");
+  await upload.chooseFiles(files);
+  await upload.send("Store only");
+  // The last files wait for minutes, and say so.
+  await expect(page.getByText(/in queue, about [2-9] min/).first()).toBeVisible({ timeout: 30_000 });
+  await page.screenshot({ path: "test-results/screens/upload-rate-limited.png", fullPage: true });
+
+  await expect.poll(async () => (await simRequestsFor(accession)).filter((r) => r.status === 201).length, { timeout: 200_000, intervals: [2000] }).toBe(12);
+  const times = (await simRequestsFor(accession)).map((r) => new Date(r.at).getTime()).sort((x, y) => x - y);
+  expect(times).toHaveLength(12);
+  for (const start of times) {
+    expect(times.filter((t) => t >= start && t < start + 60_000).length).toBeLessThanOrEqual(5);
+  }
+  // And not much slower than the limit allows: 12 requests at 5 a minute take at least 2 minutes.
+  expect(times.at(-1)! - times[0]!).toBeLessThan(170_000);
   await context.close();
 });

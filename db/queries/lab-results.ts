@@ -490,21 +490,36 @@ export type LabResultState = {
   attempts: number;
   nextAttemptAt: Date | null;
   lastError: string | null;
+  /** For a queued or retrying one: when it is expected to go, given the queue ahead of it and the rate limit. */
+  expectedAt: Date | null;
 };
 
-/** Current states of the given lab results, limited to the user's labs. */
-export async function getLabResultStatesForUser(db: Db, labIds: string[], ids: string[]): Promise<LabResultState[]> {
+/**
+ * Current states of the given lab results, limited to the user's labs. A `sending` row
+ * whose lease has ended shows as `queued` (its send died; it is due again), so that no row
+ * shows "sending" for longer than the lease. `expectedAt`: the later of its own due time
+ * and now plus one `spacingMs` per lab result due before it (of any lab: Docus's limit is
+ * the portal's, not a lab's); only the estimate leaves this query, never the others' rows.
+ */
+export async function getLabResultStatesForUser(db: Db, labIds: string[], ids: string[], spacingMs = 0): Promise<LabResultState[]> {
   if (labIds.length === 0 || ids.length === 0) return [];
-  return db
+  const due = sql`coalesce(${labResults.nextAttemptAt}, ${labResults.createdAt})`;
+  const rows = await db
     .select({
       id: labResults.id,
-      status: labResults.status,
+      status: sql<LabResultStatus>`case when ${labResults.status} = 'sending' and ${labResults.sendingUntil} < now() then 'queued' else ${labResults.status}::text end`,
       attempts: labResults.attempts,
       nextAttemptAt: labResults.nextAttemptAt,
       lastError: labResults.lastError,
+      expectedAt: sql<string | null>`case when ${labResults.status} in ('queued', 'retrying') then
+        greatest(coalesce(${labResults.nextAttemptAt}, now()), now())
+        + make_interval(secs => ${spacingMs / 1000}::float8 * (select count(*) from lab_results ahead
+            where ahead.status in ('queued', 'retrying') and coalesce(ahead.next_attempt_at, ahead.created_at) < ${due}))
+      end`,
     })
     .from(labResults)
     .where(and(inArray(labResults.id, ids), inArray(labResults.labId, labIds)));
+  return rows.map((row) => ({ ...row, expectedAt: row.expectedAt === null ? null : new Date(row.expectedAt) }));
 }
 
 /** A technician's retry of a rejected or failed submission: back to `queued`. */

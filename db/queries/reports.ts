@@ -60,7 +60,10 @@ export async function storeDeliveredReport(
       return { reportId: existing.id, duplicate: true, matched: existing.matchState === "matched", labId: existing.labId };
     }
 
-    // The lab result with this accession and patient id, newest first.
+    // The lab result with this accession and patient id. Several files of one batch share
+    // both (the wire carries nothing else to tell them apart), so the report goes to the
+    // one that has waited longest for a report (accepted, in the order Docus accepted
+    // them); when none is waiting, to the newest, as a new version of its report.
     const [target] = labId
       ? await tx
           .select({ id: labResults.id, patientRef: labResults.patientId })
@@ -73,7 +76,11 @@ export async function storeDeliveredReport(
               eq(patients.patientId, report.patientId),
             ),
           )
-          .orderBy(descNullsLast(labResults.createdAt))
+          .orderBy(
+            sql`case when ${labResults.status} = 'accepted' then 0 else 1 end`,
+            sql`case when ${labResults.status} = 'accepted' then ${labResults.acceptedAt} end asc nulls last`,
+            descNullsLast(labResults.createdAt),
+          )
           .limit(1)
       : [];
     // An unmatched report still names its patient when the lab knows the patient id.
