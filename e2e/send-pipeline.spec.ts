@@ -50,9 +50,12 @@ test("a new patient with 5 PDFs and Interpret: 5 lab results of one patient, all
   const patientRows = page.getByRole("row").filter({ hasText: patientId });
   await expect(patientRows).toHaveCount(1);
   await patientRows.getByRole("link").first().click();
-  const results = page.getByRole("row").filter({ hasText: accession });
-  await expect(results).toHaveCount(5);
-  await expect(results.filter({ hasText: "Report ready" })).toHaveCount(5);
+  await expect(page.getByRole("heading", { name: "Johnson, Katherine", level: 1 })).toBeVisible();
+  await expect(page.getByRole("link", { name: `Accession ${accession}` })).toHaveCount(5);
+  // Each file's own report: one first version per lab result, none superseding another.
+  await expect(page.getByText("Interpretation report, version 1")).toHaveCount(5);
+  await expect(page.getByText(/Interpretation report, version 2/)).toHaveCount(0);
+  for (let i = 1; i <= 5; i++) await expect(page.getByText(`${accession}-${i}.pdf`)).toBeVisible();
 });
 
 test("the same patient id with other demographics is refused with both versions shown, and nothing is stored", async ({ page }) => {
