@@ -9,7 +9,7 @@ import { documents, labResults, patients, submissionAttempts } from "@/db/schema
 import type { DocusCredentials } from "@/lib/docus/client";
 import { createDocusSimulator, type DocusSimulator, type SimRequestRecord } from "@/lib/docus/simulator";
 import { SUBMIT_QUEUE, createBoss, enqueueSubmission } from "@/lib/jobs/boss";
-import { startSubmitWorker } from "@/lib/jobs/worker";
+import { runSubmitJob, startSubmitWorker, sweepLabResults } from "@/lib/jobs/worker";
 import { sha256Hex } from "@/lib/pdf/check";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { sendLabResult, type SendDeps } from "./submission";
@@ -253,5 +253,61 @@ describe("sending", () => {
     const { labResultId } = await createLabResultSubmission(t.db, input(), async () => {});
     expect(await sendLabResult(labResultId, { ...deps(), credentials: null })).toBe("failed");
     expect((await statusOf(labResultId)).lastError).toMatch(/no Docus connection configured/);
+  });
+});
+
+describe("nothing stays stuck", () => {
+  async function pendingJobs(id: string): Promise<Array<{ startsInSeconds: number }>> {
+    const rows = await t.db.execute<{ starts_in: number }>(
+      sql`select extract(epoch from (start_after - now()))::float8 as starts_in from pgboss.job
+          where name = ${SUBMIT_QUEUE} and state in ('created', 'retry') and data->>'labResultId' = ${id}`,
+    );
+    const list = (Array.isArray(rows) ? rows : (rows as { rows: Array<{ starts_in: number }> }).rows) as Array<{ starts_in: number }>;
+    return list.map((r) => ({ startsInSeconds: Number(r.starts_in) }));
+  }
+
+  it("the sweep enqueues a due lab result that has no job, once, and one whose sending lease has ended", async () => {
+    // A row whose job was lost (committed without one).
+    const { labResultId } = await createLabResultSubmission(t.db, input(), async () => {});
+    expect(await pendingJobs(labResultId)).toEqual([]);
+    await sweepLabResults({ db: t.db, boss });
+    expect(await pendingJobs(labResultId)).toHaveLength(1);
+    // A second sweep sees the waiting job and adds nothing.
+    await sweepLabResults({ db: t.db, boss });
+    expect(await pendingJobs(labResultId)).toHaveLength(1);
+
+    // A send that died: `sending`, lease over, its job gone (or stuck active).
+    const died = await createLabResultSubmission(t.db, input(), async () => {});
+    await t.db.update(labResults).set({ status: "sending", sendingUntil: sql`now() - interval '1 second'` }).where(eq(labResults.id, died.labResultId));
+    await sweepLabResults({ db: t.db, boss });
+    expect(await pendingJobs(died.labResultId)).toHaveLength(1);
+  });
+
+  it("a job that finds the row held by a live lease does not complete without a successor for when the lease ends", async () => {
+    const { labResultId } = await createLabResultSubmission(t.db, input(), async () => {});
+    // Another instance holds it for 30 s.
+    await t.db.update(labResults).set({ status: "sending", sendingUntil: sql`now() + interval '30 seconds'` }).where(eq(labResults.id, labResultId));
+    await runSubmitJob(labResultId, { ...deps(), boss });
+    const jobs = await pendingJobs(labResultId);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]!.startsInSeconds).toBeGreaterThan(25);
+    expect(jobs[0]!.startsInSeconds).toBeLessThan(35);
+    // A finished row needs nothing: no successor.
+    const done = await createLabResultSubmission(t.db, input(), async () => {});
+    await t.db.update(labResults).set({ status: "accepted" }).where(eq(labResults.id, done.labResultId));
+    await runSubmitJob(done.labResultId, { ...deps(), boss });
+    expect(await pendingJobs(done.labResultId)).toEqual([]);
+  });
+
+  it("a rate limit without a slot soon gives the claim back and queues the row for when there is one", async () => {
+    const { labResultId } = await createLabResultSubmission(t.db, input(), async () => {});
+    const limiter = { take: async () => ({ ok: false as const, waitMs: 90_000 }), pause: async () => {} };
+    expect(await sendLabResult(labResultId, { ...deps(), limiter })).toBe("deferred");
+    const row = await statusOf(labResultId);
+    expect(row).toMatchObject({ status: "queued", attempts: 0, sendingUntil: null });
+    expect(row.nextAttemptAt!.getTime()).toBeGreaterThan(Date.now() + 80_000);
+    const jobs = await pendingJobs(labResultId);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]!.startsInSeconds).toBeGreaterThan(80);
   });
 });
