@@ -28,7 +28,7 @@ test("a new patient with 5 PDFs and Interpret: 5 lab results of one patient, all
   const upload = await asTechnician(page);
   const accession = unique("BATCH");
   const patientId = unique("PAT");
-  // Real-sized lab results: 12-80 KB each.
+  // Lab results of one to sixteen pages.
   const files = await Promise.all([1, 3, 6, 10, 16].map((pages, i) => labResultPdf(`${accession}-${i + 1}.pdf`, "Metabolic panel", pages)));
   await upload.newPatient({ patientId, givenName: "Katherine", familyName: "Johnson", birthDate: "1968-08-26", sex: "female" });
   await upload.details(accession, "Interpret");
