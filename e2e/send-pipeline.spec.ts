@@ -51,11 +51,12 @@ test("a new patient with 5 PDFs and Interpret: 5 lab results of one patient, all
   await expect(patientRows).toHaveCount(1);
   await patientRows.getByRole("link").first().click();
   await expect(page.getByRole("heading", { name: "Johnson, Katherine", level: 1 })).toBeVisible();
-  await expect(page.getByRole("link", { name: `Accession ${accession}` })).toHaveCount(5);
+  const timeline = page.getByRole("list", { name: "Lab results, newest first" });
+  await expect(timeline.getByRole("link", { name: `Accession ${accession}`, exact: true })).toHaveCount(5);
   // Each file's own report: one first version per lab result, none superseding another.
-  await expect(page.getByText("Interpretation report, version 1")).toHaveCount(5);
-  await expect(page.getByText(/Interpretation report, version 2/)).toHaveCount(0);
-  for (let i = 1; i <= 5; i++) await expect(page.getByText(`${accession}-${i}.pdf`)).toBeVisible();
+  await expect(timeline.getByText("Interpretation report, version 1")).toHaveCount(5);
+  await expect(timeline.getByText(/Interpretation report, version 2/)).toHaveCount(0);
+  for (let i = 1; i <= 5; i++) await expect(timeline.getByText(`${accession}-${i}.pdf`)).toBeVisible();
 });
 
 test("the same patient id with other demographics is refused with both versions shown, and nothing is stored", async ({ page }) => {
