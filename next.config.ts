@@ -9,9 +9,10 @@ const uploadBodyLimitMb = Math.ceil((parseEnv(process.env).MAX_UPLOAD_MB * 4) / 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
-  // Native and WebAssembly packages are loaded by Node at run time, not bundled; so is
-  // rate-limiter-flexible, which imports drizzle-orm by a computed name.
-  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "postgres", "rate-limiter-flexible"],
+  // Native and WebAssembly packages are loaded by Node at run time, not bundled. So is
+  // rate-limiter-flexible, which imports drizzle-orm by a computed name at run time (a
+  // bundler cannot follow that), with drizzle-orm itself, so that both use one copy.
+  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "postgres", "rate-limiter-flexible", "drizzle-orm"],
   experimental: {
     // Enables forbidden() / unauthorized() and their pages.
     authInterrupts: true,

@@ -79,6 +79,11 @@ export const envSchema = z
     DOCUS_RETRY_BASE_MS: intWithDefault(15_000, 100, 3_600_000),
     DOCUS_RETRY_MAX_MS: intWithDefault(600_000, 1_000, 86_400_000),
     DOCUS_TIMEOUT_MS: intWithDefault(30_000, 1_000, 600_000),
+    /** Docus's published limits per team, shared by every instance (counted in PostgreSQL). */
+    DOCUS_RATE_PER_MINUTE: intWithDefault(100, 1, 100_000),
+    DOCUS_RATE_PER_HOUR: intWithDefault(1000, 1, 10_000_000),
+    /** How often the send sweep looks for lab results that are due and have no job (seconds, a divisor of 60 or a multiple of 60). */
+    SEND_SWEEP_SECONDS: intWithDefault(60, 1, 3600),
     /** The simulated Docus (npm run docus:simulator; started by npm start when DOCUS_API_URL is unset). */
     DOCUS_SIM_PORT: intWithDefault(4010, 1, 65535),
     DOCUS_SIM_DELIVERY_URL: optionalUrl,

@@ -94,7 +94,7 @@ export function LabResultsLive({ initialRows, query, canManage, retry, cancel }:
                         Retry
                       </Button>
                     ) : null}
-                    {canManage && (row.status === "queued" || row.status === "retrying") ? (
+                    {canManage && (row.status === "queued" || row.status === "retrying" || row.status === "sending") ? (
                       <Button variant="secondary" className="px-2 py-1" disabled={pending} onClick={() => run(cancel, row.id)}>
                         Cancel
                       </Button>

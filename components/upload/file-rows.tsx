@@ -6,7 +6,7 @@ import { LabResultStatusBadge } from "@/components/lab-results/status-badge";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { formatClockTime, formatFileSize } from "./format";
-import type { FileRow, LiveLabResult, RowPhase, RowState } from "./upload-model";
+import { expectedWait, type FileRow, type LiveLabResult, type RowPhase, type RowState } from "./upload-model";
 
 export type FileRowsProps = {
   rows: FileRow[];
@@ -187,8 +187,10 @@ function SentMessage({ state, live }: { state: Extract<RowState, { phase: "sent"
   // The upload's own message describes the status it answered with, not later ones.
   const uploadMessage = status === state.status ? state.message : undefined;
   switch (status) {
-    case "queued":
-      return <span className="text-slate-600">{uploadMessage ?? "Saved; waiting to be sent to Docus."}</span>;
+    case "queued": {
+      const wait = expectedWait(live?.expectedAt);
+      return <span className="text-slate-600">{wait ? `Saved; in queue, ${wait}.` : (uploadMessage ?? "Saved; waiting to be sent to Docus.")}</span>;
+    }
     case "sending":
       return (
         <span className="inline-flex items-center gap-2 text-slate-600">

@@ -97,6 +97,8 @@ function UploadFormBody({ labName, maxUploadMb, upload, defaultMode, focusOnMoun
   const [errors, setErrors] = useState<FormErrors>({});
   const [rows, setRows] = useState<FileRow[]>([]);
   const [notice, setNotice] = useState("");
+  // A "new" patient whose id the lab already has with other details: offered instead.
+  const [conflictPatient, setConflictPatient] = useState<PatientSummary | null>(null);
 
   // The upload queue lives outside React state: it is only touched by event handlers and
   // by the uploads' own callbacks, never during render.
@@ -208,6 +210,7 @@ function UploadFormBody({ labName, maxUploadMb, upload, defaultMode, focusOnMoun
         return { phase: "duplicate", message: result.message, duplicateOf: result.duplicateOf };
       case "invalid": {
         const { lines, formErrors } = splitServerFieldErrors(result.fieldErrors);
+        if (result.existingPatient) setConflictPatient(result.existingPatient);
         if (Object.keys(formErrors).length > 0) setErrors((previous) => ({ ...previous, ...formErrors }));
         const aboutDetails = Object.keys(formErrors).length > 0;
         return {
@@ -346,6 +349,28 @@ function UploadFormBody({ labName, maxUploadMb, upload, defaultMode, focusOnMoun
             errors={errors}
             disabled={detailsLocked}
           />
+          {conflictPatient && patientMode === "new" ? (
+            <div className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950">
+              <p>
+                The lab already has patient id {conflictPatient.patientId}: {conflictPatient.familyName}, {conflictPatient.givenName}
+                {conflictPatient.birthDate ? `, born ${conflictPatient.birthDate}` : ""}.
+              </p>
+              <Button
+                type="button"
+                variant="secondary"
+                className="mt-2 px-2 py-1"
+                onClick={() => {
+                  setPatientMode("existing");
+                  setSelectedPatient(conflictPatient);
+                  setConflictPatient(null);
+                  setFieldError("patientId", undefined);
+                  setFieldError("patientRef", undefined);
+                }}
+              >
+                Use this existing patient
+              </Button>
+            </div>
+          ) : null}
 
           <fieldset className="space-y-4">
             <legend className="text-base font-semibold text-slate-900">Lab result</legend>

@@ -33,7 +33,18 @@ export type LiveLabResult = {
   attempts: number;
   nextAttemptAt: string | null;
   lastError: string | null;
+  /** When a queued one is expected to go (the queue ahead and the rate limit). */
+  expectedAt?: string | null;
 };
+
+/** "about 4 min" for a time some minutes away; null when it is about now. */
+export function expectedWait(expectedAt: string | null | undefined, now = Date.now()): string | null {
+  if (!expectedAt) return null;
+  const ms = new Date(expectedAt).getTime() - now;
+  if (!Number.isFinite(ms) || ms < 45_000) return null;
+  const minutes = Math.round(ms / 60_000);
+  return minutes < 1 ? "less than a minute" : minutes === 1 ? "about 1 min" : `about ${minutes} min`;
+}
 
 const finalStatuses: ReadonlySet<LabResultStatus> = new Set<LabResultStatus>([
   "accepted",

@@ -17,6 +17,7 @@ const statusResponseSchema = z.object({
       attempts: z.number(),
       nextAttemptAt: z.string().nullable(),
       lastError: z.string().nullable(),
+      expectedAt: z.string().nullable().optional(),
     }),
   ),
 });

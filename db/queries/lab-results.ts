@@ -3,7 +3,7 @@ import { and, count, eq, gte, inArray, isNull, lt, lte, ne, or, sql } from "driz
 import { descNullsLast } from "./order";
 import type { Db, Tx } from "@/db";
 import { documents, labResults, labs, patients, submissionAttempts, users, type LabResultStatus } from "@/db/schema";
-import type { LabScope } from "./patients";
+import { sameDemographics, type Demographics, type LabScope } from "./patients";
 
 export type LabResultRow = {
   id: string;
@@ -170,7 +170,18 @@ export type SubmissionInput = {
   file: { bytes: Uint8Array; sha256: string; fileName: string; base64?: string };
 };
 
-export class PatientConflictError extends Error {}
+export type PatientVersion = Demographics & { id: string; patientId: string };
+
+/** A "new" patient whose id exists in the lab with other demographics: nothing was stored. */
+export class PatientConflictError extends Error {
+  constructor(
+    public readonly existing: PatientVersion,
+    public readonly requested: Omit<PatientVersion, "id">,
+  ) {
+    super(`A patient with id ${existing.patientId} already exists in this lab with other details.`);
+    this.name = "PatientConflictError";
+  }
+}
 export class PatientNotFoundError extends Error {}
 
 /**
@@ -194,18 +205,7 @@ export async function createLabResultSubmission(
       if (!found) throw new PatientNotFoundError("That patient was not found in this lab.");
       patientId = found.id;
     } else {
-      const { kind: _kind, ...fields } = input.patient;
-      const [created] = await tx
-        .insert(patients)
-        .values({ labId: input.labId, ...fields })
-        .onConflictDoNothing({ target: [patients.labId, patients.patientId] })
-        .returning({ id: patients.id });
-      if (!created) {
-        throw new PatientConflictError(
-          `A patient with id ${fields.patientId} already exists in this lab. Find and choose that patient instead.`,
-        );
-      }
-      patientId = created.id;
+      patientId = await resolveNewPatient(tx, input.labId, input.patient);
     }
     const [doc] = await tx
       .insert(documents)
@@ -237,6 +237,43 @@ export async function createLabResultSubmission(
     await inTransaction(tx, row!.id);
     return { labResultId: row!.id, patientId };
   });
+}
+
+/**
+ * The patient a "new" patient of an upload is: created when its id is new to the lab, the
+ * existing row when the id exists with the same demographics (the second file of a batch),
+ * or a PatientConflictError when they differ. Concurrent uploads of the same new patient
+ * create one row: the unique (lab, patient id) index makes the second insert wait for the
+ * first's commit and then do nothing, and the select that follows (a new snapshot under
+ * READ COMMITTED) sees the committed row.
+ */
+export async function resolveNewPatient(
+  tx: Tx,
+  labId: string,
+  requested: Extract<SubmissionInput["patient"], { kind: "new" }>,
+): Promise<string> {
+  const { kind: _kind, ...fields } = requested;
+  const [created] = await tx
+    .insert(patients)
+    .values({ labId, ...fields })
+    .onConflictDoNothing({ target: [patients.labId, patients.patientId] })
+    .returning({ id: patients.id });
+  if (created) return created.id;
+  const [existing] = await tx
+    .select({
+      id: patients.id,
+      patientId: patients.patientId,
+      givenName: patients.givenName,
+      familyName: patients.familyName,
+      birthDate: patients.birthDate,
+      sex: patients.sex,
+    })
+    .from(patients)
+    .where(and(eq(patients.labId, labId), eq(patients.patientId, fields.patientId)))
+    .limit(1);
+  if (!existing) throw new Error("The patient row vanished between its insert and its read.");
+  if (!sameDemographics(existing, fields)) throw new PatientConflictError(existing, fields);
+  return existing.id;
 }
 
 /** An earlier upload of the same file (same SHA-256) for the same lab and accession, if any. */
@@ -372,27 +409,117 @@ export async function finishSubmissionAttempt(tx: Db | Tx, labResultId: string, 
   await tx.update(labResults).set(change).where(and(eq(labResults.id, labResultId), eq(labResults.status, "sending")));
 }
 
+/**
+ * Gives back a claim that could not be used (the rate limit has no slot soon): the row is
+ * due again after `waitMs`, and the claim's attempt is not counted. False when the row is
+ * no longer this send's (cancelled meanwhile).
+ */
+export async function deferLabResult(tx: Db | Tx, id: string, waitMs: number): Promise<boolean> {
+  const rows = await tx
+    .update(labResults)
+    .set({
+      status: sql`case when ${labResults.attempts} > 1 then 'retrying'::lab_result_status else 'queued'::lab_result_status end`,
+      attempts: sql`greatest(${labResults.attempts} - 1, 0)`,
+      sendingUntil: null,
+      nextAttemptAt: sql`now() + make_interval(secs => ${Math.ceil(waitMs) / 1000})`,
+      updatedAt: new Date(),
+    })
+    .where(and(eq(labResults.id, id), eq(labResults.status, "sending")))
+    .returning({ id: labResults.id });
+  return rows.length > 0;
+}
+
+/**
+ * Ends the leases of sends this process abandons (shutdown): the rows are due at once, for
+ * another instance or this one's successor, instead of after the lease.
+ */
+export async function releaseSendingLeases(db: Db, ids: string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const rows = await db
+    .update(labResults)
+    .set({ sendingUntil: sql`now()`, updatedAt: new Date() })
+    .where(and(inArray(labResults.id, ids), eq(labResults.status, "sending")))
+    .returning({ id: labResults.id });
+  return rows.length;
+}
+
+/**
+ * When a lab result next needs a send, in seconds from now (0: now), or null when it needs
+ * none (finished, cancelled, unknown). A `sending` row needs one when its lease ends: by
+ * then its send has been recorded, or its holder is dead.
+ */
+export async function secondsUntilDue(tx: Db | Tx, id: string): Promise<number | null> {
+  const [row] = await tx
+    .select({
+      status: labResults.status,
+      wait: sql<number>`greatest(0, extract(epoch from (case when ${labResults.status} = 'sending' then ${labResults.sendingUntil} else coalesce(${labResults.nextAttemptAt}, now()) end) - now()))`.mapWith(Number),
+    })
+    .from(labResults)
+    .where(eq(labResults.id, id));
+  if (!row || !["queued", "retrying", "sending"].includes(row.status)) return null;
+  return row.wait;
+}
+
+/**
+ * Lab results that need a send and have no job waiting for them: `queued`/`retrying` and
+ * due, or `sending` with an ended lease (its process died). An active job does not count:
+ * a live send always ends within its lease, so an active job of a row whose lease has
+ * ended belongs to a dead process (pg-boss only notices when the job expires).
+ */
+export async function listLabResultsNeedingJob(db: Db, queue: string, limit = 500): Promise<string[]> {
+  const rows = await db.execute<{ id: string }>(sql`
+    select lr.id from lab_results lr
+    where (
+        (lr.status in ('queued', 'retrying') and (lr.next_attempt_at is null or lr.next_attempt_at <= now()))
+        or (lr.status = 'sending' and lr.sending_until < now())
+      )
+      and not exists (
+        select 1 from pgboss.job j
+        where j.name = ${queue} and j.state in ('created', 'retry') and j.data->>'labResultId' = lr.id::text
+      )
+    order by lr.created_at
+    limit ${limit}`);
+  // postgres.js answers with the rows, PGlite with an object holding them.
+  const list = Array.isArray(rows) ? rows : (rows as unknown as { rows: Array<{ id: string }> }).rows;
+  return list.map((row) => row.id);
+}
+
 export type LabResultState = {
   id: string;
   status: LabResultStatus;
   attempts: number;
   nextAttemptAt: Date | null;
   lastError: string | null;
+  /** For a queued or retrying one: when it is expected to go, given the queue ahead of it and the rate limit. */
+  expectedAt: Date | null;
 };
 
-/** Current states of the given lab results, limited to the user's labs. */
-export async function getLabResultStatesForUser(db: Db, labIds: string[], ids: string[]): Promise<LabResultState[]> {
+/**
+ * Current states of the given lab results, limited to the user's labs. A `sending` row
+ * whose lease has ended shows as `queued` (its send died; it is due again), so that no row
+ * shows "sending" for longer than the lease. `expectedAt`: the later of its own due time
+ * and now plus one `spacingMs` per lab result due before it (of any lab: Docus's limit is
+ * the portal's, not a lab's); only the estimate leaves this query, never the others' rows.
+ */
+export async function getLabResultStatesForUser(db: Db, labIds: string[], ids: string[], spacingMs = 0): Promise<LabResultState[]> {
   if (labIds.length === 0 || ids.length === 0) return [];
-  return db
+  const due = sql`coalesce(${labResults.nextAttemptAt}, ${labResults.createdAt})`;
+  const rows = await db
     .select({
       id: labResults.id,
-      status: labResults.status,
+      status: sql<LabResultStatus>`case when ${labResults.status} = 'sending' and ${labResults.sendingUntil} < now() then 'queued' else ${labResults.status}::text end`,
       attempts: labResults.attempts,
       nextAttemptAt: labResults.nextAttemptAt,
       lastError: labResults.lastError,
+      expectedAt: sql<string | null>`case when ${labResults.status} in ('queued', 'retrying') then
+        greatest(coalesce(${labResults.nextAttemptAt}, now()), now())
+        + make_interval(secs => ${spacingMs / 1000}::float8 * (select count(*) from lab_results ahead
+            where ahead.status in ('queued', 'retrying') and coalesce(ahead.next_attempt_at, ahead.created_at) < ${due}))
+      end`,
     })
     .from(labResults)
     .where(and(inArray(labResults.id, ids), inArray(labResults.labId, labIds)));
+  return rows.map((row) => ({ ...row, expectedAt: row.expectedAt === null ? null : new Date(row.expectedAt) }));
 }
 
 /** A technician's retry of a rejected or failed submission: back to `queued`. */
@@ -405,12 +532,17 @@ export async function requeueLabResult(tx: Db | Tx, labIds: string[], id: string
   return row?.labId ?? null;
 }
 
-/** Cancels a submission that is not being sent right now; returns its lab, or null when nothing was cancelled. */
+/**
+ * Cancels a submission that Docus has not accepted: queued, waiting for its next attempt,
+ * or being sent (a request in flight may still reach Docus; its answer is then not
+ * recorded, since only a `sending` row takes one). Returns its lab, or null when nothing
+ * was cancelled.
+ */
 export async function cancelLabResult(db: Db, labIds: string[], id: string): Promise<string | null> {
   const [row] = await db
     .update(labResults)
-    .set({ status: "cancelled", nextAttemptAt: null, updatedAt: new Date() })
-    .where(and(eq(labResults.id, id), inArray(labResults.labId, labIds), inArray(labResults.status, ["queued", "retrying"])))
+    .set({ status: "cancelled", nextAttemptAt: null, sendingUntil: null, updatedAt: new Date() })
+    .where(and(eq(labResults.id, id), inArray(labResults.labId, labIds), inArray(labResults.status, ["queued", "retrying", "sending"])))
     .returning({ labId: labResults.labId });
   return row?.labId ?? null;
 }

@@ -60,24 +60,35 @@ export async function storeDeliveredReport(
       return { reportId: existing.id, duplicate: true, matched: existing.matchState === "matched", labId: existing.labId };
     }
 
-    // The lab result with this accession and patient id, newest first.
-    const [target] = labId
-      ? await tx
-          .select({ id: labResults.id, patientRef: labResults.patientId })
-          .from(labResults)
-          .innerJoin(patients, eq(patients.id, labResults.patientId))
-          .where(
-            and(
-              eq(labResults.labId, labId),
-              report.referenceId ? eq(labResults.accessionNumber, report.referenceId) : sql`false`,
-              eq(patients.patientId, report.patientId),
-            ),
-          )
-          .orderBy(descNullsLast(labResults.createdAt))
-          .limit(1)
-          // Locking the lab result serialises its new report versions across deliveries.
-          .for("update", { of: labResults })
-      : [];
+    // The lab result with this accession and patient id. Several files of one batch share
+    // both (the wire carries nothing else to tell them apart), so the report goes to the
+    // one that has waited longest for a report (accepted, in the order Docus accepted
+    // them); when none is waiting, to the newest, as a new version of its report.
+    const findTarget = (skipLocked: boolean) =>
+      tx
+        .select({ id: labResults.id, patientRef: labResults.patientId })
+        .from(labResults)
+        .innerJoin(patients, eq(patients.id, labResults.patientId))
+        .where(
+          and(
+            eq(labResults.labId, labId!),
+            report.referenceId ? eq(labResults.accessionNumber, report.referenceId) : sql`false`,
+            eq(patients.patientId, report.patientId),
+          ),
+        )
+        .orderBy(
+          sql`case when ${labResults.status} = 'accepted' then 0 else 1 end`,
+          sql`case when ${labResults.status} = 'accepted' then ${labResults.acceptedAt} end asc nulls last`,
+          descNullsLast(labResults.createdAt),
+        )
+        .limit(1)
+        // Reports of one batch arrive together: each takes a lab result that no other
+        // delivery is taking right now (a locked one is skipped), so that two reports do
+        // not both go to the same one.
+        .for("update", skipLocked ? { of: labResults, skipLocked: true } : { of: labResults });
+    let [target] = labId ? await findTarget(true) : [];
+    // Every candidate locked (a new version racing another delivery): wait for it.
+    if (!target && labId) [target] = await findTarget(false);
     // An unmatched report still names its patient when the lab knows the patient id.
     const [knownPatient] =
       !target && labId

@@ -7,3 +7,4 @@ export * from "./labs";
 export * from "./patients";
 export * from "./reports";
 export * from "./users";
+export * from "./rate-limits";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_RETRY_POLICY, backoffCeilingMs, nextAttemptDelayMs, retryDelayMs } from "./backoff";
+import { DEFAULT_RETRY_POLICY, MAX_REQUESTED_WAIT_MS, backoffCeilingMs, nextAttemptDelayMs, retryDelayMs } from "./backoff";
 
 const lowest = () => 0;
 const highest = () => 0.999_999_999;
@@ -102,13 +102,15 @@ describe("nextAttemptDelayMs", () => {
     expect(nextAttemptDelayMs(1, 0, DEFAULT_RETRY_POLICY, lowest)).toBe(7_500);
   });
 
-  it("caps an absurd Retry-After at the policy's maximum", () => {
-    expect(nextAttemptDelayMs(1, 86_400_000, DEFAULT_RETRY_POLICY, lowest)).toBe(600_000);
+  it("honours a requested wait past the backoff's cap, up to an hour", () => {
+    const quick = { maxAttempts: 6, baseMs: 1000, maxMs: 5000 };
+    expect(nextAttemptDelayMs(1, 60_000, quick, lowest)).toBe(60_000);
+    expect(nextAttemptDelayMs(1, 86_400_000, DEFAULT_RETRY_POLICY, lowest)).toBe(MAX_REQUESTED_WAIT_MS);
     expect(nextAttemptDelayMs(1, Number.POSITIVE_INFINITY, DEFAULT_RETRY_POLICY, lowest)).toBe(7_500);
     expect(nextAttemptDelayMs(1, -5, DEFAULT_RETRY_POLICY, lowest)).toBe(7_500);
   });
 
-  it("is always between the backoff and the cap", () => {
+  it("is always between the backoff and the cap on requested waits", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 30 }),
@@ -118,8 +120,8 @@ describe("nextAttemptDelayMs", () => {
           const random = () => r;
           const delay = nextAttemptDelayMs(attempt, retryAfterMs, DEFAULT_RETRY_POLICY, random);
           expect(delay).toBeGreaterThanOrEqual(retryDelayMs(attempt, { random }));
-          expect(delay).toBeLessThanOrEqual(DEFAULT_RETRY_POLICY.maxMs);
-          if (retryAfterMs !== undefined) expect(delay).toBe(Math.min(DEFAULT_RETRY_POLICY.maxMs, Math.max(retryDelayMs(attempt, { random }), retryAfterMs)));
+          expect(delay).toBeLessThanOrEqual(MAX_REQUESTED_WAIT_MS);
+          if (retryAfterMs !== undefined) expect(delay).toBe(Math.max(retryDelayMs(attempt, { random }), Math.min(MAX_REQUESTED_WAIT_MS, retryAfterMs)));
         },
       ),
     );

@@ -59,9 +59,15 @@ export function retryDelayMs(attempt: number, opts: RetryDelayOptions = {}): num
 }
 
 /**
- * The wait before the next attempt: the backoff, or longer when Docus asked for it with
- * Retry-After, but never longer than the policy's cap, so that an absurd Retry-After
- * cannot park a lab result for days.
+ * Docus's own "wait this long" (Retry-After, or a 429 body's retry_after) is honoured up
+ * to this, even past the policy's cap on our own backoff: sending earlier than asked only
+ * earns another 429. An absurd value still cannot park a lab result for days.
+ */
+export const MAX_REQUESTED_WAIT_MS = 60 * 60_000;
+
+/**
+ * The wait before the next attempt: the backoff (at most the policy's cap), or longer when
+ * Docus asked for it, up to max(policy cap, MAX_REQUESTED_WAIT_MS).
  */
 export function nextAttemptDelayMs(
   attempt: number,
@@ -71,7 +77,7 @@ export function nextAttemptDelayMs(
 ): number {
   const backoff = retryDelayMs(attempt, { baseMs: policy.baseMs, maxMs: policy.maxMs, random, jitter: "equal" });
   const requested = retryAfterMs !== undefined && Number.isFinite(retryAfterMs) && retryAfterMs > 0 ? retryAfterMs : 0;
-  return Math.min(policy.maxMs, Math.max(backoff, Math.ceil(requested)));
+  return Math.max(backoff, Math.min(Math.max(policy.maxMs, MAX_REQUESTED_WAIT_MS), Math.ceil(requested)));
 }
 
 function clampUnit(value: number): number {

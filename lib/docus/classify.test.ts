@@ -105,6 +105,19 @@ describe("classifyResponse", () => {
     expect(outcome.message).toBe("Docus is limiting the portal's request rate (HTTP 429).");
   });
 
+  it("reads a 429 body's retry_after (seconds) when there is no Retry-After header", () => {
+    const outcome = classifyResponse(429, { error: "Too many requests", statusCode: 429, retry_after: 60 }, noHeaders, now);
+    expect(outcome).toMatchObject({ kind: "transient", status: 429, retryAfterMs: 60_000 });
+    expect(outcome.message).toBe("Docus is limiting the portal's request rate (HTTP 429): Too many requests");
+  });
+
+  it("takes the longer of the header and the body's retry_after, and ignores a nonsense one", () => {
+    expect(classifyResponse(429, { retry_after: 30 }, new Headers({ "retry-after": "90" }), now)).toMatchObject({ retryAfterMs: 90_000 });
+    expect(classifyResponse(429, { retry_after: "120" }, new Headers({ "retry-after": "90" }), now)).toMatchObject({ retryAfterMs: 120_000 });
+    expect(classifyResponse(429, { retry_after: -3 }, noHeaders, now)).not.toHaveProperty("retryAfterMs");
+    expect(classifyResponse(429, { retry_after: "soon" }, noHeaders, now)).not.toHaveProperty("retryAfterMs");
+  });
+
   it("treats redirects as transient configuration problems", () => {
     const outcome = classifyResponse(302, undefined, noHeaders);
     expect(outcome.kind).toBe("transient");

@@ -41,7 +41,11 @@ export function classifyResponse(
   }
 
   if (TRANSIENT_CLIENT_STATUSES.has(status) || (status >= 500 && status < 600)) {
-    const retryAfterMs = parseRetryAfter(headers.get("retry-after"), now);
+    // Docus puts the wait of a 429 in its body (`retry_after`, seconds), not always in a
+    // Retry-After header; when both are given, the longer one is honoured.
+    const fromHeader = parseRetryAfter(headers.get("retry-after"), now);
+    const fromBody = bodyRetryAfterMs(body);
+    const retryAfterMs = fromHeader === undefined ? fromBody : fromBody === undefined ? fromHeader : Math.max(fromHeader, fromBody);
     const what =
       status === 429
         ? "Docus is limiting the portal's request rate"
@@ -139,6 +143,15 @@ export function parseRetryAfter(value: string | null, now: Date = new Date()): n
   const at = Date.parse(trimmed);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - now.getTime());
+}
+
+/** A body's `retry_after` (seconds, a number or a numeric string) in milliseconds. */
+export function bodyRetryAfterMs(body: unknown): number | undefined {
+  if (!isRecord(body)) return undefined;
+  const raw = body.retry_after;
+  const seconds = typeof raw === "number" ? raw : typeof raw === "string" && /^\s*\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isFinite(seconds) || seconds < 0) return undefined;
+  return Math.ceil(seconds * 1000);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -378,9 +378,17 @@ describe("the control endpoints", () => {
     }
   });
 
+  it("a 429 with retryAfterBody answers as Docus does: the wait in the body, no Retry-After header", async () => {
+    await fault({ status: 429, count: 1, retryAfterBody: 60, message: "Too many requests" });
+    const response = await fetch(`${simUrl}/lab-results`, { method: "POST", headers: auth, body: JSON.stringify({ patient_id: "P-1", reference_id: "R-1", file_base64: file }) });
+    expect(response.status).toBe(429);
+    expect(response.headers.get("retry-after")).toBeNull();
+    expect(await response.json()).toEqual({ error: "Too many requests", statusCode: 429, retry_after: 60 });
+  });
+
   it("queues faults, applies them in order and resets", async () => {
     const queued = await fault({ status: 503, count: 2, retryAfter: 7 });
-    expect(queued).toEqual({ ok: true, faults: [{ kind: "status", status: 503, retryAfter: "7", message: null, remaining: 2 }] });
+    expect(queued).toEqual({ ok: true, faults: [{ kind: "status", status: 503, retryAfter: "7", retryAfterBody: null, message: null, remaining: 2 }] });
     await fault({ status: 400, message: "Duplicate accession" });
     const withDelivery = await fault({ deliverTwice: true, count: 2 });
     expect(withDelivery.faults).toHaveLength(3);

@@ -82,7 +82,7 @@ export type SimDeliveryRecord = {
 };
 
 type SubmissionFault =
-  | { kind: "status"; status: number; retryAfter: string | null; message: string | null; remaining: number }
+  | { kind: "status"; status: number; retryAfter: string | null; retryAfterBody: number | null; message: string | null; remaining: number }
   | { kind: "hang"; remaining: number }
   | { kind: "drop"; remaining: number };
 
@@ -101,6 +101,8 @@ const faultSchema = z.union([
     status: z.number().int().min(400).max(599),
     count: faultCount,
     retryAfter: z.union([z.number().int().min(0), z.string().regex(/^[\x20-\x7e]+$/)]).optional(),
+    /** Docus's way for a 429: the wait in the body (`retry_after`, seconds), no header. */
+    retryAfterBody: z.number().int().min(0).max(86_400).optional(),
     message: z.string().max(2000).optional(),
   }),
   z.strictObject({ hang: z.literal(true), count: faultCount }),
@@ -234,7 +236,7 @@ export function createDocusSimulator(config: DocusSimulatorConfig): DocusSimulat
       sendJson(
         res,
         fault.status,
-        { message },
+        fault.retryAfterBody === null ? { message } : { error: message, statusCode: fault.status, retry_after: fault.retryAfterBody },
         fault.retryAfter === null ? {} : { "retry-after": fault.retryAfter },
       );
       return;
@@ -422,6 +424,7 @@ export function createDocusSimulator(config: DocusSimulatorConfig): DocusSimulat
         kind: "status",
         status: fault.status,
         retryAfter: fault.retryAfter === undefined ? null : String(fault.retryAfter),
+        retryAfterBody: fault.retryAfterBody ?? null,
         message: fault.message ?? null,
         remaining: fault.count,
       });

@@ -1,7 +1,9 @@
 import { sql } from "drizzle-orm";
 import type { PGlite } from "@electric-sql/pglite";
 import { PgBoss, fromDrizzle, fromPglite } from "pg-boss";
-import { beforeDbClose, getPgliteClient, type Tx } from "@/db";
+import { beforeDbClose, getDb, getPgliteClient, type Tx } from "@/db";
+import { releaseSendingLeases } from "@/db/queries/lab-results";
+import { sendsInFlight } from "./in-flight";
 import { getEnv } from "@/lib/env";
 import { describeError } from "@/lib/errors";
 
@@ -9,9 +11,16 @@ import { describeError } from "@/lib/errors";
  * Durable jobs on the portal's own database (pg-boss): PostgreSQL, or the embedded
  * PGlite through pg-boss's adapter. Job payloads carry ids only, never document bytes
  * or credentials.
+ *
+ * The send queue uses pg-boss's LISTEN/NOTIFY: a job's insert carries a NOTIFY that
+ * PostgreSQL delivers when the upload's transaction commits, and every instance's worker
+ * wakes on it at once (polling stays as the backstop). So a send starts right after the
+ * commit on whichever instance is free, with no fixed delay and no second, inline path.
  */
 
 export const SUBMIT_QUEUE = "lab-result-submit";
+/** The periodic sweep (pg-boss's scheduler: one instance sends each tick). */
+export const SWEEP_QUEUE = "lab-result-sweep";
 
 export type SubmitJob = { labResultId: string };
 
@@ -20,24 +29,47 @@ type BossCache = { [bossKey]?: Promise<PgBoss> };
 
 export type BossTarget = { pglite: PGlite } | { connectionString: string };
 
-/** A started pg-boss on the given database, with the portal's queues created. */
-export async function createBoss(target: BossTarget): Promise<PgBoss> {
+/**
+ * How long a claim on a lab result lasts: longer than one Docus request may take (its
+ * timeout) and the short wait for a rate-limit slot, so that a live send is never taken
+ * over; after it, the send is presumed dead and the row is due again.
+ */
+export function sendLeaseSeconds(timeoutMs = getEnv().DOCUS_TIMEOUT_MS): number {
+  return Math.ceil(timeoutMs / 1000) + 15;
+}
+
+/** The sweep's schedule: every `seconds` (pg-boss takes a six-field cron for seconds). */
+export function sweepCron(seconds: number): string {
+  if (seconds % 60 === 0) return seconds === 60 ? "* * * * *" : `*/${Math.min(59, seconds / 60)} * * * *`;
+  return `*/${seconds} * * * * *`;
+}
+
+/** A started pg-boss on the given database, with the portal's queues and the sweep's schedule. */
+export async function createBoss(target: BossTarget, { leaseSeconds = sendLeaseSeconds(), sweepSeconds = getEnv().SEND_SWEEP_SECONDS } = {}): Promise<PgBoss> {
+  const common = { schedule: true, supervise: true, useListenNotify: true, cronWorkerIntervalSeconds: Math.min(5, sweepSeconds) } as const;
   const boss =
     "pglite" in target
-      ? new PgBoss({ db: fromPglite(target.pglite), schedule: false, supervise: true })
-      : new PgBoss({ connectionString: target.connectionString, max: 4, schedule: false, supervise: true });
+      ? new PgBoss({ db: fromPglite(target.pglite), ...common })
+      : new PgBoss({ connectionString: target.connectionString, max: 4, ...common });
   boss.on("error", (error: unknown) => {
     console.error(`[jobs] ${describeError(error)}`);
   });
   await boss.start();
-  await boss.createQueue(SUBMIT_QUEUE, {
-    // A job is one send attempt. Transient Docus failures schedule a new job with our
-    // own backoff; pg-boss's retries only cover a worker that died mid-job.
-    retryLimit: 5,
-    retryDelay: 30,
-    retryBackoff: true,
-    expireInSeconds: 120,
-  });
+  const submitOptions = {
+    notify: true,
+    // A job is one send of one lab result. Docus failures schedule a new job with our own
+    // backoff; pg-boss's retries cover a handler that threw (the database was briefly
+    // away) and a worker that died mid-job (the job expires after the lease and is retried).
+    retryLimit: 1000,
+    retryDelay: 5,
+    retryBackoff: false,
+    expireInSeconds: leaseSeconds + 15,
+  };
+  await boss.createQueue(SUBMIT_QUEUE, submitOptions);
+  // A queue created by an older version keeps its options unless they are updated.
+  await boss.updateQueue(SUBMIT_QUEUE, submitOptions);
+  await boss.createQueue(SWEEP_QUEUE, { retryLimit: 0, expireInSeconds: 120 });
+  await boss.schedule(SWEEP_QUEUE, sweepCron(sweepSeconds));
   return boss;
 }
 
@@ -45,8 +77,35 @@ async function createProcessBoss(): Promise<PgBoss> {
   const pglite = await getPgliteClient();
   const connectionString = getEnv().DATABASE_URL;
   const boss = await createBoss(pglite ? { pglite } : { connectionString: connectionString ?? "" });
-  beforeDbClose(stopBoss);
+  beforeDbClose(drainSends);
   return boss;
+}
+
+/**
+ * Graceful shutdown of the sends (run before the database closes, on SIGTERM): stop taking
+ * jobs, let the sends in flight finish (up to the Docus timeout, so each gets its answer
+ * or its own timeout and records it), then end the leases of any still running, so that
+ * their lab results are due at once for another instance or the next start. pg-boss
+ * fails the jobs it stops waiting for; they are retried.
+ */
+export async function drainSends(): Promise<void> {
+  const cache = globalThis as BossCache;
+  const boss = await cache[bossKey]?.catch(() => undefined);
+  if (boss) {
+    // Stop fetching; the boss itself stays up so that a send that ends now can still
+    // enqueue its retry in the transaction that records it.
+    await Promise.all([SUBMIT_QUEUE, SWEEP_QUEUE].map((queue) => boss.offWork(queue, { wait: false }).catch(() => undefined)));
+  }
+  const deadline = Date.now() + getEnv().DOCUS_TIMEOUT_MS + 2_000;
+  while (sendsInFlight().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  const abandoned = sendsInFlight();
+  if (abandoned.length > 0) {
+    const released = await releaseSendingLeases(await getDb(), abandoned).catch(() => 0);
+    console.log(`[jobs] shutdown: released ${released} send lease(s) still in flight`);
+  }
+  await stopBoss(2_000).catch((error: unknown) => {
+    console.error(`[jobs] stopping pg-boss failed: ${error instanceof Error ? error.name : "unknown error"}`);
+  });
 }
 
 /** The process's pg-boss instance (started on first use). */
@@ -59,18 +118,19 @@ export function getBoss(): Promise<PgBoss> {
   return cache[bossKey];
 }
 
-export async function stopBoss(): Promise<void> {
+/** Stops the process's pg-boss (its workers first, then its connections). */
+export async function stopBoss(timeoutMs = 10_000): Promise<void> {
   const cache = globalThis as BossCache;
   const pending = cache[bossKey];
   if (!pending) return;
   delete cache[bossKey];
   const boss = await pending.catch(() => undefined);
-  await boss?.stop({ graceful: true, timeout: 10_000 });
+  await boss?.stop({ graceful: true, timeout: timeoutMs });
 }
 
 /**
  * Enqueues a send of one lab result inside the caller's transaction, so that the job
- * exists exactly when the row does.
+ * exists exactly when the row (or its new state) does.
  */
 export async function enqueueSubmission(tx: Tx, labResultId: string, startAfterSeconds: number, boss?: PgBoss): Promise<void> {
   boss ??= await getBoss();

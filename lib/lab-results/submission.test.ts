@@ -1,15 +1,15 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { PDFDocument } from "pdf-lib";
 import type { PgBoss } from "pg-boss";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createLab } from "@/db/queries/labs";
-import { createLabResultSubmission, type SubmissionInput } from "@/db/queries/lab-results";
+import { PatientConflictError, createLabResultSubmission, type SubmissionInput } from "@/db/queries/lab-results";
 import { createUser } from "@/db/queries/users";
 import { documents, labResults, patients, submissionAttempts } from "@/db/schema";
 import type { DocusCredentials } from "@/lib/docus/client";
 import { createDocusSimulator, type DocusSimulator, type SimRequestRecord } from "@/lib/docus/simulator";
 import { SUBMIT_QUEUE, createBoss, enqueueSubmission } from "@/lib/jobs/boss";
-import { startSubmitWorker } from "@/lib/jobs/worker";
+import { runSubmitJob, startSubmitWorker, sweepLabResults } from "@/lib/jobs/worker";
 import { sha256Hex } from "@/lib/pdf/check";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { sendLabResult, type SendDeps } from "./submission";
@@ -134,10 +134,28 @@ describe("the upload transaction", () => {
     expect([plain.size, fromBase64.size]).toEqual([odd.length, odd.length]);
   });
 
-  it("refuses a new patient whose id the lab already has", async () => {
+  it("a new patient whose id the lab has with the same demographics is that patient; other demographics are refused, nothing stored", async () => {
     const first = input();
-    await createLabResultSubmission(t.db, first, async () => {});
-    await expect(createLabResultSubmission(t.db, input({ patient: first.patient }), async () => {})).rejects.toThrow(/already exists/);
+    const a = await createLabResultSubmission(t.db, first, async () => {});
+    // The second file of a batch: same id, same person (names compared without case or extra spaces).
+    const same = { ...first.patient, givenName: " ada ", familyName: "LOVELACE" } as SubmissionInput["patient"];
+    const b = await createLabResultSubmission(t.db, input({ patient: same }), async () => {});
+    expect(b.patientId).toBe(a.patientId);
+    const count = async () => (await t.db.select({ id: labResults.id }).from(labResults).where(eq(labResults.patientId, a.patientId))).length;
+    expect(await count()).toBe(2);
+    const other = { ...first.patient, birthDate: "1981-12-10" } as SubmissionInput["patient"];
+    const refused = createLabResultSubmission(t.db, input({ patient: other }), async () => {});
+    await expect(refused).rejects.toBeInstanceOf(PatientConflictError);
+    await expect(refused).rejects.toMatchObject({ existing: { birthDate: "1980-12-10" }, requested: { birthDate: "1981-12-10" } });
+    expect(await count()).toBe(2);
+  });
+
+  it("concurrent uploads of the same new patient create exactly one patient", async () => {
+    const first = input();
+    const results = await Promise.all(Array.from({ length: 5 }, () => createLabResultSubmission(t.db, input({ patient: first.patient }), async () => {})));
+    expect(new Set(results.map((r) => r.patientId)).size).toBe(1);
+    const [row] = await t.db.select({ n: sql<number>`count(*)::int` }).from(patients).where(and(eq(patients.labId, labId), eq(patients.patientId, (first.patient as { patientId: string }).patientId)));
+    expect(row?.n).toBe(1);
   });
 });
 
@@ -145,7 +163,8 @@ describe("sending", () => {
   it("a process killed after the commit and before the send: the worker sends it on restart, exactly once", async () => {
     // The "crashed" process committed the upload with its job, and never sent it.
     const { labResultId } = await createLabResultSubmission(t.db, input(), (tx, id) => enqueueSubmission(tx, id, 0, boss));
-    const before = (await simRequests()).length;
+    const accession = (await statusOf(labResultId)).accessionNumber;
+    const mine = async () => (await simRequests()).filter((r) => r.reference_id === accession);
     // A new process starts its worker.
     const worker = await createBoss(t.bossTarget);
     try {
@@ -154,12 +173,12 @@ describe("sending", () => {
     } finally {
       await worker.stop({ graceful: true });
     }
-    const after = await simRequests();
-    expect(after.length - before).toBe(1);
-    expect(after.at(-1)).toMatchObject({ endpoint: "/lab-results", status: 201, sha256: sha256Hex(pdf), partner_lab_id: "send-lab" });
+    const after = await mine();
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatchObject({ endpoint: "/lab-results", status: 201, sha256: sha256Hex(pdf), partner_lab_id: "send-lab" });
     // Running the job again sends nothing more.
     expect(await sendLabResult(labResultId, deps())).toBe("skipped");
-    expect((await simRequests()).length - before).toBe(1);
+    expect(await mine()).toHaveLength(1);
   });
 
   it("never has two requests in flight for one lab result", async () => {
@@ -234,5 +253,61 @@ describe("sending", () => {
     const { labResultId } = await createLabResultSubmission(t.db, input(), async () => {});
     expect(await sendLabResult(labResultId, { ...deps(), credentials: null })).toBe("failed");
     expect((await statusOf(labResultId)).lastError).toMatch(/no Docus connection configured/);
+  });
+});
+
+describe("nothing stays stuck", () => {
+  async function pendingJobs(id: string): Promise<Array<{ startsInSeconds: number }>> {
+    const rows = await t.db.execute<{ starts_in: number }>(
+      sql`select extract(epoch from (start_after - now()))::float8 as starts_in from pgboss.job
+          where name = ${SUBMIT_QUEUE} and state in ('created', 'retry') and data->>'labResultId' = ${id}`,
+    );
+    const list = (Array.isArray(rows) ? rows : (rows as { rows: Array<{ starts_in: number }> }).rows) as Array<{ starts_in: number }>;
+    return list.map((r) => ({ startsInSeconds: Number(r.starts_in) }));
+  }
+
+  it("the sweep enqueues a due lab result that has no job, once, and one whose sending lease has ended", async () => {
+    // A row whose job was lost (committed without one).
+    const { labResultId } = await createLabResultSubmission(t.db, input(), async () => {});
+    expect(await pendingJobs(labResultId)).toEqual([]);
+    await sweepLabResults({ db: t.db, boss });
+    expect(await pendingJobs(labResultId)).toHaveLength(1);
+    // A second sweep sees the waiting job and adds nothing.
+    await sweepLabResults({ db: t.db, boss });
+    expect(await pendingJobs(labResultId)).toHaveLength(1);
+
+    // A send that died: `sending`, lease over, its job gone (or stuck active).
+    const died = await createLabResultSubmission(t.db, input(), async () => {});
+    await t.db.update(labResults).set({ status: "sending", sendingUntil: sql`now() - interval '1 second'` }).where(eq(labResults.id, died.labResultId));
+    await sweepLabResults({ db: t.db, boss });
+    expect(await pendingJobs(died.labResultId)).toHaveLength(1);
+  });
+
+  it("a job that finds the row held by a live lease does not complete without a successor for when the lease ends", async () => {
+    const { labResultId } = await createLabResultSubmission(t.db, input(), async () => {});
+    // Another instance holds it for 30 s.
+    await t.db.update(labResults).set({ status: "sending", sendingUntil: sql`now() + interval '30 seconds'` }).where(eq(labResults.id, labResultId));
+    await runSubmitJob(labResultId, { ...deps(), boss });
+    const jobs = await pendingJobs(labResultId);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]!.startsInSeconds).toBeGreaterThan(25);
+    expect(jobs[0]!.startsInSeconds).toBeLessThan(35);
+    // A finished row needs nothing: no successor.
+    const done = await createLabResultSubmission(t.db, input(), async () => {});
+    await t.db.update(labResults).set({ status: "accepted" }).where(eq(labResults.id, done.labResultId));
+    await runSubmitJob(done.labResultId, { ...deps(), boss });
+    expect(await pendingJobs(done.labResultId)).toEqual([]);
+  });
+
+  it("a rate limit without a slot soon gives the claim back and queues the row for when there is one", async () => {
+    const { labResultId } = await createLabResultSubmission(t.db, input(), async () => {});
+    const limiter = { take: async () => ({ ok: false as const, waitMs: 90_000 }), pause: async () => {} };
+    expect(await sendLabResult(labResultId, { ...deps(), limiter })).toBe("deferred");
+    const row = await statusOf(labResultId);
+    expect(row).toMatchObject({ status: "queued", attempts: 0, sendingUntil: null });
+    expect(row.nextAttemptAt!.getTime()).toBeGreaterThan(Date.now() + 80_000);
+    const jobs = await pendingJobs(labResultId);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]!.startsInSeconds).toBeGreaterThan(80);
   });
 });

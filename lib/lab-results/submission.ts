@@ -1,23 +1,29 @@
 import "server-only";
 import type { PgBoss } from "pg-boss";
-import { getDb, type Db } from "@/db";
+import { getDb, type Db, type Tx } from "@/db";
 import {
   claimLabResultForSending,
+  createLabResultSubmission,
+  deferLabResult,
+  releaseSendingLeases,
   finishSubmissionAttempt,
   startSubmissionAttempt,
   type AttemptResult,
   type HeldDocument,
+  type SubmissionInput,
 } from "@/db/queries/lab-results";
 import { nextAttemptDelayMs, type RetryPolicy } from "@/lib/docus/backoff";
 import { docusCredentialsFromEnv, submitLabResult, type DocusCredentials, type SubmissionOutcome } from "@/lib/docus/client";
 import { getEnv } from "@/lib/env";
-import { enqueueSubmission } from "@/lib/jobs/boss";
+import { docusRateLimiterFor, type DocusRateLimiter, type Permit } from "@/lib/docus/rate-limit";
+import { enqueueSubmission, sendLeaseSeconds } from "@/lib/jobs/boss";
+import { trackInFlight } from "@/lib/jobs/in-flight";
 
 /**
- * One send of one lab result to Docus. Called inline right after an upload commits (so
- * the normal case answers "accepted" at once) and by the pg-boss worker (the durable
- * path: crash recovery and retries). The lease taken by the claim makes the two safe
- * together: whoever holds it sends, the other finds nothing to do.
+ * Sending lab results to Docus. The pg-boss worker is the only caller in the portal: an
+ * upload stores and enqueues (queueLabResult), the worker sends (sendLabResult). The lease
+ * taken by the claim keeps two jobs for one row (a retry and a sweep's, or two instances)
+ * from ever sending it twice at once.
  */
 
 export type SendDeps = {
@@ -27,11 +33,13 @@ export type SendDeps = {
   policy?: RetryPolicy;
   timeoutMs?: number;
   random?: () => number;
-  /** The document's bytes when the caller already holds them (the upload itself). */
+  /** The shared Docus rate limit; null sends without one (tests of other things). */
+  limiter?: DocusRateLimiter | null;
+  /** The document's bytes when the caller already holds them. */
   preloaded?: HeldDocument;
 };
 
-export type SendResult = "skipped" | AttemptResult["state"];
+export type SendResult = "skipped" | "deferred" | AttemptResult["state"];
 
 export function retryPolicyFromEnv(): RetryPolicy {
   const env = getEnv();
@@ -61,20 +69,59 @@ function toAttemptResult(outcome: SubmissionOutcome, attempts: number, policy: R
   }
 }
 
+/** A wait for a rate-limit slot shorter than this is waited out while holding the claim. */
+const MAX_INLINE_WAIT_MS = 5_000;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Takes a slot of the shared Docus budget: a short wait (the spacing between requests) is
+ * waited out here; a long one (the hourly budget is spent) is answered with its length.
+ */
+async function takePermit(limiter: DocusRateLimiter, budgetMs: number): Promise<Permit> {
+  const until = Date.now() + budgetMs;
+  for (;;) {
+    const permit = await limiter.take();
+    if (permit.ok || Date.now() + permit.waitMs > until) return permit;
+    await sleep(permit.waitMs);
+  }
+}
+
+/**
+ * One send of one lab result to Docus: claim it (a lease, so that only one send is ever in
+ * flight), take a slot of the shared rate limit, send, record the outcome and, for a
+ * transient failure, enqueue the next attempt in the same transaction. "skipped": the row
+ * needed no send now (someone else holds it, it is finished, or it is not due yet);
+ * "deferred": the rate limit has no slot soon, and the row is queued again for when it does.
+ */
 export async function sendLabResult(labResultId: string, deps: SendDeps = {}): Promise<SendResult> {
   const db = deps.db ?? (await getDb());
   const timeoutMs = deps.timeoutMs ?? getEnv().DOCUS_TIMEOUT_MS;
   const policy = deps.policy ?? retryPolicyFromEnv();
   const random = deps.random ?? Math.random;
-  // The lease outlives the request's own timeout, so a live send is never taken over.
-  const claimed = await claimLabResultForSending(db, labResultId, Math.ceil(timeoutMs / 1000) + 15, deps.preloaded);
+  const leaseSeconds = sendLeaseSeconds(timeoutMs);
+  const claimed = await claimLabResultForSending(db, labResultId, leaseSeconds, deps.preloaded);
   if (!claimed) return "skipped";
-  const attemptId = await startSubmissionAttempt(db, labResultId, claimed.attempts);
+  const untrack = trackInFlight(labResultId);
+  try {
+    const limiter = deps.limiter === undefined ? docusRateLimiterFor(db) : deps.limiter;
+    if (limiter) {
+      // The wait and the request both fit in the lease, with five seconds to spare.
+      const permit = await takePermit(limiter, Math.max(0, Math.min(MAX_INLINE_WAIT_MS, leaseSeconds * 1000 - timeoutMs - 5_000)));
+      if (!permit.ok) {
+        await db.transaction(async (tx) => {
+          if (await deferLabResult(tx, labResultId, permit.waitMs)) await enqueueSubmission(tx, labResultId, permit.waitMs / 1000, deps.boss);
+        });
+        return "deferred";
+      }
+    }
+    const attemptId = await startSubmissionAttempt(db, labResultId, claimed.attempts);
 
-  const credentials = deps.credentials === undefined ? docusCredentialsFromEnv() : deps.credentials;
-  const result: AttemptResult = credentials
-    ? toAttemptResult(
-        await submitLabResult(
+    const credentials = deps.credentials === undefined ? docusCredentialsFromEnv() : deps.credentials;
+    const outcome = credentials
+      ? await submitLabResult(
           credentials,
           {
             mode: claimed.mode,
@@ -85,18 +132,44 @@ export async function sendLabResult(labResultId: string, deps: SendDeps = {}): P
             file: { bytes: claimed.document.bytes, base64: claimed.document.base64, fileName: claimed.document.fileName, mimeType: "application/pdf" },
           },
           { timeoutMs },
-        ),
-        claimed.attempts,
-        policy,
-        random,
-      )
-    : { state: "failed", message: NOT_CONFIGURED };
-
-  await db.transaction(async (tx) => {
-    await finishSubmissionAttempt(tx, labResultId, attemptId, result);
-    if (result.state === "retrying") {
-      await enqueueSubmission(tx, labResultId, (result.nextAttemptAt.getTime() - Date.now()) / 1000, deps.boss);
+        )
+      : null;
+    // Docus asked every caller to wait: no instance sends before the wait is over.
+    if (limiter && outcome?.kind === "transient" && outcome.status === 429 && outcome.retryAfterMs !== undefined) {
+      await limiter.pause(outcome.retryAfterMs).catch(() => undefined);
     }
+    const result: AttemptResult = outcome ? toAttemptResult(outcome, claimed.attempts, policy, random) : { state: "failed", message: NOT_CONFIGURED };
+
+    await db.transaction(async (tx) => {
+      await finishSubmissionAttempt(tx, labResultId, attemptId, result);
+      if (result.state === "retrying") {
+        await enqueueSubmission(tx, labResultId, (result.nextAttemptAt.getTime() - Date.now()) / 1000, deps.boss);
+      }
+    });
+    return result.state;
+  } catch (error) {
+    // Whatever failed (the database, the limiter), the row must not wait out the lease.
+    await releaseSendingLeases(db, [labResultId]).catch(() => undefined);
+    throw error;
+  } finally {
+    untrack();
+  }
+}
+
+/**
+ * Stores one upload and queues its send, in ONE transaction: patient (resolved once, see
+ * resolveNewPatient), document, lab result (`queued`), the send job with no start delay,
+ * and whatever `alsoInTransaction` adds (the audit event). After the commit the upload is
+ * durable and the job's NOTIFY wakes a worker at once. Shared by every upload path.
+ */
+export async function queueLabResult(
+  input: SubmissionInput,
+  alsoInTransaction: (tx: Tx, labResultId: string) => Promise<void> = async () => {},
+  deps: { db?: Db; boss?: PgBoss } = {},
+): Promise<{ labResultId: string; patientId: string }> {
+  const db = deps.db ?? (await getDb());
+  return createLabResultSubmission(db, input, async (tx, id) => {
+    await enqueueSubmission(tx, id, 0, deps.boss);
+    await alsoInTransaction(tx, id);
   });
-  return result.state;
 }

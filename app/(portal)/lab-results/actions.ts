@@ -9,7 +9,6 @@ import { recordAudit } from "@/lib/audit";
 import { requireRole } from "@/lib/auth";
 import type { ActionResult } from "@/lib/errors";
 import { enqueueSubmission } from "@/lib/jobs/boss";
-import { sendLabResult } from "@/lib/lab-results/submission";
 
 const idSchema = z.uuid();
 
@@ -22,17 +21,16 @@ export async function retryLabResultAction(id: string): Promise<ActionResult> {
   const requeued = await db.transaction(async (tx) => {
     const labId = await requeueLabResult(tx, user.labIds, parsed.data);
     if (!labId) return false;
-    await enqueueSubmission(tx, parsed.data, 10);
+    await enqueueSubmission(tx, parsed.data, 0);
     await recordAudit(tx, { action: "lab_result.retry", outcome: "allowed", userId: user.id, labId, labResultId: parsed.data });
     return true;
   });
   if (!requeued) return { status: "error", message: "Only a rejected or failed lab result of your labs can be retried." };
-  await sendLabResult(parsed.data).catch(() => undefined);
   revalidatePath("/lab-results");
-  return { status: "success", message: "Sent again." };
+  return { status: "success", message: "Queued to be sent again." };
 }
 
-/** Cancels a lab result that is queued or waiting for its next attempt. */
+/** Cancels a lab result that Docus has not accepted (queued, waiting for its next attempt, or being sent). */
 export async function cancelLabResultAction(id: string): Promise<ActionResult> {
   const user = await requireRole(["technician", "admin"]);
   const parsed = idSchema.safeParse(id);
@@ -40,7 +38,7 @@ export async function cancelLabResultAction(id: string): Promise<ActionResult> {
   const db = await getDb();
   const labId = await cancelLabResult(db, user.labIds, parsed.data);
   if (!labId) {
-    return { status: "error", message: "Only a queued or retrying lab result can be cancelled; this one is being sent or is finished." };
+    return { status: "error", message: "Only a lab result that has not been accepted can be cancelled; this one is finished." };
   }
   await recordAudit(db, { action: "lab_result.cancel", outcome: "allowed", userId: user.id, labId, labResultId: parsed.data });
   revalidatePath("/lab-results");

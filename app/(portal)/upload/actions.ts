@@ -4,30 +4,17 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { isLabActive } from "@/db/queries/lab-admin";
-import {
-  PatientConflictError,
-  PatientNotFoundError,
-  createLabResultSubmission,
-  findDuplicateSubmission,
-  getLabResultStatesForUser,
-} from "@/db/queries/lab-results";
+import { PatientConflictError, PatientNotFoundError, findDuplicateSubmission, type PatientVersion } from "@/db/queries/lab-results";
 import { recordAudit } from "@/lib/audit";
 import { requireRole } from "@/lib/auth";
 import { getEnv } from "@/lib/env";
 import { formatDateTime } from "@/lib/format";
-import { enqueueSubmission } from "@/lib/jobs/boss";
-import { sendLabResult } from "@/lib/lab-results/submission";
+import { queueLabResult } from "@/lib/lab-results/submission";
 import { checkPdf, sha256Hex } from "@/lib/pdf/check";
 import { sanitizeFileName } from "@/lib/pdf/response";
 import { patientChoiceSchema, uploadFieldsSchema } from "@/lib/validations/lab-results";
 import type { UploadField, UploadResult } from "./upload-types";
 import { describeError } from "@/lib/errors";
-
-/**
- * The durable job waits this long before its first try, so that the inline send below
- * normally wins; after a crash, the job sends within this time of the restart.
- */
-const JOB_DELAY_SECONDS = 10;
 
 function fieldErrorsOf(error: z.ZodError): Partial<Record<UploadField, string[]>> {
   const out: Partial<Record<UploadField, string[]>> = {};
@@ -43,7 +30,7 @@ function text(formData: FormData, name: string): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
-/** Uploads one lab-result PDF: checks it, stores it durably, and tries the send at once. */
+/** Uploads one lab-result PDF: checks it, stores it and queues its send in one transaction, and answers "queued". */
 export async function uploadLabResultAction(formData: FormData): Promise<UploadResult> {
   const user = await requireRole(["technician", "admin"]);
   const lab = user.currentLab;
@@ -103,8 +90,7 @@ export async function uploadLabResultAction(formData: FormData): Promise<UploadR
   let labResultId: string;
   try {
     const p = patient.data;
-    const created = await createLabResultSubmission(
-      db,
+    const queued = await queueLabResult(
       {
         labId: lab.id,
         userId: user.id,
@@ -117,37 +103,45 @@ export async function uploadLabResultAction(formData: FormData): Promise<UploadR
         notes,
         file: { bytes, sha256, fileName, base64 },
       },
-      async (tx, id) => {
-        await enqueueSubmission(tx, id, JOB_DELAY_SECONDS);
-        await recordAudit(tx, {
+      (tx, id) =>
+        recordAudit(tx, {
           action: "lab_result.upload",
           outcome: "allowed",
           userId: user.id,
           labId: lab.id,
           labResultId: id,
           details: { accessionNumber, mode, sizeBytes: bytes.byteLength, sha256, duplicateConfirmed: confirmDuplicate },
-        });
-      },
+        }),
     );
-    labResultId = created.labResultId;
+    labResultId = queued.labResultId;
   } catch (error) {
-    if (error instanceof PatientConflictError) return { status: "invalid", fieldErrors: { patientId: [error.message] } };
+    if (error instanceof PatientConflictError) {
+      const message = patientConflictMessage(error);
+      return { status: "invalid", message, fieldErrors: { patientId: [message] }, existingPatient: summaryOf(error.existing) };
+    }
     if (error instanceof PatientNotFoundError) return { status: "invalid", fieldErrors: { patientRef: [error.message] } };
     console.error(`[upload] could not store a lab result: ${describeError(error)}`);
     return { status: "error", message: "The lab result could not be stored. Nothing was sent; try again." };
   }
 
-  // Stored and queued: from here on nothing is lost. Try the send now so that the
-  // normal case answers "accepted"; if this fails, the job retries it.
-  try {
-    await sendLabResult(labResultId, { preloaded: { bytes, fileName, base64 } });
-  } catch (error) {
-    console.error(`[upload] inline send failed, the job will retry: ${describeError(error)}`);
-  }
-  const [state] = await getLabResultStatesForUser(db, user.labIds, [labResultId]);
+  // Stored and queued: from here on nothing is lost, and a worker is already sending it.
   revalidatePath("/lab-results");
   revalidatePath("/");
-  const status = state?.status ?? "queued";
-  const message = status === "rejected" || status === "failed" || status === "retrying" ? (state?.lastError ?? undefined) : undefined;
-  return { status: "success", labResultId, labResultStatus: status, message };
+  return { status: "success", labResultId, labResultStatus: "queued" };
+}
+
+function describePatient(p: Omit<PatientVersion, "id">): string {
+  return `${p.familyName}, ${p.givenName}, born ${p.birthDate ?? "unknown"}, sex ${p.sex}`;
+}
+
+/** Both versions of the patient, so that the technician sees what differs. */
+function patientConflictMessage(error: PatientConflictError): string {
+  return (
+    `Patient id ${error.existing.patientId} already exists in this lab as ${describePatient(error.existing)}; ` +
+    `this upload says ${describePatient(error.requested)}. Nothing was stored. Choose the existing patient, or correct the patient id or details.`
+  );
+}
+
+function summaryOf(p: PatientVersion) {
+  return { id: p.id, patientId: p.patientId, givenName: p.givenName, familyName: p.familyName, birthDate: p.birthDate };
 }

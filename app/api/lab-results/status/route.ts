@@ -3,6 +3,8 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { getLabResultStatesForUser } from "@/db/queries/lab-results";
 import { requireUser } from "@/lib/auth";
+import { spacingMs } from "@/lib/docus/rate-limit";
+import { getEnv } from "@/lib/env";
 import { AppError, errorResponse } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";
@@ -15,9 +17,9 @@ export async function GET(request: NextRequest): Promise<Response> {
     const user = await requireUser({ onFail: "error" });
     const parsed = idsSchema.safeParse((request.nextUrl.searchParams.get("ids") ?? "").split(",").filter(Boolean));
     if (!parsed.success) throw new AppError("invalid", "Give 1 to 200 lab result ids.");
-    const rows = await getLabResultStatesForUser(await getDb(), user.labIds, parsed.data);
+    const rows = await getLabResultStatesForUser(await getDb(), user.labIds, parsed.data, spacingMs(getEnv().DOCUS_RATE_PER_MINUTE));
     return Response.json(
-      { results: rows.map((r) => ({ ...r, nextAttemptAt: r.nextAttemptAt?.toISOString() ?? null })) },
+      { results: rows.map((r) => ({ ...r, nextAttemptAt: r.nextAttemptAt?.toISOString() ?? null, expectedAt: r.expectedAt?.toISOString() ?? null })) },
       { headers: { "Cache-Control": "no-store, private" } },
     );
   } catch (error) {
