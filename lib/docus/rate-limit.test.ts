@@ -69,4 +69,22 @@ describe("the shared limit in PostgreSQL", () => {
     expect(refused.ok).toBe(false);
     if (!refused.ok) expect(refused.waitMs).toBeGreaterThan(1_500);
   });
+
+  it("reports the shared budget's use to any instance: this hour's count, and the wait Docus asked for", async () => {
+    const a = createDocusRateLimiter(t.db, { perMinute: 6000, perHour: 1000 });
+    const b = createDocusRateLimiter(t.db, { perMinute: 6000, perHour: 1000 });
+    const before = await b.usage();
+    for (let i = 0; i < 2; i++) {
+      expect(await a.take()).toEqual({ ok: true });
+      await new Promise((resolve) => setTimeout(resolve, spacingMs(6000) + 5));
+    }
+    const after = await b.usage();
+    expect(after.usedThisHour).toBe(before.usedThisHour + 2);
+    expect(after.hourResetsInMs).toBeGreaterThan(3_500_000);
+    expect(after.hourResetsInMs).toBeLessThanOrEqual(3_600_000);
+    await a.pause(5_000);
+    const paused = await b.usage();
+    expect(paused.nextFreeInMs).toBeGreaterThan(4_000);
+    expect(paused.usedThisHour).toBe(after.usedThisHour);
+  });
 });

@@ -42,6 +42,16 @@ export type DocusRateLimiter = {
   take(): Promise<Permit>;
   /** Docus itself asked to wait (a 429): nobody sends before `ms` from now. */
   pause(ms: number): Promise<void>;
+  /** The shared budget's current use, for the Docus connection page (reads only). */
+  usage(): Promise<DocusRateUse>;
+};
+
+export type DocusRateUse = {
+  /** Requests taken in the current hour's window, and when that window ends (ms from now; 0 = no window open). */
+  usedThisHour: number;
+  hourResetsInMs: number;
+  /** How long until the next request may go (the spacing, or a pause Docus asked for). */
+  nextFreeInMs: number;
 };
 
 const SPACING_KEY = "docus:spacing";
@@ -68,6 +78,14 @@ export function createDocusRateLimiter(db: Db, limits: DocusLimits): DocusRateLi
         return { ok: false, waitMs: refused(error) };
       }
       return { ok: true };
+    },
+    async usage() {
+      const [hourUse, spacingUse] = await Promise.all([hour.get(HOUR_KEY), spacing.get(SPACING_KEY)]);
+      return {
+        usedThisHour: hourUse?.consumedPoints ?? 0,
+        hourResetsInMs: Math.max(0, hourUse?.msBeforeNext ?? 0),
+        nextFreeInMs: spacingUse && spacingUse.consumedPoints > 0 ? Math.max(0, spacingUse.msBeforeNext) : 0,
+      };
     },
     async pause(ms) {
       if (ms <= 0) return;

@@ -301,7 +301,11 @@ describe("nothing stays stuck", () => {
 
   it("a rate limit without a slot soon gives the claim back and queues the row for when there is one", async () => {
     const { labResultId } = await createLabResultSubmission(t.db, input(), async () => {});
-    const limiter = { take: async () => ({ ok: false as const, waitMs: 90_000 }), pause: async () => {} };
+    const limiter = {
+      take: async () => ({ ok: false as const, waitMs: 90_000 }),
+      pause: async () => {},
+      usage: async () => ({ usedThisHour: 0, hourResetsInMs: 0, nextFreeInMs: 90_000 }),
+    };
     expect(await sendLabResult(labResultId, { ...deps(), limiter })).toBe("deferred");
     const row = await statusOf(labResultId);
     expect(row).toMatchObject({ status: "queued", attempts: 0, sendingUntil: null });

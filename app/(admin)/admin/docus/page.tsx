@@ -7,6 +7,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { getDb } from "@/db";
 import { getConnectionSnapshot } from "@/db/queries/docus-connection";
 import { requireRole } from "@/lib/auth";
+import { docusRateLimiterFor } from "@/lib/docus/rate-limit";
 import { getEnv } from "@/lib/env";
 import { formatDateTime } from "@/lib/format";
 
@@ -20,8 +21,13 @@ function configured(value: string | undefined): string {
 export default async function DocusConnectionPage() {
   const actor = await requireRole(["admin", "operator"]);
   const env = getEnv();
-  const snapshot = await getConnectionSnapshot(await getDb(), actor.role === "operator" ? "all" : actor.labIds);
-  const simulator = !env.DOCUS_API_URL;
+  const db = await getDb();
+  const [snapshot, rateUse] = await Promise.all([
+    getConnectionSnapshot(db, actor.role === "operator" ? "all" : actor.labIds),
+    // One budget per Docus team, shared by every lab of this portal.
+    docusRateLimiterFor(db).usage(),
+  ]);
+  const simulator = env.docusSimulated || !env.DOCUS_API_URL;
   const failures = snapshot.failures24h.credentials + snapshot.failures24h.rejected + snapshot.failures24h.transient;
   return (
     <>
@@ -63,7 +69,12 @@ export default async function DocusConnectionPage() {
           </div>
           <div>
             <dt className="font-medium text-slate-700">Rate limit</dt>
-            <dd>No shared Docus rate limit is configured in this version; its current use is not measured here.</dd>
+            <dd>
+              {env.DOCUS_RATE_PER_MINUTE} a minute and {env.DOCUS_RATE_PER_HOUR} an hour, shared by every instance and every lab of this portal. In use:{" "}
+              {rateUse.usedThisHour} of {env.DOCUS_RATE_PER_HOUR} this hour
+              {rateUse.hourResetsInMs > 0 ? ` (the hour's count restarts in ${Math.ceil(rateUse.hourResetsInMs / 60_000)} min)` : ""};{" "}
+              {rateUse.nextFreeInMs > 1000 ? `the next request may go in ${Math.ceil(rateUse.nextFreeInMs / 1000)} s` : "the next request may go now"}.
+            </dd>
           </div>
         </dl>
       </section>
