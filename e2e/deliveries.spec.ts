@@ -143,8 +143,9 @@ test.describe("the delivery endpoint", () => {
     await expect(log.getByRole("row").filter({ hasText: "401" }).first()).toContainText("refused");
     await operator.screenshot({ path: "test-results/screens/operator-deliveries.png", fullPage: true });
 
-    // The operator has no lab's data: neither the admin pages nor the report itself.
-    expect((await operator.request.get("/admin", { maxRedirects: 0 })).status()).toBe(403);
+    // The operator runs labs and people (the Admin page), but has no lab's patient data.
+    expect((await operator.request.get(`/api/patients/search?q=${encodeURIComponent("DELIVERY-PATIENT")}`)).status()).toBe(403);
+    expect((await operator.request.get("/api/lab-results")).status()).toBe(403);
 
     await waiting.getByLabel("Lab to hand this report to").selectOption({ label: "E2E Lab A (e2e-lab-a)" });
     await waiting.getByRole("button", { name: "Hand to lab" }).click();
