@@ -9,7 +9,7 @@ import postgres from "postgres";
 import { authenticateDelivery, parseDelivery } from "@/lib/docus/delivery";
 import { cpuShares, cpuSnapshot, type CpuShares } from "./deliveries-cpu";
 import { DeliveryFactory, newRunTag, variantReportPdf, variantText, type DeliveryCredentials, type VariantPdf } from "./deliveries-requests";
-import { runCli, sleep } from "./portal";
+import { portalServerSpec, runCli, sleep } from "./portal";
 import { table } from "./report";
 import { Cleanup, SetupError, assertPortFree, freshPostgresDatabase, positiveInt, runBenchmark } from "./harness";
 
@@ -412,16 +412,13 @@ async function run(cleanup: Cleanup, onServer: (server: RunningServer | undefine
       distinctPdfs: async () => (await db<{ n: number }[]>`select count(distinct sha256)::int as n from bench_baseline`)[0]?.n ?? 0,
     },
     {
-      label: "portal (next start)",
+      label: "portal (node scripts/serve.ts)",
       factory: new DeliveryFactory(pdf, "P", runTag, credentials, PARTNER_LAB_ID),
       port,
       start: () =>
         startServer(cleanup, {
+          ...portalServerSpec(env, port),
           label: "portal",
-          command: path.join(root, "node_modules", ".bin", "next"),
-          args: ["start", "--port", String(port)],
-          env,
-          healthUrl: `http://127.0.0.1:${port}/api/health`,
           timeoutMs: 60_000,
         }),
       count: async () => (await db<{ n: number }[]>`select count(*)::int as n from interpretation_reports`)[0]?.n ?? 0,

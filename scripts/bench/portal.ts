@@ -6,7 +6,8 @@ import { freshPostgresDatabase } from "./harness";
 
 /**
  * The portal under test, prepared like the e2e server (e2e/serve.ts): a fresh database
- * set up with the project's own CLIs, then the production build served by `next start`.
+ * set up with the project's own CLIs, then the production build served the way production
+ * serves it: the project's own server, `node scripts/serve.ts` (as `npm run serve` does).
  */
 
 const root = process.cwd();
@@ -61,7 +62,7 @@ export function runCli(script: string, args: string[], env: NodeJS.ProcessEnv): 
 }
 
 export type PortalServer = {
-  /** The pid of the spawned `next start`. */
+  /** The pid of the spawned process (`node scripts/serve.ts`: the portal itself). */
   pid: number;
   /** The last lines the server printed, for error reports. */
   logTail: () => string;
@@ -71,11 +72,15 @@ export type PortalServer = {
 
 const LOG_LINES = 60;
 
-/** Starts `next start` and waits until /api/health answers 200. */
-export async function startPortal(env: NodeJS.ProcessEnv, port: number, timeoutMs = 60_000): Promise<PortalServer> {
-  const next = path.join(root, "node_modules", ".bin", "next");
-  // Its own process group, so that stopping it also stops any process it started.
-  const child = spawn(next, ["start", "--port", String(port)], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+export type ServerSpec = { label: string; command: string; args: string[]; env: NodeJS.ProcessEnv; healthUrl: string; timeoutMs?: number };
+
+/**
+ * Starts a server process in its own process group (so that stopping it also stops any
+ * process it started) and waits until `healthUrl` answers 200.
+ */
+export async function startServerProcess(spec: ServerSpec): Promise<PortalServer> {
+  const timeoutMs = spec.timeoutMs ?? 60_000;
+  const child = spawn(spec.command, spec.args, { env: spec.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
     lines.push(...chunk.toString("utf8").split("\n").filter(Boolean));
@@ -118,9 +123,9 @@ export async function startPortal(env: NodeJS.ProcessEnv, port: number, timeoutM
 
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (exited) throw new Error(`next start exited before it was ready:\n${server.logTail()}`);
+    if (exited) throw new Error(`The ${spec.label} exited before it was ready:\n${server.logTail()}`);
     try {
-      const response = await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(2000) });
+      const response = await fetch(spec.healthUrl, { signal: AbortSignal.timeout(2000) });
       if (response.ok) return server;
     } catch {
       // Not listening yet.
@@ -128,7 +133,38 @@ export async function startPortal(env: NodeJS.ProcessEnv, port: number, timeoutM
     await sleep(250);
   }
   await server.stop();
-  throw new Error(`next start did not become healthy within ${timeoutMs / 1000} s:\n${server.logTail()}`);
+  throw new Error(`The ${spec.label} did not become healthy within ${timeoutMs / 1000} s:\n${server.logTail()}`);
+}
+
+/** The portal's production server, `node scripts/serve.ts` (it reads PORT from the environment). */
+export function portalServerSpec(env: NodeJS.ProcessEnv, port: number): ServerSpec {
+  return {
+    label: "portal (node scripts/serve.ts)",
+    command: process.execPath,
+    args: [path.join(root, "scripts", "serve.ts")],
+    env: { ...env, PORT: String(port) },
+    healthUrl: `http://127.0.0.1:${port}/api/health`,
+  };
+}
+
+/** Starts the portal as production does and waits until /api/health answers 200. */
+export function startPortal(env: NodeJS.ProcessEnv, port: number, timeoutMs = 60_000): Promise<PortalServer> {
+  return startServerProcess({ ...portalServerSpec(env, port), timeoutMs });
+}
+
+/**
+ * The upload benchmarks' baseline (scripts/bench/upload-baseline.ts), a bare node:http
+ * server on the same database and simulator as the portal in `env`.
+ */
+export function startUploadBaseline(env: NodeJS.ProcessEnv, port: number, partnerLabId: string): Promise<PortalServer> {
+  return startServerProcess({
+    label: "baseline upload server",
+    command: path.join(root, "node_modules", ".bin", "tsx"),
+    args: ["--conditions=react-server", "scripts/bench/upload-baseline.ts"],
+    env: { ...env, BENCH_BASELINE_PORT: String(port), BENCH_PARTNER_LAB_ID: partnerLabId },
+    healthUrl: `http://127.0.0.1:${port}/health`,
+    timeoutMs: 30_000,
+  });
 }
 
 export function sleep(ms: number): Promise<void> {

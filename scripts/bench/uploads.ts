@@ -1,15 +1,26 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { buildSubmissionBody, submissionUrl, type DocusCredentials } from "@/lib/docus/client";
 
 /**
  * The two timed paths. Each starts by reading the file from disk and ends when the whole
- * answer has arrived, and each throws when the upload was not stored (portal) or not
- * accepted (baseline).
+ * answer has arrived, and each throws when the upload was not stored and queued.
  */
 
 export type Upload = { filePath: string; accession: string; patientId: string };
+
+/** The upload form's fields for a new patient, as both paths send them. */
+export function uploadFields(upload: Upload): Record<string, string> {
+  return {
+    patientId: upload.patientId,
+    givenName: "Bench",
+    familyName: "Upload",
+    birthDate: "1980-01-01",
+    sex: "female",
+    accessionNumber: upload.accession,
+    mode: "interpret",
+  };
+}
 
 export type PortalTarget = { baseUrl: string; actionId: string; cookieHeader: string };
 
@@ -20,18 +31,8 @@ export type PortalTarget = { baseUrl: string; actionId: string; cookieHeader: st
 export async function portalUpload(target: PortalTarget, upload: Upload): Promise<number> {
   const started = performance.now();
   const bytes = await readFile(upload.filePath);
-  const fields = {
-    patientChoice: "new",
-    patientId: upload.patientId,
-    givenName: "Bench",
-    familyName: "Upload",
-    birthDate: "1980-01-01",
-    sex: "female",
-    accessionNumber: upload.accession,
-    mode: "interpret",
-  };
   const form = new FormData();
-  for (const [key, value] of Object.entries(fields)) form.append(`_1_${key}`, value);
+  for (const [key, value] of Object.entries({ patientChoice: "new", ...uploadFields(upload) })) form.append(`_1_${key}`, value);
   form.append("_1_file", new Blob([bytes], { type: "application/pdf" }), path.basename(upload.filePath));
   form.append("0", '["$K1"]');
   const response = await fetch(`${target.baseUrl}/upload`, {
@@ -57,35 +58,20 @@ export async function portalUpload(target: PortalTarget, upload: Upload): Promis
 }
 
 /**
- * The baseline: what a plain Node script needs to send the same file to Docus, i.e. the
- * portal's own send without the portal (same body fields, headers and endpoint).
+ * The baseline: the same multipart fields and file posted to the bare node:http server
+ * (scripts/bench/upload-baseline.ts), which parses, stores and enqueues as the action does.
  */
-export async function baselineUpload(credentials: DocusCredentials, partnerLabId: string, upload: Upload): Promise<number> {
+export async function baselineUpload(baselineUrl: string, upload: Upload): Promise<number> {
   const started = performance.now();
   const bytes = await readFile(upload.filePath);
-  const body = buildSubmissionBody({
-    mode: "interpret",
-    patientId: upload.patientId,
-    referenceId: upload.accession,
-    partnerLabId,
-    file: { bytes, fileName: path.basename(upload.filePath), mimeType: "application/pdf" },
-  });
-  const response = await fetch(submissionUrl(credentials.apiUrl, "interpret"), {
-    method: "POST",
-    headers: {
-      "x-api-key": credentials.apiKey,
-      "x-team-id": credentials.teamId,
-      "x-auth-key": credentials.authKey,
-      "content-type": "application/json",
-      accept: "application/json",
-    },
-    body: JSON.stringify(body),
-    redirect: "manual",
-  });
+  const form = new FormData();
+  for (const [key, value] of Object.entries(uploadFields(upload))) form.append(key, value);
+  form.append("file", new Blob([bytes], { type: "application/pdf" }), path.basename(upload.filePath));
+  const response = await fetch(`${baselineUrl}/upload`, { method: "POST", body: form, redirect: "manual" });
   const text = await response.text();
   const elapsed = performance.now() - started;
-  if (response.status !== 201) {
-    throw new Error(`The simulator refused the baseline upload for accession ${upload.accession} (HTTP ${response.status}): ${text}`);
+  if (response.status !== 200 || !/"status":"queued"/.test(text)) {
+    throw new Error(`The baseline did not answer "queued" for accession ${upload.accession} (HTTP ${response.status}): ${text.slice(0, 600)}`);
   }
   return elapsed;
 }

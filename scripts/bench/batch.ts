@@ -1,0 +1,258 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { chromium } from "@playwright/test";
+import postgres from "postgres";
+import { z } from "zod";
+import { createDocusSimulator } from "@/lib/docus/simulator";
+import { spacingMs } from "@/lib/docus/rate-limit";
+import { getEnv } from "@/lib/env";
+import { largeLabResultPdf } from "./pdf";
+import { createBenchDatabase, runCli, startPortal, startUploadBaseline, sleep, type PortalServer } from "./portal";
+import { ms, table } from "./report";
+import { baselineUpload, type Upload } from "./uploads";
+import { Cleanup, SetupError, assertPortFree, positiveInt, runBenchmark } from "./harness";
+
+/**
+ * `npm run bench:batch`: 40 generated 300 KB PDFs for one new patient through the real
+ * upload page in Chromium, timed from the click on "Send to Docus" until all 40 are stored
+ * (their lab results committed, queued) and until all 40 are accepted by the simulated
+ * Docus (its GET /__sim/requests listing); against the bare node:http baseline
+ * (scripts/bench/upload-baseline.ts) posting the same 40 files, two at a time as the page
+ * does, which stores, enqueues and sends them itself with the same spacing between Docus
+ * requests. It prints the figures and exits 0 whatever they are.
+ *
+ * Environment: BENCH_FILES (default 40), BENCH_PORT (portal, 3302), BENCH_SIM_PORT
+ * (simulator, 4302), BENCH_BASELINE_PORT (baseline, 4303), CHROMIUM_PATH (default
+ * /usr/bin/chromium), DATABASE_URL (PostgreSQL, required), DOCUS_RATE_PER_MINUTE (the
+ * portal's Docus rate limit, default 100 a minute; the baseline keeps the same spacing).
+ */
+
+const FILE_BYTES = 300 * 1024;
+/** The upload page's uploads in flight at once (MAX_IN_FLIGHT in components/upload/upload-form.tsx). */
+const PAGE_CONCURRENCY = 2;
+const POLL_MS = 50;
+const TIMEOUT_MS = 10 * 60_000;
+const NO_DELIVERY_DELAY_MS = 3_600_000;
+
+const simListing = z.object({ requests: z.array(z.object({ reference_id: z.string().nullable(), status: z.number().nullable() })) });
+
+type Timing = { storedMs: number; acceptedMs: number };
+
+/** Polls until `count()` reaches `target`; the time since `started`. */
+async function timeUntil(started: number, target: number, count: () => Promise<number>, what: string): Promise<number> {
+  const deadline = Date.now() + TIMEOUT_MS;
+  for (;;) {
+    const n = await count();
+    if (n >= target) return performance.now() - started;
+    if (Date.now() > deadline) throw new Error(`${what}: only ${n} of ${target} after ${TIMEOUT_MS / 1000} s.`);
+    await sleep(POLL_MS);
+  }
+}
+
+async function acceptedBySimulator(simUrl: string, referenceId: string): Promise<number> {
+  const response = await fetch(`${simUrl}/__sim/requests`);
+  const listing = simListing.parse(await response.json());
+  return listing.requests.filter((request) => request.reference_id === referenceId && request.status === 201).length;
+}
+
+async function run(cleanup: Cleanup, onServer: (server: PortalServer) => void): Promise<void> {
+  const root = process.cwd();
+  if (!existsSync(path.join(root, ".next", "BUILD_ID"))) throw new SetupError("There is no production build in .next: run `npm run build` first.");
+  const loadAtStart = os.loadavg()[0] ?? 0;
+  const files = positiveInt("BENCH_FILES", 40, 500);
+  const port = positiveInt("BENCH_PORT", 3302, 65535);
+  const simPort = positiveInt("BENCH_SIM_PORT", 4302, 65535);
+  const baselinePort = positiveInt("BENCH_BASELINE_PORT", 4303, 65535);
+  const chromiumPath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+  if (!existsSync(chromiumPath)) throw new SetupError(`Chromium was not found at ${chromiumPath}; set CHROMIUM_PATH.`);
+  await assertPortFree(port, "BENCH_PORT");
+  await assertPortFree(simPort, "BENCH_SIM_PORT");
+  await assertPortFree(baselinePort, "BENCH_BASELINE_PORT");
+
+  const baseUrl = `http://localhost:${port}`;
+  const simUrl = `http://127.0.0.1:${simPort}`;
+  const token = (bytes: number) => randomBytes(bytes).toString("base64url");
+  const credentials = { apiKey: token(24), teamId: `team-${token(6)}`, authKey: token(24) };
+  const lab = { name: "Bench Lab", partnerLabId: "bench-lab" };
+  const account = { email: "bench-technician@bench.test", password: `bench-${token(18)}` };
+
+  const filesDir = mkdtempSync(path.join(os.tmpdir(), "lab-portal-batch-"));
+  cleanup.add("remove the benchmark files", () => rmSync(filesDir, { recursive: true, force: true }));
+  console.log(`Generating ${files} PDFs of 300 KB…`);
+  const paths: string[] = [];
+  for (let i = 1; i <= files; i++) {
+    const file = path.join(filesDir, `batch-${String(i).padStart(2, "0")}.pdf`);
+    writeFileSync(file, await largeLabResultPdf(FILE_BYTES));
+    paths.push(file);
+  }
+
+  console.log("Preparing a fresh database…");
+  const database = await createBenchDatabase();
+  cleanup.add("drop the benchmark database", () => database.drop());
+  if (database.kind !== "postgres") throw new SetupError("The batch benchmark's baseline stores in PostgreSQL: set DATABASE_URL=postgres://…");
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...database.env,
+    DOCUS_API_URL: simUrl,
+    DOCUS_API_KEY: credentials.apiKey,
+    DOCUS_TEAM_ID: credentials.teamId,
+    DOCUS_AUTH_KEY: credentials.authKey,
+    NODE_ENV: "production",
+    PORT: String(port),
+    NEXTAUTH_URL: baseUrl,
+    NEXTAUTH_SECRET: token(32),
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  runCli("migrate", [], env);
+  runCli("lab-create", ["--name", lab.name, "--partner-lab-id", lab.partnerLabId], env);
+  runCli("user-create", ["--email", account.email, "--password", account.password, "--role", "technician", "--name", "Bench Technician", "--lab", lab.name], env);
+  const sql = postgres(database.env.DATABASE_URL ?? "", { max: 2, onnotice: () => {} });
+  cleanup.add("close the benchmark's database connection", () => sql.end({ timeout: 5 }));
+
+  const simulator = createDocusSimulator({
+    ...credentials,
+    deliveryUrl: `${baseUrl}/api/docus/reports`,
+    delayMs: NO_DELIVERY_DELAY_MS,
+    deliveryHeader: "x-api-key",
+  });
+  simulator.server.keepAliveTimeout = 120_000;
+  await simulator.listen(simPort);
+  cleanup.add("stop the Docus simulator", () => simulator.close());
+
+  console.log(`Starting the portal (node scripts/serve.ts) on port ${port} and the baseline (node:http) on port ${baselinePort}…`);
+  const server = await startPortal(env, port);
+  onServer(server);
+  cleanup.add("stop the portal", () => server.stop());
+  const baseline = await startUploadBaseline(env, baselinePort, lab.partnerLabId);
+  cleanup.add("stop the baseline server", () => baseline.stop());
+
+  const tag = Date.now().toString(36).toUpperCase();
+  const portalAccession = `BATCH-${tag}-P`;
+  const baselineAccession = `BATCH-${tag}-B`;
+
+  console.log(`Portal: ${files} files through the upload page in Chromium…`);
+  const portal = await portalBatch({ baseUrl, chromiumPath, account, paths, accession: portalAccession }, async (started) => {
+    const storedMs = await timeUntil(started, files, async () => {
+      const [row] = await sql<{ n: number }[]>`select count(*)::int as n from lab_results where accession_number = ${portalAccession}`;
+      return row?.n ?? 0;
+    }, "portal, stored");
+    console.log(`  all stored after ${ms(storedMs)}`);
+    const acceptedMs = await timeUntil(started, files, () => acceptedBySimulator(simUrl, portalAccession), "portal, accepted by the simulator");
+    console.log(`  all accepted after ${ms(acceptedMs)}`);
+    return { storedMs, acceptedMs };
+  });
+  const [portalRows] = await sql<{ n: number }[]>`select count(*)::int as n from lab_results where accession_number = ${portalAccession} and status = 'accepted'`;
+
+  console.log(`Baseline: the same ${files} files posted to the node:http server, ${PAGE_CONCURRENCY} at a time…`);
+  const baselineTiming = await baselineBatch(`http://127.0.0.1:${baselinePort}`, paths, baselineAccession, async (started) => {
+    const acceptedMs = await timeUntil(started, files, () => acceptedBySimulator(simUrl, baselineAccession), "baseline, accepted by the simulator");
+    return acceptedMs;
+  });
+  console.log(`  all stored after ${ms(baselineTiming.storedMs)}, all accepted after ${ms(baselineTiming.acceptedMs)}`);
+
+  const perMinute = getEnv().DOCUS_RATE_PER_MINUTE;
+  const gap = spacingMs(perMinute);
+  const cpus = os.cpus();
+  console.log("");
+  console.log(`Batch upload benchmark: ${files} PDFs of ${FILE_BYTES / 1024} KB for one new patient`);
+  console.log(`Machine:  ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? "unknown"}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB RAM, Node ${process.version}; load average ${loadAtStart.toFixed(2)} (1 min) before the benchmark started`);
+  console.log(`Database: ${database.description}`);
+  console.log(`Docus:    the simulator; rate limit ${perMinute} a minute, i.e. one request every ${gap} ms (both paths), so ${files} sends take at least ${ms((files - 1) * gap)}`);
+  console.log("");
+  const ratio = (a: number, b: number) => (a / b).toFixed(2);
+  console.log(
+    table(
+      ["path", "all stored (queued)", "all accepted by the simulator"],
+      [
+        ["portal (upload page in Chromium, from the click)", ms(portal.storedMs), ms(portal.acceptedMs)],
+        [`baseline (node:http, ${PAGE_CONCURRENCY} posts at a time)`, ms(baselineTiming.storedMs), ms(baselineTiming.acceptedMs)],
+        ["ratio portal / baseline", ratio(portal.storedMs, baselineTiming.storedMs), ratio(portal.acceptedMs, baselineTiming.acceptedMs)],
+      ],
+    ),
+  );
+  console.log("");
+  console.log(`Portal lab results accepted in the database: ${portalRows?.n ?? 0} of ${files}.`);
+  console.log("These figures are informational: the benchmark does not fail on them.");
+}
+
+type BatchOptions = { baseUrl: string; chromiumPath: string; account: { email: string; password: string }; paths: string[]; accession: string };
+
+/**
+ * Signs in, fills the upload page for one new patient, chooses all the files, waits until
+ * the page has checked them all, clicks "Send to Docus" and hands the click's time to
+ * `measure`; checks that the page shows every file accepted in the end.
+ */
+async function portalBatch(options: BatchOptions, measure: (started: number) => Promise<Timing>): Promise<Timing> {
+  const browser = await chromium.launch({
+    executablePath: options.chromiumPath,
+    args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-gpu"],
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+  });
+  try {
+    const context = await browser.newContext({ baseURL: options.baseUrl });
+    context.setDefaultTimeout(60_000);
+    const page = await context.newPage();
+    await page.goto("/sign-in");
+    await page.getByLabel("Email").fill(options.account.email);
+    await page.getByLabel("Password").fill(options.account.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("navigation", { name: "Main" }).waitFor();
+
+    await page.goto("/upload");
+    await page.getByRole("heading", { name: "Upload lab results", level: 1 }).waitFor();
+    await page.getByRole("button", { name: "New patient" }).click();
+    await page.getByLabel("Patient id").fill(options.accession);
+    await page.getByLabel("Given name").fill("Bench");
+    await page.getByLabel("Family name").fill("Batch");
+    await page.getByLabel("Birth date").fill("1980-01-01");
+    await page.getByLabel("Sex").selectOption("female");
+    await page.getByLabel("Accession number").fill(options.accession);
+    await page.getByRole("radio", { name: "Interpret" }).check();
+    await page.getByLabel("PDF files").setInputFiles(options.paths);
+    const rows = page.getByRole("list", { name: "Chosen files" }).getByRole("listitem");
+    const ready = rows.getByText("Ready", { exact: true });
+    const deadline = Date.now() + 60_000;
+    while ((await ready.count()) < options.paths.length) {
+      if (Date.now() > deadline) throw new Error(`The upload page checked only ${await ready.count()} of ${options.paths.length} files.`);
+      await sleep(100);
+    }
+
+    const started = performance.now();
+    await page.getByRole("button", { name: "Send to Docus" }).click();
+    const timing = await measure(started);
+    const accepted = rows.getByText("Accepted", { exact: true });
+    const shown = Date.now() + 60_000;
+    while ((await accepted.count()) < options.paths.length) {
+      if (Date.now() > shown) throw new Error(`The upload page shows only ${await accepted.count()} of ${options.paths.length} files accepted.`);
+      await sleep(200);
+    }
+    return timing;
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Posts the files to the baseline, `PAGE_CONCURRENCY` at a time; stored = every post answered "queued". */
+async function baselineBatch(baselineUrl: string, paths: string[], accession: string, accepted: (started: number) => Promise<number>): Promise<Timing> {
+  const started = performance.now();
+  const pending = [...paths];
+  const post = async () => {
+    for (let file = pending.shift(); file !== undefined; file = pending.shift()) {
+      const upload: Upload = { filePath: file, accession, patientId: accession };
+      await baselineUpload(baselineUrl, upload);
+    }
+  };
+  const acceptedMs = accepted(started);
+  // Awaited below; a failure before then must not go unhandled.
+  acceptedMs.catch(() => undefined);
+  await Promise.all(Array.from({ length: PAGE_CONCURRENCY }, post));
+  const storedMs = performance.now() - started;
+  return { storedMs, acceptedMs: await acceptedMs };
+}
+
+process.exit(await runBenchmark(run));
