@@ -25,6 +25,8 @@ type Handle = {
   ping: () => Promise<void>;
 };
 
+// scripts/lib/processes.ts looks for this key: while it is set, this module ends the
+// process on SIGTERM/SIGINT (after the beforeDbClose hooks), not the server in front.
 const handleKey = Symbol.for("lab-portal.db");
 type HandleCache = { [handleKey]?: Promise<Handle> };
 

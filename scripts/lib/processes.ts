@@ -63,6 +63,9 @@ export function superviseTogether(children: ChildProcess[]): Promise<number> {
   });
 }
 
+/** Where db/index.ts keeps the process's open database (see there). */
+const DB_HANDLE_KEY = Symbol.for("lab-portal.db");
+
 /** How long a stopping portal may take before it is ended regardless. */
 const SHUTDOWN_BACKSTOP_MS = 120_000;
 
@@ -78,8 +81,11 @@ export async function servePortal(env: Env, onStop: () => Promise<void> = async 
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    // Another listener for this signal (the database's) owns the exit once registered.
-    const othersExit = process.listenerCount(signal) > 1;
+    // Once the database is open, db/index.ts owns the exit: its own signal listener drains
+    // the sends, closes the database and then ends the process. Its listener may already
+    // have run (a `once` listener is gone by now), so look at its handle on globalThis
+    // (db/index.ts keeps it under this key until the database has closed).
+    const othersExit = process.listenerCount(signal) > 1 || (globalThis as Record<symbol, unknown>)[DB_HANDLE_KEY] !== undefined;
     setTimeout(() => process.exit(1), SHUTDOWN_BACKSTOP_MS);
     void Promise.all([portal.stopListening(), onStop().catch(() => undefined)]).then(() => {
       if (!othersExit) process.exit(0);
