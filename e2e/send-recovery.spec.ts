@@ -77,7 +77,7 @@ async function uploadUntilHung(context: BrowserContext, url: string, accession: 
   await upload.chooseFiles([await labResultPdf(`${accession}.pdf`)]);
   await upload.send("Store only");
   // The upload answers once the file is stored; the send is then on its way.
-  await expect(upload.row(`${accession}.pdf`).getByText(/Queued|Sending/)).toBeVisible();
+  await expect(upload.row(`${accession}.pdf`).getByText(/^(Queued|Sending)$/)).toBeVisible();
   await expect.poll(async () => (await simRequestsFor(accession)).map((r) => r.fault), { timeout: 15_000 }).toEqual(["hang"]);
   expect(await statusOf(accession)).toBe("sending");
 }
