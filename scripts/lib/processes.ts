@@ -15,11 +15,6 @@ export function spawnScript(script: string, env: NodeJS.ProcessEnv, stdio: "inhe
   return spawn(process.execPath, [path.join(root, script)], { env, stdio });
 }
 
-/** Starts the production portal (scripts/serve.ts) as a child process. */
-export function spawnPortal(env: NodeJS.ProcessEnv, stdio: "inherit" | "pipe" = "inherit"): ChildProcess {
-  return spawnScript("scripts/serve.ts", env, stdio);
-}
-
 /**
  * Credentials and delivery secrets that the portal and the simulated Docus share when no
  * real Docus is configured. New ones each start: they only have to agree between the two.

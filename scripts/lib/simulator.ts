@@ -23,7 +23,8 @@ export async function startDocusSimulator(env: Env): Promise<{ close: () => Prom
   }
   const deliveryUrl = env.DOCUS_SIM_DELIVERY_URL ?? `http://localhost:${env.PORT}/api/docus/reports`;
   // The delivery URL without any user:password part, for printing.
-  const shownDeliveryUrl = `${new URL(deliveryUrl).origin}${new URL(deliveryUrl).pathname}`;
+  const parsedDeliveryUrl = new URL(deliveryUrl);
+  const shownDeliveryUrl = `${parsedDeliveryUrl.origin}${parsedDeliveryUrl.pathname}`;
   if (!env.DOCUS_DELIVERY_SECRET && !env.DOCUS_WEBHOOK_SECRET) {
     console.warn(
       "Neither DOCUS_DELIVERY_SECRET nor DOCUS_WEBHOOK_SECRET is set: reports are delivered without authentication, and the portal will refuse them.",
