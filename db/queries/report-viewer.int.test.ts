@@ -1,0 +1,112 @@
+import { createHash } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDb, type TestDb } from "@/lib/testing/test-db";
+import { createLabResultSubmission } from "./lab-results";
+import { createLab } from "./labs";
+import { getReportForUser } from "./report-viewer";
+import { storeDeliveredReport, type IncomingReport } from "./reports";
+import { createUser } from "./users";
+
+let t: TestDb;
+let labA: string;
+let labB: string;
+let labResultId: string;
+
+const pdf = new TextEncoder().encode("%PDF-1.4\n1 0 obj<<>>endobj\nstartxref\n0\n%%EOF\n");
+
+function store(overrides: Partial<IncomingReport>, webhookId: string) {
+  const report: IncomingReport = {
+    patientId: "P-200",
+    referenceId: "ACC-200",
+    partnerLabId: "lab-a",
+    fileName: "interpretation-ACC-200.pdf",
+    pdf,
+    sha256: createHash("sha256").update(pdf).digest("hex"),
+    metadata: {},
+    ...overrides,
+  };
+  return storeDeliveredReport(t.db, report, {
+    webhookId,
+    remoteIp: "127.0.0.1",
+    bodyBytes: 1000,
+    idempotencyKey: () => `wh:${webhookId}`,
+  });
+}
+
+beforeAll(async () => {
+  t = await createTestDb();
+  labA = (await createLab(t.db, { name: "Lab A", partnerLabId: "lab-a" })).id;
+  labB = (await createLab(t.db, { name: "Lab B", partnerLabId: "lab-b" })).id;
+  const technician = (
+    await createUser(t.db, {
+      email: "tech@a.test",
+      name: "Tech",
+      passwordHash: "x",
+      role: "technician",
+      labIds: [labA],
+    })
+  ).id;
+  ({ labResultId } = await createLabResultSubmission(
+    t.db,
+    {
+      labId: labA,
+      userId: technician,
+      patient: {
+        kind: "new",
+        patientId: "P-200",
+        givenName: "Grace",
+        familyName: "Hopper",
+        birthDate: "1906-12-09",
+        sex: "female",
+      },
+      accessionNumber: "ACC-200",
+      mode: "interpret",
+      file: { bytes: pdf, sha256: "x", fileName: "cbc.pdf" },
+    },
+    async () => {},
+  ));
+});
+
+afterAll(async () => {
+  await t?.close();
+});
+
+describe("getReportForUser", () => {
+  it("gives a matched report with its lab result, patient and version; an older version is superseded", async () => {
+    const first = await store({}, "msg_v1");
+    const second = await store({}, "msg_v2");
+    const older = await getReportForUser(t.db, [labA], first.reportId);
+    const newest = await getReportForUser(t.db, [labA], second.reportId);
+    expect(newest).toMatchObject({
+      id: second.reportId,
+      version: 2,
+      superseded: false,
+      labResultId,
+      accessionNumber: "ACC-200",
+      patient: { patientId: "P-200", givenName: "Grace", familyName: "Hopper" },
+      hasOriginalDocument: true,
+    });
+    expect(newest?.receivedAt).toBeInstanceOf(Date);
+    expect(older).toMatchObject({ version: 1, superseded: true });
+  });
+
+  it("gives an unmatched report without a lab result, with the delivered reference and patient ids", async () => {
+    const unmatched = await store({ referenceId: "ACC-NONE", patientId: "P-UNKNOWN" }, "msg_unmatched");
+    expect(await getReportForUser(t.db, [labA], unmatched.reportId)).toMatchObject({
+      labResultId: null,
+      accessionNumber: "ACC-NONE",
+      patient: null,
+      deliveredPatientId: "P-UNKNOWN",
+      superseded: false,
+      hasOriginalDocument: false,
+    });
+  });
+
+  it("is not found for another lab, for no lab and for an unknown lab's report", async () => {
+    const report = await store({ referenceId: "ACC-200" }, "msg_v3");
+    const unknownLab = await store({ partnerLabId: "who-knows" }, "msg_unknown_lab");
+    expect(await getReportForUser(t.db, [labB], report.reportId)).toBeUndefined();
+    expect(await getReportForUser(t.db, [], report.reportId)).toBeUndefined();
+    expect(await getReportForUser(t.db, [labA, labB], unknownLab.reportId)).toBeUndefined();
+  });
+});
