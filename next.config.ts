@@ -12,7 +12,13 @@ const nextConfig: NextConfig = {
   // Native and WebAssembly packages are loaded by Node at run time, not bundled. So is
   // rate-limiter-flexible, which imports drizzle-orm by a computed name at run time (a
   // bundler cannot follow that), with drizzle-orm itself, so that both use one copy.
-  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "postgres", "rate-limiter-flexible", "drizzle-orm"],
+  serverExternalPackages: [
+    "@electric-sql/pglite",
+    "@node-rs/argon2",
+    "postgres",
+    "rate-limiter-flexible",
+    "drizzle-orm",
+  ],
   experimental: {
     // Enables forbidden() / unauthorized() and their pages.
     authInterrupts: true,

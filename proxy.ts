@@ -50,7 +50,13 @@ export async function proxy(request: NextRequest) {
   const cookieName = sessionCookieName(secure);
   if (expired) {
     response.cookies.delete(cookieName);
-  } else if (token && signedIn && !isApi && !isPrefetch && shouldRefresh(token.exp as number | undefined, env.SESSION_IDLE_MINUTES, now)) {
+  } else if (
+    token &&
+    signedIn &&
+    !isApi &&
+    !isPrefetch &&
+    shouldRefresh(token.exp as number | undefined, env.SESSION_IDLE_MINUTES, now)
+  ) {
     // Activity: push the idle expiry forward (the absolute lifetime is not extended).
     const maxAge = env.SESSION_IDLE_MINUTES * 60;
     const { exp: _exp, iat: _iat, jti: _jti, ...claims } = token;

@@ -59,7 +59,19 @@ test("every page of the portal, with data on it, has none either", async ({ page
     await expect(admin.getByRole("heading", { level: 1 })).toBeVisible();
     expect(await seriousViolations(admin), path).toEqual([]);
   };
-  for (const path of ["/", "/upload", "/lab-results", "/patients", "/admin", "/admin/deliveries", "/admin/people", "/admin/labs", "/admin/docus", "/account"]) await visit(path);
+  for (const path of [
+    "/",
+    "/upload",
+    "/lab-results",
+    "/patients",
+    "/admin",
+    "/admin/deliveries",
+    "/admin/people",
+    "/admin/labs",
+    "/admin/docus",
+    "/account",
+  ])
+    await visit(path);
   // A lab's settings page, reached from the labs list.
   await admin.goto("/admin/labs");
   await admin.getByRole("link", { name: `Edit ${e2eLabs.a.name}` }).click();
@@ -73,7 +85,8 @@ test("every page of the portal, with data on it, has none either", async ({ page
   const patientPath = new URL(admin.url()).pathname;
   await visit(patientPath);
   const timeline = admin.getByRole("list", { name: "Lab results, newest first" });
-  const labResultPath = (await timeline.getByRole("link", { name: `Accession ${accession}`, exact: true }).getAttribute("href")) ?? "";
+  const labResultPath =
+    (await timeline.getByRole("link", { name: `Accession ${accession}`, exact: true }).getAttribute("href")) ?? "";
   const reportPath = (await timeline.getByRole("link", { name: /^Open report version 1/ }).getAttribute("href")) ?? "";
   await visit(labResultPath);
   await admin.goto(reportPath);
@@ -98,7 +111,10 @@ test("the shell can be used with the keyboard alone", async ({ page }) => {
   await expect(page).toHaveURL("/patients");
 });
 
-test("a doctor finds a patient, opens the report and downloads it with the keyboard alone", async ({ page, browser }) => {
+test("a doctor finds a patient, opens the report and downloads it with the keyboard alone", async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(120_000);
   await new SignInPage(page).signInAs("technician");
   const { accession } = await uploadAndAwaitReport(page, {
@@ -139,7 +155,9 @@ test("a doctor finds a patient, opens the report and downloads it with the keybo
   const viewer = new ReportViewerPage(doctor);
   await viewer.expectLoaded(accession);
   await viewer.expectRendered("Interpretation report");
-  await expect(viewer.pageArea("Interpretation report").getByText(`Reference ID: ${accession}`, { exact: true })).toBeVisible();
+  await expect(
+    viewer.pageArea("Interpretation report").getByText(`Reference ID: ${accession}`, { exact: true }),
+  ).toBeVisible();
 
   // The viewer's controls answer the keyboard: Enter on "Zoom in" zooms.
   await tabTo(doctor, viewer.button("Interpretation report", "Zoom in"));

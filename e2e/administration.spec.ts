@@ -50,7 +50,11 @@ async function createPerson(page: Page, person: { name: string; email: string },
 }
 
 /** Opens a set-password link in a fresh browser, sets the password and signs in. */
-async function setPasswordAndSignIn(browser: Browser, link: string, person: { email: string; password: string }): Promise<Page> {
+async function setPasswordAndSignIn(
+  browser: Browser,
+  link: string,
+  person: { email: string; password: string },
+): Promise<Page> {
   const context = await browser.newContext({ reducedMotion: "reduce" });
   const page = await context.newPage();
   await page.goto(link);
@@ -134,7 +138,9 @@ test("an operator creates a lab and its admin; the admin enrols TOTP and brings 
   await admin.getByLabel("Authentication code").fill(recoveryCode);
   await admin.getByRole("button", { name: "Sign in" }).click();
   await expect(signIn.errorMessage()).toHaveText(/already been used/);
-  await admin.getByLabel("Authentication code").fill(await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }));
+  await admin
+    .getByLabel("Authentication code")
+    .fill(await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }));
   await admin.getByRole("button", { name: "Sign in" }).click();
   await expect(admin.getByRole("navigation", { name: "Main" })).toBeVisible();
 
@@ -143,7 +149,8 @@ test("an operator creates a lab and its admin; the admin enrols TOTP and brings 
   const doctorLink = await createPerson(admin, people.doctor, "doctor");
   await admin.goto("/admin/people");
   const table = admin.getByRole("table", { name: "People" });
-  for (const person of Object.values(people)) await expect(table.getByRole("row").filter({ hasText: person.email })).toBeVisible();
+  for (const person of Object.values(people))
+    await expect(table.getByRole("row").filter({ hasText: person.email })).toBeVisible();
   expect(await seriousViolations(admin), "/admin/people").toEqual([]);
   await table.getByRole("link", { name: `Manage ${people.doctor.email}` }).click();
   await expect(admin.getByRole("heading", { name: people.doctor.name, level: 1 })).toBeVisible();
@@ -160,11 +167,16 @@ test("an operator creates a lab and its admin; the admin enrols TOTP and brings 
   await expect(doctor.getByRole("navigation", { name: "Main" })).toBeVisible();
   await doctor.goto(`/patients?q=${encodeURIComponent(accession)}`);
   await doctor.getByRole("link", { name: patientName }).click();
-  await doctor.getByRole("list", { name: "Lab results, newest first" }).getByRole("link", { name: /^Open report version 1/ }).click();
+  await doctor
+    .getByRole("list", { name: "Lab results, newest first" })
+    .getByRole("link", { name: /^Open report version 1/ })
+    .click();
   const viewer = new ReportViewerPage(doctor);
   await viewer.expectLoaded(accession);
   // Rendering a PDF page can take a while on a busy machine.
-  await expect(viewer.pageArea("Interpretation report").getByText(`Reference ID: ${accession}`, { exact: true })).toBeVisible({ timeout: 30_000 });
+  await expect(
+    viewer.pageArea("Interpretation report").getByText(`Reference ID: ${accession}`, { exact: true }),
+  ).toBeVisible({ timeout: 30_000 });
 
   // The Docus connection, as the lab's admin sees it after the send.
   await admin.goto("/admin/docus");

@@ -106,7 +106,9 @@ test.describe("roles and labs", () => {
     const shell = new AppShell(page);
     await expect(shell.labSwitcher()).toHaveValue(/.+/);
     await shell.labSwitcher().selectOption({ label: e2eLabs.b.name });
-    await expect(page.getByText(`Patients of ${e2eLabs.b.name}`).or(page.getByText(`${e2eLabs.b.name}: new reports for you`))).toBeVisible();
+    await expect(
+      page.getByText(`Patients of ${e2eLabs.b.name}`).or(page.getByText(`${e2eLabs.b.name}: new reports for you`)),
+    ).toBeVisible();
     await page.reload();
     await expect(shell.labSwitcher().locator("option:checked")).toHaveText(e2eLabs.b.name);
     await shell.labSwitcher().selectOption({ label: e2eLabs.a.name });
@@ -152,7 +154,10 @@ test.describe("rate limiting", () => {
     });
   }
 
-  test("the sixth failed sign-in for one account in 15 minutes answers 429 with Retry-After", async ({ request, page }) => {
+  test("the sixth failed sign-in for one account in 15 minutes answers 429 with Retry-After", async ({
+    request,
+    page,
+  }) => {
     for (let i = 0; i < 5; i++) {
       expect((await attempt(request, `wrong-${i}`)).status()).toBe(401);
     }

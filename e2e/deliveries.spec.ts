@@ -59,7 +59,11 @@ async function deliver(request: APIRequestContext, raw: string, options: Deliver
 /** How many unmatched reports with this reference id the admin's triage list shows. */
 async function unmatchedCount(page: Page, referenceId: string): Promise<number> {
   await page.goto("/admin/deliveries");
-  return page.getByRole("table", { name: "Unmatched reports" }).getByRole("row").filter({ hasText: referenceId }).count();
+  return page
+    .getByRole("table", { name: "Unmatched reports" })
+    .getByRole("row")
+    .filter({ hasText: referenceId })
+    .count();
 }
 
 test.describe("the delivery endpoint", () => {
@@ -90,7 +94,9 @@ test.describe("the delivery endpoint", () => {
   test("twenty identical deliveries in parallel store one report", async ({ request }) => {
     const ref = unique("PAR");
     const raw = reportBody(ref);
-    const responses = await Promise.all(Array.from({ length: 20 }, () => deliver(request, raw, { webhookId: `msg_${ref}` })));
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => deliver(request, raw, { webhookId: `msg_${ref}` })),
+    );
     expect(responses.map((r) => r.status())).toEqual(Array(20).fill(200));
     expect(await unmatchedCount(admin, ref)).toBe(1);
   });
@@ -109,7 +115,10 @@ test.describe("the delivery endpoint", () => {
       ["re-serialised JSON", deliver(request, raw, { send: JSON.stringify(JSON.parse(raw), null, 2) })],
     ];
     for (const [name, pending] of cases) expect((await pending).status(), name).toBe(401);
-    const unsigned = await request.post("/api/docus/reports", { headers: { "content-type": "application/json", "x-api-key": E2E_DELIVERY_SECRET }, data: raw });
+    const unsigned = await request.post("/api/docus/reports", {
+      headers: { "content-type": "application/json", "x-api-key": E2E_DELIVERY_SECRET },
+      data: raw,
+    });
     expect(unsigned.status()).toBe(401);
     expect(await unmatchedCount(admin, ref)).toBe(0);
   });
@@ -117,10 +126,25 @@ test.describe("the delivery endpoint", () => {
   test("bad bodies get the right 4xx", async ({ request }) => {
     const ref = unique("BAD");
     expect((await deliver(request, "{not json")).status()).toBe(400);
-    expect((await deliver(request, body({ reference_id: ref, file_base64: { content: pdfBase64 } }))).status()).toBe(400);
+    expect((await deliver(request, body({ reference_id: ref, file_base64: { content: pdfBase64 } }))).status()).toBe(
+      400,
+    );
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]).toString("base64");
-    expect((await deliver(request, reportBody(ref, { file_base64: { mime_type: "application/pdf", content: png } }))).status()).toBe(422);
-    expect((await deliver(request, reportBody(ref, { file_base64: { mime_type: "application/pdf", content: `${pdfBase64.slice(0, 40)}*${pdfBase64.slice(41)}` } }))).status()).toBe(422);
+    expect(
+      (
+        await deliver(request, reportBody(ref, { file_base64: { mime_type: "application/pdf", content: png } }))
+      ).status(),
+    ).toBe(422);
+    expect(
+      (
+        await deliver(
+          request,
+          reportBody(ref, {
+            file_base64: { mime_type: "application/pdf", content: `${pdfBase64.slice(0, 40)}*${pdfBase64.slice(41)}` },
+          }),
+        )
+      ).status(),
+    ).toBe(422);
     expect((await deliver(request, reportBody(ref), { contentType: "text/plain" })).status()).toBe(415);
     const huge = reportBody(ref, { padding: "x".repeat(1.5 * 1024 * 1024) });
     expect((await deliver(request, huge)).status()).toBe(413);
@@ -128,15 +152,25 @@ test.describe("the delivery endpoint", () => {
     expect(await unmatchedCount(admin, ref)).toBe(0);
   });
 
-  test("an unknown partner lab id is stored for the operator alone, who hands it to a lab; the deliveries log shows every attempt", async ({ request }) => {
+  test("an unknown partner lab id is stored for the operator alone, who hands it to a lab; the deliveries log shows every attempt", async ({
+    request,
+  }) => {
     const ref = unique("UNK");
     expect((await deliver(request, reportBody(ref, { partner_lab_id: "no-such-lab" }))).status()).toBe(200);
     // No lab's admin sees a report of an unknown lab, nor its delivery.
     expect(await unmatchedCount(admin, ref)).toBe(0);
-    await expect(admin.getByRole("table", { name: /Delivery attempts/ }).getByRole("row").filter({ hasText: ref })).toHaveCount(0);
+    await expect(
+      admin
+        .getByRole("table", { name: /Delivery attempts/ })
+        .getByRole("row")
+        .filter({ hasText: ref }),
+    ).toHaveCount(0);
 
     await operator.goto("/admin/deliveries");
-    const waiting = operator.getByRole("table", { name: "Reports of an unknown lab" }).getByRole("row").filter({ hasText: ref });
+    const waiting = operator
+      .getByRole("table", { name: "Reports of an unknown lab" })
+      .getByRole("row")
+      .filter({ hasText: ref });
     await expect(waiting).toHaveCount(1);
     const log = operator.getByRole("table", { name: /Delivery attempts/ });
     await expect(log.getByRole("row").filter({ hasText: ref }).first()).toContainText("accepted");
@@ -144,7 +178,9 @@ test.describe("the delivery endpoint", () => {
     await operator.screenshot({ path: "test-results/screens/operator-deliveries.png", fullPage: true });
 
     // The operator runs labs and people (the Admin page), but has no lab's patient data.
-    expect((await operator.request.get(`/api/patients/search?q=${encodeURIComponent("DELIVERY-PATIENT")}`)).status()).toBe(403);
+    expect(
+      (await operator.request.get(`/api/patients/search?q=${encodeURIComponent("DELIVERY-PATIENT")}`)).status(),
+    ).toBe(403);
     expect((await operator.request.get("/api/lab-results")).status()).toBe(403);
 
     await waiting.getByLabel("Lab to hand this report to").selectOption({ label: "E2E Lab A (e2e-lab-a)" });
@@ -165,7 +201,13 @@ test.describe("the round trip with the simulated Docus", () => {
     await new SignInPage(page).signInAs("technician");
     const upload = new UploadPage(page);
     await upload.goto();
-    await upload.newPatient({ patientId: unique("RT"), givenName: "Round", familyName: "Trip", birthDate: "1990-02-03", sex: "other" });
+    await upload.newPatient({
+      patientId: unique("RT"),
+      givenName: "Round",
+      familyName: "Trip",
+      birthDate: "1990-02-03",
+      sex: "other",
+    });
     await upload.details(accession);
     await upload.chooseFiles([await labResultPdf(`${accession}.pdf`)]);
     await upload.send();
@@ -174,10 +216,14 @@ test.describe("the round trip with the simulated Docus", () => {
     return upload;
   }
 
-  test("an upload with Interpret gets its report back: report ready and a notification, without reloading", async ({ page }) => {
+  test("an upload with Interpret gets its report back: report ready and a notification, without reloading", async ({
+    page,
+  }) => {
     const accession = unique("LOOP");
     const upload = await uploadInterpret(page, accession);
-    await expect(upload.row(`${accession}.pdf`).getByText("Report ready", { exact: true })).toBeVisible({ timeout: 15_000 });
+    await expect(upload.row(`${accession}.pdf`).getByText("Report ready", { exact: true })).toBeVisible({
+      timeout: 15_000,
+    });
     const toast = page.getByRole("status").filter({ hasText: "Interpretation report ready" });
     await expect(toast).toBeVisible({ timeout: 10_000 });
     await expect(toast).toContainText(accession);
@@ -201,10 +247,16 @@ test.describe("the round trip with the simulated Docus", () => {
     await simFault({ deliverTwice: true });
     const accession = unique("TWICE");
     const upload = await uploadInterpret(page, accession);
-    await expect(upload.row(`${accession}.pdf`).getByText("Report ready", { exact: true })).toBeVisible({ timeout: 15_000 });
+    await expect(upload.row(`${accession}.pdf`).getByText("Report ready", { exact: true })).toBeVisible({
+      timeout: 15_000,
+    });
     await page.waitForTimeout(2000);
     await page.goto("/lab-results");
-    await page.getByTestId("lab-result-row").filter({ hasText: accession }).getByRole("link", { name: /Details/ }).click();
+    await page
+      .getByTestId("lab-result-row")
+      .filter({ hasText: accession })
+      .getByRole("link", { name: /Details/ })
+      .click();
     await expect(page.getByRole("link", { name: /Open report/ })).toHaveCount(1);
   });
 
@@ -215,7 +267,12 @@ test.describe("the round trip with the simulated Docus", () => {
     await new SignInPage(admin).signInAs("operator");
     const refusedRows = async () => {
       await admin.goto("/admin/deliveries");
-      return admin.getByRole("table", { name: /Delivery attempts/ }).getByRole("row").filter({ hasText: "refused" }).filter({ hasText: "401" }).count();
+      return admin
+        .getByRole("table", { name: /Delivery attempts/ })
+        .getByRole("row")
+        .filter({ hasText: "refused" })
+        .filter({ hasText: "401" })
+        .count();
     };
     const before = await refusedRows();
     await simFault({ badSignature: true });
@@ -225,7 +282,11 @@ test.describe("the round trip with the simulated Docus", () => {
     await expect.poll(refusedRows, { timeout: 20_000 }).toBeGreaterThanOrEqual(before + 2);
     await expect(upload.row(`${accession}.pdf`).getByText("Accepted", { exact: true })).toBeVisible();
     await page.goto("/lab-results");
-    await page.getByTestId("lab-result-row").filter({ hasText: accession }).getByRole("link", { name: /Details/ }).click();
+    await page
+      .getByTestId("lab-result-row")
+      .filter({ hasText: accession })
+      .getByRole("link", { name: /Details/ })
+      .click();
     await expect(page.getByText("No report yet.")).toBeVisible();
     await adminContext.close();
   });

@@ -5,7 +5,10 @@ import { SignInPage } from "./pages/sign-in-page";
 
 /** Doctors find a patient, see the history and open the report; other labs see nothing. */
 
-test("a doctor finds a patient by accession, sees the timeline and opens the report; another lab's doctor gets 404", async ({ page, browser }) => {
+test("a doctor finds a patient by accession, sees the timeline and opens the report; another lab's doctor gets 404", async ({
+  page,
+  browser,
+}) => {
   // Four people sign in (the admin with a second step) on a shared machine.
   test.setTimeout(120_000);
   await new SignInPage(page).signInAs("technician");
@@ -33,7 +36,9 @@ test("a doctor finds a patient by accession, sees the timeline and opens the rep
   await expect(timeline.getByRole("link", { name: `Accession ${accession}`, exact: true })).toBeVisible();
   await expect(timeline.getByText("Interpretation report, version 1")).toBeVisible();
   const results = await new AxeBuilder({ page: doctor }).withTags(["wcag2a", "wcag2aa"]).analyze();
-  expect(results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+  expect(results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual(
+    [],
+  );
   await doctor.screenshot({ path: "test-results/screens/patient-page.png", fullPage: true });
 
   const download = timeline.getByRole("link", { name: /^Download report version 1/ });
@@ -82,14 +87,18 @@ test("a doctor finds a patient by accession, sees the timeline and opens the rep
   await new SignInPage(admin).signInAs("admin");
   await admin.goto(patientUrl);
   const log = admin.getByRole("table", { name: "Who accessed this patient's documents" });
-  await expect(log.getByRole("row").filter({ hasText: "Dana Doctor" }).filter({ hasText: "Downloaded report" })).toHaveCount(1);
+  await expect(
+    log.getByRole("row").filter({ hasText: "Dana Doctor" }).filter({ hasText: "Downloaded report" }),
+  ).toHaveCount(1);
   await admin.screenshot({ path: "test-results/screens/patient-audit.png", fullPage: true });
   const today = new Date().toISOString().slice(0, 10);
   const csv = await admin.request.get(`/api/admin/audit?from=${today}&to=${today}`);
   expect(csv.status()).toBe(200);
   expect(csv.headers()["content-type"]).toContain("text/csv");
   const lines = (await csv.text()).split("\r\n");
-  expect(lines[0]).toBe("time,outcome,action,user_email,user_name,ip,lab_id,patient_id,lab_result_id,report_id,document_id,event_id");
+  expect(lines[0]).toBe(
+    "time,outcome,action,user_email,user_name,ip,lab_id,patient_id,lab_result_id,report_id,document_id,event_id",
+  );
   const forReport = lines.filter((l) => l.includes(reportId));
   expect(forReport.filter((l) => l.includes("report.download") && l.includes("doctor@e2e.test"))).toHaveLength(1);
   // Each of the other lab's doctor's three attempts is on record once, as denied.

@@ -33,7 +33,9 @@ test("every page gets its own CSP nonce, and the page's scripts carry it", async
   const response = await page.goto("/sign-in");
   const nonce = /'nonce-([^']+)'/.exec(response?.headers()["content-security-policy"] ?? "")?.[1];
   expect(nonce).toBeTruthy();
-  const scripts = await page.locator("script[src]").evaluateAll((els) => els.map((e) => (e as HTMLScriptElement).nonce));
+  const scripts = await page
+    .locator("script[src]")
+    .evaluateAll((els) => els.map((e) => (e as HTMLScriptElement).nonce));
   expect(scripts.length).toBeGreaterThan(0);
   for (const n of scripts) expect(n).toBe(nonce);
 });
@@ -59,7 +61,9 @@ test("after sign-in only paths of the portal's own origin are followed (no open 
     expect(response.status()).toBe(307);
     expect(response.headers()["location"]).toBe("/");
   }
-  const own = await page.request.get(`/sign-in?callbackUrl=${encodeURIComponent("/lab-results?status=failed")}`, { maxRedirects: 0 });
+  const own = await page.request.get(`/sign-in?callbackUrl=${encodeURIComponent("/lab-results?status=failed")}`, {
+    maxRedirects: 0,
+  });
   expect(own.headers()["location"]).toBe("/lab-results?status=failed");
 });
 
@@ -82,7 +86,12 @@ test("a sign-in form that repeats the email is refused before any account is tri
   // None of them reached next-auth or used up the account's attempts: the password still works.
   const response = await request.post("/api/auth/callback/credentials", {
     headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Auth-Return-Redirect": "1" },
-    data: new URLSearchParams({ email: accounts.rateLimitedTwo.email, password: E2E_PASSWORD, csrfToken, json: "true" }).toString(),
+    data: new URLSearchParams({
+      email: accounts.rateLimitedTwo.email,
+      password: E2E_PASSWORD,
+      csrfToken,
+      json: "true",
+    }).toString(),
   });
   expect(response.status()).toBe(200);
 });
@@ -122,7 +131,10 @@ test("every page says the simulated Docus is not for clinical use", async ({ pag
 });
 
 test.describe("the portal's own server in front of Next.js", () => {
-  test("a client cannot choose its address: a made-up X-Forwarded-For is replaced by the socket's", async ({ playwright, browser }) => {
+  test("a client cannot choose its address: a made-up X-Forwarded-For is replaced by the socket's", async ({
+    playwright,
+    browser,
+  }) => {
     const spoofed = "203.0.113.77";
     const request = await playwright.request.newContext({
       baseURL: `http://localhost:${E2E_PORT}`,
@@ -142,7 +154,9 @@ test.describe("the portal's own server in front of Next.js", () => {
     const today = new Date().toISOString().slice(0, 10);
     const csv = await admin.request.get(`/api/admin/audit?from=${today}&to=${today}`);
     expect(csv.status()).toBe(200);
-    const signIns = (await csv.text()).split("\r\n").filter((line) => line.includes(`,allowed,auth.sign_in,${accounts.technician.email},`));
+    const signIns = (await csv.text())
+      .split("\r\n")
+      .filter((line) => line.includes(`,allowed,auth.sign_in,${accounts.technician.email},`));
     expect(signIns.length).toBeGreaterThan(0);
     expect(signIns.some((line) => line.includes(spoofed))).toBe(false);
     expect(signIns.some((line) => /,(127\.0\.0\.1|::1),/.test(line))).toBe(true);
@@ -176,17 +190,32 @@ test.describe("the portal's own server in front of Next.js", () => {
   test("a 25 MB server-action POST without a session is refused before its body is read", async () => {
     const declared = 25 * 1024 * 1024;
     const refused = await partialPost(
-      { "next-action": "0".repeat(40), "content-type": "multipart/form-data; boundary=x", "content-length": String(declared) },
+      {
+        "next-action": "0".repeat(40),
+        "content-type": "multipart/form-data; boundary=x",
+        "content-length": String(declared),
+      },
       256 * 1024,
     );
     expect(refused.status).toBe(413);
     expect(refused.body).toContain("Sign in first");
     // Without a declared length (chunked), a stranger's action is refused as well.
-    const chunked = await partialPost({ "next-action": "0".repeat(40), "content-type": "multipart/form-data; boundary=x", "transfer-encoding": "chunked" }, 1024);
+    const chunked = await partialPost(
+      {
+        "next-action": "0".repeat(40),
+        "content-type": "multipart/form-data; boundary=x",
+        "transfer-encoding": "chunked",
+      },
+      1024,
+    );
     expect(chunked.status).toBe(411);
     // A copied-looking but forged session cookie does not open the door.
     const forged = await partialPost(
-      { "next-action": "0".repeat(40), "content-length": String(declared), cookie: "next-auth.session-token=forged.value.here" },
+      {
+        "next-action": "0".repeat(40),
+        "content-length": String(declared),
+        cookie: "next-auth.session-token=forged.value.here",
+      },
       1024,
     );
     expect(forged.status).toBe(413);

@@ -23,26 +23,40 @@ test.beforeEach(async () => {
   await simFault({ reset: true });
 });
 
-test("a new patient with 5 PDFs and Interpret: 5 lab results of one patient, all accepted, all with their report", async ({ page }) => {
+test("a new patient with 5 PDFs and Interpret: 5 lab results of one patient, all accepted, all with their report", async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   const upload = await asTechnician(page);
   const accession = unique("BATCH");
   const patientId = unique("PAT");
   // Lab results of one to sixteen pages.
-  const files = await Promise.all([1, 3, 6, 10, 16].map((pages, i) => labResultPdf(`${accession}-${i + 1}.pdf`, "Metabolic panel", pages)));
-  await upload.newPatient({ patientId, givenName: "Katherine", familyName: "Johnson", birthDate: "1968-08-26", sex: "female" });
+  const files = await Promise.all(
+    [1, 3, 6, 10, 16].map((pages, i) => labResultPdf(`${accession}-${i + 1}.pdf`, "Metabolic panel", pages)),
+  );
+  await upload.newPatient({
+    patientId,
+    givenName: "Katherine",
+    familyName: "Johnson",
+    birthDate: "1968-08-26",
+    sex: "female",
+  });
   await upload.details(accession, "Interpret");
   await upload.chooseFiles(files);
   await upload.send();
   for (let i = 1; i <= 5; i++) {
-    await expect(upload.row(`${accession}-${i}.pdf`).getByText("Report ready", { exact: true })).toBeVisible({ timeout: 45_000 });
+    await expect(upload.row(`${accession}-${i}.pdf`).getByText("Report ready", { exact: true })).toBeVisible({
+      timeout: 45_000,
+    });
   }
   await page.screenshot({ path: "test-results/screens/upload-batch.png", fullPage: true });
 
   // Docus received each file once, all for the same patient id.
   const received = await simRequestsFor(accession);
   expect(received).toHaveLength(5);
-  expect(received.every((r) => r.status === 201 && r.patient_id === patientId && r.endpoint === "/lab-results")).toBe(true);
+  expect(received.every((r) => r.status === 201 && r.patient_id === patientId && r.endpoint === "/lab-results")).toBe(
+    true,
+  );
   expect(new Set(received.map((r) => r.fileName))).toEqual(new Set(files.map((_, i) => `${accession}-${i + 1}.pdf`)));
 
   // One patient with the five results, each with its report.
@@ -59,11 +73,19 @@ test("a new patient with 5 PDFs and Interpret: 5 lab results of one patient, all
   for (let i = 1; i <= 5; i++) await expect(timeline.getByText(`${accession}-${i}.pdf`)).toBeVisible();
 });
 
-test("the same patient id with other demographics is refused with both versions shown, and nothing is stored", async ({ page }) => {
+test("the same patient id with other demographics is refused with both versions shown, and nothing is stored", async ({
+  page,
+}) => {
   const upload = await asTechnician(page);
   const patientId = unique("PAT");
   const first = unique("ONE");
-  await upload.newPatient({ patientId, givenName: "Dorothy", familyName: "Vaughan", birthDate: "1960-09-20", sex: "female" });
+  await upload.newPatient({
+    patientId,
+    givenName: "Dorothy",
+    familyName: "Vaughan",
+    birthDate: "1960-09-20",
+    sex: "female",
+  });
   await upload.details(first, "Store only");
   await upload.chooseFiles([await labResultPdf(`${first}.pdf`)]);
   await upload.send("Store only");
@@ -72,12 +94,20 @@ test("the same patient id with other demographics is refused with both versions 
   await upload.goto();
   const second = unique("TWO");
   const before = (await simRequests()).length;
-  await upload.newPatient({ patientId, givenName: "Dorothy", familyName: "Vaughan", birthDate: "1961-09-20", sex: "female" });
+  await upload.newPatient({
+    patientId,
+    givenName: "Dorothy",
+    familyName: "Vaughan",
+    birthDate: "1961-09-20",
+    sex: "female",
+  });
   await upload.details(second, "Store only");
   await upload.chooseFiles([await labResultPdf(`${second}.pdf`)]);
   await upload.send("Store only");
   const row = upload.row(`${second}.pdf`);
-  await expect(row).toContainText(`Patient id ${patientId} already exists in this lab as Vaughan, Dorothy, born 1960-09-20, sex female`);
+  await expect(row).toContainText(
+    `Patient id ${patientId} already exists in this lab as Vaughan, Dorothy, born 1960-09-20, sex female`,
+  );
   await expect(row).toContainText("this upload says Vaughan, Dorothy, born 1961-09-20, sex female");
   const offer = page.getByRole("button", { name: "Use this existing patient" });
   await expect(offer).toBeVisible();
@@ -92,13 +122,22 @@ test("the same patient id with other demographics is refused with both versions 
 
   // The offered patient is the existing one: choosing it sends the file to that patient.
   await upload.goto();
-  await upload.newPatient({ patientId, givenName: "Dorothy", familyName: "Vaughan", birthDate: "1961-09-20", sex: "female" });
+  await upload.newPatient({
+    patientId,
+    givenName: "Dorothy",
+    familyName: "Vaughan",
+    birthDate: "1961-09-20",
+    sex: "female",
+  });
   await upload.details(second, "Store only");
   await upload.chooseFiles([await labResultPdf(`${second}.pdf`)]);
   await upload.send("Store only");
   await page.getByRole("button", { name: "Use this existing patient" }).click();
   await expect(page.getByRole("button", { name: "Use this existing patient" })).toHaveCount(0);
-  await page.getByRole("button", { name: /Retry|Try again|Send again/ }).first().click();
+  await page
+    .getByRole("button", { name: /Retry|Try again|Send again/ })
+    .first()
+    .click();
   await expect(upload.row(`${second}.pdf`).getByText("Accepted", { exact: true })).toBeVisible({ timeout: 20_000 });
   expect((await simRequestsFor(second)).map((r) => r.patient_id)).toEqual([patientId]);
 });
@@ -109,7 +148,13 @@ test("a 429 with retry_after in its body delays the next attempt by at least tha
   await simFault({ status: 429, count: 1, retryAfterBody: 12, message: "Too many requests" });
   const upload = await asTechnician(page);
   const accession = unique("LIM");
-  await upload.newPatient({ patientId: unique("PAT"), givenName: "Annie", familyName: "Easley", birthDate: "1973-04-23", sex: "female" });
+  await upload.newPatient({
+    patientId: unique("PAT"),
+    givenName: "Annie",
+    familyName: "Easley",
+    birthDate: "1973-04-23",
+    sex: "female",
+  });
   await upload.details(accession, "Store only");
   await upload.chooseFiles([await labResultPdf(`${accession}.pdf`)]);
   await upload.send("Store only");

@@ -49,17 +49,25 @@ async function startPortal(port: number, extra: Record<string, string> = {}): Pr
 }
 
 async function simControl(body: Record<string, unknown>): Promise<void> {
-  const response = await fetch(`http://127.0.0.1:${SIM_PORT}/__sim/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const response = await fetch(`http://127.0.0.1:${SIM_PORT}/__sim/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   expect(response.ok).toBe(true);
 }
 
 async function simRequestsFor(accession: string): Promise<SimRequestRecord[]> {
-  const body = (await (await fetch(`http://127.0.0.1:${SIM_PORT}/__sim/requests`)).json()) as { requests: SimRequestRecord[] };
+  const body = (await (await fetch(`http://127.0.0.1:${SIM_PORT}/__sim/requests`)).json()) as {
+    requests: SimRequestRecord[];
+  };
   return body.requests.filter((r) => r.reference_id === accession);
 }
 
 async function statusOf(accession: string): Promise<string | undefined> {
-  const [row] = await sql<Array<{ status: string }>>`select status from lab_results where accession_number = ${accession}`;
+  const [row] = await sql<
+    Array<{ status: string }>
+  >`select status from lab_results where accession_number = ${accession}`;
   return row?.status;
 }
 
@@ -72,13 +80,21 @@ async function uploadUntilHung(context: BrowserContext, url: string, accession: 
   }
   const upload = new UploadPage(page);
   await expect(page.getByRole("heading", { name: "Upload lab results", level: 1 })).toBeVisible();
-  await upload.newPatient({ patientId: `P-${accession}`, givenName: "Mary", familyName: "Jackson", birthDate: "1971-04-09", sex: "female" });
+  await upload.newPatient({
+    patientId: `P-${accession}`,
+    givenName: "Mary",
+    familyName: "Jackson",
+    birthDate: "1971-04-09",
+    sex: "female",
+  });
   await upload.details(accession, "Store only");
   await upload.chooseFiles([await labResultPdf(`${accession}.pdf`)]);
   await upload.send("Store only");
   // The upload answers once the file is stored; the send is then on its way.
   await expect(upload.row(`${accession}.pdf`).getByText(/^(Queued|Sending)$/)).toBeVisible();
-  await expect.poll(async () => (await simRequestsFor(accession)).map((r) => r.fault), { timeout: 15_000 }).toEqual(["hang"]);
+  await expect
+    .poll(async () => (await simRequestsFor(accession)).map((r) => r.fault), { timeout: 15_000 })
+    .toEqual(["hang"]);
   expect(await statusOf(accession)).toBe("sending");
 }
 
@@ -118,7 +134,9 @@ test.beforeEach(async () => {
   await simControl({ reset: true });
 });
 
-test("SIGKILL mid-send: after a restart the lab result is accepted within the lease plus one minute", async ({ browser }) => {
+test("SIGKILL mid-send: after a restart the lab result is accepted within the lease plus one minute", async ({
+  browser,
+}) => {
   test.setTimeout(240_000);
   await simControl({ hang: true, count: 1 });
   let portal = await startPortal(PORT_A);
@@ -140,7 +158,9 @@ test("SIGKILL mid-send: after a restart the lab result is accepted within the le
   await context.close();
 });
 
-test("SIGTERM mid-send: the send finishes (its timeout), the process exits by itself, and after a restart it is accepted", async ({ browser }) => {
+test("SIGTERM mid-send: the send finishes (its timeout), the process exits by itself, and after a restart it is accepted", async ({
+  browser,
+}) => {
   test.setTimeout(240_000);
   await simControl({ hang: true, count: 1 });
   let portal = await startPortal(PORT_A);
@@ -168,7 +188,9 @@ test("SIGTERM mid-send: the send finishes (its timeout), the process exits by it
   await context.close();
 });
 
-test("two instances on one database: a session works on both, and when the one sending dies the other finishes the send", async ({ browser }) => {
+test("two instances on one database: a session works on both, and when the one sending dies the other finishes the send", async ({
+  browser,
+}) => {
   test.setTimeout(240_000);
   await simControl({ hang: true, count: 1 });
   const a = await startPortal(PORT_A);
@@ -201,11 +223,15 @@ test("two instances on one database: a session works on both, and when the one s
   expect(received.filter((r) => r.status === 201)).toHaveLength(1);
   // And B shows it, through the same session.
   await page.goto(`${b.url}/lab-results`);
-  await expect(page.getByTestId("lab-result-row").filter({ hasText: accession }).getByText("Accepted", { exact: true })).toBeVisible();
+  await expect(
+    page.getByTestId("lab-result-row").filter({ hasText: accession }).getByText("Accepted", { exact: true }),
+  ).toBeVisible();
   await context.close();
 });
 
-test("with DOCUS_RATE_PER_MINUTE=5, 12 files: Docus never sees more than 5 requests in any 60 s window, and queued files show when they will go", async ({ browser }) => {
+test("with DOCUS_RATE_PER_MINUTE=5, 12 files: Docus never sees more than 5 requests in any 60 s window, and queued files show when they will go", async ({
+  browser,
+}) => {
   test.setTimeout(300_000);
   const portal = await startPortal(PORT_A, { DOCUS_RATE_PER_MINUTE: "5" });
   const context = await newContext(browser, portal.url);
@@ -216,7 +242,13 @@ test("with DOCUS_RATE_PER_MINUTE=5, 12 files: Docus never sees more than 5 reque
   await expect(page.getByRole("heading", { name: "Upload lab results", level: 1 })).toBeVisible();
   const accession = `RATE-${Date.now().toString(36)}`;
   const files = await Promise.all(Array.from({ length: 12 }, (_, i) => labResultPdf(`${accession}-${i + 1}.pdf`)));
-  await upload.newPatient({ patientId: `P-${accession}`, givenName: "Evelyn", familyName: "Boyd", birthDate: "1964-07-16", sex: "female" });
+  await upload.newPatient({
+    patientId: `P-${accession}`,
+    givenName: "Evelyn",
+    familyName: "Boyd",
+    birthDate: "1964-07-16",
+    sex: "female",
+  });
   await upload.details(accession, "Store only");
   await upload.chooseFiles(files);
   await upload.send("Store only");
@@ -224,7 +256,12 @@ test("with DOCUS_RATE_PER_MINUTE=5, 12 files: Docus never sees more than 5 reque
   await expect(page.getByText(/in queue, about [2-9] min/).first()).toBeVisible({ timeout: 30_000 });
   await page.screenshot({ path: "test-results/screens/upload-rate-limited.png", fullPage: true });
 
-  await expect.poll(async () => (await simRequestsFor(accession)).filter((r) => r.status === 201).length, { timeout: 200_000, intervals: [2000] }).toBe(12);
+  await expect
+    .poll(async () => (await simRequestsFor(accession)).filter((r) => r.status === 201).length, {
+      timeout: 200_000,
+      intervals: [2000],
+    })
+    .toBe(12);
   const times = (await simRequestsFor(accession)).map((r) => new Date(r.at).getTime()).sort((x, y) => x - y);
   expect(times).toHaveLength(12);
   for (const start of times) {

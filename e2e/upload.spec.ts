@@ -36,7 +36,13 @@ test("a technician uploads one PDF with Interpret and sees it accepted", async (
   const accession = unique("ACC");
   const patientId = unique("PAT");
   const file = await labResultPdf(`${accession}.pdf`);
-  await upload.newPatient({ patientId, givenName: "Ada", familyName: "Lovelace", birthDate: "1985-12-10", sex: "female" });
+  await upload.newPatient({
+    patientId,
+    givenName: "Ada",
+    familyName: "Lovelace",
+    birthDate: "1985-12-10",
+    sex: "female",
+  });
   await upload.details(accession, "Interpret", "Fasting sample");
   await upload.chooseFiles([file]);
   await page.screenshot({ path: "test-results/screens/upload-ready.png", fullPage: true });
@@ -46,7 +52,13 @@ test("a technician uploads one PDF with Interpret and sees it accepted", async (
 
   const received = await simRequestsFor(accession);
   expect(received).toHaveLength(1);
-  expect(received[0]).toMatchObject({ endpoint: "/lab-results", status: 201, patient_id: patientId, partner_lab_id: "e2e-lab-a", sha256: sha256(file) });
+  expect(received[0]).toMatchObject({
+    endpoint: "/lab-results",
+    status: 201,
+    patient_id: patientId,
+    partner_lab_id: "e2e-lab-a",
+    sha256: sha256(file),
+  });
 
   await page.goto("/lab-results");
   const row = page.getByTestId("lab-result-row").filter({ hasText: accession });
@@ -54,18 +66,32 @@ test("a technician uploads one PDF with Interpret and sees it accepted", async (
   await page.screenshot({ path: "test-results/screens/lab-results.png", fullPage: true });
   await row.getByRole("link", { name: /Details/ }).click();
   await expect(page.getByRole("heading", { name: `Accession ${accession}` })).toBeVisible();
-  await expect(page.getByRole("table", { name: /Attempts/ }).getByRole("cell", { name: "Accepted", exact: true })).toBeVisible();
+  await expect(
+    page.getByRole("table", { name: /Attempts/ }).getByRole("cell", { name: "Accepted", exact: true }),
+  ).toBeVisible();
   await page.screenshot({ path: "test-results/screens/lab-result-detail.png", fullPage: true });
-  const pdf = await page.request.get(await page.getByRole("link", { name: "Download", exact: true }).getAttribute("href") ?? "");
+  const pdf = await page.request.get(
+    (await page.getByRole("link", { name: "Download", exact: true }).getAttribute("href")) ?? "",
+  );
   expect(pdf.status()).toBe(200);
   expect(pdf.headers()["content-disposition"]).toMatch(/^attachment;/);
-  expect(createHash("sha256").update(await pdf.body()).digest("hex")).toBe(sha256(file));
+  expect(
+    createHash("sha256")
+      .update(await pdf.body())
+      .digest("hex"),
+  ).toBe(sha256(file));
 });
 
 test('"Store only" goes to /lab-results/not-interpret', async ({ page }) => {
   const upload = await asTechnician(page);
   const accession = unique("STO");
-  await upload.newPatient({ patientId: unique("PAT"), givenName: "Alan", familyName: "Turing", birthDate: "1970-06-23", sex: "male" });
+  await upload.newPatient({
+    patientId: unique("PAT"),
+    givenName: "Alan",
+    familyName: "Turing",
+    birthDate: "1970-06-23",
+    sex: "male",
+  });
   await upload.details(accession, "Store only");
   await upload.chooseFiles([await labResultPdf(`${accession}.pdf`)]);
   await upload.send("Store only");
@@ -73,11 +99,19 @@ test('"Store only" goes to /lab-results/not-interpret', async ({ page }) => {
   expect((await simRequestsFor(accession)).map((r) => r.endpoint)).toEqual(["/lab-results/not-interpret"]);
 });
 
-test("a PNG renamed .pdf and an oversize file are refused with a message, and nothing reaches Docus", async ({ page }) => {
+test("a PNG renamed .pdf and an oversize file are refused with a message, and nothing reaches Docus", async ({
+  page,
+}) => {
   const upload = await asTechnician(page);
   const before = (await simRequests()).length;
   const accession = unique("BAD");
-  await upload.newPatient({ patientId: unique("PAT"), givenName: "Grace", familyName: "Hopper", birthDate: "1960-12-09", sex: "female" });
+  await upload.newPatient({
+    patientId: unique("PAT"),
+    givenName: "Grace",
+    familyName: "Hopper",
+    birthDate: "1960-12-09",
+    sex: "female",
+  });
   await upload.details(accession);
   await upload.chooseFiles([pngRenamedPdf("scan.pdf"), largePdf("huge.pdf", E2E_MAX_UPLOAD_MB + 1)]);
   await expect(upload.row("scan.pdf")).toContainText("scan.pdf is not a PDF");
@@ -91,7 +125,13 @@ test("with 503 three times the row shows retrying and then accepted", async ({ p
   await simFault({ status: 503, count: 3, retryAfter: 1 });
   const upload = await asTechnician(page);
   const accession = unique("RTY");
-  await upload.newPatient({ patientId: unique("PAT"), givenName: "Rosalind", familyName: "Franklin", birthDate: "1975-07-25", sex: "female" });
+  await upload.newPatient({
+    patientId: unique("PAT"),
+    givenName: "Rosalind",
+    familyName: "Franklin",
+    birthDate: "1975-07-25",
+    sex: "female",
+  });
   await upload.details(accession);
   await upload.chooseFiles([await labResultPdf(`${accession}.pdf`)]);
   await upload.send();
@@ -107,7 +147,13 @@ test("with 400 it shows rejected with Docus's message and is not retried", async
   await simFault({ status: 400, count: 1, message: "patient_id is not registered with this team" });
   const upload = await asTechnician(page);
   const accession = unique("REJ");
-  await upload.newPatient({ patientId: unique("PAT"), givenName: "Marie", familyName: "Curie", birthDate: "1967-11-07", sex: "female" });
+  await upload.newPatient({
+    patientId: unique("PAT"),
+    givenName: "Marie",
+    familyName: "Curie",
+    birthDate: "1967-11-07",
+    sex: "female",
+  });
   await upload.details(accession);
   await upload.chooseFiles([await labResultPdf(`${accession}.pdf`)]);
   await upload.send();
@@ -124,7 +170,13 @@ test("several files at once each get their own row, and an existing patient is f
   const upload = await asTechnician(page);
   const patientId = unique("MULTI");
   const first = unique("ACC");
-  await upload.newPatient({ patientId, givenName: "Katherine", familyName: "Johnson", birthDate: "1958-08-26", sex: "female" });
+  await upload.newPatient({
+    patientId,
+    givenName: "Katherine",
+    familyName: "Johnson",
+    birthDate: "1958-08-26",
+    sex: "female",
+  });
   await upload.details(first);
   await upload.chooseFiles([await labResultPdf(`${first}.pdf`)]);
   await upload.send();
@@ -150,7 +202,13 @@ test("the same file again for the same accession warns and is sent only when con
   const accession = unique("DUP");
   const patientId = unique("PAT");
   const file = await labResultPdf(`${accession}.pdf`);
-  await upload.newPatient({ patientId, givenName: "Edsger", familyName: "Dijkstra", birthDate: "1950-05-11", sex: "male" });
+  await upload.newPatient({
+    patientId,
+    givenName: "Edsger",
+    familyName: "Dijkstra",
+    birthDate: "1950-05-11",
+    sex: "male",
+  });
   await upload.details(accession);
   await upload.chooseFiles([file]);
   await upload.send();
@@ -174,7 +232,13 @@ test("a doctor cannot reach the upload page or its action", async ({ page, brows
   // Record a technician's real upload request (the action id and its body)…
   const upload = await asTechnician(page);
   const accession = unique("DOC");
-  await upload.newPatient({ patientId: unique("PAT"), givenName: "Barbara", familyName: "Liskov", birthDate: "1959-11-07", sex: "female" });
+  await upload.newPatient({
+    patientId: unique("PAT"),
+    givenName: "Barbara",
+    familyName: "Liskov",
+    birthDate: "1959-11-07",
+    sex: "female",
+  });
   await upload.details(accession);
   await upload.chooseFiles([await labResultPdf(`${accession}.pdf`)]);
   const recorded = page.waitForRequest((r) => r.method() === "POST" && Boolean(r.headers()["next-action"]));
@@ -227,4 +291,3 @@ test("a doctor cannot reach the upload page or its action", async ({ page, brows
 test.afterAll(async () => {
   await simFault({ reset: true });
 });
-

@@ -15,7 +15,8 @@ const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest(
 function watch(page: Page) {
   const seen = { console: [] as string[], violations: [] as string[], errors: [] as string[], workers: [] as string[] };
   const onConsole = (where: string) => (message: { type(): string; text(): string }) => {
-    if (message.type() === "error" || message.type() === "warning") seen.console.push(`${where} ${message.type()}: ${message.text()}`);
+    if (message.type() === "error" || message.type() === "warning")
+      seen.console.push(`${where} ${message.type()}: ${message.text()}`);
   };
   page.on("console", onConsole("page"));
   page.on("pageerror", (error) => seen.errors.push(error.message));
@@ -53,14 +54,22 @@ test("a doctor opens a report inline: both PDFs render with selectable text, pag
   await doctor.goto("/patients");
   await doctor.getByLabel("Search by name, patient id or accession number").fill(accession);
   await doctor.getByRole("button", { name: "Search" }).click();
-  await doctor.getByRole("row").filter({ hasText: patientId }).getByRole("link", { name: "Franklin, Rosalind" }).click();
-  const open = doctor.getByRole("list", { name: "Lab results, newest first" }).getByRole("link", { name: /^Open report version 1/ });
+  await doctor
+    .getByRole("row")
+    .filter({ hasText: patientId })
+    .getByRole("link", { name: "Franklin, Rosalind" })
+    .click();
+  const open = doctor
+    .getByRole("list", { name: "Lab results, newest first" })
+    .getByRole("link", { name: /^Open report version 1/ });
   const href = (await open.getAttribute("href")) ?? "";
   expect(href).toMatch(/^\/reports\/[0-9a-f-]{36}$/);
   expect(await open.getAttribute("target")).toBeNull();
   const reportId = href.split("/")[2] ?? "";
   // The viewer reads the inline (audited) route.
-  const inlineResponse = doctor.waitForResponse((r) => new URL(r.url()).pathname === `/api/reports/${reportId}/document` && !r.url().includes("download"));
+  const inlineResponse = doctor.waitForResponse(
+    (r) => new URL(r.url()).pathname === `/api/reports/${reportId}/document` && !r.url().includes("download"),
+  );
   await open.click();
 
   const viewer = new ReportViewerPage(doctor);
@@ -138,7 +147,11 @@ test("a doctor opens a report inline: both PDFs render with selectable text, pag
   expect(sha256(inlineBytes)).toBe(delivered[0]?.pdfSha256);
 
   const results = await new AxeBuilder({ page: doctor }).withTags(["wcag2a", "wcag2aa"]).analyze();
-  expect(results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+  expect(
+    results.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
+  ).toEqual([]);
   await doctor.screenshot({ path: "test-results/screens/viewer.png", fullPage: true });
 
   // Narrow screens show one document at a time, chosen with a toggle.
@@ -153,7 +166,9 @@ test("a doctor opens a report inline: both PDFs render with selectable text, pag
   await viewer.expectRendered("Original lab result");
   await expect(original.getByText(`Complete blood count (${fileName})`, { exact: true })).toBeVisible();
   const narrowResults = await new AxeBuilder({ page: doctor }).withTags(["wcag2a", "wcag2aa"]).analyze();
-  expect(narrowResults.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+  expect(
+    narrowResults.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id),
+  ).toEqual([]);
   await doctor.screenshot({ path: "test-results/screens/viewer-narrow.png", fullPage: true });
   await viewer.toggle("Interpretation report").click();
   await expect(report.getByText("Interpretation report", { exact: true })).toBeVisible();
@@ -174,7 +189,9 @@ test("a doctor opens a report inline: both PDFs render with selectable text, pag
   await technicianView.expectLoaded(accession);
   await technicianView.expectRendered("Interpretation report");
   await technicianView.expectRendered("Original lab result");
-  await expect(technicianView.pageArea("Original lab result").getByText(`Complete blood count (${fileName})`, { exact: true })).toBeVisible();
+  await expect(
+    technicianView.pageArea("Original lab result").getByText(`Complete blood count (${fileName})`, { exact: true }),
+  ).toBeVisible();
   await expect(page.getByRole("group", { name: "Document to show" })).toBeHidden();
   const [left, right] = await Promise.all([
     technicianView.viewer("Interpretation report").boundingBox(),

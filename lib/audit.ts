@@ -14,7 +14,11 @@ export async function recordAudit(db: Db | Tx, event: AuditInput): Promise<void>
  * that belongs to several labs) once per lab, so that each lab's trail and export has
  * it; with no lab, once without one.
  */
-export async function recordAuditForLabs(db: Db | Tx, event: Omit<AuditInput, "labId">, labIds: string[]): Promise<void> {
+export async function recordAuditForLabs(
+  db: Db | Tx,
+  event: Omit<AuditInput, "labId">,
+  labIds: string[],
+): Promise<void> {
   const rows = labIds.length > 0 ? labIds.map((labId) => ({ ...event, labId })) : [{ ...event, labId: null }];
   await db.insert(auditEvents).values(rows);
 }
@@ -25,7 +29,20 @@ export async function recordAuditForLabs(db: Db | Tx, event: Omit<AuditInput, "l
  */
 export async function recordDeniedAccess(
   db: Db | Tx,
-  { action, userId, labId, ip, requestedId }: { action: string; userId: string; labId: string | null; ip: string; requestedId: string },
+  {
+    action,
+    userId,
+    labId,
+    ip,
+    requestedId,
+  }: { action: string; userId: string; labId: string | null; ip: string; requestedId: string },
 ): Promise<void> {
-  await recordAudit(db, { action, outcome: "denied", userId, labId, ip, details: { requestedId: requestedId.slice(0, 64) } });
+  await recordAudit(db, {
+    action,
+    outcome: "denied",
+    userId,
+    labId,
+    ip,
+    details: { requestedId: requestedId.slice(0, 64) },
+  });
 }

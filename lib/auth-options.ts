@@ -62,7 +62,17 @@ export function authOptions(): NextAuthOptions {
             userId: user?.id ?? null,
             ip,
             userAgent: typeof req.headers?.["user-agent"] === "string" ? req.headers["user-agent"].slice(0, 300) : null,
-            details: success ? null : { reason: !user ? "unknown_email" : !ok ? "wrong_password" : !user.active ? "inactive" : "demo_account_in_production" },
+            details: success
+              ? null
+              : {
+                  reason: !user
+                    ? "unknown_email"
+                    : !ok
+                      ? "wrong_password"
+                      : !user.active
+                        ? "inactive"
+                        : "demo_account_in_production",
+                },
           };
           // One event per lab of the account, so that each lab's trail and export has it.
           await recordAuditForLabs(db, event, user ? await listLabIdsForUser(db, user.id) : []);
@@ -71,7 +81,14 @@ export function authOptions(): NextAuthOptions {
           const secondStep = await checkSecondStep(db, user, credentials?.code);
           if (secondStep !== "ok") throw new Error(secondStep);
           const sessionId = await recordSignIn(db, user.id);
-          return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion, sessionId };
+          return {
+            id: user.id,
+            email: user.email,
+            name: user.name,
+            role: user.role,
+            sessionVersion: user.sessionVersion,
+            sessionId,
+          };
         },
       }),
     ],
@@ -113,7 +130,11 @@ export function authOptions(): NextAuthOptions {
         const db = await getDb();
         // The server forgets the session: a copy of the cookie is refused from now on.
         if (token.sid) await revokeSession(db, token.sub, token.sid);
-        await recordAuditForLabs(db, { action: "auth.sign_out", outcome: "allowed", userId: token.sub }, await listLabIdsForUser(db, token.sub));
+        await recordAuditForLabs(
+          db,
+          { action: "auth.sign_out", outcome: "allowed", userId: token.sub },
+          await listLabIdsForUser(db, token.sub),
+        );
       },
     },
     logger: {

@@ -42,7 +42,10 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   if (isPastAbsoluteLifetime(session.authTime, env.SESSION_MAX_HOURS, Math.floor(Date.now() / 1000))) return null;
   const db = await getDb();
   if (!session.sessionId) return null;
-  const [user, open] = await Promise.all([getUserById(db, session.user.id), isSessionOpen(db, session.user.id, session.sessionId)]);
+  const [user, open] = await Promise.all([
+    getUserById(db, session.user.id),
+    isSessionOpen(db, session.user.id, session.sessionId),
+  ]);
   if (!user || !open || !user.active || user.sessionVersion !== session.sessionVersion) return null;
   if (env.productionDeployment && user.isDemo) return null;
   const labs = (await listLabsForUser(db, user.id)).map(({ id, name, partnerLabId }) => ({ id, name, partnerLabId }));

@@ -21,9 +21,27 @@ export const demoAccounts: ReadonlyArray<{
   role: UserRole;
   labs: ReadonlyArray<(typeof demoLabs)[number]["name"]>;
 }> = [
-  { email: "admin@demo.lab", password: "demo-admin-pass", name: "Ada Admin", role: "admin", labs: ["Demo Reference Lab", "Northside Clinical Lab"] },
-  { email: "technician@demo.lab", password: "demo-technician-pass", name: "Theo Technician", role: "technician", labs: ["Demo Reference Lab"] },
-  { email: "doctor@demo.lab", password: "demo-doctor-pass", name: "Dora Doctor", role: "doctor", labs: ["Demo Reference Lab"] },
+  {
+    email: "admin@demo.lab",
+    password: "demo-admin-pass",
+    name: "Ada Admin",
+    role: "admin",
+    labs: ["Demo Reference Lab", "Northside Clinical Lab"],
+  },
+  {
+    email: "technician@demo.lab",
+    password: "demo-technician-pass",
+    name: "Theo Technician",
+    role: "technician",
+    labs: ["Demo Reference Lab"],
+  },
+  {
+    email: "doctor@demo.lab",
+    password: "demo-doctor-pass",
+    name: "Dora Doctor",
+    role: "doctor",
+    labs: ["Demo Reference Lab"],
+  },
 ];
 
 export function isDemoPassword(password: string): boolean {

@@ -61,9 +61,9 @@ describe("parseEnv", () => {
     const issues = issuesOf({ NODE_ENV: "production", DATABASE_URL: "postgres://localhost/x" });
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatch(/^NEXTAUTH_SECRET is required in production/);
-    expect(issuesOf({ NODE_ENV: "production", DATABASE_URL: "postgres://localhost/x", NEXTAUTH_SECRET: "short" })[0]).toMatch(
-      /^NEXTAUTH_SECRET must be at least 32/,
-    );
+    expect(
+      issuesOf({ NODE_ENV: "production", DATABASE_URL: "postgres://localhost/x", NEXTAUTH_SECRET: "short" })[0],
+    ).toMatch(/^NEXTAUTH_SECRET must be at least 32/);
   });
 
   it("lower-cases the delivery header name", () => {
@@ -87,7 +87,12 @@ describe("resolveEnv", () => {
 
   it("marks a production build on PostgreSQL as a production deployment", () => {
     const env = resolveEnv(
-      parseEnv({ NODE_ENV: "production", DATABASE_URL: "postgres://h/db", NEXTAUTH_SECRET: "x".repeat(32), PORT: "8080" }),
+      parseEnv({
+        NODE_ENV: "production",
+        DATABASE_URL: "postgres://h/db",
+        NEXTAUTH_SECRET: "x".repeat(32),
+        PORT: "8080",
+      }),
     );
     expect(env.productionDeployment).toBe(true);
     expect(env.embedded).toBe(false);
@@ -103,14 +108,24 @@ describe("security settings", () => {
   const production = { NODE_ENV: "production", DATABASE_URL: "postgres://db/portal", NEXTAUTH_SECRET: "x".repeat(32) };
 
   it("refuses plain-http NEXTAUTH_URL and DOCUS_API_URL in a production deployment", () => {
-    const issues = issuesOf({ ...production, NEXTAUTH_URL: "http://portal.lab.example", DOCUS_API_URL: "http://docus.example" });
+    const issues = issuesOf({
+      ...production,
+      NEXTAUTH_URL: "http://portal.lab.example",
+      DOCUS_API_URL: "http://docus.example",
+    });
     expect(issues.map((i) => i.split(" ")[0])).toEqual(expect.arrayContaining(["NEXTAUTH_URL", "DOCUS_API_URL"]));
-    expect(issuesOf({ ...production, NEXTAUTH_URL: "https://portal.lab.example", DOCUS_API_URL: "https://docus.example" })).toEqual([]);
+    expect(
+      issuesOf({ ...production, NEXTAUTH_URL: "https://portal.lab.example", DOCUS_API_URL: "https://docus.example" }),
+    ).toEqual([]);
   });
 
   it("allows plain http when TLS ends in front of the portal (ALLOW_INSECURE_HTTP=1), on loopback, and outside production", () => {
-    expect(issuesOf({ ...production, NEXTAUTH_URL: "http://portal.lab.example", ALLOW_INSECURE_HTTP: "1" })).toEqual([]);
-    expect(issuesOf({ ...production, NEXTAUTH_URL: "http://localhost:3000", DOCUS_API_URL: "http://127.0.0.1:4010" })).toEqual([]);
+    expect(issuesOf({ ...production, NEXTAUTH_URL: "http://portal.lab.example", ALLOW_INSECURE_HTTP: "1" })).toEqual(
+      [],
+    );
+    expect(
+      issuesOf({ ...production, NEXTAUTH_URL: "http://localhost:3000", DOCUS_API_URL: "http://127.0.0.1:4010" }),
+    ).toEqual([]);
     expect(issuesOf({ DATABASE_URL: "postgres://db/portal", NEXTAUTH_URL: "http://portal.lab.example" })).toEqual([]);
   });
 
@@ -123,7 +138,9 @@ describe("security settings", () => {
 
 describe("docusLaunch", () => {
   it("refuses a PostgreSQL deployment without Docus settings instead of silently simulating", () => {
-    const launch = docusLaunch(resolveEnv(parseEnv({ DATABASE_URL: "postgres://db/portal", NEXTAUTH_SECRET: "x".repeat(32) })));
+    const launch = docusLaunch(
+      resolveEnv(parseEnv({ DATABASE_URL: "postgres://db/portal", NEXTAUTH_SECRET: "x".repeat(32) })),
+    );
     expect(launch.kind).toBe("refused");
     if (launch.kind === "refused") expect(launch.message).toMatch(/DOCUS_API_URL.*DOCUS_SIMULATOR=1/s);
   });
@@ -133,13 +150,21 @@ describe("docusLaunch", () => {
     const embedded = resolveEnv(parseEnv({ PGLITE_DATA_DIR: path.join(dir, "pglite") }));
     expect(docusLaunch(embedded)).toEqual({ kind: "simulator" });
     expect(embedded.docusSimulated).toBe(true);
-    const asked = resolveEnv(parseEnv({ DATABASE_URL: "postgres://db/portal", NEXTAUTH_SECRET: "x".repeat(32), DOCUS_SIMULATOR: "1" }));
+    const asked = resolveEnv(
+      parseEnv({ DATABASE_URL: "postgres://db/portal", NEXTAUTH_SECRET: "x".repeat(32), DOCUS_SIMULATOR: "1" }),
+    );
     expect(docusLaunch(asked)).toEqual({ kind: "simulator" });
     expect(asked.docusSimulated).toBe(true);
   });
 
   it("uses the real Docus when DOCUS_API_URL is set, with no banner", () => {
-    const real = resolveEnv(parseEnv({ DATABASE_URL: "postgres://db/portal", NEXTAUTH_SECRET: "x".repeat(32), DOCUS_API_URL: "https://docus.example" }));
+    const real = resolveEnv(
+      parseEnv({
+        DATABASE_URL: "postgres://db/portal",
+        NEXTAUTH_SECRET: "x".repeat(32),
+        DOCUS_API_URL: "https://docus.example",
+      }),
+    );
     expect(docusLaunch(real)).toEqual({ kind: "real" });
     expect(real.docusSimulated).toBe(false);
   });

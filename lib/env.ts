@@ -26,7 +26,9 @@ const intWithDefault = (fallback: number, min: number, max: number) =>
   );
 const flag = z.preprocess(
   (v) => (v === "" || v === undefined ? "0" : v),
-  z.enum(["0", "1", "true", "false"], { error: "must be 1, 0, true or false" }).transform((v) => v === "1" || v === "true"),
+  z
+    .enum(["0", "1", "true", "false"], { error: "must be 1, 0, true or false" })
+    .transform((v) => v === "1" || v === "true"),
 );
 
 export const envSchema = z
@@ -128,7 +130,8 @@ export const envSchema = z
           ctx.addIssue({
             code: "custom",
             path: [name],
-            message: "must be an https:// URL in production (set ALLOW_INSECURE_HTTP=1 only when TLS is terminated in front of the portal)",
+            message:
+              "must be an https:// URL in production (set ALLOW_INSECURE_HTTP=1 only when TLS is terminated in front of the portal)",
           });
         }
       }
@@ -173,9 +176,7 @@ export class EnvError extends Error {
 export function parseEnv(source: Record<string, string | undefined>): RawEnv {
   const result = envSchema.safeParse(source);
   if (!result.success) {
-    throw new EnvError(
-      result.error.issues.map((issue) => `${issue.path.join(".") || "environment"} ${issue.message}`),
-    );
+    throw new EnvError(result.error.issues.map((issue) => `${issue.path.join(".") || "environment"} ${issue.message}`));
   }
   return result.data;
 }
@@ -247,7 +248,8 @@ export function getEnv(): Env {
  */
 export function getAuthSecret(): string {
   const secret = getEnv().NEXTAUTH_SECRET;
-  if (!secret) throw new EnvError(["NEXTAUTH_SECRET is required when DATABASE_URL is set (try: openssl rand -base64 32)"]);
+  if (!secret)
+    throw new EnvError(["NEXTAUTH_SECRET is required when DATABASE_URL is set (try: openssl rand -base64 32)"]);
   return secret;
 }
 

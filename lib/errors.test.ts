@@ -6,8 +6,15 @@ import { describeError, errorResponse } from "./errors";
 
 /** A query error as drizzle raises it: the SQL and its bound parameters in the message. */
 function queryError(): Error {
-  const driver = Object.assign(new Error('invalid input syntax for type uuid: "Lovelace P-100"'), { name: "PostgresError", code: "22P02" });
-  return new DrizzleQueryError("select * from patients where family_name ilike $1 and patient_id = $2", ["%Lovelace%", "P-100"], driver);
+  const driver = Object.assign(new Error('invalid input syntax for type uuid: "Lovelace P-100"'), {
+    name: "PostgresError",
+    code: "22P02",
+  });
+  return new DrizzleQueryError(
+    "select * from patients where family_name ilike $1 and patient_id = $2",
+    ["%Lovelace%", "P-100"],
+    driver,
+  );
 }
 
 describe("describeError", () => {
@@ -50,7 +57,8 @@ describe("log statements", () => {
           lines.forEach((line, i) => {
             // A configuration error's message is ours (it names variables, never data).
             const envError = /instanceof EnvError/.test(`${lines[i - 1] ?? ""}${line}`);
-            if (/console\.(error|warn|log)\(.*(error|err|e)\.message/.test(line) && !envError) offenders.push(`${full}:${i + 1}`);
+            if (/console\.(error|warn|log)\(.*(error|err|e)\.message/.test(line) && !envError)
+              offenders.push(`${full}:${i + 1}`);
           });
         }
       }

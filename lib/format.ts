@@ -11,9 +11,12 @@ const dateTimeFormat = new Intl.DateTimeFormat("en-GB", {
 export function formatDate(value: Date | string): string {
   // A bare "YYYY-MM-DD" (a birth date) is a calendar day, not an instant: format it in UTC.
   if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    return new Intl.DateTimeFormat("en-GB", { day: "2-digit", month: "short", year: "numeric", timeZone: "UTC" }).format(
-      new Date(`${value}T00:00:00Z`),
-    );
+    return new Intl.DateTimeFormat("en-GB", {
+      day: "2-digit",
+      month: "short",
+      year: "numeric",
+      timeZone: "UTC",
+    }).format(new Date(`${value}T00:00:00Z`));
   }
   return dateFormat.format(typeof value === "string" ? new Date(value) : value);
 }

@@ -1,6 +1,12 @@
 import { formatCount } from "./format";
 
-export type PagedTotal = { total: number; totalIsLowerBound: boolean; page: number; pageSize: number; rowsOnPage: number };
+export type PagedTotal = {
+  total: number;
+  totalIsLowerBound: boolean;
+  page: number;
+  pageSize: number;
+  rowsOnPage: number;
+};
 
 export type PagingSummary = {
   /** "1 patient", "3,402 patients", "More than 10,000 patients". */
@@ -15,9 +21,16 @@ export type PagingSummary = {
  * What a paged list says about its size and where the reader is. A total that is only a
  * lower bound (a capped count) still lets the reader page on while pages come back full.
  */
-export function pagingSummary({ total, totalIsLowerBound, page, pageSize, rowsOnPage }: PagedTotal, noun: [string, string]): PagingSummary {
+export function pagingSummary(
+  { total, totalIsLowerBound, page, pageSize, rowsOnPage }: PagedTotal,
+  noun: [string, string],
+): PagingSummary {
   const [one, many] = noun;
-  const count = totalIsLowerBound ? `More than ${formatCount(total)} ${many}` : total === 1 ? `1 ${one}` : `${formatCount(total)} ${many}`;
+  const count = totalIsLowerBound
+    ? `More than ${formatCount(total)} ${many}`
+    : total === 1
+      ? `1 ${one}`
+      : `${formatCount(total)} ${many}`;
   const knownPages = Math.max(1, Math.ceil(total / pageSize));
   const hasNext = page < knownPages || (totalIsLowerBound && rowsOnPage === pageSize);
   const multiplePages = knownPages > 1 || page > 1 || hasNext;

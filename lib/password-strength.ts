@@ -31,7 +31,10 @@ export function checkPasswordStrength(password: string, context: string[] = []):
       message: `Use at least ${MIN_PASSWORD_LENGTH} characters. A few unrelated words make a long password that is easy to remember.`,
     };
   }
-  const result = estimator().check(password.slice(0, 256), context.filter((w) => w.length > 0));
+  const result = estimator().check(
+    password.slice(0, 256),
+    context.filter((w) => w.length > 0),
+  );
   if (result.score >= MIN_PASSWORD_SCORE) return { ok: true, score: result.score };
   const advice = [result.feedback.warning, ...result.feedback.suggestions].filter((s): s is string => Boolean(s));
   return {

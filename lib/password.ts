@@ -6,7 +6,6 @@ import { hash, verify } from "@node-rs/argon2";
  */
 const options = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
-
 export function hashPassword(password: string): Promise<string> {
   return hash(password, options);
 }

@@ -23,8 +23,18 @@ function limiters(db: Db): Limiters {
   if (!found) {
     const common = { storeClient: db, schema: signInRateLimits, clearExpiredByTimeout: false };
     found = {
-      account: new RateLimiterDrizzle({ ...common, keyPrefix: "account", points: ACCOUNT_LIMIT.attempts, duration: ACCOUNT_LIMIT.windowSeconds }),
-      ip: new RateLimiterDrizzle({ ...common, keyPrefix: "ip", points: IP_LIMIT.attempts, duration: IP_LIMIT.windowSeconds }),
+      account: new RateLimiterDrizzle({
+        ...common,
+        keyPrefix: "account",
+        points: ACCOUNT_LIMIT.attempts,
+        duration: ACCOUNT_LIMIT.windowSeconds,
+      }),
+      ip: new RateLimiterDrizzle({
+        ...common,
+        keyPrefix: "ip",
+        points: IP_LIMIT.attempts,
+        duration: IP_LIMIT.windowSeconds,
+      }),
     };
     limitersByDb.set(db, found);
   }
@@ -48,7 +58,10 @@ async function consume(limiter: RateLimiterDrizzle, key: string): Promise<RateDe
  */
 export async function takeSignInAttempt(db: Db, email: string, ip: string): Promise<RateDecision> {
   const { account, ip: byIp } = limiters(db);
-  const [forAccount, forIp] = await Promise.all([consume(account, normalizeEmail(email).slice(0, 320)), consume(byIp, ip.slice(0, 100))]);
+  const [forAccount, forIp] = await Promise.all([
+    consume(account, normalizeEmail(email).slice(0, 320)),
+    consume(byIp, ip.slice(0, 100)),
+  ]);
   if (forAccount.limited && forIp.limited) {
     return { limited: true, retryAfterSeconds: Math.max(forAccount.retryAfterSeconds, forIp.retryAfterSeconds) };
   }

@@ -74,12 +74,34 @@ describe("earlyActionRefusal", () => {
     expect(await earlyActionRefusal("POST", { ...action, "content-length": big }, verify)).toBe(413);
     expect(await earlyActionRefusal("POST", { ...action, "transfer-encoding": "chunked" }, verify)).toBe(411);
     // A made-up cookie is not a session.
-    expect(await earlyActionRefusal("POST", { ...action, "content-length": big, cookie: "next-auth.session-token=forged" }, verify)).toBe(413);
+    expect(
+      await earlyActionRefusal(
+        "POST",
+        { ...action, "content-length": big, cookie: "next-auth.session-token=forged" },
+        verify,
+      ),
+    ).toBe(413);
   });
   it("lets small actions and signed-in uploads through (the action authorizes them itself)", async () => {
     expect(await earlyActionRefusal("POST", { ...action, "content-length": "900" }, verify)).toBeNull();
-    expect(await earlyActionRefusal("POST", { ...action, "content-length": big, cookie: "a=1; next-auth.session-token=valid-jwt" }, verify)).toBeNull();
-    expect(await earlyActionRefusal("POST", { ...action, "content-length": big, cookie: "__Secure-next-auth.session-token.1=jwt; __Secure-next-auth.session-token.0=valid-" }, verify)).toBeNull();
+    expect(
+      await earlyActionRefusal(
+        "POST",
+        { ...action, "content-length": big, cookie: "a=1; next-auth.session-token=valid-jwt" },
+        verify,
+      ),
+    ).toBeNull();
+    expect(
+      await earlyActionRefusal(
+        "POST",
+        {
+          ...action,
+          "content-length": big,
+          cookie: "__Secure-next-auth.session-token.1=jwt; __Secure-next-auth.session-token.0=valid-",
+        },
+        verify,
+      ),
+    ).toBeNull();
   });
   it("ignores everything that is not a server-action POST", async () => {
     expect(await earlyActionRefusal("POST", { "content-length": big }, verify)).toBeNull();

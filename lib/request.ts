@@ -88,7 +88,10 @@ function sessionCookieValue(cookieHeader: string): string | null {
     const whole = pairs.find(([name]) => name === base);
     if (whole?.[1]) return whole[1];
     const parts = pairs
-      .map(([name, value]) => ({ index: Number(name?.startsWith(`${base}.`) ? name.slice(base.length + 1) : Number.NaN), value }))
+      .map(([name, value]) => ({
+        index: Number(name?.startsWith(`${base}.`) ? name.slice(base.length + 1) : Number.NaN),
+        value,
+      }))
       .filter((p) => Number.isInteger(p.index))
       .sort((a, b) => a.index - b.index);
     if (parts.length > 0) return parts.map((p) => p.value).join("");

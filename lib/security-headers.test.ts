@@ -8,7 +8,14 @@ describe("isPdfDocumentPath", () => {
     expect(isPdfDocumentPath("/api/reports/x/document/")).toBe(true);
   });
   it("leaves every other page and API route on the page policy", () => {
-    for (const path of ["/", "/reports/abc", "/api/lab-results", "/api/lab-results/status", "/api/reports/a/b/document", "/api/me"]) {
+    for (const path of [
+      "/",
+      "/reports/abc",
+      "/api/lab-results",
+      "/api/lab-results/status",
+      "/api/reports/a/b/document",
+      "/api/me",
+    ]) {
       expect(isPdfDocumentPath(path)).toBe(false);
     }
   });

@@ -29,7 +29,12 @@ export function groupSecret(secret: string): string {
  * Checks a six-digit code. Returns the time step it belongs to, or null; a step at or
  * before `afterTimeStep` is refused, so that a code is never accepted twice.
  */
-export async function verifyTotp(secret: string, code: string, afterTimeStep: number | null, epochSeconds?: number): Promise<number | null> {
+export async function verifyTotp(
+  secret: string,
+  code: string,
+  afterTimeStep: number | null,
+  epochSeconds?: number,
+): Promise<number | null> {
   if (!/^\d{6}$/.test(code)) return null;
   try {
     const result = await verify({

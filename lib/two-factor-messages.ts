@@ -1,5 +1,10 @@
 /** Outcomes of the second sign-in step; shared by the server and the sign-in form. */
-export const secondStepFailures = ["two_factor_required", "two_factor_invalid", "two_factor_limited", "two_factor_recovery_used"] as const;
+export const secondStepFailures = [
+  "two_factor_required",
+  "two_factor_invalid",
+  "two_factor_limited",
+  "two_factor_recovery_used",
+] as const;
 export type SecondStep = "ok" | (typeof secondStepFailures)[number];
 
 export const secondStepMessages: Record<Exclude<SecondStep, "ok">, string> = {

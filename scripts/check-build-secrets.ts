@@ -80,4 +80,6 @@ if (leaks.length > 0) {
   console.error(`check-build-secrets: secret values found in the build output:\n  ${leaks.join("\n  ")}`);
   process.exit(1);
 }
-console.log(`check-build-secrets: ${scanned} files of .next scanned; none contains ${secrets.map(([n]) => n).join(", ")}.`);
+console.log(
+  `check-build-secrets: ${scanned} files of .next scanned; none contains ${secrets.map(([n]) => n).join(", ")}.`,
+);

@@ -11,10 +11,18 @@ import { describe, expect, it } from "vitest";
 
 const root = path.resolve(import.meta.dirname, "..");
 // (Next.js types NODE_ENV as always set; a clean environment has none.)
-const cleanEnv = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" } as Record<string, string> as NodeJS.ProcessEnv;
+const cleanEnv = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" } as Record<
+  string,
+  string
+> as NodeJS.ProcessEnv;
 
 function runNode(script: string, env: Record<string, string>) {
-  return spawnSync(process.execPath, [path.join(root, script)], { cwd: root, env: { ...cleanEnv, ...env }, encoding: "utf8", timeout: 20_000 });
+  return spawnSync(process.execPath, [path.join(root, script)], {
+    cwd: root,
+    env: { ...cleanEnv, ...env },
+    encoding: "utf8",
+    timeout: 20_000,
+  });
 }
 
 describe("launcher scripts under plain node", () => {

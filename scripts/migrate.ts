@@ -13,5 +13,7 @@ await runCli("npm run db:migrate", async () => {
   }
   const db = await getDb();
   await migrateDb(db, await getDbKind());
-  console.log(`Migrations applied to ${env.embedded ? `the embedded database in ${env.PGLITE_DATA_DIR}` : "PostgreSQL"}.`);
+  console.log(
+    `Migrations applied to ${env.embedded ? `the embedded database in ${env.PGLITE_DATA_DIR}` : "PostgreSQL"}.`,
+  );
 });

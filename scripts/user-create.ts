@@ -17,13 +17,17 @@ await runCli(usage, async () => {
     name: { type: "string" },
     lab: { type: "string", multiple: true },
   });
-  const input = validateCli(createUserSchema, {
-    email: args.email ?? "",
-    password: args.password ?? "",
-    role: args.role ?? "",
-    name: args.name,
-    labs: args.lab ?? [],
-  }, { labs: "--lab" });
+  const input = validateCli(
+    createUserSchema,
+    {
+      email: args.email ?? "",
+      password: args.password ?? "",
+      role: args.role ?? "",
+      name: args.name,
+      labs: args.lab ?? [],
+    },
+    { labs: "--lab" },
+  );
   const db = await getDb();
   if (await findUserByEmail(db, input.email)) throw new Error(`a user with email ${input.email} already exists`);
   const labIds: string[] = [];

@@ -10,7 +10,9 @@ import { describeError } from "@/lib/errors";
 try {
   const env = getEnv();
   if (env.embedded) {
-    console.error("npm run worker needs DATABASE_URL (PostgreSQL). On the embedded default the portal runs its own worker.");
+    console.error(
+      "npm run worker needs DATABASE_URL (PostgreSQL). On the embedded default the portal runs its own worker.",
+    );
     process.exit(1);
   }
   await startSubmitWorker();

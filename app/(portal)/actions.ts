@@ -39,6 +39,10 @@ export async function signOutEverywhereAction(): Promise<void> {
   const user = await requireUser();
   const db = await getDb();
   const ended = await revokeAllSessions(db, user.id);
-  await recordAuditForLabs(db, { action: "auth.sign_out_everywhere", outcome: "allowed", userId: user.id, details: { sessions: ended } }, user.labIds);
+  await recordAuditForLabs(
+    db,
+    { action: "auth.sign_out_everywhere", outcome: "allowed", userId: user.id, details: { sessions: ended } },
+    user.labIds,
+  );
   redirect(SIGN_IN_PATH);
 }

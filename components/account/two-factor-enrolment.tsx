@@ -30,12 +30,18 @@ export function TwoFactorEnrolment({ begin, confirm, continueHref }: TwoFactorEn
         <p className="text-sm text-slate-700">
           Keep these somewhere safe. Each one signs you in once if you lose your phone. They are shown only now.
         </p>
-        <ul aria-label="Recovery codes" className="grid grid-cols-2 gap-2 rounded-md border border-slate-200 bg-slate-50 p-3 font-mono text-sm">
+        <ul
+          aria-label="Recovery codes"
+          className="grid grid-cols-2 gap-2 rounded-md border border-slate-200 bg-slate-50 p-3 font-mono text-sm"
+        >
           {confirmed.recoveryCodes.map((code) => (
             <li key={code}>{code}</li>
           ))}
         </ul>
-        <Link href={continueHref} className="inline-block rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
+        <Link
+          href={continueHref}
+          className="inline-block rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
+        >
           I have saved them: continue
         </Link>
       </section>
@@ -46,7 +52,8 @@ export function TwoFactorEnrolment({ begin, confirm, continueHref }: TwoFactorEn
     return (
       <form action={beginAction} className="space-y-3">
         <p className="text-sm text-slate-700">
-          You need an authenticator app on your phone (for example one from your phone&apos;s maker, or any app that reads TOTP QR codes).
+          You need an authenticator app on your phone (for example one from your phone&apos;s maker, or any app that
+          reads TOTP QR codes).
         </p>
         <Button type="submit" disabled={beginning}>
           Set up two-factor sign-in
@@ -62,11 +69,21 @@ export function TwoFactorEnrolment({ begin, confirm, continueHref }: TwoFactorEn
     <div className="space-y-4">
       <div className="flex flex-wrap items-start gap-6">
         {/* eslint-disable-next-line @next/next/no-img-element -- a data URL made on the server; nothing to optimise */}
-        <img src={started.qrDataUrl} alt="QR code to scan with your authenticator app" width={192} height={192} className="rounded-md border border-slate-200" />
+        <img
+          src={started.qrDataUrl}
+          alt="QR code to scan with your authenticator app"
+          width={192}
+          height={192}
+          className="rounded-md border border-slate-200"
+        />
         <div className="max-w-sm space-y-2 text-sm text-slate-700">
           <p>Scan the QR code with your app, or type this key into it:</p>
           <p>
-            <code aria-label="Secret key" data-testid="totp-secret" className="rounded bg-slate-100 px-2 py-1 font-mono text-base tracking-wider text-slate-900">
+            <code
+              aria-label="Secret key"
+              data-testid="totp-secret"
+              className="rounded bg-slate-100 px-2 py-1 font-mono text-base tracking-wider text-slate-900"
+            >
               {started.secret}
             </code>
           </p>

@@ -19,7 +19,12 @@ export function AttachReportForm({ reportId, candidates, action }: AttachReportF
       <label htmlFor={selectId} className="sr-only">
         Lab result to attach this report to
       </label>
-      <select id={selectId} name="labResultId" defaultValue="" className="max-w-72 rounded-md border border-slate-300 px-2 py-1.5 text-sm">
+      <select
+        id={selectId}
+        name="labResultId"
+        defaultValue=""
+        className="max-w-72 rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+      >
         <option value="" disabled>
           Choose a lab result…
         </option>
@@ -46,7 +51,10 @@ export function AttachReportForm({ reportId, candidates, action }: AttachReportF
           />
         </span>
       ) : null}
-      <span aria-live="polite" className={state.status === "success" ? "text-xs text-emerald-700" : "text-xs text-red-700"}>
+      <span
+        aria-live="polite"
+        className={state.status === "success" ? "text-xs text-emerald-700" : "text-xs text-red-700"}
+      >
         {state.message}
       </span>
     </form>

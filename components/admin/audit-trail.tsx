@@ -38,7 +38,13 @@ export function AuditTrail({ title, rows }: { title: string; rows: AuditRow[] })
                 <Td>{formatDateTime(r.at)}</Td>
                 <Td>{r.userName ? `${r.userName} (${r.userEmail})` : "Unknown user"}</Td>
                 <Td>{actionLabels[r.action] ?? r.action}</Td>
-                <Td>{r.outcome === "allowed" ? <Badge tone="success">allowed</Badge> : <Badge tone="danger">{r.outcome}</Badge>}</Td>
+                <Td>
+                  {r.outcome === "allowed" ? (
+                    <Badge tone="success">allowed</Badge>
+                  ) : (
+                    <Badge tone="danger">{r.outcome}</Badge>
+                  )}
+                </Td>
                 <Td className="font-mono text-xs">{r.ip ?? ""}</Td>
               </tr>
             ))}

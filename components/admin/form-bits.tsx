@@ -4,7 +4,19 @@ import type { ActionResult } from "@/lib/errors";
 export const inputClasses = "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm";
 
 /** A labelled field with its error, tied together for screen readers. */
-export function Field({ id, label, error, hint, children }: { id: string; label: string; error?: string; hint?: string; children: ReactNode }) {
+export function Field({
+  id,
+  label,
+  error,
+  hint,
+  children,
+}: {
+  id: string;
+  label: string;
+  error?: string;
+  hint?: string;
+  children: ReactNode;
+}) {
   return (
     <div>
       <label htmlFor={id} className="block text-sm font-medium text-slate-800">
@@ -28,7 +40,11 @@ export function Field({ id, label, error, hint, children }: { id: string; label:
 /** The polite live region that reads an action's outcome aloud. */
 export function ActionMessage({ state }: { state: ActionResult }) {
   return (
-    <p aria-live="polite" role="status" className={state.status === "success" ? "text-sm text-emerald-800" : "text-sm text-red-700"}>
+    <p
+      aria-live="polite"
+      role="status"
+      className={state.status === "success" ? "text-sm text-emerald-800" : "text-sm text-red-700"}
+    >
       {state.message}
     </p>
   );

@@ -30,13 +30,24 @@ export function LabForm({ labId, values, submitLabel, action }: LabFormProps) {
       {labId ? <input type="hidden" name="labId" value={labId} /> : null}
       <div className="grid gap-4 sm:grid-cols-2">
         <Field id={`${p}-name`} label="Name" error={errors.name?.[0]}>
-          <input id={`${p}-name`} name="name" required defaultValue={values.name} aria-describedby={describedBy(`${p}-name`, { error: errors.name?.[0] })} className={inputClasses} />
+          <input
+            id={`${p}-name`}
+            name="name"
+            required
+            defaultValue={values.name}
+            aria-describedby={describedBy(`${p}-name`, { error: errors.name?.[0] })}
+            className={inputClasses}
+          />
         </Field>
         <Field
           id={`${p}-partner`}
           label="Partner lab id"
           error={errors.partnerLabId?.[0]}
-          hint={labId ? "Docus echoes this id on every report. Reports already requested keep the old id, so changing it leaves them unmatched until attached by hand." : "Sent to Docus with each lab result and echoed on its reports."}
+          hint={
+            labId
+              ? "Docus echoes this id on every report. Reports already requested keep the old id, so changing it leaves them unmatched until attached by hand."
+              : "Sent to Docus with each lab result and echoed on its reports."
+          }
         >
           <input
             id={`${p}-partner`}
@@ -61,7 +72,12 @@ export function LabForm({ labId, values, submitLabel, action }: LabFormProps) {
           />
         </Field>
         <Field id={`${p}-mode`} label="Default upload mode">
-          <select id={`${p}-mode`} name="defaultUploadMode" defaultValue={values.defaultUploadMode} className={inputClasses}>
+          <select
+            id={`${p}-mode`}
+            name="defaultUploadMode"
+            defaultValue={values.defaultUploadMode}
+            className={inputClasses}
+          >
             <option value="interpret">Send for interpretation</option>
             <option value="store_only">Store only</option>
           </select>

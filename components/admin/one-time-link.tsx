@@ -12,7 +12,13 @@ export function OneTimeLink({ link, label }: { link: string; label: string }) {
         {label}
       </label>
       <div className="mt-1 flex flex-wrap gap-2">
-        <input id="one-time-link" readOnly value={link} className="min-w-0 flex-1 rounded-md border border-slate-300 bg-white px-2 py-1 font-mono text-xs" onFocus={(e) => e.currentTarget.select()} />
+        <input
+          id="one-time-link"
+          readOnly
+          value={link}
+          className="min-w-0 flex-1 rounded-md border border-slate-300 bg-white px-2 py-1 font-mono text-xs"
+          onFocus={(e) => e.currentTarget.select()}
+        />
         <Button
           variant="secondary"
           className="px-2 py-1"

@@ -22,13 +22,33 @@ export function PersonCreateForm({ roles, labs, action }: PersonCreateFormProps)
     <form action={formAction} className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
       <div className="grid gap-4 sm:grid-cols-3">
         <Field id="person-name" label="Name" error={errors.name?.[0]}>
-          <input id="person-name" name="name" required autoComplete="off" aria-describedby={describedBy("person-name", { error: errors.name?.[0] })} className={inputClasses} />
+          <input
+            id="person-name"
+            name="name"
+            required
+            autoComplete="off"
+            aria-describedby={describedBy("person-name", { error: errors.name?.[0] })}
+            className={inputClasses}
+          />
         </Field>
         <Field id="person-email" label="Email" error={errors.email?.[0]}>
-          <input id="person-email" name="email" type="email" required autoComplete="off" aria-describedby={describedBy("person-email", { error: errors.email?.[0] })} className={inputClasses} />
+          <input
+            id="person-email"
+            name="email"
+            type="email"
+            required
+            autoComplete="off"
+            aria-describedby={describedBy("person-email", { error: errors.email?.[0] })}
+            className={inputClasses}
+          />
         </Field>
         <Field id="person-role" label="Role" error={errors.role?.[0]}>
-          <select id="person-role" name="role" defaultValue={roles.includes("technician") ? "technician" : roles[0]} className={inputClasses}>
+          <select
+            id="person-role"
+            name="role"
+            defaultValue={roles.includes("technician") ? "technician" : roles[0]}
+            className={inputClasses}
+          >
             {roles.map((r) => (
               <option key={r} value={r} className="capitalize">
                 {r}

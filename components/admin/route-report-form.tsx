@@ -20,7 +20,12 @@ export function RouteReportForm({ reportId, labs, action }: RouteReportFormProps
       <label htmlFor={selectId} className="sr-only">
         Lab to hand this report to
       </label>
-      <select id={selectId} name="labId" defaultValue="" className="max-w-64 rounded-md border border-slate-300 px-2 py-1.5 text-sm">
+      <select
+        id={selectId}
+        name="labId"
+        defaultValue=""
+        className="max-w-64 rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+      >
         <option value="" disabled>
           Choose a lab…
         </option>
@@ -33,7 +38,10 @@ export function RouteReportForm({ reportId, labs, action }: RouteReportFormProps
       <Button type="submit" variant="secondary" className="py-1.5" disabled={pending}>
         Hand to lab
       </Button>
-      <span aria-live="polite" className={state.status === "success" ? "text-xs text-emerald-700" : "text-xs text-red-700"}>
+      <span
+        aria-live="polite"
+        className={state.status === "success" ? "text-xs text-emerald-700" : "text-xs text-red-700"}
+      >
         {state.message}
       </span>
     </form>

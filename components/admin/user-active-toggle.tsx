@@ -17,10 +17,18 @@ export function UserActiveToggle({ userId, userEmail, active, action }: UserActi
     <form action={formAction} className="flex items-center gap-2">
       <input type="hidden" name="userId" value={userId} />
       <input type="hidden" name="active" value={active ? "false" : "true"} />
-      <Button type="submit" variant={active ? "secondary" : "primary"} disabled={pending} aria-label={`${active ? "Deactivate" : "Activate"} ${userEmail}`}>
+      <Button
+        type="submit"
+        variant={active ? "secondary" : "primary"}
+        disabled={pending}
+        aria-label={`${active ? "Deactivate" : "Activate"} ${userEmail}`}
+      >
         {active ? "Deactivate" : "Activate"}
       </Button>
-      <span aria-live="polite" className={state.status === "success" ? "text-xs text-emerald-700" : "text-xs text-red-700"}>
+      <span
+        aria-live="polite"
+        className={state.status === "success" ? "text-xs text-emerald-700" : "text-xs text-red-700"}
+      >
         {state.message}
       </span>
     </form>

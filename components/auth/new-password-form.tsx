@@ -92,7 +92,11 @@ export function NewPasswordForm({ hidden = {}, askCurrent = false, submitLabel, 
           </p>
         ) : null}
       </div>
-      <p role="status" aria-live="polite" className={state.status === "success" ? "text-sm text-emerald-800" : "text-sm text-red-700"}>
+      <p
+        role="status"
+        aria-live="polite"
+        className={state.status === "success" ? "text-sm text-emerald-800" : "text-sm text-red-700"}
+      >
         {state.status === "invalid" && error("password") ? "" : state.message}
       </p>
       <Button type="submit" disabled={pending}>

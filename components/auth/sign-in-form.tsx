@@ -73,7 +73,9 @@ export function SignInForm({ callbackUrl, notice }: { callbackUrl: string; notic
       if (typeof outcome === "object" && "secondStep" in outcome) {
         setAskCode(true);
         // The first request only learns that a code is needed: say so without calling it an error.
-        setMessage(askCode || outcome.secondStep !== "two_factor_required" ? secondStepMessages[outcome.secondStep] : undefined);
+        setMessage(
+          askCode || outcome.secondStep !== "two_factor_required" ? secondStepMessages[outcome.secondStep] : undefined,
+        );
         setPending(false);
         return;
       }

@@ -14,7 +14,17 @@ export type AttentionItem = {
 };
 
 /** A dashboard panel: a short list of things that need someone, or a calm empty line. */
-export function AttentionList({ title, empty, items, action }: { title: string; empty: string; items: AttentionItem[]; action?: ReactNode }) {
+export function AttentionList({
+  title,
+  empty,
+  items,
+  action,
+}: {
+  title: string;
+  empty: string;
+  items: AttentionItem[];
+  action?: ReactNode;
+}) {
   const headingId = `panel-${title.toLowerCase().replace(/[^a-z]+/g, "-")}`;
   return (
     <section aria-labelledby={headingId} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">

@@ -18,7 +18,13 @@ export type LabResultsLiveProps = {
 };
 
 const time = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
-const dateTime = new Intl.DateTimeFormat("en-GB", { day: "2-digit", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
+const dateTime = new Intl.DateTimeFormat("en-GB", {
+  day: "2-digit",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+});
 
 async function fetchRows(query: string): Promise<LabResultListItem[]> {
   const response = await fetch(`/api/lab-results${query ? `?${query}` : ""}`, { cache: "no-store" });
@@ -57,11 +63,13 @@ export function LabResultsLive({ initialRows, query, canManage, retry, cancel }:
           <caption className="sr-only">Lab results, newest first</caption>
           <thead>
             <tr>
-              {["Submitted", "Patient", "Accession", "File", "Mode", "Status", "Attempts", "Last error", ""].map((h, i) => (
-                <th key={i} scope="col" className="bg-slate-50 px-3 py-2 text-left font-medium text-slate-700">
-                  {h || <span className="sr-only">Actions</span>}
-                </th>
-              ))}
+              {["Submitted", "Patient", "Accession", "File", "Mode", "Status", "Attempts", "Last error", ""].map(
+                (h, i) => (
+                  <th key={i} scope="col" className="bg-slate-50 px-3 py-2 text-left font-medium text-slate-700">
+                    {h || <span className="sr-only">Actions</span>}
+                  </th>
+                ),
+              )}
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -79,23 +87,39 @@ export function LabResultsLive({ initialRows, query, canManage, retry, cancel }:
                 <td className="whitespace-nowrap px-3 py-2">
                   <LabResultStatusBadge status={row.status} />
                   {row.status === "retrying" && row.nextAttemptAt ? (
-                    <span className="ml-1 text-xs text-slate-600">next at {time.format(new Date(row.nextAttemptAt))}</span>
+                    <span className="ml-1 text-xs text-slate-600">
+                      next at {time.format(new Date(row.nextAttemptAt))}
+                    </span>
                   ) : null}
                 </td>
                 <td className="px-3 py-2">{row.attempts}</td>
                 <td className="max-w-64 px-3 py-2 text-red-700">{row.lastError ?? ""}</td>
                 <td className="whitespace-nowrap px-3 py-2">
                   <div className="flex items-center gap-2">
-                    <Link href={`/lab-results/${row.id}`} className="text-brand-700 underline" aria-label={`Details of ${row.accessionNumber} (${row.fileName})`}>
+                    <Link
+                      href={`/lab-results/${row.id}`}
+                      className="text-brand-700 underline"
+                      aria-label={`Details of ${row.accessionNumber} (${row.fileName})`}
+                    >
                       Details
                     </Link>
                     {canManage && (row.status === "rejected" || row.status === "failed") ? (
-                      <Button variant="secondary" className="px-2 py-1" disabled={pending} onClick={() => run(retry, row.id)}>
+                      <Button
+                        variant="secondary"
+                        className="px-2 py-1"
+                        disabled={pending}
+                        onClick={() => run(retry, row.id)}
+                      >
                         Retry
                       </Button>
                     ) : null}
                     {canManage && (row.status === "queued" || row.status === "retrying" || row.status === "sending") ? (
-                      <Button variant="secondary" className="px-2 py-1" disabled={pending} onClick={() => run(cancel, row.id)}>
+                      <Button
+                        variant="secondary"
+                        className="px-2 py-1"
+                        disabled={pending}
+                        onClick={() => run(cancel, row.id)}
+                      >
                         Cancel
                       </Button>
                     ) : null}

@@ -5,7 +5,13 @@ import { LabResultStatusBadge } from "./status-badge";
 import { FINAL_STATUSES } from "./types";
 import type { LabResultStatus } from "@/lib/domain";
 
-type State = { id: string; status: LabResultStatus; attempts: number; nextAttemptAt: string | null; lastError: string | null };
+type State = {
+  id: string;
+  status: LabResultStatus;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+};
 
 const time = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 
@@ -22,14 +28,20 @@ export function LiveStatus({ initial }: { initial: State }) {
     initialData: initial,
     // "accepted" may still become "report ready", so it is polled too, more slowly.
     refetchInterval: (q) =>
-      q.state.data?.status === "accepted" ? 5000 : q.state.data && FINAL_STATUSES.includes(q.state.data.status) ? false : 2000,
+      q.state.data?.status === "accepted"
+        ? 5000
+        : q.state.data && FINAL_STATUSES.includes(q.state.data.status)
+          ? false
+          : 2000,
   });
   return (
     <span aria-live="polite" className="inline-flex flex-wrap items-center gap-2">
       <LabResultStatusBadge status={data.status} />
       <span className="text-sm text-slate-600">
         {data.attempts} attempt{data.attempts === 1 ? "" : "s"}
-        {data.status === "retrying" && data.nextAttemptAt ? `, next at ${time.format(new Date(data.nextAttemptAt))}` : ""}
+        {data.status === "retrying" && data.nextAttemptAt
+          ? `, next at ${time.format(new Date(data.nextAttemptAt))}`
+          : ""}
       </span>
       {data.lastError ? <span className="text-sm text-red-700">{data.lastError}</span> : null}
     </span>

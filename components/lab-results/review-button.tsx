@@ -5,7 +5,15 @@ import { Button } from "@/components/ui/button";
 import type { ActionResult } from "@/lib/errors";
 
 /** "Mark as reviewed" for a doctor; shows the outcome in place. */
-export function ReviewButton({ reportId, version, action }: { reportId: string; version: number; action: (id: string) => Promise<ActionResult> }) {
+export function ReviewButton({
+  reportId,
+  version,
+  action,
+}: {
+  reportId: string;
+  version: number;
+  action: (id: string) => Promise<ActionResult>;
+}) {
   const [pending, startTransition] = useTransition();
   const [result, setResult] = useState<ActionResult>({ status: "idle" });
   return (
@@ -19,7 +27,10 @@ export function ReviewButton({ reportId, version, action }: { reportId: string; 
         {result.status === "success" ? "Reviewed" : "Mark as reviewed"}
         <span className="sr-only"> report version {version}</span>
       </Button>
-      <span aria-live="polite" className={result.status === "error" || result.status === "invalid" ? "text-xs text-red-700" : "sr-only"}>
+      <span
+        aria-live="polite"
+        className={result.status === "error" || result.status === "invalid" ? "text-xs text-red-700" : "sr-only"}
+      >
         {result.message}
       </span>
     </span>

@@ -15,4 +15,10 @@ export type LabResultListItem = {
   patientExternalId: string;
 };
 
-export const FINAL_STATUSES: readonly LabResultStatus[] = ["accepted", "rejected", "failed", "cancelled", "report_ready"];
+export const FINAL_STATUSES: readonly LabResultStatus[] = [
+  "accepted",
+  "rejected",
+  "failed",
+  "cancelled",
+  "report_ready",
+];

@@ -28,7 +28,10 @@ function loadPdfjs(): Promise<PdfjsModule> {
  * allows; nothing is fetched from a CDN.
  */
 function startWorker(pdfjs: PdfjsModule): { port: Worker; pdfWorker: PDFWorker } {
-  const port = new Worker(new URL("pdfjs-dist/build/pdf.worker.min.mjs", import.meta.url), { type: "module", name: "pdfjs" });
+  const port = new Worker(new URL("pdfjs-dist/build/pdf.worker.min.mjs", import.meta.url), {
+    type: "module",
+    name: "pdfjs",
+  });
   return { port, pdfWorker: pdfjs.PDFWorker.create({ port }) };
 }
 
@@ -77,7 +80,13 @@ export function PdfViewer({ src, title }: PdfViewerProps) {
         worker = startWorker(pdfjs);
         // No WebAssembly (the CSP has no 'wasm-unsafe-eval'): pdf.js falls back to its JavaScript
         // implementations. Rendering stays on this thread, in this document's CSP.
-        task = pdfjs.getDocument({ url: src, worker: worker.pdfWorker, useWasm: false, disableWorkerRendering: true, enableXfa: false });
+        task = pdfjs.getDocument({
+          url: src,
+          worker: worker.pdfWorker,
+          useWasm: false,
+          disableWorkerRendering: true,
+          enableXfa: false,
+        });
         return task.promise;
       })
       .then((loaded) => {
@@ -165,7 +174,10 @@ export function PdfViewer({ src, title }: PdfViewerProps) {
     };
   }, [doc, pageNumber, zoom, availableWidth]);
 
-  const goTo = useCallback((next: number) => setPageNumber((current) => (next >= 1 && next <= pageCount ? next : current)), [pageCount]);
+  const goTo = useCallback(
+    (next: number) => setPageNumber((current) => (next >= 1 && next <= pageCount ? next : current)),
+    [pageCount],
+  );
 
   // Arrow keys move between the toolbar's controls, as in the WAI-ARIA toolbar pattern.
   function onToolbarKeyDown(event: KeyboardEvent<HTMLDivElement>) {
@@ -176,7 +188,17 @@ export function PdfViewer({ src, title }: PdfViewerProps) {
     event.preventDefault();
     const last = controls.length - 1;
     const target =
-      event.key === "Home" ? 0 : event.key === "End" ? last : event.key === "ArrowLeft" ? (index === 0 ? last : index - 1) : index === last ? 0 : index + 1;
+      event.key === "Home"
+        ? 0
+        : event.key === "End"
+          ? last
+          : event.key === "ArrowLeft"
+            ? index === 0
+              ? last
+              : index - 1
+            : index === last
+              ? 0
+              : index + 1;
     controls[target]?.focus();
   }
 
@@ -200,10 +222,21 @@ export function PdfViewer({ src, title }: PdfViewerProps) {
           className="flex flex-wrap items-center justify-between gap-x-3 gap-y-2"
         >
           <div className="flex items-center gap-1">
-            <button type="button" className={iconControl} aria-label="Previous page" title="Previous page" onClick={() => goTo(pageNumber - 1)} disabled={!ready || pageNumber <= 1}>
+            <button
+              type="button"
+              className={iconControl}
+              aria-label="Previous page"
+              title="Previous page"
+              onClick={() => goTo(pageNumber - 1)}
+              disabled={!ready || pageNumber <= 1}
+            >
               <span aria-hidden="true">‹</span>
             </button>
-            <span className="min-w-22 text-center text-sm tabular-nums text-slate-700" aria-live="polite" aria-atomic="true">
+            <span
+              className="min-w-22 text-center text-sm tabular-nums text-slate-700"
+              aria-live="polite"
+              aria-atomic="true"
+            >
               {ready ? `Page ${pageNumber} of ${pageCount}` : "Page – of –"}
             </span>
             <button
@@ -218,10 +251,21 @@ export function PdfViewer({ src, title }: PdfViewerProps) {
             </button>
           </div>
           <div className="flex items-center gap-1">
-            <button type="button" className={iconControl} aria-label="Zoom out" title="Zoom out" onClick={() => setZoomIndex((i) => Math.max(0, i - 1))} disabled={!ready || zoomIndex === 0}>
+            <button
+              type="button"
+              className={iconControl}
+              aria-label="Zoom out"
+              title="Zoom out"
+              onClick={() => setZoomIndex((i) => Math.max(0, i - 1))}
+              disabled={!ready || zoomIndex === 0}
+            >
               <span aria-hidden="true">−</span>
             </button>
-            <span className="w-12 text-center text-sm tabular-nums text-slate-700" aria-live="polite" aria-atomic="true">
+            <span
+              className="w-12 text-center text-sm tabular-nums text-slate-700"
+              aria-live="polite"
+              aria-atomic="true"
+            >
               <span className="sr-only">Zoom </span>
               {Math.round(zoom * 100)}%
             </span>
@@ -235,7 +279,12 @@ export function PdfViewer({ src, title }: PdfViewerProps) {
             >
               <span aria-hidden="true">+</span>
             </button>
-            <button type="button" className={control} onClick={() => setZoomIndex(DEFAULT_ZOOM_INDEX)} disabled={!ready || zoomIndex === DEFAULT_ZOOM_INDEX}>
+            <button
+              type="button"
+              className={control}
+              onClick={() => setZoomIndex(DEFAULT_ZOOM_INDEX)}
+              disabled={!ready || zoomIndex === DEFAULT_ZOOM_INDEX}
+            >
               Reset<span className="sr-only"> zoom</span>
             </button>
           </div>

@@ -20,7 +20,11 @@ export function SideBySide({ original, report }: SideBySideProps) {
   ];
   return (
     <div>
-      <div role="group" aria-label="Document to show" className="mb-3 inline-flex rounded-md border border-slate-300 bg-white p-0.5 lg:hidden">
+      <div
+        role="group"
+        aria-label="Document to show"
+        className="mb-3 inline-flex rounded-md border border-slate-300 bg-white p-0.5 lg:hidden"
+      >
         {panes.map((pane) => (
           <button
             key={pane.key}

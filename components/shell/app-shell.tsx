@@ -10,7 +10,12 @@ import { ReportNotifications } from "./report-notifications";
 import { SignOutButton } from "./sign-out-button";
 import { QueryProvider } from "@/components/providers/query-provider";
 
-const roleLabels = { operator: "Platform operator", admin: "Administrator", technician: "Lab technician", doctor: "Doctor" } as const;
+const roleLabels = {
+  operator: "Platform operator",
+  admin: "Administrator",
+  technician: "Lab technician",
+  doctor: "Doctor",
+} as const;
 
 export type AppShellProps = {
   user: CurrentUser;
@@ -25,13 +30,19 @@ export function AppShell({ user, switchLab, signOutEverywhere, children }: AppSh
   const items = navItemsFor(user.role).map(({ href, label }) => ({ href, label }));
   return (
     <div className="min-h-screen">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:px-3 focus:py-2"
+      >
         Skip to content
       </a>
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-4 px-4 py-3">
           <div className="flex items-center gap-3">
-            <span aria-hidden="true" className="grid h-8 w-8 place-items-center rounded-md bg-brand-600 text-sm font-bold text-white">
+            <span
+              aria-hidden="true"
+              className="grid h-8 w-8 place-items-center rounded-md bg-brand-600 text-sm font-bold text-white"
+            >
               LR
             </span>
             <span className="text-lg font-semibold text-slate-900">Lab Results Portal</span>

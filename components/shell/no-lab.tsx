@@ -4,8 +4,8 @@ import { EmptyState } from "@/components/ui/empty-state";
 export function NoLab() {
   return (
     <EmptyState title="You are not a member of any lab yet">
-      An administrator adds you to a lab (for example with <code>npm run user:create -- … --lab NAME</code>). Until then there is
-      nothing to show.
+      An administrator adds you to a lab (for example with <code>npm run user:create -- … --lab NAME</code>). Until then
+      there is nothing to show.
     </EmptyState>
   );
 }

@@ -4,7 +4,13 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 
-type Notice = { id: string; receivedAt: string; accessionNumber: string | null; patientName: string | null; labResultId: string | null };
+type Notice = {
+  id: string;
+  receivedAt: string;
+  accessionNumber: string | null;
+  patientName: string | null;
+  labResultId: string | null;
+};
 type Notifications = { unread: number; latest: Notice[] };
 
 async function fetchNotifications(): Promise<Notifications> {
@@ -55,7 +61,10 @@ export function ReportNotifications() {
         {unread > 0 ? (
           <>
             {" "}
-            <span data-testid="report-badge" className="ml-1.5 rounded-full bg-red-600 px-1.5 py-0.5 text-xs font-semibold text-white">
+            <span
+              data-testid="report-badge"
+              className="ml-1.5 rounded-full bg-red-600 px-1.5 py-0.5 text-xs font-semibold text-white"
+            >
               {unread > 99 ? "99+" : unread}
             </span>
             <span className="sr-only"> new</span>
@@ -64,7 +73,11 @@ export function ReportNotifications() {
       </Link>
       <div aria-live="polite" className="pointer-events-none fixed bottom-4 right-4 z-50 flex w-80 flex-col gap-2">
         {toasts.map((n) => (
-          <div key={n.id} role="status" className="pointer-events-auto rounded-lg border border-emerald-200 bg-white p-3 text-sm shadow-lg">
+          <div
+            key={n.id}
+            role="status"
+            className="pointer-events-auto rounded-lg border border-emerald-200 bg-white p-3 text-sm shadow-lg"
+          >
             <p className="font-medium text-slate-900">Interpretation report ready</p>
             <p className="text-slate-700">
               {n.patientName ?? "Unknown patient"}
@@ -76,7 +89,11 @@ export function ReportNotifications() {
                   Open
                 </Link>
               ) : null}
-              <button type="button" className="text-slate-600 underline" onClick={() => setToasts((c) => c.filter((t) => t.id !== n.id))}>
+              <button
+                type="button"
+                className="text-slate-600 underline"
+                onClick={() => setToasts((c) => c.filter((t) => t.id !== n.id))}
+              >
                 Dismiss
               </button>
             </div>

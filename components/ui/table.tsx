@@ -13,7 +13,13 @@ export function Table({ caption, children }: { caption: string; children: ReactN
 }
 
 export function Th({ className, ...props }: ThHTMLAttributes<HTMLTableCellElement>) {
-  return <th scope="col" className={cn("bg-slate-50 px-4 py-2 text-left font-medium text-slate-700", className)} {...props} />;
+  return (
+    <th
+      scope="col"
+      className={cn("bg-slate-50 px-4 py-2 text-left font-medium text-slate-700", className)}
+      {...props}
+    />
+  );
 }
 
 export function Td({ className, ...props }: TdHTMLAttributes<HTMLTableCellElement>) {

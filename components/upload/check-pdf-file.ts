@@ -11,7 +11,8 @@ export async function checkPdfFile(file: File, maxUploadMb: number): Promise<str
   if (problem) return problem;
   try {
     const head = new Uint8Array(await file.slice(0, pdfMagic.length).arrayBuffer());
-    if (String.fromCharCode(...head) !== pdfMagic) return `${file.name} is not a PDF (its content is not a PDF document).`;
+    if (String.fromCharCode(...head) !== pdfMagic)
+      return `${file.name} is not a PDF (its content is not a PDF document).`;
   } catch {
     return `${file.name} could not be read. Choose it again.`;
   }

@@ -182,14 +182,24 @@ function RowMessage({ state, live }: { state: RowState; live: LiveLabResult | un
   }
 }
 
-function SentMessage({ state, live }: { state: Extract<RowState, { phase: "sent" }>; live: LiveLabResult | undefined }) {
+function SentMessage({
+  state,
+  live,
+}: {
+  state: Extract<RowState, { phase: "sent" }>;
+  live: LiveLabResult | undefined;
+}) {
   const status = live?.status ?? state.status;
   // The upload's own message describes the status it answered with, not later ones.
   const uploadMessage = status === state.status ? state.message : undefined;
   switch (status) {
     case "queued": {
       const wait = expectedWait(live?.expectedAt);
-      return <span className="text-slate-600">{wait ? `Saved; in queue, ${wait}.` : (uploadMessage ?? "Saved; waiting to be sent to Docus.")}</span>;
+      return (
+        <span className="text-slate-600">
+          {wait ? `Saved; in queue, ${wait}.` : (uploadMessage ?? "Saved; waiting to be sent to Docus.")}
+        </span>
+      );
     }
     case "sending":
       return (
@@ -203,7 +213,9 @@ function SentMessage({ state, live }: { state: Extract<RowState, { phase: "sent"
         <span className="text-amber-900">
           Docus could not take it yet
           {live?.attempts ? ` (attempt ${live.attempts})` : ""}
-          {live?.nextAttemptAt ? `; next attempt at ${formatClockTime(live.nextAttemptAt)}.` : "; it will be tried again shortly."}
+          {live?.nextAttemptAt
+            ? `; next attempt at ${formatClockTime(live.nextAttemptAt)}.`
+            : "; it will be tried again shortly."}
           {live?.lastError ? <span className="block text-slate-600">{live.lastError}</span> : null}
         </span>
       );
@@ -211,7 +223,9 @@ function SentMessage({ state, live }: { state: Extract<RowState, { phase: "sent"
     case "failed":
       return (
         <span className="text-red-700">
-          {live?.lastError ?? uploadMessage ?? (status === "rejected" ? "Docus did not accept this file." : "Sending failed.")}
+          {live?.lastError ??
+            uploadMessage ??
+            (status === "rejected" ? "Docus did not accept this file." : "Sending failed.")}
         </span>
       );
     case "accepted":

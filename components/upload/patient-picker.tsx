@@ -193,7 +193,8 @@ function PatientSearchBox({
         className={controlClasses(Boolean(error))}
       />
       <p id={`${inputId}-hint`} className="mt-1 text-xs text-slate-600">
-        Type at least {MIN_SEARCH_LENGTH} characters of the name or the patient id, then choose with the arrow keys and Enter.
+        Type at least {MIN_SEARCH_LENGTH} characters of the name or the patient id, then choose with the arrow keys and
+        Enter.
       </p>
       <FieldError id={inputId} error={error} />
       <p role="status" className={cn("mt-1 text-sm", search.state === "error" ? "text-red-700" : "text-slate-600")}>
@@ -243,7 +244,12 @@ function PatientSearchBox({
   );
 }
 
-const newPatientFields: Array<{ field: Exclude<NewPatientField, "sex">; label: string; type: "text" | "date"; autoComplete: string }> = [
+const newPatientFields: Array<{
+  field: Exclude<NewPatientField, "sex">;
+  label: string;
+  type: "text" | "date";
+  autoComplete: string;
+}> = [
   { field: "patientId", label: "Patient id", type: "text", autoComplete: "off" },
   { field: "givenName", label: "Given name", type: "text", autoComplete: "off" },
   { field: "familyName", label: "Family name", type: "text", autoComplete: "off" },
@@ -258,7 +264,13 @@ function NewPatientFields({ newPatient, onNewPatientChange, onNewPatientBlur, er
         const id = fieldIds[field];
         const error = errors[field];
         return (
-          <Field key={field} id={id} label={label} error={error} hint={field === "patientId" ? "Your lab's own patient identifier." : undefined}>
+          <Field
+            key={field}
+            id={id}
+            label={label}
+            error={error}
+            hint={field === "patientId" ? "Your lab's own patient identifier." : undefined}
+          >
             <input
               id={id}
               type={type}

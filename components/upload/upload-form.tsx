@@ -118,7 +118,8 @@ function UploadFormBody({ labName, maxUploadMb, upload, defaultMode, focusOnMoun
   // Once a file of the batch has been sent (or is on its way), the details are fixed for
   // the batch, so that every file of it goes to the same patient and accession number.
   const detailsLocked = busy || counts.sent > 0 || counts.duplicate > 0;
-  const isSendable = (row: FileRow) => row.state.phase === "ready" || (row.state.phase === "error" && row.state.retryable);
+  const isSendable = (row: FileRow) =>
+    row.state.phase === "ready" || (row.state.phase === "error" && row.state.retryable);
   const sendable = rows.filter(isSendable).length;
   const canSubmit = sendable > 0 && counts.checking === 0;
   const settled =
@@ -205,7 +206,12 @@ function UploadFormBody({ labName, maxUploadMb, upload, defaultMode, focusOnMoun
   function stateFromResult(result: UploadResult): RowState {
     switch (result.status) {
       case "success":
-        return { phase: "sent", labResultId: result.labResultId, status: result.labResultStatus, message: result.message };
+        return {
+          phase: "sent",
+          labResultId: result.labResultId,
+          status: result.labResultStatus,
+          message: result.message,
+        };
       case "duplicate":
         return { phase: "duplicate", message: result.message, duplicateOf: result.duplicateOf };
       case "invalid": {
@@ -228,7 +234,12 @@ function UploadFormBody({ labName, maxUploadMb, upload, defaultMode, focusOnMoun
       case "error":
         return { phase: "error", message: result.message, details: [], retryable: true };
       default:
-        return { phase: "error", message: "The portal answered in an unexpected way. Try again.", details: [], retryable: true };
+        return {
+          phase: "error",
+          message: "The portal answered in an unexpected way. Try again.",
+          details: [],
+          retryable: true,
+        };
     }
   }
 
@@ -275,7 +286,10 @@ function UploadFormBody({ labName, maxUploadMb, upload, defaultMode, focusOnMoun
     event.preventDefault();
     const keys = rows.filter(isSendable).map((row) => row.key);
     if (keys.length === 0 || counts.checking > 0) {
-      setFieldError("files", counts.checking > 0 ? "Wait until every file has been checked." : "Choose at least one PDF file.");
+      setFieldError(
+        "files",
+        counts.checking > 0 ? "Wait until every file has been checked." : "Choose at least one PDF file.",
+      );
       document.getElementById(fieldIds.files)?.focus();
       return;
     }
@@ -352,7 +366,8 @@ function UploadFormBody({ labName, maxUploadMb, upload, defaultMode, focusOnMoun
           {conflictPatient && patientMode === "new" ? (
             <div className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950">
               <p>
-                The lab already has patient id {conflictPatient.patientId}: {conflictPatient.familyName}, {conflictPatient.givenName}
+                The lab already has patient id {conflictPatient.patientId}: {conflictPatient.familyName},{" "}
+                {conflictPatient.givenName}
                 {conflictPatient.birthDate ? `, born ${conflictPatient.birthDate}` : ""}.
               </p>
               <Button
@@ -388,7 +403,8 @@ function UploadFormBody({ labName, maxUploadMb, upload, defaultMode, focusOnMoun
                 value={accessionNumber}
                 onChange={(event) => {
                   setAccessionNumber(event.target.value);
-                  if (errors.accessionNumber) setFieldError("accessionNumber", validateField("accessionNumber", event.target.value));
+                  if (errors.accessionNumber)
+                    setFieldError("accessionNumber", validateField("accessionNumber", event.target.value));
                 }}
                 onBlur={() => {
                   if (accessionNumber.trim() || errors.accessionNumber) {
@@ -464,7 +480,10 @@ function UploadFormBody({ labName, maxUploadMb, upload, defaultMode, focusOnMoun
           </fieldset>
         </fieldset>
 
-        <section aria-labelledby={filesHeadingId} className="min-w-0 space-y-4 rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
+        <section
+          aria-labelledby={filesHeadingId}
+          className="min-w-0 space-y-4 rounded-lg border border-slate-200 bg-white p-5 shadow-sm"
+        >
           <h2 id={filesHeadingId} tabIndex={-1} className="text-base font-semibold text-slate-900">
             Files
           </h2>
@@ -488,10 +507,16 @@ function UploadFormBody({ labName, maxUploadMb, upload, defaultMode, focusOnMoun
 
             {counts.total >= 2 ? <UploadProgress sent={counts.sent} total={counts.total} /> : null}
 
-            <div aria-live="polite" role="status" className={cn("space-y-1 text-sm text-slate-700", !notice && !summary && "sr-only")}>
+            <div
+              aria-live="polite"
+              role="status"
+              className={cn("space-y-1 text-sm text-slate-700", !notice && !summary && "sr-only")}
+            >
               {notice ? <p>{notice}</p> : null}
               {summary ? <p>{summary}</p> : null}
-              {statuses.stale ? <p className="text-amber-900">The statuses could not be refreshed; trying again.</p> : null}
+              {statuses.stale ? (
+                <p className="text-amber-900">The statuses could not be refreshed; trying again.</p>
+              ) : null}
             </div>
 
             {settled ? (

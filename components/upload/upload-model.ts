@@ -17,7 +17,12 @@ export type RowState =
   | { phase: "refused"; problem: string }
   | { phase: "waiting" }
   | { phase: "uploading" }
-  | { phase: "error"; message: string; details: string[]; /** False when the file itself was refused by the server. */ retryable: boolean }
+  | {
+      phase: "error";
+      message: string;
+      details: string[];
+      /** False when the file itself was refused by the server. */ retryable: boolean;
+    }
   | { phase: "duplicate"; message: string; duplicateOf: Extract<UploadResult, { status: "duplicate" }>["duplicateOf"] }
   | { phase: "skipped" }
   | { phase: "sent"; labResultId: string; status: LabResultStatus; message?: string };

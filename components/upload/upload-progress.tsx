@@ -15,7 +15,10 @@ export function UploadProgress({ sent, total }: UploadProgressProps) {
         aria-valuetext={text}
         className="h-2 w-full overflow-hidden rounded-full bg-slate-200"
       >
-        <div className="h-full rounded-full bg-brand-600 transition-[width] motion-reduce:transition-none" style={{ width: `${percent}%` }} />
+        <div
+          className="h-full rounded-full bg-brand-600 transition-[width] motion-reduce:transition-none"
+          style={{ width: `${percent}%` }}
+        />
       </div>
       <p className="text-sm text-slate-700" aria-hidden="true">
         {text}

@@ -13,7 +13,13 @@ export type PatientMode = "existing" | "new";
 export type NewPatientField = "patientId" | "givenName" | "familyName" | "birthDate" | "sex";
 export type NewPatientDraft = Record<NewPatientField, string>;
 
-export const emptyNewPatient: NewPatientDraft = { patientId: "", givenName: "", familyName: "", birthDate: "", sex: "" };
+export const emptyNewPatient: NewPatientDraft = {
+  patientId: "",
+  givenName: "",
+  familyName: "",
+  birthDate: "",
+  sex: "",
+};
 
 /** Everything the technician enters once for all the files of a batch. */
 export type UploadDetails = {
@@ -103,7 +109,11 @@ export function validateDetails(details: UploadDetails): DetailsCheck {
           ["birthDate", patient.data.birthDate],
           ["sex", patient.data.sex],
         ];
-  entries.push(["accessionNumber", fields.data.accessionNumber], ["mode", fields.data.mode], ["notes", details.notes.trim()]);
+  entries.push(
+    ["accessionNumber", fields.data.accessionNumber],
+    ["mode", fields.data.mode],
+    ["notes", details.notes.trim()],
+  );
   return { ok: true, entries };
 }
 

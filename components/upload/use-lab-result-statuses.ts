@@ -71,7 +71,9 @@ export function useLabResultStatuses(tracked: TrackedLabResult[], awaitReports: 
       const latest = new Map((q.state.data ?? []).map((r) => [r.id, r.status]));
       const current = ids.map((id) => latest.get(id) ?? initial.get(id));
       if (current.every((status) => status !== undefined && settled(status))) return false;
-      return current.every((status) => status !== undefined && (settled(status) || awaitingReport(status))) ? REPORT_POLL_MS : POLL_MS;
+      return current.every((status) => status !== undefined && (settled(status) || awaitingReport(status)))
+        ? REPORT_POLL_MS
+        : POLL_MS;
     },
   });
 

@@ -74,6 +74,7 @@ export function usePatientSearch(term: string): PatientSearch {
     };
   }
   const patients = query.data ?? [];
-  if (trimmed !== debounced || query.isFetching || query.isPlaceholderData || !query.data) return { state: "searching", patients };
+  if (trimmed !== debounced || query.isFetching || query.isPlaceholderData || !query.data)
+    return { state: "searching", patients };
   return { state: "done", term: debounced, patients };
 }

@@ -35,7 +35,12 @@ const auditColumns = {
 };
 
 /** Who accessed this patient's documents and when (newest first), within the admin's labs. */
-export async function listAuditEventsForPatient(db: Db, labIds: string[], patientId: string, limit = 200): Promise<AuditRow[]> {
+export async function listAuditEventsForPatient(
+  db: Db,
+  labIds: string[],
+  patientId: string,
+  limit = 200,
+): Promise<AuditRow[]> {
   if (labIds.length === 0) return [];
   return db
     .select(auditColumns)
@@ -47,7 +52,12 @@ export async function listAuditEventsForPatient(db: Db, labIds: string[], patien
 }
 
 /** Who accessed this report and when (newest first), within the admin's labs. */
-export async function listAuditEventsForReport(db: Db, labIds: string[], reportId: string, limit = 200): Promise<AuditRow[]> {
+export async function listAuditEventsForReport(
+  db: Db,
+  labIds: string[],
+  reportId: string,
+  limit = 200,
+): Promise<AuditRow[]> {
   if (labIds.length === 0) return [];
   return db
     .select(auditColumns)
@@ -59,7 +69,13 @@ export async function listAuditEventsForReport(db: Db, labIds: string[], reportI
 }
 
 /** Every event of the admin's labs in [from, to), oldest first, for the CSV export. */
-export async function listAuditEventsForExport(db: Db, labIds: string[], from: Date, to: Date, limit = 100_000): Promise<AuditRow[]> {
+export async function listAuditEventsForExport(
+  db: Db,
+  labIds: string[],
+  from: Date,
+  to: Date,
+  limit = 100_000,
+): Promise<AuditRow[]> {
   if (labIds.length === 0) return [];
   return db
     .select(auditColumns)

@@ -39,7 +39,13 @@ export async function getConnectionSnapshot(db: Db, scope: Scope, now = new Date
     .select({ reason, n: count() })
     .from(submissionAttempts)
     .innerJoin(labResults, eq(labResults.id, submissionAttempts.labResultId))
-    .where(and(inArray(submissionAttempts.outcome, ["rejected", "transient"]), gte(submissionAttempts.startedAt, since), attemptScope))
+    .where(
+      and(
+        inArray(submissionAttempts.outcome, ["rejected", "transient"]),
+        gte(submissionAttempts.startedAt, since),
+        attemptScope,
+      ),
+    )
     .groupBy(reason);
   const failures24h: Record<FailureReason, number> = { credentials: 0, rejected: 0, transient: 0 };
   for (const f of failures) failures24h[f.reason] = f.n;
@@ -49,7 +55,12 @@ export async function getConnectionSnapshot(db: Db, scope: Scope, now = new Date
     .where(and(inArray(labResults.status, ["queued", "retrying", "sending"]), labScope(labResults.labId, scope)));
   const deliveryScope = scope === "all" ? undefined : or(isNull(deliveries.labId), labScope(deliveries.labId, scope));
   const [lastDelivery] = await db
-    .select({ receivedAt: deliveries.receivedAt, outcome: deliveries.outcome, httpStatus: deliveries.httpStatus, reason: deliveries.reason })
+    .select({
+      receivedAt: deliveries.receivedAt,
+      outcome: deliveries.outcome,
+      httpStatus: deliveries.httpStatus,
+      reason: deliveries.reason,
+    })
     .from(deliveries)
     .where(deliveryScope)
     .orderBy(desc(deliveries.receivedAt))
@@ -71,13 +82,28 @@ export async function getConnectionSnapshot(db: Db, scope: Scope, now = new Date
   };
 }
 
-export type RefusedDeliveryRow = { receivedAt: Date; httpStatus: number; reason: string | null; labName: string | null };
+export type RefusedDeliveryRow = {
+  receivedAt: Date;
+  httpStatus: number;
+  reason: string | null;
+  labName: string | null;
+};
 
 /** Refused deliveries since `since`, newest first (for the CSV export). No addresses, no references. */
-export async function listRefusedDeliveries(db: Db, scope: Scope, since: Date, limit = 10_000): Promise<RefusedDeliveryRow[]> {
+export async function listRefusedDeliveries(
+  db: Db,
+  scope: Scope,
+  since: Date,
+  limit = 10_000,
+): Promise<RefusedDeliveryRow[]> {
   const deliveryScope = scope === "all" ? undefined : or(isNull(deliveries.labId), labScope(deliveries.labId, scope));
   return db
-    .select({ receivedAt: deliveries.receivedAt, httpStatus: deliveries.httpStatus, reason: deliveries.reason, labName: labs.name })
+    .select({
+      receivedAt: deliveries.receivedAt,
+      httpStatus: deliveries.httpStatus,
+      reason: deliveries.reason,
+      labName: labs.name,
+    })
     .from(deliveries)
     .leftJoin(labs, eq(labs.id, deliveries.labId))
     .where(and(eq(deliveries.outcome, "refused"), gte(deliveries.receivedAt, since), deliveryScope))

@@ -23,7 +23,11 @@ export async function getLabById(db: Db | Tx, labId: string): Promise<Lab | unde
   return lab;
 }
 
-export async function findLabConflict(db: Db | Tx, input: { name: string; partnerLabId: string }, exceptId?: string): Promise<"name" | "partnerLabId" | null> {
+export async function findLabConflict(
+  db: Db | Tx,
+  input: { name: string; partnerLabId: string },
+  exceptId?: string,
+): Promise<"name" | "partnerLabId" | null> {
   const rows = await db.select({ id: labs.id, name: labs.name, partnerLabId: labs.partnerLabId }).from(labs);
   for (const row of rows) {
     if (row.id === exceptId) continue;

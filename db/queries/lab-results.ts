@@ -37,7 +37,10 @@ const labResultRowColumns = {
 };
 
 /** Sent for interpretation and no report yet: what the dashboard, the watchdog and the patient page call "waiting". */
-const waitingForReport = and(eq(labResults.mode, "interpret"), inArray(labResults.status, ["queued", "sending", "retrying", "accepted"]));
+const waitingForReport = and(
+  eq(labResults.mode, "interpret"),
+  inArray(labResults.status, ["queued", "sending", "retrying", "accepted"]),
+);
 
 /** Docus refused it, or the portal gave up: a technician should look. */
 const rejectedOrFailed = inArray(labResults.status, ["rejected", "failed"]);
@@ -45,7 +48,11 @@ const rejectedOrFailed = inArray(labResults.status, ["rejected", "failed"]);
 export type LabResultFilters = { status?: LabResultStatus; from?: Date; to?: Date; limit?: number };
 
 /** The lab's submissions, newest first, optionally by status and by a date range [from, to). */
-export async function listLabResultsForLab(db: Db, scope: LabScope, filters: LabResultFilters = {}): Promise<LabResultRow[]> {
+export async function listLabResultsForLab(
+  db: Db,
+  scope: LabScope,
+  filters: LabResultFilters = {},
+): Promise<LabResultRow[]> {
   return db
     .select(labResultRowColumns)
     .from(labResults)
@@ -72,7 +79,14 @@ export type LabResultDetail = LabResultRow & {
   sizeBytes: number;
   sha256: string;
   submittedBy: string | null;
-  attemptHistory: Array<{ attempt: number; startedAt: Date; finishedAt: Date | null; outcome: string | null; httpStatus: number | null; message: string | null }>;
+  attemptHistory: Array<{
+    attempt: number;
+    startedAt: Date;
+    finishedAt: Date | null;
+    outcome: string | null;
+    httpStatus: number | null;
+    message: string | null;
+  }>;
 };
 
 /** One lab result with its attempt history, or undefined when it is not in the user's labs. */
@@ -143,15 +157,23 @@ export async function countLabActivity(db: Db, scope: LabScope, now = new Date()
   startOfWeek.setDate(startOfWeek.getDate() - ((startOfWeek.getDay() + 6) % 7));
   const inLab = eq(labResults.labId, scope.labId);
   const [[today], [week], [waiting], [rejected]] = await Promise.all([
-    db.select({ n: count() }).from(labResults).where(and(inLab, gte(labResults.createdAt, startOfDay))),
-    db.select({ n: count() }).from(labResults).where(and(inLab, gte(labResults.createdAt, startOfWeek))),
     db
       .select({ n: count() })
       .from(labResults)
-      .where(and(inLab, waitingForReport)),
+      .where(and(inLab, gte(labResults.createdAt, startOfDay))),
+    db
+      .select({ n: count() })
+      .from(labResults)
+      .where(and(inLab, gte(labResults.createdAt, startOfWeek))),
+    db.select({ n: count() }).from(labResults).where(and(inLab, waitingForReport)),
     db.select({ n: count() }).from(labResults).where(and(inLab, rejectedOrFailed)),
   ]);
-  return { today: today?.n ?? 0, thisWeek: week?.n ?? 0, waitingForReport: waiting?.n ?? 0, rejected: rejected?.n ?? 0 };
+  return {
+    today: today?.n ?? 0,
+    thisWeek: week?.n ?? 0,
+    waitingForReport: waiting?.n ?? 0,
+    rejected: rejected?.n ?? 0,
+  };
 }
 
 // ---------------------------------------------------------------------------------
@@ -162,7 +184,14 @@ export type SubmissionInput = {
   userId: string;
   patient:
     | { kind: "existing"; id: string }
-    | { kind: "new"; patientId: string; givenName: string; familyName: string; birthDate: string; sex: "female" | "male" | "other" | "unknown" };
+    | {
+        kind: "new";
+        patientId: string;
+        givenName: string;
+        familyName: string;
+        birthDate: string;
+        sex: "female" | "male" | "other" | "unknown";
+      };
   accessionNumber: string;
   mode: "interpret" | "store_only";
   notes?: string;
@@ -376,7 +405,10 @@ export async function claimLabResultForSending(
 }
 
 export async function startSubmissionAttempt(db: Db, labResultId: string, attempt: number): Promise<string> {
-  const [row] = await db.insert(submissionAttempts).values({ labResultId, attempt }).returning({ id: submissionAttempts.id });
+  const [row] = await db
+    .insert(submissionAttempts)
+    .values({ labResultId, attempt })
+    .returning({ id: submissionAttempts.id });
   return row!.id;
 }
 
@@ -387,7 +419,12 @@ export type AttemptResult =
   | { state: "failed"; httpStatus?: number; message: string };
 
 /** Records one attempt's outcome on the attempt and the lab result, in the caller's transaction. */
-export async function finishSubmissionAttempt(tx: Db | Tx, labResultId: string, attemptId: string, result: AttemptResult): Promise<void> {
+export async function finishSubmissionAttempt(
+  tx: Db | Tx,
+  labResultId: string,
+  attemptId: string,
+  result: AttemptResult,
+): Promise<void> {
   await tx
     .update(submissionAttempts)
     .set({
@@ -401,12 +438,22 @@ export async function finishSubmissionAttempt(tx: Db | Tx, labResultId: string, 
   const common = { sendingUntil: null, updatedAt: now };
   const change =
     result.state === "accepted"
-      ? { ...common, status: "accepted" as const, acceptedAt: now, docusMessage: result.message, lastError: null, nextAttemptAt: null }
+      ? {
+          ...common,
+          status: "accepted" as const,
+          acceptedAt: now,
+          docusMessage: result.message,
+          lastError: null,
+          nextAttemptAt: null,
+        }
       : result.state === "retrying"
         ? { ...common, status: "retrying" as const, lastError: result.message, nextAttemptAt: result.nextAttemptAt }
         : { ...common, status: result.state, lastError: result.message, nextAttemptAt: null };
   // Only the holder of the send may record it: a cancelled row stays cancelled.
-  await tx.update(labResults).set(change).where(and(eq(labResults.id, labResultId), eq(labResults.status, "sending")));
+  await tx
+    .update(labResults)
+    .set(change)
+    .where(and(eq(labResults.id, labResultId), eq(labResults.status, "sending")));
 }
 
 /**
@@ -452,7 +499,9 @@ export async function secondsUntilDue(tx: Db | Tx, id: string): Promise<number |
   const [row] = await tx
     .select({
       status: labResults.status,
-      wait: sql<number>`greatest(0, extract(epoch from (case when ${labResults.status} = 'sending' then ${labResults.sendingUntil} else coalesce(${labResults.nextAttemptAt}, now()) end) - now()))`.mapWith(Number),
+      wait: sql<number>`greatest(0, extract(epoch from (case when ${labResults.status} = 'sending' then ${labResults.sendingUntil} else coalesce(${labResults.nextAttemptAt}, now()) end) - now()))`.mapWith(
+        Number,
+      ),
     })
     .from(labResults)
     .where(eq(labResults.id, id));
@@ -501,7 +550,12 @@ export type LabResultState = {
  * and now plus one `spacingMs` per lab result due before it (of any lab: Docus's limit is
  * the portal's, not a lab's); only the estimate leaves this query, never the others' rows.
  */
-export async function getLabResultStatesForUser(db: Db, labIds: string[], ids: string[], spacingMs = 0): Promise<LabResultState[]> {
+export async function getLabResultStatesForUser(
+  db: Db,
+  labIds: string[],
+  ids: string[],
+  spacingMs = 0,
+): Promise<LabResultState[]> {
   if (labIds.length === 0 || ids.length === 0) return [];
   const due = sql`coalesce(${labResults.nextAttemptAt}, ${labResults.createdAt})`;
   const rows = await db
@@ -542,7 +596,13 @@ export async function cancelLabResult(db: Db, labIds: string[], id: string): Pro
   const [row] = await db
     .update(labResults)
     .set({ status: "cancelled", nextAttemptAt: null, sendingUntil: null, updatedAt: new Date() })
-    .where(and(eq(labResults.id, id), inArray(labResults.labId, labIds), inArray(labResults.status, ["queued", "retrying", "sending"])))
+    .where(
+      and(
+        eq(labResults.id, id),
+        inArray(labResults.labId, labIds),
+        inArray(labResults.status, ["queued", "retrying", "sending"]),
+      ),
+    )
     .returning({ labId: labResults.labId });
   return row?.labId ?? null;
 }
@@ -607,7 +667,13 @@ const attentionColumns = {
 };
 
 /** Interpreted lab results still without a report after the lab's turnaround time (the watchdog). */
-export async function listOverdueLabResults(db: Db, scope: LabScope, turnaroundHours: number, now = new Date(), limit = 10): Promise<AttentionRow[]> {
+export async function listOverdueLabResults(
+  db: Db,
+  scope: LabScope,
+  turnaroundHours: number,
+  now = new Date(),
+  limit = 10,
+): Promise<AttentionRow[]> {
   return db
     .select(attentionColumns)
     .from(labResults)

@@ -34,12 +34,18 @@ export async function listLabsForUser(db: Db, userId: string): Promise<Lab[]> {
 
 /** Every lab (the platform operator routes reports to them; it names no patient data). */
 export async function listAllLabs(db: Db): Promise<Pick<Lab, "id" | "name" | "partnerLabId">[]> {
-  return db.select({ id: labs.id, name: labs.name, partnerLabId: labs.partnerLabId }).from(labs).orderBy(asc(labs.name));
+  return db
+    .select({ id: labs.id, name: labs.name, partnerLabId: labs.partnerLabId })
+    .from(labs)
+    .orderBy(asc(labs.name));
 }
 
 /** The ids of the labs a user belongs to (for audit events that concern all of them). */
 export async function listLabIdsForUser(db: Db | Tx, userId: string): Promise<string[]> {
-  const rows = await db.select({ labId: labMemberships.labId }).from(labMemberships).where(eq(labMemberships.userId, userId));
+  const rows = await db
+    .select({ labId: labMemberships.labId })
+    .from(labMemberships)
+    .where(eq(labMemberships.userId, userId));
   return rows.map((r) => r.labId);
 }
 
@@ -63,6 +69,10 @@ export async function getLabForUser(db: Db, userId: string, labId: string): Prom
 /** Sets a lab's turnaround watchdog (hours), only for a lab the admin belongs to. */
 export async function setLabTurnaroundHours(db: Db, adminId: string, labId: string, hours: number): Promise<boolean> {
   if (!(await getLabForUser(db, adminId, labId))) return false;
-  const rows = await db.update(labs).set({ turnaroundHours: hours }).where(eq(labs.id, labId)).returning({ id: labs.id });
+  const rows = await db
+    .update(labs)
+    .set({ turnaroundHours: hours })
+    .where(eq(labs.id, labId))
+    .returning({ id: labs.id });
   return rows.length > 0;
 }

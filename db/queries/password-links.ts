@@ -11,7 +11,13 @@ export async function insertPasswordLink(
   await tx
     .update(passwordSetTokens)
     .set({ expiresAt: new Date() })
-    .where(and(eq(passwordSetTokens.userId, input.userId), isNull(passwordSetTokens.usedAt), gt(passwordSetTokens.expiresAt, new Date())));
+    .where(
+      and(
+        eq(passwordSetTokens.userId, input.userId),
+        isNull(passwordSetTokens.usedAt),
+        gt(passwordSetTokens.expiresAt, new Date()),
+      ),
+    );
   await tx.insert(passwordSetTokens).values(input);
 }
 

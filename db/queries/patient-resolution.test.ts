@@ -12,7 +12,9 @@ describe("sameDemographics", () => {
 
   it("ignores case, surrounding spaces, runs of spaces and Unicode composition in names", () => {
     expect(sameDemographics(ada, { ...ada, givenName: "  ADA ", familyName: "lovelace" })).toBe(true);
-    expect(sameDemographics({ ...ada, familyName: "Van  der Berg" }, { ...ada, familyName: "van der berg" })).toBe(true);
+    expect(sameDemographics({ ...ada, familyName: "Van  der Berg" }, { ...ada, familyName: "van der berg" })).toBe(
+      true,
+    );
     // "é" composed, and "e" followed by a combining acute accent.
     expect(sameDemographics({ ...ada, givenName: "Ren\u00e9e" }, { ...ada, givenName: "Rene\u0301e" })).toBe(true);
   });

@@ -110,7 +110,13 @@ export async function searchPatientsForLab(db: Db, scope: LabScope, q: string, l
   if (!search) return [];
   return inCachedPlan(db, async (tx) => {
     const hits = searchHits(tx, scope, search);
-    const chosen = tx.with(hits).select().from(hits).orderBy(sql`${hits.rank} desc`, descNullsLast(hits.activity), hits.id).limit(limit).as("chosen");
+    const chosen = tx
+      .with(hits)
+      .select()
+      .from(hits)
+      .orderBy(sql`${hits.rank} desc`, descNullsLast(hits.activity), hits.id)
+      .limit(limit)
+      .as("chosen");
     const rows = await tx
       .select({ patient: patients })
       .from(chosen)
@@ -122,7 +128,10 @@ export async function searchPatientsForLab(db: Db, scope: LabScope, q: string, l
   });
 }
 
-export type PatientListRow = Pick<Patient, "id" | "patientId" | "givenName" | "familyName" | "birthDate" | "lastActivityAt"> & {
+export type PatientListRow = Pick<
+  Patient,
+  "id" | "patientId" | "givenName" | "familyName" | "birthDate" | "lastActivityAt"
+> & {
   resultCount: number;
   latestStatus: LabResultStatus | null;
   hasUnreadReport: boolean;
@@ -165,19 +174,23 @@ export async function listPatientsForUser(
   const chosen = latestActivityPage(db, scope, page, pageSize);
   const [found, [counted]] = await Promise.all([
     pageRows(db, scope, userId, chosen),
-    db
-      .select({ n: count() })
-      .from(
-        db
-          .select({ one: sql`1`.as("one") })
-          .from(patients)
-          .where(eq(patients.labId, scope.labId))
-          .limit(PATIENT_COUNT_CAP + 1)
-          .as("capped"),
-      ),
+    db.select({ n: count() }).from(
+      db
+        .select({ one: sql`1`.as("one") })
+        .from(patients)
+        .where(eq(patients.labId, scope.labId))
+        .limit(PATIENT_COUNT_CAP + 1)
+        .as("capped"),
+    ),
   ]);
   const n = counted?.n ?? 0;
-  return { rows: found.map(withoutTotal), total: Math.min(n, PATIENT_COUNT_CAP), totalIsLowerBound: n > PATIENT_COUNT_CAP, page, pageSize };
+  return {
+    rows: found.map(withoutTotal),
+    total: Math.min(n, PATIENT_COUNT_CAP),
+    totalIsLowerBound: n > PATIENT_COUNT_CAP,
+    page,
+    pageSize,
+  };
 }
 
 /** Without a search: a page of the lab's patients, latest activity first (from `patients_lab_activity_idx`). */
@@ -198,10 +211,22 @@ function latestActivityPage(db: Db | Tx, scope: LabScope, page: number, pageSize
 }
 
 /** A search's page: its matches, counted as they are found, in the same statement. */
-async function searchPatientsPage(tx: Tx, scope: LabScope, userId: string, search: Search, page: number, pageSize: number): Promise<PatientListPage> {
+async function searchPatientsPage(
+  tx: Tx,
+  scope: LabScope,
+  userId: string,
+  search: Search,
+  page: number,
+  pageSize: number,
+): Promise<PatientListPage> {
   const hits = searchHits(tx, scope, search);
   const chosen = tx
-    .select({ id: hits.id, rank: hits.rank, activity: hits.activity, total: sql<number>`count(*) over ()`.mapWith(Number).as("total") })
+    .select({
+      id: hits.id,
+      rank: hits.rank,
+      activity: hits.activity,
+      total: sql<number>`count(*) over ()`.mapWith(Number).as("total"),
+    })
     .from(hits)
     .orderBy(sql`${hits.rank} desc`, descNullsLast(hits.activity), hits.id)
     .limit(pageSize)
@@ -218,7 +243,13 @@ async function searchPatientsPage(tx: Tx, scope: LabScope, userId: string, searc
 }
 
 /** The chosen page's patients with their per-row columns, in the chosen order. */
-function pageRows(db: Db | Tx, scope: LabScope, userId: string, chosen: ReturnType<typeof latestActivityPage>, hits?: ReturnType<typeof searchHits>) {
+function pageRows(
+  db: Db | Tx,
+  scope: LabScope,
+  userId: string,
+  chosen: ReturnType<typeof latestActivityPage>,
+  hits?: ReturnType<typeof searchHits>,
+) {
   return db
     .with(...(hits ? [hits] : []))
     .select({

@@ -47,17 +47,29 @@ export async function listPeople(db: Db, labIds: string[] | "all"): Promise<Pers
   return [...byUser.values()];
 }
 
-export type PersonState = Pick<User, "id" | "email" | "name" | "role" | "active" | "totpEnabledAt"> & { labIds: string[] };
+export type PersonState = Pick<User, "id" | "email" | "name" | "role" | "active" | "totpEnabledAt"> & {
+  labIds: string[];
+};
 
 /** A user with their lab ids, whatever lab they are in (callers apply the rules). */
 export async function getPersonState(db: Db | Tx, userId: string): Promise<PersonState | undefined> {
   const [user] = await db
-    .select({ id: users.id, email: users.email, name: users.name, role: users.role, active: users.active, totpEnabledAt: users.totpEnabledAt })
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      role: users.role,
+      active: users.active,
+      totpEnabledAt: users.totpEnabledAt,
+    })
     .from(users)
     .where(eq(users.id, userId))
     .limit(1);
   if (!user) return undefined;
-  const memberships = await db.select({ labId: labMemberships.labId }).from(labMemberships).where(eq(labMemberships.userId, userId));
+  const memberships = await db
+    .select({ labId: labMemberships.labId })
+    .from(labMemberships)
+    .where(eq(labMemberships.userId, userId));
   return { ...user, labIds: memberships.map((m) => m.labId).sort() };
 }
 
@@ -67,7 +79,9 @@ export async function countOtherActiveAdmins(db: Db | Tx, labId: string, exceptU
     .select({ n: count() })
     .from(users)
     .innerJoin(labMemberships, eq(labMemberships.userId, users.id))
-    .where(and(eq(labMemberships.labId, labId), eq(users.role, "admin"), eq(users.active, true), ne(users.id, exceptUserId)));
+    .where(
+      and(eq(labMemberships.labId, labId), eq(users.role, "admin"), eq(users.active, true), ne(users.id, exceptUserId)),
+    );
   return row?.n ?? 0;
 }
 

@@ -24,7 +24,11 @@ export type ReportForViewer = {
 };
 
 /** One interpretation report for the viewer, or undefined when it is not in the user's labs. */
-export async function getReportForUser(db: Db, labIds: string[], reportId: string): Promise<ReportForViewer | undefined> {
+export async function getReportForUser(
+  db: Db,
+  labIds: string[],
+  reportId: string,
+): Promise<ReportForViewer | undefined> {
   if (labIds.length === 0) return undefined;
   const newer = alias(interpretationReports, "newer_report");
   const [row] = await db
@@ -45,7 +49,12 @@ export async function getReportForUser(db: Db, labIds: string[], reportId: strin
         db
           .select({ one: sql`1` })
           .from(newer)
-          .where(and(eq(newer.labResultId, interpretationReports.labResultId), gt(newer.version, interpretationReports.version))),
+          .where(
+            and(
+              eq(newer.labResultId, interpretationReports.labResultId),
+              gt(newer.version, interpretationReports.version),
+            ),
+          ),
       )}`,
     })
     .from(interpretationReports)
@@ -62,8 +71,16 @@ export async function getReportForUser(db: Db, labIds: string[], reportId: strin
     labResultId: row.labResultId,
     accessionNumber: row.accessionNumber ?? row.referenceId,
     patient:
-      row.patientRef && row.patientExternalId !== null && row.patientGivenName !== null && row.patientFamilyName !== null
-        ? { id: row.patientRef, patientId: row.patientExternalId, givenName: row.patientGivenName, familyName: row.patientFamilyName }
+      row.patientRef &&
+      row.patientExternalId !== null &&
+      row.patientGivenName !== null &&
+      row.patientFamilyName !== null
+        ? {
+            id: row.patientRef,
+            patientId: row.patientExternalId,
+            givenName: row.patientGivenName,
+            familyName: row.patientFamilyName,
+          }
         : null,
     deliveredPatientId: row.deliveredPatientId,
     hasOriginalDocument: row.labResultDocumentId !== null,

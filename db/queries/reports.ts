@@ -3,7 +3,16 @@ import { and, count, eq, gt, inArray, isNull, notExists, sql } from "drizzle-orm
 import { descNullsLast } from "./order";
 import type { Db, Tx } from "@/db";
 import type { ParsedDelivery } from "@/lib/docus/delivery";
-import { deliveries, documents, interpretationReports, labResults, labs, patients, reportReadMarks, type NewDelivery } from "@/db/schema";
+import {
+  deliveries,
+  documents,
+  interpretationReports,
+  labResults,
+  labs,
+  patients,
+  reportReadMarks,
+  type NewDelivery,
+} from "@/db/schema";
 
 /** A delivery that passed authentication and parsing, in the portal's words. */
 export type IncomingReport = ParsedDelivery;
@@ -32,7 +41,12 @@ async function resolveLab(tx: Tx, partnerLabId: string | null): Promise<string |
 export async function storeDeliveredReport(
   db: Db,
   report: IncomingReport,
-  delivery: { webhookId: string | null; remoteIp: string; bodyBytes: number; idempotencyKey: (labKey: string) => string },
+  delivery: {
+    webhookId: string | null;
+    remoteIp: string;
+    bodyBytes: number;
+    idempotencyKey: (labKey: string) => string;
+  },
 ): Promise<StoredReport> {
   return db.transaction(async (tx) => {
     const labId = await resolveLab(tx, report.partnerLabId);
@@ -51,13 +65,24 @@ export async function storeDeliveredReport(
     };
 
     const [existing] = await tx
-      .select({ id: interpretationReports.id, labId: interpretationReports.labId, matchState: interpretationReports.matchState })
+      .select({
+        id: interpretationReports.id,
+        labId: interpretationReports.labId,
+        matchState: interpretationReports.matchState,
+      })
       .from(interpretationReports)
       .where(eq(interpretationReports.idempotencyKey, key))
       .limit(1);
     if (existing) {
-      await tx.insert(deliveries).values({ ...log, outcome: "duplicate", reason: "already stored", reportId: existing.id });
-      return { reportId: existing.id, duplicate: true, matched: existing.matchState === "matched", labId: existing.labId };
+      await tx
+        .insert(deliveries)
+        .values({ ...log, outcome: "duplicate", reason: "already stored", reportId: existing.id });
+      return {
+        reportId: existing.id,
+        duplicate: true,
+        matched: existing.matchState === "matched",
+        labId: existing.labId,
+      };
     }
 
     // The lab result with this accession and patient id. Several files of one batch share
@@ -138,7 +163,10 @@ export async function storeDeliveredReport(
       })
       .returning({ id: interpretationReports.id });
     if (target) {
-      await tx.update(labResults).set({ status: "report_ready", updatedAt: new Date() }).where(eq(labResults.id, target.id));
+      await tx
+        .update(labResults)
+        .set({ status: "report_ready", updatedAt: new Date() })
+        .where(eq(labResults.id, target.id));
       await tx.update(patients).set({ lastActivityAt: new Date() }).where(eq(patients.id, target.patientRef));
     }
     await tx.insert(deliveries).values({ ...log, reason: target ? null : "stored as unmatched", reportId: stored!.id });
@@ -160,7 +188,14 @@ async function latestReportVersion(tx: Tx, labResultId: string): Promise<{ id: s
 /** Records a refused or failed delivery attempt (never the body or a secret). */
 export async function recordRefusedDelivery(
   db: Db,
-  entry: { httpStatus: number; reason: string; webhookId: string | null; remoteIp: string; bodyBytes: number | null; outcome?: "refused" | "failed" },
+  entry: {
+    httpStatus: number;
+    reason: string;
+    webhookId: string | null;
+    remoteIp: string;
+    bodyBytes: number | null;
+    outcome?: "refused" | "failed";
+  },
 ): Promise<void> {
   await db.insert(deliveries).values({
     outcome: entry.outcome ?? "refused",
@@ -210,7 +245,13 @@ export async function markReportRead(db: Db, userId: string, reportId: string): 
   await db.insert(reportReadMarks).values({ userId, reportId }).onConflictDoNothing();
 }
 
-export type NewReportNotice = { id: string; receivedAt: Date; accessionNumber: string | null; patientName: string | null; labResultId: string | null };
+export type NewReportNotice = {
+  id: string;
+  receivedAt: Date;
+  accessionNumber: string | null;
+  patientName: string | null;
+  labResultId: string | null;
+};
 
 /**
  * "New to me": a matched report of the lab received in the last UNREAD_WINDOW_DAYS days
@@ -238,12 +279,22 @@ export function unreadReportCondition(db: Db | Tx, userId: string) {
 }
 
 /** The reports new to the user in a lab: how many (up to UNREAD_COUNT_CAP) and the latest. */
-export async function listUnreadReportsForUser(db: Db, userId: string, labId: string, limit = 20): Promise<{ count: number; latest: NewReportNotice[] }> {
+export async function listUnreadReportsForUser(
+  db: Db,
+  userId: string,
+  labId: string,
+  limit = 20,
+): Promise<{ count: number; latest: NewReportNotice[] }> {
   const unread = and(eq(interpretationReports.labId, labId), unreadReportCondition(db, userId));
   const [[countRow], latest] = await Promise.all([
-    db
-      .select({ n: count() })
-      .from(db.select({ one: sql`1`.as("one") }).from(interpretationReports).where(unread).limit(UNREAD_COUNT_CAP).as("capped")),
+    db.select({ n: count() }).from(
+      db
+        .select({ one: sql`1`.as("one") })
+        .from(interpretationReports)
+        .where(unread)
+        .limit(UNREAD_COUNT_CAP)
+        .as("capped"),
+    ),
     db
       .select({
         id: interpretationReports.id,
@@ -315,9 +366,18 @@ export async function routeReportToLab(db: Db, reportId: string, labId: string):
     const [lab] = await tx.select({ id: labs.id }).from(labs).where(eq(labs.id, labId));
     if (!lab) return false;
     const [report] = await tx
-      .select({ documentId: interpretationReports.documentId, deliveredPatientId: interpretationReports.deliveredPatientId })
+      .select({
+        documentId: interpretationReports.documentId,
+        deliveredPatientId: interpretationReports.deliveredPatientId,
+      })
       .from(interpretationReports)
-      .where(and(eq(interpretationReports.id, reportId), eq(interpretationReports.matchState, "unmatched"), isNull(interpretationReports.labId)))
+      .where(
+        and(
+          eq(interpretationReports.id, reportId),
+          eq(interpretationReports.matchState, "unmatched"),
+          isNull(interpretationReports.labId),
+        ),
+      )
       .for("update");
     if (!report) return false;
     const [knownPatient] = await tx
@@ -355,14 +415,23 @@ export async function attachUnmatchedReport(
   return db.transaction(async (tx) => {
     // Locking the lab result serialises new versions of its reports.
     const [target] = await tx
-      .select({ id: labResults.id, labId: labResults.labId, patientRef: labResults.patientId, patientExternalId: patients.patientId })
+      .select({
+        id: labResults.id,
+        labId: labResults.labId,
+        patientRef: labResults.patientId,
+        patientExternalId: patients.patientId,
+      })
       .from(labResults)
       .innerJoin(patients, eq(patients.id, labResults.patientId))
       .where(and(eq(labResults.id, labResultId), inArray(labResults.labId, admin.labIds)))
       .for("update", { of: labResults });
     if (!target) return { ok: false, reason: "not_found" };
     const [report] = await tx
-      .select({ id: interpretationReports.id, documentId: interpretationReports.documentId, deliveredPatientId: interpretationReports.deliveredPatientId })
+      .select({
+        id: interpretationReports.id,
+        documentId: interpretationReports.documentId,
+        deliveredPatientId: interpretationReports.deliveredPatientId,
+      })
       .from(interpretationReports)
       .where(
         and(
@@ -375,7 +444,12 @@ export async function attachUnmatchedReport(
     if (!report) return { ok: false, reason: "not_found" };
     const patientMismatch = report.deliveredPatientId !== target.patientExternalId;
     if (patientMismatch && !override) {
-      return { ok: false, reason: "patient_mismatch", deliveredPatientId: report.deliveredPatientId, labResultPatientId: target.patientExternalId };
+      return {
+        ok: false,
+        reason: "patient_mismatch",
+        deliveredPatientId: report.deliveredPatientId,
+        labResultPatientId: target.patientExternalId,
+      };
     }
     const previous = await latestReportVersion(tx, target.id);
     await tx
@@ -390,7 +464,10 @@ export async function attachUnmatchedReport(
         attachedAt: new Date(),
       })
       .where(eq(interpretationReports.id, report.id));
-    await tx.update(labResults).set({ status: "report_ready", updatedAt: new Date() }).where(eq(labResults.id, target.id));
+    await tx
+      .update(labResults)
+      .set({ status: "report_ready", updatedAt: new Date() })
+      .where(eq(labResults.id, target.id));
     return { ok: true, labId: target.labId, patientId: target.patientRef, patientMismatch };
   });
 }
@@ -400,16 +477,30 @@ export type DeliveryLogRow = typeof deliveries.$inferSelect;
 /** The deliveries log for admins: attempts for their own labs only. */
 export async function listDeliveriesForAdmin(db: Db, labIds: string[], limit = 200): Promise<DeliveryLogRow[]> {
   if (labIds.length === 0) return [];
-  return db.select().from(deliveries).where(inArray(deliveries.labId, labIds)).orderBy(descNullsLast(deliveries.receivedAt)).limit(limit);
+  return db
+    .select()
+    .from(deliveries)
+    .where(inArray(deliveries.labId, labIds))
+    .orderBy(descNullsLast(deliveries.receivedAt))
+    .limit(limit);
 }
 
 /** The deliveries log for the platform operator: attempts tied to no lab (refused, or of an unknown partner lab). */
 export async function listDeliveriesWithoutLab(db: Db, limit = 200): Promise<DeliveryLogRow[]> {
-  return db.select().from(deliveries).where(isNull(deliveries.labId)).orderBy(descNullsLast(deliveries.receivedAt)).limit(limit);
+  return db
+    .select()
+    .from(deliveries)
+    .where(isNull(deliveries.labId))
+    .orderBy(descNullsLast(deliveries.receivedAt))
+    .limit(limit);
 }
 
 /** The reports of several lab results at once (for a patient's timeline), limited to the user's labs. */
-export async function listReportsForLabResults(db: Db, labIds: string[], labResultIds: string[]): Promise<Map<string, ReportSummary[]>> {
+export async function listReportsForLabResults(
+  db: Db,
+  labIds: string[],
+  labResultIds: string[],
+): Promise<Map<string, ReportSummary[]>> {
   const byResult = new Map<string, ReportSummary[]>();
   if (labIds.length === 0 || labResultIds.length === 0) return byResult;
   const rows = await db
@@ -435,7 +526,12 @@ export async function listReportsForLabResults(db: Db, labIds: string[], labResu
 }
 
 /** Marks a report of the user's labs as reviewed by this user (and read); returns the report's lab, or null when not found. */
-export async function markReportReviewed(db: Db, userId: string, labIds: string[], reportId: string): Promise<string | null> {
+export async function markReportReviewed(
+  db: Db,
+  userId: string,
+  labIds: string[],
+  reportId: string,
+): Promise<string | null> {
   if (labIds.length === 0) return null;
   const [report] = await db
     .select({ id: interpretationReports.id, labId: interpretationReports.labId })

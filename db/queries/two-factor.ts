@@ -24,7 +24,12 @@ export async function storePendingSecret(db: Db | Tx, userId: string, secret: st
 }
 
 /** Turns two-factor on with a verified step and stores the recovery code hashes. */
-export async function enableTwoFactor(tx: Tx, userId: string, timeStep: number, codeHashes: string[]): Promise<boolean> {
+export async function enableTwoFactor(
+  tx: Tx,
+  userId: string,
+  timeStep: number,
+  codeHashes: string[],
+): Promise<boolean> {
   const rows = await tx
     .update(users)
     .set({ totpEnabledAt: new Date(), totpLastTimeStep: timeStep, updatedAt: new Date() })
@@ -40,7 +45,13 @@ export async function enableTwoFactor(tx: Tx, userId: string, timeStep: number, 
 export async function clearTwoFactor(tx: Tx, userId: string): Promise<void> {
   await tx
     .update(users)
-    .set({ totpSecret: null, totpEnabledAt: null, totpLastTimeStep: null, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
+    .set({
+      totpSecret: null,
+      totpEnabledAt: null,
+      totpLastTimeStep: null,
+      sessionVersion: sql`${users.sessionVersion} + 1`,
+      updatedAt: new Date(),
+    })
     .where(eq(users.id, userId));
   await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
 }
@@ -55,7 +66,10 @@ export async function advanceTimeStep(db: Db | Tx, userId: string, timeStep: num
   return rows.length > 0;
 }
 
-export async function listUnusedRecoveryCodes(db: Db | Tx, userId: string): Promise<{ id: string; codeHash: string }[]> {
+export async function listUnusedRecoveryCodes(
+  db: Db | Tx,
+  userId: string,
+): Promise<{ id: string; codeHash: string }[]> {
   return db
     .select({ id: recoveryCodes.id, codeHash: recoveryCodes.codeHash })
     .from(recoveryCodes)
@@ -80,7 +94,9 @@ export async function listTwoFactorFailures(db: Db | Tx, userId: string, since: 
   const rows = await db
     .select({ at: twoFactorAttempts.at })
     .from(twoFactorAttempts)
-    .where(and(eq(twoFactorAttempts.userId, userId), eq(twoFactorAttempts.success, false), gte(twoFactorAttempts.at, since)))
+    .where(
+      and(eq(twoFactorAttempts.userId, userId), eq(twoFactorAttempts.success, false), gte(twoFactorAttempts.at, since)),
+    )
     .orderBy(desc(twoFactorAttempts.at))
     .limit(limit);
   return rows.map((r) => r.at);

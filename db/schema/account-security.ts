@@ -18,7 +18,10 @@ export const passwordSetTokens = pgTable(
     usedAt: timestamp("used_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("password_set_tokens_hash_key").on(t.tokenHash), index("password_set_tokens_user_idx").on(t.userId)],
+  (t) => [
+    uniqueIndex("password_set_tokens_hash_key").on(t.tokenHash),
+    index("password_set_tokens_user_idx").on(t.userId),
+  ],
 );
 
 /** Two-factor recovery codes, hashed with argon2id; each works once. */

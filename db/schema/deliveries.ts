@@ -23,7 +23,10 @@ export const deliveries = pgTable(
     remoteIp: text("remote_ip"),
     bodyBytes: integer("body_bytes"),
   },
-  (t) => [index("deliveries_received_idx").on(t.receivedAt.desc()), index("deliveries_lab_received_idx").on(t.labId, t.receivedAt.desc())],
+  (t) => [
+    index("deliveries_received_idx").on(t.receivedAt.desc()),
+    index("deliveries_lab_received_idx").on(t.labId, t.receivedAt.desc()),
+  ],
 );
 
 export type Delivery = typeof deliveries.$inferSelect;

@@ -32,10 +32,7 @@ export const patients = pgTable(
     index("patients_lab_family_name_idx").on(t.labId, sql`lower(${t.familyName}) text_pattern_ops`),
     index("patients_lab_given_name_idx").on(t.labId, sql`lower(${t.givenName}) text_pattern_ops`),
     // Fuzzy (trigram) search on the full name.
-    index("patients_name_trgm_idx").using(
-      "gin",
-      sql`(lower(${t.givenName} || ' ' || ${t.familyName})) gin_trgm_ops`,
-    ),
+    index("patients_name_trgm_idx").using("gin", sql`(lower(${t.givenName} || ' ' || ${t.familyName})) gin_trgm_ops`),
   ],
 );
 

@@ -1,4 +1,16 @@
-import { index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
+import {
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  type AnyPgColumn,
+} from "drizzle-orm/pg-core";
 import { documents } from "./documents";
 import { labResults } from "./lab-results";
 import { labs } from "./labs";
@@ -26,7 +38,9 @@ export const interpretationReports = pgTable(
       .notNull()
       .references(() => documents.id, { onDelete: "restrict" }),
     version: integer("version").notNull().default(1),
-    supersedesId: uuid("supersedes_id").references((): AnyPgColumn => interpretationReports.id, { onDelete: "set null" }),
+    supersedesId: uuid("supersedes_id").references((): AnyPgColumn => interpretationReports.id, {
+      onDelete: "set null",
+    }),
     /** webhook-id, or a hash of (lab, reference id, patient id, PDF SHA-256). */
     idempotencyKey: text("idempotency_key").notNull(),
     /** Unknown extra fields of the delivery, kept rather than rejected. */

@@ -35,10 +35,16 @@ function personalWords(user: { email: string; name: string }): string[] {
   return [user.email, local, user.name, ...user.name.split(/\s+/), ...local.split(/[._+-]/)];
 }
 
-export type PasswordOutcome = { ok: true } | { ok: false; field: "password" | "currentPassword" | "link"; message: string };
+export type PasswordOutcome =
+  { ok: true } | { ok: false; field: "password" | "currentPassword" | "link"; message: string };
 
 /** Sets a password through a one-time link: the link is spent, and any session of the user ends. */
-export async function redeemPasswordLink(db: Db, token: string, password: string, now = new Date()): Promise<PasswordOutcome> {
+export async function redeemPasswordLink(
+  db: Db,
+  token: string,
+  password: string,
+  now = new Date(),
+): Promise<PasswordOutcome> {
   const state = await inspectPasswordLink(db, token, now);
   if (!state.usable) return { ok: false, field: "link", message: state.message };
   const verdict = checkPasswordStrength(password, personalWords(state));
@@ -62,13 +68,19 @@ export async function redeemPasswordLink(db: Db, token: string, password: string
 }
 
 /** A signed-in user's own change: the current password is required; every session ends. */
-export async function changeOwnPassword(db: Db, userId: string, currentPassword: string, newPassword: string): Promise<PasswordOutcome> {
+export async function changeOwnPassword(
+  db: Db,
+  userId: string,
+  currentPassword: string,
+  newPassword: string,
+): Promise<PasswordOutcome> {
   const user = await getUserById(db, userId);
   if (!user || !user.active) return { ok: false, field: "currentPassword", message: "Your account is not active." };
   if (!(await verifyPassword(user.passwordHash, currentPassword))) {
     return { ok: false, field: "currentPassword", message: "Your current password is not correct." };
   }
-  if (newPassword === currentPassword) return { ok: false, field: "password", message: "Choose a password different from your current one." };
+  if (newPassword === currentPassword)
+    return { ok: false, field: "password", message: "Choose a password different from your current one." };
   const verdict = checkPasswordStrength(newPassword, personalWords(user));
   if (!verdict.ok) return { ok: false, field: "password", message: verdict.message };
   const passwordHash = await hashPassword(newPassword);
@@ -79,7 +91,12 @@ export async function changeOwnPassword(db: Db, userId: string, currentPassword:
       action: "user.password_change",
       actorId: userId,
       labIds,
-      details: { targetUserId: userId, via: "own_account", before: null, after: { passwordChanged: true, sessionsEnded: true } },
+      details: {
+        targetUserId: userId,
+        via: "own_account",
+        before: null,
+        after: { passwordChanged: true, sessionsEnded: true },
+      },
     });
   });
   return { ok: true };

@@ -62,11 +62,21 @@ export async function beginEnrolment(db: Db, userId: string): Promise<Enrolment 
 }
 
 /** Confirms enrolment with a code from the app; returns the ten recovery codes, shown once. */
-export async function confirmEnrolment(db: Db, userId: string, code: string): Promise<Outcome<{ recoveryCodes: string[] }>> {
+export async function confirmEnrolment(
+  db: Db,
+  userId: string,
+  code: string,
+): Promise<Outcome<{ recoveryCodes: string[] }>> {
   const user = await getUserById(db, userId);
-  if (!user?.totpSecret || user.totpEnabledAt) return { ok: false, reason: "invalid", message: "Start the set-up again." };
+  if (!user?.totpSecret || user.totpEnabledAt)
+    return { ok: false, reason: "invalid", message: "Start the set-up again." };
   const step = await verifyTotp(user.totpSecret, code.replace(/\s/g, ""), null);
-  if (step === null) return { ok: false, reason: "invalid", message: "That code is not right. Enter the six digits your app shows now." };
+  if (step === null)
+    return {
+      ok: false,
+      reason: "invalid",
+      message: "That code is not right. Enter the six digits your app shows now.",
+    };
   const codes = newRecoveryCodes();
   const hashes = await Promise.all(codes.map((c) => hashPassword(c)));
   const labIds = (await listLabsForUser(db, userId)).map((l) => l.id);
@@ -76,7 +86,11 @@ export async function confirmEnrolment(db: Db, userId: string, code: string): Pr
       action: "user.two_factor_enable",
       actorId: userId,
       labIds,
-      details: { targetUserId: userId, before: { twoFactor: false }, after: { twoFactor: true, recoveryCodes: codes.length } },
+      details: {
+        targetUserId: userId,
+        before: { twoFactor: false },
+        after: { twoFactor: true, recoveryCodes: codes.length },
+      },
     });
     return true;
   });
@@ -86,17 +100,28 @@ export async function confirmEnrolment(db: Db, userId: string, code: string): Pr
 
 /** An admin removes a person's second factor (lost phone): audited, and their sessions end. */
 export async function resetTwoFactor(db: Db, actor: Actor, userId: string): Promise<Outcome> {
-  if (userId === actor.id) return { ok: false, reason: "invalid", message: "Ask another admin to reset your own second factor." };
+  if (userId === actor.id)
+    return { ok: false, reason: "invalid", message: "Ask another admin to reset your own second factor." };
   return db.transaction(async (tx) => {
     const person = await getManageablePerson(tx, actor, userId);
-    if (!person) return { ok: false, reason: "not_found", message: "That user was not found among the people you manage." } as const;
-    if (!canManageUser(actor, person)) return { ok: false, reason: "forbidden", message: "Only an operator can change an operator." } as const;
+    if (!person)
+      return {
+        ok: false,
+        reason: "not_found",
+        message: "That user was not found among the people you manage.",
+      } as const;
+    if (!canManageUser(actor, person))
+      return { ok: false, reason: "forbidden", message: "Only an operator can change an operator." } as const;
     await clearTwoFactor(tx, person.id);
     await recordChange(tx, {
       action: "user.two_factor_reset",
       actorId: actor.id,
       labIds: person.labIds,
-      details: { targetUserId: person.id, before: { twoFactor: person.totpEnabledAt !== null }, after: { twoFactor: false, sessionsEnded: true } },
+      details: {
+        targetUserId: person.id,
+        before: { twoFactor: person.totpEnabledAt !== null },
+        after: { twoFactor: false, sessionsEnded: true },
+      },
     });
     return { ok: true } as const;
   });
@@ -110,13 +135,28 @@ export type { SecondStep };
  * factor passes (the portal then sends them to enrol when it is required). A code is
  * six digits from the app, or one of the recovery codes, each good once.
  */
-export async function checkSecondStep(db: Db, user: Pick<User, "id" | "totpSecret" | "totpEnabledAt" | "totpLastTimeStep">, code: unknown, now = new Date()): Promise<SecondStep> {
+export async function checkSecondStep(
+  db: Db,
+  user: Pick<User, "id" | "totpSecret" | "totpEnabledAt" | "totpLastTimeStep">,
+  code: unknown,
+  now = new Date(),
+): Promise<SecondStep> {
   if (!user.totpEnabledAt || !user.totpSecret) return "ok";
   const given = typeof code === "string" ? code.trim().slice(0, 64) : "";
   if (given === "") return "two_factor_required";
-  const failures = await listTwoFactorFailures(db, user.id, new Date(now.getTime() - TWO_FACTOR_LIMIT.windowMs), TWO_FACTOR_LIMIT.failures);
+  const failures = await listTwoFactorFailures(
+    db,
+    user.id,
+    new Date(now.getTime() - TWO_FACTOR_LIMIT.windowMs),
+    TWO_FACTOR_LIMIT.failures,
+  );
   if (evaluateFailures(failures, TWO_FACTOR_LIMIT.failures, TWO_FACTOR_LIMIT.windowMs, now).limited) {
-    await recordAudit(db, { action: "auth.two_factor", outcome: "denied", userId: user.id, details: { reason: "rate_limited" } });
+    await recordAudit(db, {
+      action: "auth.two_factor",
+      outcome: "denied",
+      userId: user.id,
+      details: { reason: "rate_limited" },
+    });
     return "two_factor_limited";
   }
   let outcome: SecondStep = "two_factor_invalid";
@@ -136,7 +176,10 @@ export async function checkSecondStep(db: Db, user: Pick<User, "id" | "totpSecre
       }
     }
     // A code that matches no unused one may be a spent one: say so, so the person takes another.
-    if (!matched && outcome !== "ok") outcome = (await recoveryCodeWasSpent(db, user.id, normalized)) ? "two_factor_recovery_used" : "two_factor_invalid";
+    if (!matched && outcome !== "ok")
+      outcome = (await recoveryCodeWasSpent(db, user.id, normalized))
+        ? "two_factor_recovery_used"
+        : "two_factor_invalid";
   }
   await recordTwoFactorAttempt(db, user.id, outcome === "ok");
   await recordAudit(db, {
@@ -149,6 +192,7 @@ export async function checkSecondStep(db: Db, user: Pick<User, "id" | "totpSecre
 }
 
 async function recoveryCodeWasSpent(db: Db, userId: string, normalized: string): Promise<boolean> {
-  for (const row of await listSpentRecoveryCodes(db, userId)) if (await verifyPassword(row.codeHash, normalized)) return true;
+  for (const row of await listSpentRecoveryCodes(db, userId))
+    if (await verifyPassword(row.codeHash, normalized)) return true;
   return false;
 }

@@ -13,6 +13,12 @@ export async function recordChange(
 ): Promise<void> {
   const labIds = [...new Set(input.labIds)];
   for (const labId of labIds.length > 0 ? labIds : [null]) {
-    await recordAudit(db, { action: input.action, outcome: "allowed", userId: input.actorId, labId, details: input.details });
+    await recordAudit(db, {
+      action: input.action,
+      outcome: "allowed",
+      userId: input.actorId,
+      labId,
+      details: input.details,
+    });
   }
 }

@@ -8,7 +8,11 @@ import type { Outcome } from "@/lib/admin/people";
 import { administers, type Actor } from "@/lib/admin/rules";
 import type { LabSettings } from "@/lib/validations/admin";
 
-const notFound = { ok: false, reason: "not_found", message: "That lab was not found among the labs you administer." } as const;
+const notFound = {
+  ok: false,
+  reason: "not_found",
+  message: "That lab was not found among the labs you administer.",
+} as const;
 
 function settingsOf(lab: Lab): LabSettings & { active: boolean } {
   return {
@@ -27,19 +31,34 @@ function conflictMessage(field: "name" | "partnerLabId"): string {
 
 /** Creates a lab (operators only). */
 export async function createLabAsActor(db: Db, actor: Actor, input: LabSettings): Promise<Outcome<{ labId: string }>> {
-  if (actor.role !== "operator") return { ok: false, reason: "forbidden", message: "Only an operator can create labs." };
+  if (actor.role !== "operator")
+    return { ok: false, reason: "forbidden", message: "Only an operator can create labs." };
   return db.transaction(async (tx) => {
     const conflict = await findLabConflict(tx, input);
     if (conflict) return { ok: false, reason: "conflict", message: conflictMessage(conflict) } as const;
     const [lab] = await tx.insert(labs).values(input).onConflictDoNothing().returning();
-    if (!lab) return { ok: false, reason: "conflict", message: "Another lab already has that name or partner lab id." } as const;
-    await recordChange(tx, { action: "lab.create", actorId: actor.id, labIds: [lab.id], details: { before: null, after: settingsOf(lab) } });
+    if (!lab)
+      return {
+        ok: false,
+        reason: "conflict",
+        message: "Another lab already has that name or partner lab id.",
+      } as const;
+    await recordChange(tx, {
+      action: "lab.create",
+      actorId: actor.id,
+      labIds: [lab.id],
+      details: { before: null, after: settingsOf(lab) },
+    });
     return { ok: true, labId: lab.id } as const;
   });
 }
 
 /** Edits a lab's settings (operators: any lab; admins: their own). */
-export async function updateLabAsActor(db: Db, actor: Actor, input: LabSettings & { labId: string }): Promise<Outcome<{ partnerLabIdChanged: boolean }>> {
+export async function updateLabAsActor(
+  db: Db,
+  actor: Actor,
+  input: LabSettings & { labId: string },
+): Promise<Outcome<{ partnerLabIdChanged: boolean }>> {
   if (!administers(actor, input.labId)) return notFound;
   return db.transaction(async (tx) => {
     const before = await getLabById(tx, input.labId);
@@ -49,13 +68,22 @@ export async function updateLabAsActor(db: Db, actor: Actor, input: LabSettings 
     const { labId, ...settings } = input;
     const [after] = await tx.update(labs).set(settings).where(eq(labs.id, labId)).returning();
     if (!after) return notFound;
-    await recordChange(tx, { action: "lab.update", actorId: actor.id, labIds: [labId], details: { before: settingsOf(before), after: settingsOf(after) } });
+    await recordChange(tx, {
+      action: "lab.update",
+      actorId: actor.id,
+      labIds: [labId],
+      details: { before: settingsOf(before), after: settingsOf(after) },
+    });
     return { ok: true, partnerLabIdChanged: before.partnerLabId !== after.partnerLabId } as const;
   });
 }
 
 /** Deactivates (no new uploads; data stays readable) or reactivates a lab. */
-export async function setLabActiveAsActor(db: Db, actor: Actor, input: { labId: string; active: boolean }): Promise<Outcome> {
+export async function setLabActiveAsActor(
+  db: Db,
+  actor: Actor,
+  input: { labId: string; active: boolean },
+): Promise<Outcome> {
   if (!administers(actor, input.labId)) return notFound;
   return db.transaction(async (tx) => {
     const before = await getLabById(tx, input.labId);

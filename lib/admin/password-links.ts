@@ -16,7 +16,12 @@ export function passwordLinkPath(token: string): string {
 }
 
 /** Makes a new one-time token for the user (inside the caller's transaction) and returns it. */
-export async function issuePasswordToken(tx: Tx, userId: string, createdBy: string | null, now = new Date()): Promise<string> {
+export async function issuePasswordToken(
+  tx: Tx,
+  userId: string,
+  createdBy: string | null,
+  now = new Date(),
+): Promise<string> {
   const token = randomBytes(32).toString("base64url");
   await insertPasswordLink(tx, {
     userId,

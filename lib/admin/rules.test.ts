@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { adminSeatsLost, assignableRoles, canGrantRole, canManageUser, losesOperatorSeat, mergeMemberships } from "./rules";
+import {
+  adminSeatsLost,
+  assignableRoles,
+  canGrantRole,
+  canManageUser,
+  losesOperatorSeat,
+  mergeMemberships,
+} from "./rules";
 
 const operator = { id: "o", role: "operator" as const, labIds: [] };
 const adminA = { id: "a", role: "admin" as const, labIds: ["A"] };

@@ -61,6 +61,9 @@ export function adminSeatsLost(
   return before.labIds.filter((id) => !(after.active && after.role === "admin" && after.labIds.includes(id)));
 }
 
-export function losesOperatorSeat(before: { role: UserRole; active: boolean }, after: { role: UserRole; active: boolean }): boolean {
+export function losesOperatorSeat(
+  before: { role: UserRole; active: boolean },
+  after: { role: UserRole; active: boolean },
+): boolean {
   return before.role === "operator" && before.active && !(after.role === "operator" && after.active);
 }

@@ -1,6 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_RETRY_POLICY, MAX_REQUESTED_WAIT_MS, backoffCeilingMs, nextAttemptDelayMs, retryDelayMs } from "./backoff";
+import {
+  DEFAULT_RETRY_POLICY,
+  MAX_REQUESTED_WAIT_MS,
+  backoffCeilingMs,
+  nextAttemptDelayMs,
+  retryDelayMs,
+} from "./backoff";
 
 const lowest = () => 0;
 const highest = () => 0.999_999_999;
@@ -80,10 +86,14 @@ describe("retryDelayMs", () => {
 
   it("never shrinks from one attempt to the next at the same jitter", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 60 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (attempt, r) => {
-        const random = () => r;
-        expect(retryDelayMs(attempt + 1, { random })).toBeGreaterThanOrEqual(retryDelayMs(attempt, { random }));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 60 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (attempt, r) => {
+          const random = () => r;
+          expect(retryDelayMs(attempt + 1, { random })).toBeGreaterThanOrEqual(retryDelayMs(attempt, { random }));
+        },
+      ),
     );
   });
 });
@@ -121,7 +131,10 @@ describe("nextAttemptDelayMs", () => {
           const delay = nextAttemptDelayMs(attempt, retryAfterMs, DEFAULT_RETRY_POLICY, random);
           expect(delay).toBeGreaterThanOrEqual(retryDelayMs(attempt, { random }));
           expect(delay).toBeLessThanOrEqual(MAX_REQUESTED_WAIT_MS);
-          if (retryAfterMs !== undefined) expect(delay).toBe(Math.max(retryDelayMs(attempt, { random }), Math.min(MAX_REQUESTED_WAIT_MS, retryAfterMs)));
+          if (retryAfterMs !== undefined)
+            expect(delay).toBe(
+              Math.max(retryDelayMs(attempt, { random }), Math.min(MAX_REQUESTED_WAIT_MS, retryAfterMs)),
+            );
         },
       ),
     );

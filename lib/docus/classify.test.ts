@@ -99,21 +99,35 @@ describe("classifyResponse", () => {
   });
 
   it("reads Retry-After as an HTTP date", () => {
-    const outcome = classifyResponse(429, undefined, new Headers({ "retry-after": "Sat, 01 Mar 2025 12:01:30 GMT" }), now);
+    const outcome = classifyResponse(
+      429,
+      undefined,
+      new Headers({ "retry-after": "Sat, 01 Mar 2025 12:01:30 GMT" }),
+      now,
+    );
     expect(outcome.kind).toBe("transient");
     if (outcome.kind === "transient") expect(outcome.retryAfterMs).toBe(90_000);
     expect(outcome.message).toBe("Docus is limiting the portal's request rate (HTTP 429).");
   });
 
   it("reads a 429 body's retry_after (seconds) when there is no Retry-After header", () => {
-    const outcome = classifyResponse(429, { error: "Too many requests", statusCode: 429, retry_after: 60 }, noHeaders, now);
+    const outcome = classifyResponse(
+      429,
+      { error: "Too many requests", statusCode: 429, retry_after: 60 },
+      noHeaders,
+      now,
+    );
     expect(outcome).toMatchObject({ kind: "transient", status: 429, retryAfterMs: 60_000 });
     expect(outcome.message).toBe("Docus is limiting the portal's request rate (HTTP 429): Too many requests");
   });
 
   it("takes the longer of the header and the body's retry_after, and ignores a nonsense one", () => {
-    expect(classifyResponse(429, { retry_after: 30 }, new Headers({ "retry-after": "90" }), now)).toMatchObject({ retryAfterMs: 90_000 });
-    expect(classifyResponse(429, { retry_after: "120" }, new Headers({ "retry-after": "90" }), now)).toMatchObject({ retryAfterMs: 120_000 });
+    expect(classifyResponse(429, { retry_after: 30 }, new Headers({ "retry-after": "90" }), now)).toMatchObject({
+      retryAfterMs: 90_000,
+    });
+    expect(classifyResponse(429, { retry_after: "120" }, new Headers({ "retry-after": "90" }), now)).toMatchObject({
+      retryAfterMs: 120_000,
+    });
     expect(classifyResponse(429, { retry_after: -3 }, noHeaders, now)).not.toHaveProperty("retryAfterMs");
     expect(classifyResponse(429, { retry_after: "soon" }, noHeaders, now)).not.toHaveProperty("retryAfterMs");
   });
@@ -157,7 +171,10 @@ describe("classifyNetworkError", () => {
   it("names the system error code from the cause chain but never the error message", () => {
     const cause = Object.assign(new Error("connect ECONNREFUSED 10.0.0.1:443 key=s3cr3t"), { code: "ECONNREFUSED" });
     const outcome = classifyNetworkError(new TypeError("fetch failed", { cause }));
-    expect(outcome).toEqual({ kind: "transient", message: "Could not reach Docus: the connection was refused (ECONNREFUSED)." });
+    expect(outcome).toEqual({
+      kind: "transient",
+      message: "Could not reach Docus: the connection was refused (ECONNREFUSED).",
+    });
     expect(outcome.message).not.toContain("s3cr3t");
   });
 

@@ -27,7 +27,9 @@ export function classifyResponse(
     return {
       kind: "accepted",
       status,
-      message: quoted ? `Docus accepted the lab result (HTTP ${status}): ${quoted}` : `Docus accepted the lab result (HTTP ${status}).`,
+      message: quoted
+        ? `Docus accepted the lab result (HTTP ${status}): ${quoted}`
+        : `Docus accepted the lab result (HTTP ${status}).`,
     };
   }
 
@@ -45,7 +47,8 @@ export function classifyResponse(
     // Retry-After header; when both are given, the longer one is honoured.
     const fromHeader = parseRetryAfter(headers.get("retry-after"), now);
     const fromBody = bodyRetryAfterMs(body);
-    const retryAfterMs = fromHeader === undefined ? fromBody : fromBody === undefined ? fromHeader : Math.max(fromHeader, fromBody);
+    const retryAfterMs =
+      fromHeader === undefined ? fromBody : fromBody === undefined ? fromHeader : Math.max(fromHeader, fromBody);
     const what =
       status === 429
         ? "Docus is limiting the portal's request rate"
@@ -149,7 +152,12 @@ export function parseRetryAfter(value: string | null, now: Date = new Date()): n
 export function bodyRetryAfterMs(body: unknown): number | undefined {
   if (!isRecord(body)) return undefined;
   const raw = body.retry_after;
-  const seconds = typeof raw === "number" ? raw : typeof raw === "string" && /^\s*\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : Number.NaN;
+  const seconds =
+    typeof raw === "number"
+      ? raw
+      : typeof raw === "string" && /^\s*\d+(\.\d+)?\s*$/.test(raw)
+        ? Number(raw)
+        : Number.NaN;
   if (!Number.isFinite(seconds) || seconds < 0) return undefined;
   return Math.ceil(seconds * 1000);
 }
@@ -178,9 +186,7 @@ function messageFrom(value: unknown): string | undefined {
   if (typeof value === "string") return cleanMessage(value);
   if (isRecord(value)) return messageFrom(value.message) ?? messageFrom(value.msg);
   if (Array.isArray(value)) {
-    const parts = value
-      .map((item) => messageFrom(item))
-      .filter((part): part is string => part !== undefined);
+    const parts = value.map((item) => messageFrom(item)).filter((part): part is string => part !== undefined);
     return parts.length > 0 ? cleanMessage(parts.join("; ")) : undefined;
   }
   return undefined;
@@ -188,7 +194,10 @@ function messageFrom(value: unknown): string | undefined {
 
 function cleanMessage(text: string): string | undefined {
   // Control characters are replaced so that a quoted message cannot forge log lines.
-  const single = text.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim();
+  const single = text
+    .replace(/[\u0000-\u001f\u007f]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   if (single === "") return undefined;
   return single.length > MAX_QUOTED_MESSAGE ? `${single.slice(0, MAX_QUOTED_MESSAGE - 1)}…` : single;
 }

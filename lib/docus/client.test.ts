@@ -112,7 +112,11 @@ describe("buildSubmissionBody", () => {
   it("encodes only the viewed bytes of a Uint8Array", () => {
     const padded = new Uint8Array(pdf.length + 8);
     padded.set(pdf, 4);
-    const file = { bytes: padded.subarray(4, 4 + pdf.length), fileName: "cbc.pdf", mimeType: "application/pdf" as const };
+    const file = {
+      bytes: padded.subarray(4, 4 + pdf.length),
+      fileName: "cbc.pdf",
+      mimeType: "application/pdf" as const,
+    };
     const body = buildSubmissionBody({ ...submission, file });
     expect(body.file_base64?.content).toBe(Buffer.from(pdf).toString("base64"));
   });
@@ -172,7 +176,9 @@ describe("submitLabResult against the simulator", () => {
     const outcome = await submit({ mode: "store_only", partnerLabId: null, notes: null });
     expect(outcome.kind).toBe("accepted");
     const requests = await received();
-    expect(requests.map((r) => [r.endpoint, r.status, r.partner_lab_id])).toEqual([["/lab-results/not-interpret", 201, null]]);
+    expect(requests.map((r) => [r.endpoint, r.status, r.partner_lab_id])).toEqual([
+      ["/lab-results/not-interpret", 201, null],
+    ]);
   });
 
   it("classifies a hung request as transient once the timeout expires", async () => {
@@ -245,7 +251,10 @@ describe("submitLabResult against the simulator", () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const outcome = await submit({}, {}, { ...creds, apiUrl: `http://127.0.0.1:${port}` });
-    expect(outcome).toEqual({ kind: "transient", message: "Could not reach Docus: the connection was refused (ECONNREFUSED)." });
+    expect(outcome).toEqual({
+      kind: "transient",
+      message: "Could not reach Docus: the connection was refused (ECONNREFUSED).",
+    });
   });
 
   it("reports a caller's abort as transient without throwing", async () => {
@@ -253,13 +262,22 @@ describe("submitLabResult against the simulator", () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error("shutting down")), 100);
     const outcome = await submit({}, { signal: controller.signal, timeoutMs: 10_000 });
-    expect(outcome).toEqual({ kind: "transient", message: "The request to Docus was cancelled before an answer arrived." });
+    expect(outcome).toEqual({
+      kind: "transient",
+      message: "The request to Docus was cancelled before an answer arrived.",
+    });
   });
 
   it("removes a credential that Docus echoes back from the message", async () => {
-    await control("/__sim/faults", { status: 422, count: 1, message: `key ${apiKey} cannot submit for team ${teamId}` });
+    await control("/__sim/faults", {
+      status: 422,
+      count: 1,
+      message: `key ${apiKey} cannot submit for team ${teamId}`,
+    });
     const outcome = await submit();
-    expect(outcome.message).toBe("Docus rejected the lab result (HTTP 422): key [redacted] cannot submit for team [redacted]");
+    expect(outcome.message).toBe(
+      "Docus rejected the lab result (HTTP 422): key [redacted] cannot submit for team [redacted]",
+    );
   });
 
   it("reads a huge or non-JSON answer safely", async () => {
@@ -270,7 +288,11 @@ describe("submitLabResult against the simulator", () => {
     });
     await new Promise<void>((resolve) => big.listen(0, "127.0.0.1", resolve));
     try {
-      const outcome = await submit({}, {}, { ...creds, apiUrl: `http://127.0.0.1:${(big.address() as AddressInfo).port}` });
+      const outcome = await submit(
+        {},
+        {},
+        { ...creds, apiUrl: `http://127.0.0.1:${(big.address() as AddressInfo).port}` },
+      );
       expect(outcome.kind).toBe("transient");
       expect(outcome.status).toBe(500);
       expect(outcome.message).toMatch(/^Docus is temporarily unavailable \(HTTP 500\): upstream exploded z+…$/);

@@ -51,7 +51,9 @@ export function buildSubmissionBody(s: LabResultSubmission): DocusSubmissionBody
   if (s.file) {
     body.file_base64 = {
       mime_type: s.file.mimeType,
-      content: s.file.base64 ?? Buffer.from(s.file.bytes.buffer, s.file.bytes.byteOffset, s.file.bytes.byteLength).toString("base64"),
+      content:
+        s.file.base64 ??
+        Buffer.from(s.file.bytes.buffer, s.file.bytes.byteOffset, s.file.bytes.byteLength).toString("base64"),
       file_name: s.file.fileName,
     };
   }
@@ -93,7 +95,11 @@ export async function submitLabResult(
     });
   } catch (error) {
     // The caller's own abort reason can be anything, so it is not classified by its shape.
-    const reason = timeout.aborted ? timeout.reason : signal?.aborted ? new DOMException("Aborted", "AbortError") : error;
+    const reason = timeout.aborted
+      ? timeout.reason
+      : signal?.aborted
+        ? new DOMException("Aborted", "AbortError")
+        : error;
     return redact(classifyNetworkError(reason), creds);
   }
 
@@ -105,7 +111,12 @@ export async function submitLabResult(
 export function docusCredentialsFromEnv(): DocusCredentials | null {
   const env = getEnv();
   if (!env.DOCUS_API_URL || !env.DOCUS_API_KEY || !env.DOCUS_TEAM_ID || !env.DOCUS_AUTH_KEY) return null;
-  return { apiUrl: env.DOCUS_API_URL, apiKey: env.DOCUS_API_KEY, teamId: env.DOCUS_TEAM_ID, authKey: env.DOCUS_AUTH_KEY };
+  return {
+    apiUrl: env.DOCUS_API_URL,
+    apiKey: env.DOCUS_API_KEY,
+    teamId: env.DOCUS_TEAM_ID,
+    authKey: env.DOCUS_AUTH_KEY,
+  };
 }
 
 /**

@@ -51,7 +51,12 @@ describe("authenticateDelivery", () => {
   const reasons: string[] = [];
   const signatures: string[] = [];
   function auth(config: DeliveryAuthConfig, headers: Record<string, string>, body: string | Uint8Array = sampleBody) {
-    const result = authenticateDelivery(config, new Headers(headers), typeof body === "string" ? bytes(body) : body, now);
+    const result = authenticateDelivery(
+      config,
+      new Headers(headers),
+      typeof body === "string" ? bytes(body) : body,
+      now,
+    );
     if (!result.ok) reasons.push(result.reason);
     const signature = headers["webhook-signature"];
     if (signature) signatures.push(signature);
@@ -77,7 +82,10 @@ describe("authenticateDelivery", () => {
     it("reads the configured header, whatever its case on the wire", () => {
       const config = { header: "x-docus-key", sharedSecret };
       expect(auth(config, { "X-Docus-Key": sharedSecret })).toEqual({ ok: true, webhookId: null });
-      expect(auth(config, { "x-api-key": sharedSecret })).toEqual({ ok: false, reason: "missing shared secret header" });
+      expect(auth(config, { "x-api-key": sharedSecret })).toEqual({
+        ok: false,
+        reason: "missing shared secret header",
+      });
     });
 
     it("refuses a wrong, a truncated, a longer or an empty secret", () => {
@@ -98,8 +106,12 @@ describe("authenticateDelivery", () => {
     });
 
     it("accepts a timestamp just inside the five-minute tolerance", () => {
-      expect(auth(webhookOnly, webhookHeaders(sampleBody, { timestamp: nowSeconds - 299 }))).toMatchObject({ ok: true });
-      expect(auth(webhookOnly, webhookHeaders(sampleBody, { timestamp: nowSeconds + 299 }))).toMatchObject({ ok: true });
+      expect(auth(webhookOnly, webhookHeaders(sampleBody, { timestamp: nowSeconds - 299 }))).toMatchObject({
+        ok: true,
+      });
+      expect(auth(webhookOnly, webhookHeaders(sampleBody, { timestamp: nowSeconds + 299 }))).toMatchObject({
+        ok: true,
+      });
     });
 
     it("refuses a timestamp ten minutes old or ten minutes ahead", () => {
@@ -166,7 +178,10 @@ describe("authenticateDelivery", () => {
     });
 
     it("requires the signature as well as the shared secret", () => {
-      expect(auth(both, { "x-api-key": sharedSecret })).toEqual({ ok: false, reason: "missing webhook signature headers" });
+      expect(auth(both, { "x-api-key": sharedSecret })).toEqual({
+        ok: false,
+        reason: "missing webhook signature headers",
+      });
       expect(
         auth(both, { "x-api-key": sharedSecret, ...webhookHeaders(sampleBody, { secret: otherWebhookSecret }) }),
       ).toEqual({ ok: false, reason: "no matching webhook signature" });
@@ -357,10 +372,9 @@ beforeAll(async () => {
     throw new Error("unreachable");
   };
   pdfBase64Padded = { two: ofRemainder(1), one: ofRemainder(2) };
-  pngBase64 = Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    randomBytes(64),
-  ]).toString("base64");
+  pngBase64 = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(64)]).toString(
+    "base64",
+  );
 });
 
 const parse = (body: unknown) => parseDelivery(bytes(typeof body === "string" ? body : JSON.stringify(body)));
@@ -395,8 +409,15 @@ describe("parseDelivery", () => {
   });
 
   it("parses what the simulator sends (no reference or lab id)", () => {
-    const delivery = expectOk(parse({ patient_id: "P-9", file_base64: { mime_type: "application/pdf", content: pdfBase64 } }));
-    expect(delivery).toMatchObject({ patientId: "P-9", referenceId: null, partnerLabId: null, fileName: "interpretation-report.pdf" });
+    const delivery = expectOk(
+      parse({ patient_id: "P-9", file_base64: { mime_type: "application/pdf", content: pdfBase64 } }),
+    );
+    expect(delivery).toMatchObject({
+      patientId: "P-9",
+      referenceId: null,
+      partnerLabId: null,
+      fileName: "interpretation-report.pdf",
+    });
   });
 
   it("accepts both kinds of padding", () => {
@@ -413,9 +434,7 @@ describe("parseDelivery", () => {
   });
 
   it("accepts the aliases accession_number and report_base64", () => {
-    const delivery = expectOk(
-      parse({ patient_id: "P-2", accession_number: "ACC-7", report_base64: pdfBase64 }),
-    );
+    const delivery = expectOk(parse({ patient_id: "P-2", accession_number: "ACC-7", report_base64: pdfBase64 }));
     expect(delivery).toMatchObject({
       patientId: "P-2",
       referenceId: "ACC-7",
@@ -443,17 +462,33 @@ describe("parseDelivery", () => {
   it("refuses a missing, empty or non-string patient_id with 400", () => {
     const { patient_id: _omitted, ...withoutPatient } = canonical();
     expect(parse(withoutPatient)).toEqual({ ok: false, status: 400, reason: "patient_id is required" });
-    expect(parse(canonical({ patient_id: "   " }))).toEqual({ ok: false, status: 400, reason: "patient_id is required" });
-    expect(parse(canonical({ patient_id: 42 }))).toEqual({ ok: false, status: 400, reason: "patient_id must be a string" });
+    expect(parse(canonical({ patient_id: "   " }))).toEqual({
+      ok: false,
+      status: 400,
+      reason: "patient_id is required",
+    });
+    expect(parse(canonical({ patient_id: 42 }))).toEqual({
+      ok: false,
+      status: 400,
+      reason: "patient_id must be a string",
+    });
     expect(parse(canonical({ patient_id: "x".repeat(129) }))).toMatchObject({ ok: false, status: 400 });
     expect(parse(canonical({ patient_id: "P\u00001" }))).toMatchObject({ ok: false, status: 400 });
-    expect(parse(canonical({ reference_id: 5 }))).toEqual({ ok: false, status: 400, reason: "reference_id must be a string" });
+    expect(parse(canonical({ reference_id: 5 }))).toEqual({
+      ok: false,
+      status: 400,
+      reason: "reference_id must be a string",
+    });
   });
 
   it("refuses malformed JSON, invalid UTF-8 and bodies that are not objects with 400", () => {
     expect(parse('{"patient_id": "P-1",')).toEqual({ ok: false, status: 400, reason: "malformed JSON" });
     expect(parse("")).toEqual({ ok: false, status: 400, reason: "malformed JSON" });
-    expect(parseDelivery(new Uint8Array([0x7b, 0xff, 0x7d]))).toEqual({ ok: false, status: 400, reason: "body is not valid UTF-8" });
+    expect(parseDelivery(new Uint8Array([0x7b, 0xff, 0x7d]))).toEqual({
+      ok: false,
+      status: 400,
+      reason: "body is not valid UTF-8",
+    });
     for (const body of ["[]", `[${JSON.stringify(canonical())}]`, "null", "42", '"text"']) {
       expect(parse(body)).toEqual({ ok: false, status: 400, reason: "body must be a JSON object" });
     }
@@ -468,7 +503,9 @@ describe("parseDelivery", () => {
   });
 
   it("refuses a truncated PDF with 422", () => {
-    const truncated = Buffer.from(pdfBytes).subarray(0, pdfBytes.length - 40).toString("base64");
+    const truncated = Buffer.from(pdfBytes)
+      .subarray(0, pdfBytes.length - 40)
+      .toString("base64");
     const result = parse(canonical({}, { content: truncated }));
     expect(result).toMatchObject({ ok: false, status: 422 });
     expect(!result.ok && result.reason).toMatch(/incomplete/);
@@ -503,7 +540,11 @@ describe("parseDelivery", () => {
       status: 422,
       reason: "report_base64 is invalid base64",
     });
-    expect(parse(canonical({}, { content: "" }))).toEqual({ ok: false, status: 422, reason: "file_base64.content is empty" });
+    expect(parse(canonical({}, { content: "" }))).toEqual({
+      ok: false,
+      status: 422,
+      reason: "file_base64.content is empty",
+    });
   });
 
   it("refuses base64 whose unused trailing bits are not zero", () => {
@@ -532,10 +573,16 @@ describe("parseDelivery", () => {
     const delivery = expectOk(
       parse(canonical({ report_id: "r-123", generated_at: "2025-06-01T12:00:00Z", nested: { a: [1, 2] } })),
     );
-    expect(delivery.metadata).toEqual({ report_id: "r-123", generated_at: "2025-06-01T12:00:00Z", nested: { a: [1, 2] } });
+    expect(delivery.metadata).toEqual({
+      report_id: "r-123",
+      generated_at: "2025-06-01T12:00:00Z",
+      nested: { a: [1, 2] },
+    });
     expect(JSON.stringify(delivery.metadata)).not.toContain(pdfBase64.slice(0, 40));
 
-    const withProto = expectOk(parseDelivery(bytes(JSON.stringify(canonical()).replace(/^\{/, '{"__proto__": {"polluted": 1},'))));
+    const withProto = expectOk(
+      parseDelivery(bytes(JSON.stringify(canonical()).replace(/^\{/, '{"__proto__": {"polluted": 1},'))),
+    );
     expect(Object.getPrototypeOf(withProto.metadata)).toBe(Object.prototype);
     expect(Object.hasOwn(withProto.metadata, "__proto__")).toBe(true);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -592,10 +639,7 @@ describe("parseDelivery properties", () => {
     );
     const fileLike = fc.oneof(
       anything,
-      fc.record(
-        { mime_type: anything, content: anything, file_name: anything },
-        { requiredKeys: [] },
-      ),
+      fc.record({ mime_type: anything, content: anything, file_name: anything }, { requiredKeys: [] }),
     );
     const body = fc.record(
       {
@@ -681,8 +725,12 @@ describe("deliveryIdempotencyKey", () => {
 
   it("uses the webhook id with the PDF's SHA-256: a retry is the same key, another report reusing the id is not", () => {
     expect(deliveryIdempotencyKey({ ...input, webhookId: "msg_1" })).toBe(`wh:msg_1:${"ab".repeat(32)}`);
-    expect(deliveryIdempotencyKey({ ...input, webhookId: "msg_1", referenceId: "ACC-9" })).toBe(deliveryIdempotencyKey({ ...input, webhookId: "msg_1" }));
-    expect(deliveryIdempotencyKey({ ...input, webhookId: "msg_1", sha256: "cd".repeat(32) })).not.toBe(deliveryIdempotencyKey({ ...input, webhookId: "msg_1" }));
+    expect(deliveryIdempotencyKey({ ...input, webhookId: "msg_1", referenceId: "ACC-9" })).toBe(
+      deliveryIdempotencyKey({ ...input, webhookId: "msg_1" }),
+    );
+    expect(deliveryIdempotencyKey({ ...input, webhookId: "msg_1", sha256: "cd".repeat(32) })).not.toBe(
+      deliveryIdempotencyKey({ ...input, webhookId: "msg_1" }),
+    );
   });
 
   it("differs when any identifying part differs, without ambiguity between parts", () => {

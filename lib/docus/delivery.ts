@@ -161,8 +161,7 @@ export type ParsedDelivery = {
 };
 
 export type DeliveryParseResult =
-  | { ok: true; delivery: ParsedDelivery }
-  | { ok: false; status: 400 | 422; reason: string };
+  { ok: true; delivery: ParsedDelivery } | { ok: false; status: 400 | 422; reason: string };
 
 const KNOWN_FIELDS = new Set([
   "patient_id",
@@ -195,7 +194,10 @@ function optionalIdentifier(field: string) {
 }
 
 const optionalText = (field: string) =>
-  z.string({ error: `${field} must be a string` }).nullish().transform((value) => value ?? null);
+  z
+    .string({ error: `${field} must be a string` })
+    .nullish()
+    .transform((value) => value ?? null);
 
 const deliverySchema = z.object({
   patient_id: identifier("patient_id").min(1, { error: "patient_id is required" }),
@@ -324,7 +326,10 @@ function parseUnsafe(rawBody: Uint8Array): DeliveryParseResult {
 
   const fileName =
     (file?.file_name ? sanitizeFileName(file.file_name, "") : "") ||
-    sanitizeFileName(`interpretation-${referenceId ? referenceId.replace(/[^A-Za-z0-9._-]/g, "_") : "report"}.pdf`, "interpretation-report.pdf");
+    sanitizeFileName(
+      `interpretation-${referenceId ? referenceId.replace(/[^A-Za-z0-9._-]/g, "_") : "report"}.pdf`,
+      "interpretation-report.pdf",
+    );
 
   return {
     ok: true,

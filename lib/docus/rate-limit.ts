@@ -104,7 +104,10 @@ export function docusRateLimiterFor(db: Db): DocusRateLimiter {
   const cached = cache[limiterKey];
   if (cached && cached.db === db) return cached.limiter;
   const env = getEnv();
-  const limiter = createDocusRateLimiter(db, { perMinute: env.DOCUS_RATE_PER_MINUTE, perHour: env.DOCUS_RATE_PER_HOUR });
+  const limiter = createDocusRateLimiter(db, {
+    perMinute: env.DOCUS_RATE_PER_MINUTE,
+    perHour: env.DOCUS_RATE_PER_HOUR,
+  });
   cache[limiterKey] = { db, limiter };
   return limiter;
 }

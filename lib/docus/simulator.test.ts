@@ -15,12 +15,21 @@ const webhookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 const auth = { "x-api-key": apiKey, "x-team-id": teamId, "x-auth-key": authKey, "content-type": "application/json" };
 
-const labPdf = Buffer.from("%PDF-1.4\n% a lab result\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+const labPdf = Buffer.from(
+  "%PDF-1.4\n% a lab result\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+);
 const labPdfBase64 = labPdf.toString("base64");
 const labPdfSha256 = createHash("sha256").update(labPdf).digest("hex");
 const file = { mime_type: "application/pdf", content: labPdfBase64, file_name: "cbc-panel.pdf" };
 
-type Delivered = { headers: http.IncomingHttpHeaders; raw: Buffer; body: Record<string, unknown>; signatureOk: boolean; secretOk: boolean; answered: number };
+type Delivered = {
+  headers: http.IncomingHttpHeaders;
+  raw: Buffer;
+  body: Record<string, unknown>;
+  signatureOk: boolean;
+  secretOk: boolean;
+  answered: number;
+};
 
 /** A stand-in for the portal's /api/docus/reports that authenticates like the portal. */
 let receiver: http.Server;
@@ -109,7 +118,14 @@ beforeAll(async () => {
       ).ok;
       const secretOk = header(deliveryHeader) === deliverySecret;
       const answered = signatureOk && secretOk ? (nextStatuses.shift() ?? 200) : 401;
-      delivered.push({ headers: req.headers, raw, body: JSON.parse(raw.toString("utf8")) as Record<string, unknown>, signatureOk, secretOk, answered });
+      delivered.push({
+        headers: req.headers,
+        raw,
+        body: JSON.parse(raw.toString("utf8")) as Record<string, unknown>,
+        signatureOk,
+        secretOk,
+        answered,
+      });
       res.writeHead(answered, { "content-type": "application/json" });
       res.end(answered === 200 ? '{"status":"success"}' : '{"message":"no"}');
     });
@@ -145,10 +161,18 @@ describe("the simulator's submission endpoints", () => {
   });
 
   it("answers 401 without the three headers, and records which were present", async () => {
-    const none = await post("/lab-results", { patient_id: "P1", file_base64: file }, { "content-type": "application/json" });
+    const none = await post(
+      "/lab-results",
+      { patient_id: "P1", file_base64: file },
+      { "content-type": "application/json" },
+    );
     expect(none.status).toBe(401);
     expect(await none.json()).toEqual({ message: "Missing or invalid x-api-key, x-team-id or x-auth-key." });
-    const wrongTeam = await post("/lab-results", { patient_id: "P1", file_base64: file }, { ...auth, "x-team-id": "another-team" });
+    const wrongTeam = await post(
+      "/lab-results",
+      { patient_id: "P1", file_base64: file },
+      { ...auth, "x-team-id": "another-team" },
+    );
     expect(wrongTeam.status).toBe(401);
     const { requests } = await listing();
     expect(requests.map((r) => [r.status, r.headersPresent])).toEqual([
@@ -162,24 +186,109 @@ describe("the simulator's submission endpoints", () => {
   it.each([
     ["malformed JSON", "/lab-results", "{not json", "The request body is not valid JSON."],
     ["a body that is not an object", "/lab-results", [], "The request body must be a JSON object."],
-    ["missing patient_id", "/lab-results", { file_base64: file }, "patient_id is required and must be a non-empty string."],
-    ["a blank patient_id", "/lab-results", { patient_id: "  ", file_base64: file }, "patient_id is required and must be a non-empty string."],
-    ["a numeric patient_id", "/lab-results", { patient_id: 12, file_base64: file }, "patient_id is required and must be a non-empty string."],
-    ["a numeric reference_id", "/lab-results", { patient_id: "P1", reference_id: 5, file_base64: file }, "reference_id must be a string."],
-    ["a null partner_lab_id", "/lab-results", { patient_id: "P1", partner_lab_id: null, file_base64: file }, "partner_lab_id must be a string."],
+    [
+      "missing patient_id",
+      "/lab-results",
+      { file_base64: file },
+      "patient_id is required and must be a non-empty string.",
+    ],
+    [
+      "a blank patient_id",
+      "/lab-results",
+      { patient_id: "  ", file_base64: file },
+      "patient_id is required and must be a non-empty string.",
+    ],
+    [
+      "a numeric patient_id",
+      "/lab-results",
+      { patient_id: 12, file_base64: file },
+      "patient_id is required and must be a non-empty string.",
+    ],
+    [
+      "a numeric reference_id",
+      "/lab-results",
+      { patient_id: "P1", reference_id: 5, file_base64: file },
+      "reference_id must be a string.",
+    ],
+    [
+      "a null partner_lab_id",
+      "/lab-results",
+      { patient_id: "P1", partner_lab_id: null, file_base64: file },
+      "partner_lab_id must be a string.",
+    ],
     ["data that is not a string", "/lab-results", { patient_id: "P1", data: { hb: 12 } }, "data must be a string."],
-    ["neither data nor file_base64", "/lab-results", { patient_id: "P1", reference_id: "A1" }, "At least one of data or file_base64 must be provided."],
-    ["empty data and no file", "/lab-results", { patient_id: "P1", data: "" }, "At least one of data or file_base64 must be provided."],
-    ["not-interpret without file_base64", "/lab-results/not-interpret", { patient_id: "P1", data: "Hb 13.2 g/dL" }, "file_base64 is required for /lab-results/not-interpret."],
-    ["file_base64 that is not an object", "/lab-results", { patient_id: "P1", file_base64: "JVBERi0=" }, "file_base64 must be an object with mime_type, content and file_name."],
-    ["a wrong mime type", "/lab-results", { patient_id: "P1", file_base64: { ...file, mime_type: "image/png" } }, 'file_base64.mime_type must be "application/pdf".'],
-    ["empty content", "/lab-results", { patient_id: "P1", file_base64: { ...file, content: "" } }, "file_base64.content must be a non-empty base64 string."],
-    ["content that is not base64", "/lab-results", { patient_id: "P1", file_base64: { ...file, content: "not base64!" } }, "file_base64.content is not valid base64."],
-    ["base64 with a line break", "/lab-results", { patient_id: "P1", file_base64: { ...file, content: `${labPdfBase64.slice(0, 8)}\n${labPdfBase64.slice(8)}` } }, "file_base64.content is not valid base64."],
-    ["base64 with non-zero padding bits", "/lab-results", { patient_id: "P1", file_base64: { ...file, content: "JVBERi1=" } }, "file_base64.content is not valid base64."],
-    ["unpadded base64url", "/lab-results", { patient_id: "P1", file_base64: { ...file, content: labPdf.toString("base64url").replace(/=+$/, "") } }, "file_base64.content is not valid base64."],
-    ["content that is not a PDF", "/lab-results", { patient_id: "P1", file_base64: { ...file, content: Buffer.from("hello, world").toString("base64") } }, "file_base64.content is not a PDF (it does not start with %PDF-)."],
-    ["an empty file_name", "/lab-results", { patient_id: "P1", file_base64: { ...file, file_name: "" } }, "file_base64.file_name must be a non-empty string."],
+    [
+      "neither data nor file_base64",
+      "/lab-results",
+      { patient_id: "P1", reference_id: "A1" },
+      "At least one of data or file_base64 must be provided.",
+    ],
+    [
+      "empty data and no file",
+      "/lab-results",
+      { patient_id: "P1", data: "" },
+      "At least one of data or file_base64 must be provided.",
+    ],
+    [
+      "not-interpret without file_base64",
+      "/lab-results/not-interpret",
+      { patient_id: "P1", data: "Hb 13.2 g/dL" },
+      "file_base64 is required for /lab-results/not-interpret.",
+    ],
+    [
+      "file_base64 that is not an object",
+      "/lab-results",
+      { patient_id: "P1", file_base64: "JVBERi0=" },
+      "file_base64 must be an object with mime_type, content and file_name.",
+    ],
+    [
+      "a wrong mime type",
+      "/lab-results",
+      { patient_id: "P1", file_base64: { ...file, mime_type: "image/png" } },
+      'file_base64.mime_type must be "application/pdf".',
+    ],
+    [
+      "empty content",
+      "/lab-results",
+      { patient_id: "P1", file_base64: { ...file, content: "" } },
+      "file_base64.content must be a non-empty base64 string.",
+    ],
+    [
+      "content that is not base64",
+      "/lab-results",
+      { patient_id: "P1", file_base64: { ...file, content: "not base64!" } },
+      "file_base64.content is not valid base64.",
+    ],
+    [
+      "base64 with a line break",
+      "/lab-results",
+      { patient_id: "P1", file_base64: { ...file, content: `${labPdfBase64.slice(0, 8)}\n${labPdfBase64.slice(8)}` } },
+      "file_base64.content is not valid base64.",
+    ],
+    [
+      "base64 with non-zero padding bits",
+      "/lab-results",
+      { patient_id: "P1", file_base64: { ...file, content: "JVBERi1=" } },
+      "file_base64.content is not valid base64.",
+    ],
+    [
+      "unpadded base64url",
+      "/lab-results",
+      { patient_id: "P1", file_base64: { ...file, content: labPdf.toString("base64url").replace(/=+$/, "") } },
+      "file_base64.content is not valid base64.",
+    ],
+    [
+      "content that is not a PDF",
+      "/lab-results",
+      { patient_id: "P1", file_base64: { ...file, content: Buffer.from("hello, world").toString("base64") } },
+      "file_base64.content is not a PDF (it does not start with %PDF-).",
+    ],
+    [
+      "an empty file_name",
+      "/lab-results",
+      { patient_id: "P1", file_base64: { ...file, file_name: "" } },
+      "file_base64.file_name must be a non-empty string.",
+    ],
   ])("answers 400 for %s", async (_label, path, body, message) => {
     const response = await post(path, body);
     expect(response.status).toBe(400);
@@ -190,7 +299,11 @@ describe("the simulator's submission endpoints", () => {
   });
 
   it("answers 415 when the body is not sent as JSON", async () => {
-    const response = await post("/lab-results", { patient_id: "P1", file_base64: file }, { ...auth, "content-type": "text/plain" });
+    const response = await post(
+      "/lab-results",
+      { patient_id: "P1", file_base64: file },
+      { ...auth, "content-type": "text/plain" },
+    );
     expect(response.status).toBe(415);
   });
 
@@ -245,7 +358,10 @@ describe("report delivery", () => {
     expect(delivery.headers["webhook-id"]).toMatch(/^msg_[A-Za-z0-9_-]{10,}$/);
     expect(Math.abs(Number(delivery.headers["webhook-timestamp"]) - Date.now() / 1000)).toBeLessThan(10);
 
-    const { file_base64: report, ...ids } = delivery.body as { file_base64: Record<string, string> } & Record<string, unknown>;
+    const { file_base64: report, ...ids } = delivery.body as { file_base64: Record<string, string> } & Record<
+      string,
+      unknown
+    >;
     expect(ids).toEqual({ patient_id: "P-123", reference_id: "ACC-9", partner_lab_id: "lab-2" });
     expect(report.mime_type).toBe("application/pdf");
     expect(report.file_name).toBe("interpretation-ACC-9.pdf");
@@ -328,7 +444,9 @@ describe("report delivery", () => {
 
   it("deliverTwice sends the same delivery twice", async () => {
     await fault({ deliverTwice: true });
-    expect((await post("/lab-results", { patient_id: "P-11", reference_id: "ACC-11", file_base64: file })).status).toBe(201);
+    expect((await post("/lab-results", { patient_id: "P-11", reference_id: "ACC-11", file_base64: file })).status).toBe(
+      201,
+    );
     await waitFor(() => delivered.length === 2);
     const [first, second] = delivered;
     expect(first?.raw.equals(second?.raw ?? Buffer.alloc(0))).toBe(true);
@@ -357,8 +475,12 @@ describe("report delivery", () => {
 
   it("outOfOrder lets a later delivery overtake the next one", async () => {
     await fault({ outOfOrder: true });
-    expect((await post("/lab-results", { patient_id: "P-A", reference_id: "first", file_base64: file })).status).toBe(201);
-    expect((await post("/lab-results", { patient_id: "P-B", reference_id: "second", file_base64: file })).status).toBe(201);
+    expect((await post("/lab-results", { patient_id: "P-A", reference_id: "first", file_base64: file })).status).toBe(
+      201,
+    );
+    expect((await post("/lab-results", { patient_id: "P-B", reference_id: "second", file_base64: file })).status).toBe(
+      201,
+    );
     await waitFor(() => delivered.length === 2);
     expect(delivered.map((d) => d.body.reference_id)).toEqual(["second", "first"]);
     expect(delivered.every((d) => d.signatureOk && d.answered === 200)).toBe(true);
@@ -368,19 +490,40 @@ describe("report delivery", () => {
 describe("the control endpoints", () => {
   it("never lists content or credentials", async () => {
     const notes = "Sodium 140 mmol/L, potassium 4.1 mmol/L";
-    expect((await post("/lab-results/not-interpret", { patient_id: "P-14", data: notes, file_base64: file })).status).toBe(201);
+    expect(
+      (await post("/lab-results/not-interpret", { patient_id: "P-14", data: notes, file_base64: file })).status,
+    ).toBe(201);
     const response = await fetch(`${simUrl}/__sim/requests`);
     const text = await response.text();
     const [request] = (JSON.parse(text) as { requests: SimRequestRecord[] }).requests;
-    expect(request).toMatchObject({ patient_id: "P-14", fileName: "cbc-panel.pdf", size: labPdf.length, sha256: labPdfSha256, dataLength: notes.length });
-    for (const secret of [labPdfBase64, labPdfBase64.slice(0, 20), notes, apiKey, teamId, authKey, deliverySecret, webhookSecret]) {
+    expect(request).toMatchObject({
+      patient_id: "P-14",
+      fileName: "cbc-panel.pdf",
+      size: labPdf.length,
+      sha256: labPdfSha256,
+      dataLength: notes.length,
+    });
+    for (const secret of [
+      labPdfBase64,
+      labPdfBase64.slice(0, 20),
+      notes,
+      apiKey,
+      teamId,
+      authKey,
+      deliverySecret,
+      webhookSecret,
+    ]) {
       expect(text).not.toContain(secret);
     }
   });
 
   it("a 429 with retryAfterBody answers as Docus does: the wait in the body, no Retry-After header", async () => {
     await fault({ status: 429, count: 1, retryAfterBody: 60, message: "Too many requests" });
-    const response = await fetch(`${simUrl}/lab-results`, { method: "POST", headers: auth, body: JSON.stringify({ patient_id: "P-1", reference_id: "R-1", file_base64: file }) });
+    const response = await fetch(`${simUrl}/lab-results`, {
+      method: "POST",
+      headers: auth,
+      body: JSON.stringify({ patient_id: "P-1", reference_id: "R-1", file_base64: file }),
+    });
     expect(response.status).toBe(429);
     expect(response.headers.get("retry-after")).toBeNull();
     expect(await response.json()).toEqual({ error: "Too many requests", statusCode: 429, retry_after: 60 });
@@ -388,7 +531,10 @@ describe("the control endpoints", () => {
 
   it("queues faults, applies them in order and resets", async () => {
     const queued = await fault({ status: 503, count: 2, retryAfter: 7 });
-    expect(queued).toEqual({ ok: true, faults: [{ kind: "status", status: 503, retryAfter: "7", retryAfterBody: null, message: null, remaining: 2 }] });
+    expect(queued).toEqual({
+      ok: true,
+      faults: [{ kind: "status", status: 503, retryAfter: "7", retryAfterBody: null, message: null, remaining: 2 }],
+    });
     await fault({ status: 400, message: "Duplicate accession" });
     const withDelivery = await fault({ deliverTwice: true, count: 2 });
     expect(withDelivery.faults).toHaveLength(3);
@@ -448,9 +594,21 @@ describe("close()", () => {
     const other = startSimulator({ delayMs: 60_000 });
     const port = await other.listen(0);
     const url = `http://127.0.0.1:${port}`;
-    expect((await fetch(`${url}/lab-results`, { method: "POST", headers: auth, body: JSON.stringify({ patient_id: "P-17", file_base64: file }) })).status).toBe(201);
+    expect(
+      (
+        await fetch(`${url}/lab-results`, {
+          method: "POST",
+          headers: auth,
+          body: JSON.stringify({ patient_id: "P-17", file_base64: file }),
+        })
+      ).status,
+    ).toBe(201);
     await fetch(`${url}/__sim/faults`, { method: "POST", body: JSON.stringify({ hang: true }) });
-    const hung = fetch(`${url}/lab-results`, { method: "POST", headers: auth, body: JSON.stringify({ patient_id: "P-18", file_base64: file }) });
+    const hung = fetch(`${url}/lab-results`, {
+      method: "POST",
+      headers: auth,
+      body: JSON.stringify({ patient_id: "P-18", file_base64: file }),
+    });
     const hungOutcome = hung.then(
       () => "answered",
       () => "failed",

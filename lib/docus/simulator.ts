@@ -82,7 +82,14 @@ export type SimDeliveryRecord = {
 };
 
 type SubmissionFault =
-  | { kind: "status"; status: number; retryAfter: string | null; retryAfterBody: number | null; message: string | null; remaining: number }
+  | {
+      kind: "status";
+      status: number;
+      retryAfter: string | null;
+      retryAfterBody: number | null;
+      message: string | null;
+      remaining: number;
+    }
   | { kind: "hang"; remaining: number }
   | { kind: "drop"; remaining: number };
 
@@ -150,10 +157,7 @@ export function createDocusSimulator(config: DocusSimulatorConfig): DocusSimulat
   }
 
   function pendingFaults() {
-    return [
-      ...submissionFaults.map((fault) => ({ ...fault })),
-      ...deliveryFaults.map((fault) => ({ ...fault })),
-    ];
+    return [...submissionFaults.map((fault) => ({ ...fault })), ...deliveryFaults.map((fault) => ({ ...fault }))];
   }
 
   function takeSubmissionFault(): SubmissionFault | undefined {
@@ -210,7 +214,12 @@ export function createDocusSimulator(config: DocusSimulatorConfig): DocusSimulat
       const file = entry.size === null ? "" : ` (${entry.size} bytes, sha256 ${entry.sha256?.slice(0, 12)}…)`;
       log(`POST ${endpoint} -> ${entry.status ?? entry.fault ?? "no answer"}${file}`);
     };
-    const reply = (status: number, message: string, metadata: Partial<SimRequestRecord>, headers: Record<string, string> = {}) => {
+    const reply = (
+      status: number,
+      message: string,
+      metadata: Partial<SimRequestRecord>,
+      headers: Record<string, string> = {},
+    ) => {
       record({ ...metadata, status, message });
       sendJson(res, status, { message }, headers);
     };
@@ -236,7 +245,9 @@ export function createDocusSimulator(config: DocusSimulatorConfig): DocusSimulat
       sendJson(
         res,
         fault.status,
-        fault.retryAfterBody === null ? { message } : { error: message, statusCode: fault.status, retry_after: fault.retryAfterBody },
+        fault.retryAfterBody === null
+          ? { message }
+          : { error: message, statusCode: fault.status, retry_after: fault.retryAfterBody },
         fault.retryAfter === null ? {} : { "retry-after": fault.retryAfter },
       );
       return;
@@ -287,7 +298,12 @@ export function createDocusSimulator(config: DocusSimulatorConfig): DocusSimulat
           referenceId: submission.referenceId,
           partnerLabId: submission.partnerLabId,
           source: submission.file
-            ? { kind: "file", fileName: submission.file.name, size: submission.file.size, sha256: submission.file.sha256 }
+            ? {
+                kind: "file",
+                fileName: submission.file.name,
+                size: submission.file.size,
+                sha256: submission.file.sha256,
+              }
             : { kind: "data", length: submission.data?.length ?? 0 },
           generatedAt: new Date(),
         });
@@ -326,7 +342,9 @@ export function createDocusSimulator(config: DocusSimulatorConfig): DocusSimulat
   function deliveryHeaders(delivery: Delivery): Record<string, string> {
     const headers: Record<string, string> = { "content-type": "application/json", "user-agent": "docus-simulator" };
     if (config.deliverySecret) {
-      headers[config.deliveryHeader] = delivery.badSignature ? randomBytes(24).toString("base64url") : config.deliverySecret;
+      headers[config.deliveryHeader] = delivery.badSignature
+        ? randomBytes(24).toString("base64url")
+        : config.deliverySecret;
     }
     if (config.webhookSecret) {
       const timestamp = Math.floor(Date.now() / 1000);
@@ -516,7 +534,14 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   });
 }
 
-type Delivery = { id: string; sequence: number; body: string; pdfSha256: string; submission: ValidSubmission; badSignature: boolean };
+type Delivery = {
+  id: string;
+  sequence: number;
+  body: string;
+  pdfSha256: string;
+  submission: ValidSubmission;
+  badSignature: boolean;
+};
 
 const INVALID_JSON = Symbol("invalid JSON");
 
@@ -584,7 +609,8 @@ function validateSubmission(
     return fail("patient_id is required and must be a non-empty string.");
   }
   if (reference_id !== undefined && typeof reference_id !== "string") return fail("reference_id must be a string.");
-  if (partner_lab_id !== undefined && typeof partner_lab_id !== "string") return fail("partner_lab_id must be a string.");
+  if (partner_lab_id !== undefined && typeof partner_lab_id !== "string")
+    return fail("partner_lab_id must be a string.");
   if (data !== undefined && typeof data !== "string") return fail("data must be a string.");
 
   let file: ValidSubmission["file"] = null;
@@ -592,7 +618,8 @@ function validateSubmission(
     if (!isRecord(file_base64)) return fail("file_base64 must be an object with mime_type, content and file_name.");
     if (file_base64.mime_type !== "application/pdf") return fail('file_base64.mime_type must be "application/pdf".');
     const { content, file_name } = file_base64;
-    if (typeof content !== "string" || content === "") return fail("file_base64.content must be a non-empty base64 string.");
+    if (typeof content !== "string" || content === "")
+      return fail("file_base64.content must be a non-empty base64 string.");
     const bytes = decodeStrictBase64(content);
     if (!bytes) return fail("file_base64.content is not valid base64.");
     if (!bytes.subarray(0, 5).equals(Buffer.from("%PDF-"))) {
@@ -734,7 +761,9 @@ export async function renderInterpretationReport(input: InterpretationReportInpu
 
   writer.heading("Findings");
   writer.bullet("Placeholder generated by the Docus simulator: no analyte values were read from the submission.");
-  writer.bullet("In a real report, this section lists each value outside its reference range and what it may indicate.");
+  writer.bullet(
+    "In a real report, this section lists each value outside its reference range and what it may indicate.",
+  );
 
   writer.heading("Recommendations");
   writer.bullet("Placeholder: review the original lab result together with the patient's history.");
@@ -807,7 +836,14 @@ class ReportWriter {
 
   private lines(
     text: string,
-    opts: { font: PDFFont; size: number; gapAfter: number; indent?: number; marker?: string; color?: ReturnType<typeof rgb> },
+    opts: {
+      font: PDFFont;
+      size: number;
+      gapAfter: number;
+      indent?: number;
+      marker?: string;
+      color?: ReturnType<typeof rgb>;
+    },
   ) {
     const indent = opts.indent ?? 0;
     const width = PAGE_WIDTH - 2 * MARGIN - indent;

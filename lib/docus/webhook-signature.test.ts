@@ -49,7 +49,10 @@ describe("verifyWebhook", () => {
 
   it("rejects a signature made with another secret", () => {
     const forged = signWebhook(otherSecret, id, timestamp, body);
-    expect(verifyWebhook(secret, headers(forged), bytes(body), sentAt)).toEqual({ ok: false, reason: "no matching v1 signature" });
+    expect(verifyWebhook(secret, headers(forged), bytes(body), sentAt)).toEqual({
+      ok: false,
+      reason: "no matching v1 signature",
+    });
   });
 
   it("rejects a tampered body, id or timestamp", () => {
@@ -74,9 +77,13 @@ describe("verifyWebhook", () => {
   });
 
   it("rejects missing headers and malformed timestamps", () => {
-    expect(verifyWebhook(secret, { id: null, timestamp: String(timestamp), signature: expected }, bytes(body), sentAt).ok).toBe(false);
+    expect(
+      verifyWebhook(secret, { id: null, timestamp: String(timestamp), signature: expected }, bytes(body), sentAt).ok,
+    ).toBe(false);
     expect(verifyWebhook(secret, { id, timestamp: null, signature: expected }, bytes(body), sentAt).ok).toBe(false);
-    expect(verifyWebhook(secret, { id, timestamp: String(timestamp), signature: null }, bytes(body), sentAt).ok).toBe(false);
+    expect(verifyWebhook(secret, { id, timestamp: String(timestamp), signature: null }, bytes(body), sentAt).ok).toBe(
+      false,
+    );
     expect(verifyWebhook(secret, headers(expected, "1614265330.0"), bytes(body), sentAt)).toEqual({
       ok: false,
       reason: "webhook-timestamp is not a whole number of seconds",

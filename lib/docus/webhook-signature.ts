@@ -30,7 +30,8 @@ function digest(key: Buffer, id: string, timestamp: string, body: string | Uint8
 }
 
 export function signWebhook(secret: string, id: string, timestampSeconds: number, body: string | Uint8Array): string {
-  if (!Number.isSafeInteger(timestampSeconds)) throw new Error("The webhook timestamp must be a whole number of seconds.");
+  if (!Number.isSafeInteger(timestampSeconds))
+    throw new Error("The webhook timestamp must be a whole number of seconds.");
   return `v1,${digest(secretKey(secret), id, String(timestampSeconds), body).toString("base64")}`;
 }
 

@@ -45,8 +45,16 @@ export function sweepCron(seconds: number): string {
 }
 
 /** A started pg-boss on the given database, with the portal's queues and the sweep's schedule. */
-export async function createBoss(target: BossTarget, { leaseSeconds = sendLeaseSeconds(), sweepSeconds = getEnv().SEND_SWEEP_SECONDS } = {}): Promise<PgBoss> {
-  const common = { schedule: true, supervise: true, useListenNotify: true, cronWorkerIntervalSeconds: Math.min(5, sweepSeconds) } as const;
+export async function createBoss(
+  target: BossTarget,
+  { leaseSeconds = sendLeaseSeconds(), sweepSeconds = getEnv().SEND_SWEEP_SECONDS } = {},
+): Promise<PgBoss> {
+  const common = {
+    schedule: true,
+    supervise: true,
+    useListenNotify: true,
+    cronWorkerIntervalSeconds: Math.min(5, sweepSeconds),
+  } as const;
   const boss =
     "pglite" in target
       ? new PgBoss({ db: fromPglite(target.pglite), ...common })
@@ -94,7 +102,9 @@ export async function drainSends(): Promise<void> {
   if (boss) {
     // Stop fetching; the boss itself stays up so that a send that ends now can still
     // enqueue its retry in the transaction that records it.
-    await Promise.all([SUBMIT_QUEUE, SWEEP_QUEUE].map((queue) => boss.offWork(queue, { wait: false }).catch(() => undefined)));
+    await Promise.all(
+      [SUBMIT_QUEUE, SWEEP_QUEUE].map((queue) => boss.offWork(queue, { wait: false }).catch(() => undefined)),
+    );
   }
   const deadline = Date.now() + getEnv().DOCUS_TIMEOUT_MS + 2_000;
   while (sendsInFlight().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
@@ -132,7 +142,12 @@ export async function stopBoss(timeoutMs = 10_000): Promise<void> {
  * Enqueues a send of one lab result inside the caller's transaction, so that the job
  * exists exactly when the row (or its new state) does.
  */
-export async function enqueueSubmission(tx: Tx, labResultId: string, startAfterSeconds: number, boss?: PgBoss): Promise<void> {
+export async function enqueueSubmission(
+  tx: Tx,
+  labResultId: string,
+  startAfterSeconds: number,
+  boss?: PgBoss,
+): Promise<void> {
   boss ??= await getBoss();
   const data: SubmitJob = { labResultId };
   await boss.send(SUBMIT_QUEUE, data, {

@@ -13,7 +13,12 @@ import {
   type SubmissionInput,
 } from "@/db/queries/lab-results";
 import { nextAttemptDelayMs, type RetryPolicy } from "@/lib/docus/backoff";
-import { docusCredentialsFromEnv, submitLabResult, type DocusCredentials, type SubmissionOutcome } from "@/lib/docus/client";
+import {
+  docusCredentialsFromEnv,
+  submitLabResult,
+  type DocusCredentials,
+  type SubmissionOutcome,
+} from "@/lib/docus/client";
 import { getEnv } from "@/lib/env";
 import { docusRateLimiterFor, type DocusRateLimiter, type Permit } from "@/lib/docus/rate-limit";
 import { enqueueSubmission, sendLeaseSeconds } from "@/lib/jobs/boss";
@@ -49,7 +54,12 @@ export function retryPolicyFromEnv(): RetryPolicy {
 const NOT_CONFIGURED =
   "The portal has no Docus connection configured (DOCUS_API_URL, DOCUS_API_KEY, DOCUS_TEAM_ID, DOCUS_AUTH_KEY). An administrator must set it; then retry.";
 
-function toAttemptResult(outcome: SubmissionOutcome, attempts: number, policy: RetryPolicy, random: () => number): AttemptResult {
+function toAttemptResult(
+  outcome: SubmissionOutcome,
+  attempts: number,
+  policy: RetryPolicy,
+  random: () => number,
+): AttemptResult {
   switch (outcome.kind) {
     case "accepted":
       return { state: "accepted", httpStatus: outcome.status, message: outcome.message };
@@ -64,7 +74,12 @@ function toAttemptResult(outcome: SubmissionOutcome, attempts: number, policy: R
         };
       }
       const delay = nextAttemptDelayMs(attempts, outcome.retryAfterMs, policy, random);
-      return { state: "retrying", httpStatus: outcome.status, message: outcome.message, nextAttemptAt: new Date(Date.now() + delay) };
+      return {
+        state: "retrying",
+        httpStatus: outcome.status,
+        message: outcome.message,
+        nextAttemptAt: new Date(Date.now() + delay),
+      };
     }
   }
 }
@@ -109,10 +124,14 @@ export async function sendLabResult(labResultId: string, deps: SendDeps = {}): P
     const limiter = deps.limiter === undefined ? docusRateLimiterFor(db) : deps.limiter;
     if (limiter) {
       // The wait and the request both fit in the lease, with five seconds to spare.
-      const permit = await takePermit(limiter, Math.max(0, Math.min(MAX_INLINE_WAIT_MS, leaseSeconds * 1000 - timeoutMs - 5_000)));
+      const permit = await takePermit(
+        limiter,
+        Math.max(0, Math.min(MAX_INLINE_WAIT_MS, leaseSeconds * 1000 - timeoutMs - 5_000)),
+      );
       if (!permit.ok) {
         await db.transaction(async (tx) => {
-          if (await deferLabResult(tx, labResultId, permit.waitMs)) await enqueueSubmission(tx, labResultId, permit.waitMs / 1000, deps.boss);
+          if (await deferLabResult(tx, labResultId, permit.waitMs))
+            await enqueueSubmission(tx, labResultId, permit.waitMs / 1000, deps.boss);
         });
         return "deferred";
       }
@@ -129,7 +148,12 @@ export async function sendLabResult(labResultId: string, deps: SendDeps = {}): P
             referenceId: claimed.accessionNumber,
             partnerLabId: claimed.partnerLabId,
             notes: claimed.notes,
-            file: { bytes: claimed.document.bytes, base64: claimed.document.base64, fileName: claimed.document.fileName, mimeType: "application/pdf" },
+            file: {
+              bytes: claimed.document.bytes,
+              base64: claimed.document.base64,
+              fileName: claimed.document.fileName,
+              mimeType: "application/pdf",
+            },
           },
           { timeoutMs },
         )
@@ -138,7 +162,9 @@ export async function sendLabResult(labResultId: string, deps: SendDeps = {}): P
     if (limiter && outcome?.kind === "transient" && outcome.status === 429 && outcome.retryAfterMs !== undefined) {
       await limiter.pause(outcome.retryAfterMs).catch(() => undefined);
     }
-    const result: AttemptResult = outcome ? toAttemptResult(outcome, claimed.attempts, policy, random) : { state: "failed", message: NOT_CONFIGURED };
+    const result: AttemptResult = outcome
+      ? toAttemptResult(outcome, claimed.attempts, policy, random)
+      : { state: "failed", message: NOT_CONFIGURED };
 
     await db.transaction(async (tx) => {
       await finishSubmissionAttempt(tx, labResultId, attemptId, result);

@@ -9,7 +9,9 @@ async function validPdf(useObjectStreams = true): Promise<Uint8Array> {
   return doc.save({ useObjectStreams });
 }
 
-const PNG_SIGNATURE = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+const PNG_SIGNATURE = Uint8Array.from([
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52,
+]);
 
 describe("checkPdf", () => {
   it("accepts a valid PDF", async () => {
@@ -17,7 +19,11 @@ describe("checkPdf", () => {
   });
 
   it("refuses a PNG renamed .pdf", () => {
-    expect(checkPdf(PNG_SIGNATURE, "scan.pdf")).toMatchObject({ ok: false, problem: "not_pdf", message: "scan.pdf is not a PDF (its content is not a PDF document)." });
+    expect(checkPdf(PNG_SIGNATURE, "scan.pdf")).toMatchObject({
+      ok: false,
+      problem: "not_pdf",
+      message: "scan.pdf is not a PDF (its content is not a PDF document).",
+    });
   });
 
   it("refuses HTML", () => {
@@ -26,12 +32,19 @@ describe("checkPdf", () => {
   });
 
   it("refuses an empty file", () => {
-    expect(checkPdf(new Uint8Array(), "empty.pdf")).toMatchObject({ ok: false, problem: "empty", message: "empty.pdf is empty." });
+    expect(checkPdf(new Uint8Array(), "empty.pdf")).toMatchObject({
+      ok: false,
+      problem: "empty",
+      message: "empty.pdf is empty.",
+    });
   });
 
   it("refuses a truncated PDF", async () => {
     const bytes = await validPdf();
-    expect(checkPdf(bytes.subarray(0, Math.floor(bytes.length / 2)), "cut.pdf")).toMatchObject({ ok: false, problem: "truncated" });
+    expect(checkPdf(bytes.subarray(0, Math.floor(bytes.length / 2)), "cut.pdf")).toMatchObject({
+      ok: false,
+      problem: "truncated",
+    });
   });
 
   it("refuses an encrypted PDF", async () => {
@@ -43,6 +56,8 @@ describe("checkPdf", () => {
   });
 
   it("hashes with SHA-256 in lower-case hex", () => {
-    expect(sha256Hex(new TextEncoder().encode("abc"))).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    expect(sha256Hex(new TextEncoder().encode("abc"))).toBe(
+      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+    );
   });
 });

@@ -11,7 +11,8 @@ import { PDF_CONTENT_SECURITY_POLICY } from "@/lib/security-headers";
  * embeddings, overrides and isolates (so that "invoice\u202Efdp.exe" cannot display as
  * "invoiceexe.pdf"), zero-width characters and the byte-order mark.
  */
-const CONTROL_OR_INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/g;
+const CONTROL_OR_INVISIBLE =
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 /** Characters that file systems or the Content-Disposition header treat specially. */
 const RESERVED = /["*:<>?|]/g;
@@ -32,7 +33,10 @@ export function sanitizeFileName(name: string, fallback = "document.pdf", { pdfE
   const characters = Array.from(withExtension);
   if (characters.length <= FILE_NAME_MAX) return withExtension;
   const extension = /\.[A-Za-z0-9]{1,8}$/.exec(withExtension)?.[0] ?? "";
-  return `${characters.slice(0, FILE_NAME_MAX - extension.length).join("").trimEnd()}${extension}`;
+  return `${characters
+    .slice(0, FILE_NAME_MAX - extension.length)
+    .join("")
+    .trimEnd()}${extension}`;
 }
 
 export function contentDisposition(kind: "inline" | "attachment", fileName: string): string {

@@ -41,7 +41,13 @@ export async function serveAuditedPdf(request: NextRequest, id: string, options:
     const ip = clientIp((name) => request.headers.get(name));
     const doc = z.uuid().safeParse(id).success ? await options.load(db, user.labIds, id) : undefined;
     if (!doc) {
-      await recordDeniedAccess(db, { action, userId: user.id, labId: user.currentLab?.id ?? null, ip, requestedId: id });
+      await recordDeniedAccess(db, {
+        action,
+        userId: user.id,
+        labId: user.currentLab?.id ?? null,
+        ip,
+        requestedId: id,
+      });
       throw new AppError("not_found");
     }
     await recordAudit(db, {

@@ -2,7 +2,11 @@ import { z } from "zod";
 import { labResultModes, userRoles } from "@/lib/domain";
 import { MIN_PASSWORD_LENGTH } from "@/lib/password-policy";
 
-export const labNameSchema = z.string().trim().min(1, { error: "must not be empty" }).max(200, { error: "must be at most 200 characters" });
+export const labNameSchema = z
+  .string()
+  .trim()
+  .min(1, { error: "must not be empty" })
+  .max(200, { error: "must be at most 200 characters" });
 
 /** Partner lab ids are echoed by Docus and used for routing: keep them plain. */
 export const partnerLabIdSchema = z
@@ -13,7 +17,11 @@ export const partnerLabIdSchema = z
 export const createLabSchema = z.object({ name: labNameSchema, partnerLabId: partnerLabIdSchema.optional() });
 
 export const createUserSchema = z.object({
-  email: z.string().trim().toLowerCase().pipe(z.email({ error: "must be a valid email address" })),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.email({ error: "must be a valid email address" })),
   password: z
     .string()
     .min(MIN_PASSWORD_LENGTH, { error: `must be at least ${MIN_PASSWORD_LENGTH} characters` })
@@ -24,7 +32,11 @@ export const createUserSchema = z.object({
 });
 
 /** Form fields of the people pages (the browser sends repeated `labIds`). */
-export const personNameSchema = z.string().trim().min(1, { error: "Enter the person's name." }).max(200, { error: "At most 200 characters." });
+export const personNameSchema = z
+  .string()
+  .trim()
+  .min(1, { error: "Enter the person's name." })
+  .max(200, { error: "At most 200 characters." });
 export const personEmailSchema = z
   .string()
   .trim()
@@ -34,7 +46,12 @@ export const personEmailSchema = z
 export const roleSchema = z.enum(userRoles, { error: "Choose a role." });
 export const labIdsSchema = z.array(z.uuid({ error: "Choose labs from the list." })).max(500);
 
-export const createPersonSchema = z.object({ name: personNameSchema, email: personEmailSchema, role: roleSchema, labIds: labIdsSchema });
+export const createPersonSchema = z.object({
+  name: personNameSchema,
+  email: personEmailSchema,
+  role: roleSchema,
+  labIds: labIdsSchema,
+});
 export const updatePersonSchema = z.object({ userId: z.uuid(), role: roleSchema, labIds: labIdsSchema });
 export const userIdSchema = z.object({ userId: z.uuid() });
 
@@ -44,7 +61,11 @@ export const setPasswordSchema = z
   .object({ token: z.string().max(100), password: newPasswordSchema, confirm: z.string().max(1024) })
   .refine((v) => v.password === v.confirm, { path: ["confirm"], error: "The two passwords differ." });
 export const changePasswordSchema = z
-  .object({ currentPassword: z.string().min(1, { error: "Enter your current password." }).max(1024), password: newPasswordSchema, confirm: z.string().max(1024) })
+  .object({
+    currentPassword: z.string().min(1, { error: "Enter your current password." }).max(1024),
+    password: newPasswordSchema,
+    confirm: z.string().max(1024),
+  })
   .refine((v) => v.password === v.confirm, { path: ["confirm"], error: "The two passwords differ." });
 
 /** A lab's settings as the lab form sends them (a checkbox is "on" or absent). */
@@ -60,5 +81,8 @@ export const labSettingsSchema = z.object({
   requireTwoFactor: z.preprocess((v) => v === "on" || v === "true", z.boolean()),
 });
 export const updateLabSchema = labSettingsSchema.extend({ labId: z.uuid() });
-export const labActiveSchema = z.object({ labId: z.uuid(), active: z.enum(["true", "false"]).transform((v) => v === "true") });
+export const labActiveSchema = z.object({
+  labId: z.uuid(),
+  active: z.enum(["true", "false"]).transform((v) => v === "true"),
+});
 export type LabSettings = z.infer<typeof labSettingsSchema>;

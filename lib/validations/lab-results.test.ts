@@ -41,8 +41,14 @@ describe("describeFileProblem (the browser's pre-check)", () => {
     expect(describeFileProblem({ name: "cbc.pdf", type: "application/pdf", size: 1000 }, 20)).toBeNull();
   });
   it("names the file and the problem", () => {
-    expect(describeFileProblem({ name: "scan.png", type: "image/png", size: 1000 }, 20)).toBe("scan.png is not a PDF file.");
-    expect(describeFileProblem({ name: "empty.pdf", type: "application/pdf", size: 0 }, 20)).toBe("empty.pdf is empty.");
-    expect(describeFileProblem({ name: "big.pdf", type: "application/pdf", size: 21 * 1024 * 1024 }, 20)).toBe("big.pdf is larger than the 20 MB limit.");
+    expect(describeFileProblem({ name: "scan.png", type: "image/png", size: 1000 }, 20)).toBe(
+      "scan.png is not a PDF file.",
+    );
+    expect(describeFileProblem({ name: "empty.pdf", type: "application/pdf", size: 0 }, 20)).toBe(
+      "empty.pdf is empty.",
+    );
+    expect(describeFileProblem({ name: "big.pdf", type: "application/pdf", size: 21 * 1024 * 1024 }, 20)).toBe(
+      "big.pdf is larger than the 20 MB limit.",
+    );
   });
 });

@@ -57,7 +57,10 @@ export const patientChoiceSchema = z.discriminatedUnion("patientChoice", [
 export const labResultStatusFilterSchema = z.enum(labResultStatuses);
 
 /** Browser-side pre-check of a chosen file: name, type and size, before anything is sent. */
-export function describeFileProblem(file: { name: string; type: string; size: number }, maxUploadMb: number): string | null {
+export function describeFileProblem(
+  file: { name: string; type: string; size: number },
+  maxUploadMb: number,
+): string | null {
   const isPdfName = file.name.toLowerCase().endsWith(".pdf");
   if (file.type && file.type !== "application/pdf" && !isPdfName) return `${file.name} is not a PDF file.`;
   if (file.size === 0) return `${file.name} is empty.`;

@@ -37,7 +37,9 @@ const POLL_MS = 50;
 const TIMEOUT_MS = 10 * 60_000;
 const NO_DELIVERY_DELAY_MS = 3_600_000;
 
-const simListing = z.object({ requests: z.array(z.object({ reference_id: z.string().nullable(), status: z.number().nullable() })) });
+const simListing = z.object({
+  requests: z.array(z.object({ reference_id: z.string().nullable(), status: z.number().nullable() })),
+});
 
 type Timing = { storedMs: number; acceptedMs: number };
 
@@ -60,7 +62,8 @@ async function acceptedBySimulator(simUrl: string, referenceId: string): Promise
 
 async function run(cleanup: Cleanup, onServer: (server: PortalServer) => void): Promise<void> {
   const root = process.cwd();
-  if (!existsSync(path.join(root, ".next", "BUILD_ID"))) throw new SetupError("There is no production build in .next: run `npm run build` first.");
+  if (!existsSync(path.join(root, ".next", "BUILD_ID")))
+    throw new SetupError("There is no production build in .next: run `npm run build` first.");
   const loadAtStart = os.loadavg()[0] ?? 0;
   const files = positiveInt("BENCH_FILES", 40, 500);
   const port = positiveInt("BENCH_PORT", 3302, 65535);
@@ -92,7 +95,8 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer) => void): 
   console.log("Preparing a fresh database…");
   const database = await createBenchDatabase();
   cleanup.add("drop the benchmark database", () => database.drop());
-  if (database.kind !== "postgres") throw new SetupError("The batch benchmark's baseline stores in PostgreSQL: set DATABASE_URL=postgres://…");
+  if (database.kind !== "postgres")
+    throw new SetupError("The batch benchmark's baseline stores in PostgreSQL: set DATABASE_URL=postgres://…");
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...database.env,
@@ -108,7 +112,22 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer) => void): 
   };
   runCli("migrate", [], env);
   runCli("lab-create", ["--name", lab.name, "--partner-lab-id", lab.partnerLabId], env);
-  runCli("user-create", ["--email", account.email, "--password", account.password, "--role", "technician", "--name", "Bench Technician", "--lab", lab.name], env);
+  runCli(
+    "user-create",
+    [
+      "--email",
+      account.email,
+      "--password",
+      account.password,
+      "--role",
+      "technician",
+      "--name",
+      "Bench Technician",
+      "--lab",
+      lab.name,
+    ],
+    env,
+  );
   const sql = postgres(database.env.DATABASE_URL ?? "", { max: 2, onnotice: () => {} });
   cleanup.add("close the benchmark's database connection", () => sql.end({ timeout: 5 }));
 
@@ -122,7 +141,9 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer) => void): 
   await simulator.listen(simPort);
   cleanup.add("stop the Docus simulator", () => simulator.close());
 
-  console.log(`Starting the portal (node scripts/serve.ts) on port ${port} and the baseline (node:http) on port ${baselinePort}…`);
+  console.log(
+    `Starting the portal (node scripts/serve.ts) on port ${port} and the baseline (node:http) on port ${baselinePort}…`,
+  );
   const server = await startPortal(env, port);
   onServer(server);
   cleanup.add("stop the portal", () => server.stop());
@@ -134,23 +155,50 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer) => void): 
   const baselineAccession = `BATCH-${tag}-B`;
 
   console.log(`Portal: ${files} files through the upload page in Chromium…`);
-  const portal = await portalBatch({ baseUrl, chromiumPath, account, paths, accession: portalAccession }, async (started) => {
-    const storedMs = await timeUntil(started, files, async () => {
-      const [row] = await sql<{ n: number }[]>`select count(*)::int as n from lab_results where accession_number = ${portalAccession}`;
-      return row?.n ?? 0;
-    }, "portal, stored");
-    console.log(`  all stored after ${ms(storedMs)}`);
-    const acceptedMs = await timeUntil(started, files, () => acceptedBySimulator(simUrl, portalAccession), "portal, accepted by the simulator");
-    console.log(`  all accepted after ${ms(acceptedMs)}`);
-    return { storedMs, acceptedMs };
-  });
-  const [portalRows] = await sql<{ n: number }[]>`select count(*)::int as n from lab_results where accession_number = ${portalAccession} and status = 'accepted'`;
+  const portal = await portalBatch(
+    { baseUrl, chromiumPath, account, paths, accession: portalAccession },
+    async (started) => {
+      const storedMs = await timeUntil(
+        started,
+        files,
+        async () => {
+          const [row] = await sql<
+            { n: number }[]
+          >`select count(*)::int as n from lab_results where accession_number = ${portalAccession}`;
+          return row?.n ?? 0;
+        },
+        "portal, stored",
+      );
+      console.log(`  all stored after ${ms(storedMs)}`);
+      const acceptedMs = await timeUntil(
+        started,
+        files,
+        () => acceptedBySimulator(simUrl, portalAccession),
+        "portal, accepted by the simulator",
+      );
+      console.log(`  all accepted after ${ms(acceptedMs)}`);
+      return { storedMs, acceptedMs };
+    },
+  );
+  const [portalRows] = await sql<
+    { n: number }[]
+  >`select count(*)::int as n from lab_results where accession_number = ${portalAccession} and status = 'accepted'`;
 
   console.log(`Baseline: the same ${files} files posted to the node:http server, ${PAGE_CONCURRENCY} at a time…`);
-  const baselineTiming = await baselineBatch(`http://127.0.0.1:${baselinePort}`, paths, baselineAccession, async (started) => {
-    const acceptedMs = await timeUntil(started, files, () => acceptedBySimulator(simUrl, baselineAccession), "baseline, accepted by the simulator");
-    return acceptedMs;
-  });
+  const baselineTiming = await baselineBatch(
+    `http://127.0.0.1:${baselinePort}`,
+    paths,
+    baselineAccession,
+    async (started) => {
+      const acceptedMs = await timeUntil(
+        started,
+        files,
+        () => acceptedBySimulator(simUrl, baselineAccession),
+        "baseline, accepted by the simulator",
+      );
+      return acceptedMs;
+    },
+  );
   console.log(`  all stored after ${ms(baselineTiming.storedMs)}, all accepted after ${ms(baselineTiming.acceptedMs)}`);
 
   const perMinute = getEnv().DOCUS_RATE_PER_MINUTE;
@@ -158,9 +206,13 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer) => void): 
   const cpus = os.cpus();
   console.log("");
   console.log(`Batch upload benchmark: ${files} PDFs of ${FILE_BYTES / 1024} KB for one new patient`);
-  console.log(`Machine:  ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? "unknown"}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB RAM, Node ${process.version}; load average ${loadAtStart.toFixed(2)} (1 min) before the benchmark started`);
+  console.log(
+    `Machine:  ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? "unknown"}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB RAM, Node ${process.version}; load average ${loadAtStart.toFixed(2)} (1 min) before the benchmark started`,
+  );
   console.log(`Database: ${database.description}`);
-  console.log(`Docus:    the simulator; rate limit ${perMinute} a minute, i.e. one request every ${gap} ms (both paths), so ${files} sends take at least ${ms((files - 1) * gap)}`);
+  console.log(
+    `Docus:    the simulator; rate limit ${perMinute} a minute, i.e. one request every ${gap} ms (both paths), so ${files} sends take at least ${ms((files - 1) * gap)}`,
+  );
   console.log("");
   const ratio = (a: number, b: number) => (a / b).toFixed(2);
   console.log(
@@ -168,8 +220,16 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer) => void): 
       ["path", "all stored (queued)", "all accepted by the simulator"],
       [
         ["portal (upload page in Chromium, from the click)", ms(portal.storedMs), ms(portal.acceptedMs)],
-        [`baseline (node:http, ${PAGE_CONCURRENCY} posts at a time)`, ms(baselineTiming.storedMs), ms(baselineTiming.acceptedMs)],
-        ["ratio portal / baseline", ratio(portal.storedMs, baselineTiming.storedMs), ratio(portal.acceptedMs, baselineTiming.acceptedMs)],
+        [
+          `baseline (node:http, ${PAGE_CONCURRENCY} posts at a time)`,
+          ms(baselineTiming.storedMs),
+          ms(baselineTiming.acceptedMs),
+        ],
+        [
+          "ratio portal / baseline",
+          ratio(portal.storedMs, baselineTiming.storedMs),
+          ratio(portal.acceptedMs, baselineTiming.acceptedMs),
+        ],
       ],
     ),
   );
@@ -178,7 +238,13 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer) => void): 
   console.log("These figures are informational: the benchmark does not fail on them.");
 }
 
-type BatchOptions = { baseUrl: string; chromiumPath: string; account: { email: string; password: string }; paths: string[]; accession: string };
+type BatchOptions = {
+  baseUrl: string;
+  chromiumPath: string;
+  account: { email: string; password: string };
+  paths: string[];
+  accession: string;
+};
 
 /**
  * Signs in, fills the upload page for one new patient, chooses all the files, waits until
@@ -188,7 +254,13 @@ type BatchOptions = { baseUrl: string; chromiumPath: string; account: { email: s
 async function portalBatch(options: BatchOptions, measure: (started: number) => Promise<Timing>): Promise<Timing> {
   const browser = await chromium.launch({
     executablePath: options.chromiumPath,
-    args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-gpu"],
+    args: [
+      "--no-sandbox",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      "--disable-gpu",
+    ],
     handleSIGINT: false,
     handleSIGTERM: false,
     handleSIGHUP: false,
@@ -218,7 +290,8 @@ async function portalBatch(options: BatchOptions, measure: (started: number) => 
     const ready = rows.getByText("Ready", { exact: true });
     const deadline = Date.now() + 60_000;
     while ((await ready.count()) < options.paths.length) {
-      if (Date.now() > deadline) throw new Error(`The upload page checked only ${await ready.count()} of ${options.paths.length} files.`);
+      if (Date.now() > deadline)
+        throw new Error(`The upload page checked only ${await ready.count()} of ${options.paths.length} files.`);
       await sleep(100);
     }
 
@@ -228,7 +301,10 @@ async function portalBatch(options: BatchOptions, measure: (started: number) => 
     const accepted = rows.getByText("Accepted", { exact: true });
     const shown = Date.now() + 60_000;
     while ((await accepted.count()) < options.paths.length) {
-      if (Date.now() > shown) throw new Error(`The upload page shows only ${await accepted.count()} of ${options.paths.length} files accepted.`);
+      if (Date.now() > shown)
+        throw new Error(
+          `The upload page shows only ${await accepted.count()} of ${options.paths.length} files accepted.`,
+        );
       await sleep(200);
     }
     return timing;
@@ -238,7 +314,12 @@ async function portalBatch(options: BatchOptions, measure: (started: number) => 
 }
 
 /** Posts the files to the baseline, `PAGE_CONCURRENCY` at a time; stored = every post answered "queued". */
-async function baselineBatch(baselineUrl: string, paths: string[], accession: string, accepted: (started: number) => Promise<number>): Promise<Timing> {
+async function baselineBatch(
+  baselineUrl: string,
+  paths: string[],
+  accession: string,
+  accepted: (started: number) => Promise<number>,
+): Promise<Timing> {
   const started = performance.now();
   const pending = [...paths];
   const post = async () => {

@@ -127,7 +127,11 @@ function walk(node: Record<string, unknown>, depth: number, summary: PlanSummary
   if (index) parts.push(`using ${index}`);
   if (table) parts.push(`on ${table}${alias && alias !== table ? ` ${alias}` : ""}`);
   const role = str(node["Subplan Name"]) ?? (node["Parent Relationship"] === "InitPlan" ? "InitPlan" : null);
-  const details = [`rows=${num(node["Actual Rows"])}`, `loops=${loops}`, `${num(node["Actual Total Time"]).toFixed(3)} ms`];
+  const details = [
+    `rows=${num(node["Actual Rows"])}`,
+    `loops=${loops}`,
+    `${num(node["Actual Total Time"]).toFixed(3)} ms`,
+  ];
   if (removed > 0) details.push(`removed by filter=${removed}`);
   const hit = num(node["Shared Hit Blocks"]);
   const read = num(node["Shared Read Blocks"]);

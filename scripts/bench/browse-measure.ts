@@ -59,9 +59,19 @@ async function drive(
  * time, each phase within its time limit. Operation i gets index i (warm-up first), so
  * each one can pick a different input.
  */
-export async function runLoad(operation: (index: number) => Promise<number>, options: LoadOptions): Promise<LoadResult> {
+export async function runLoad(
+  operation: (index: number) => Promise<number>,
+  options: LoadOptions,
+): Promise<LoadResult> {
   const result: LoadResult = { latencies: [], sizes: [], wallMs: 0, stoppedByTimeLimit: false };
-  await drive(options.warmup, 0, { concurrency: options.concurrency, maxMs: options.warmupMaxMs }, operation, false, result);
+  await drive(
+    options.warmup,
+    0,
+    { concurrency: options.concurrency, maxMs: options.warmupMaxMs },
+    operation,
+    false,
+    result,
+  );
   const started = performance.now();
   result.stoppedByTimeLimit = await drive(
     options.operations,

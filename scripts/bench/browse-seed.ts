@@ -115,7 +115,13 @@ export async function seedBrowseData(sql: Sql, log: (line: string) => void): Pro
       );
       return row.id;
     };
-    return { labA: labARow, labB: labBRow, doctorId: doctor.id, docA: await documentFor(labARow), docB: await documentFor(labBRow) };
+    return {
+      labA: labARow,
+      labB: labBRow,
+      doctorId: doctor.id,
+      docA: await documentFor(labARow),
+      docB: await documentFor(labBRow),
+    };
   });
 
   await step(`${SEED_SIZES.patients.toLocaleString("en")} patients`, () =>
@@ -134,7 +140,14 @@ export async function seedBrowseData(sql: Sql, log: (line: string) => void): Pro
               (array['female', 'male', 'female', 'male', 'other', 'unknown'])[1 + floor(random() * 6)::int]::patient_sex,
               created, created, created
        from names, (select i, now() - random() * interval '730 days' as created from generate_series(1, ${SEED_SIZES.patients}) as i) as c`,
-      [givenNames.join(","), wholeFamilyNames.join(","), familyRoots.join(","), familyEndings.join(","), labA.id, labB.id],
+      [
+        givenNames.join(","),
+        wholeFamilyNames.join(","),
+        familyRoots.join(","),
+        familyEndings.join(","),
+        labA.id,
+        labB.id,
+      ],
     ),
   );
 

@@ -10,7 +10,15 @@ import { listReportsForLabResults } from "@/db/queries/reports";
 import * as schema from "@/db/schema";
 import { EnvError, parseEnv } from "@/lib/env";
 import { CapturingClient, WATCHED_TABLES, type PlanSummary } from "./browse-explain";
-import { mean, nameFragment, percentile, runLoad, seededRandom, type LoadResult, type NameFragment } from "./browse-measure";
+import {
+  mean,
+  nameFragment,
+  percentile,
+  runLoad,
+  seededRandom,
+  type LoadResult,
+  type NameFragment,
+} from "./browse-measure";
 import { SEED_SIZES, seedBrowseData, type SeededData } from "./browse-seed";
 import { freshPostgresDatabase, type FreshDatabase } from "./harness";
 import { table, verdict } from "./report";
@@ -48,7 +56,8 @@ function positiveInt(name: string, fallback: number, max: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new SetupError(`${name} must be a whole number from 1 to ${max}.`, 2);
+  if (!Number.isInteger(value) || value < 1 || value > max)
+    throw new SetupError(`${name} must be a whole number from 1 to ${max}.`, 2);
   return value;
 }
 
@@ -83,15 +92,18 @@ async function sampleInputs(sql: postgres.Sql, seeded: SeededData, count: number
     "select given_name, family_name from patients where lab_id = $1 order by random() limit $2",
     [seeded.labA.id, count],
   );
-  const ids = await sql.unsafe<{ patient_id: string }[]>("select patient_id from patients where lab_id = $1 order by random() limit $2", [
-    seeded.labA.id,
-    count,
-  ]);
+  const ids = await sql.unsafe<{ patient_id: string }[]>(
+    "select patient_id from patients where lab_id = $1 order by random() limit $2",
+    [seeded.labA.id, count],
+  );
   const accessions = await sql.unsafe<{ accession_number: string }[]>(
     "select accession_number from lab_results where lab_id = $1 order by random() limit $2",
     [seeded.labA.id, count],
   );
-  const pages = await sql.unsafe<{ id: string }[]>("select id from patients where lab_id = $1 order by random() limit $2", [seeded.labA.id, count]);
+  const pages = await sql.unsafe<{ id: string }[]>(
+    "select id from patients where lab_id = $1 order by random() limit $2",
+    [seeded.labA.id, count],
+  );
   await sql.unsafe("reset max_parallel_workers_per_gather");
   const random = seededRandom(20240601);
   return {
@@ -133,16 +145,23 @@ function printPlan(label: string, plans: PlanSummary[]): PlanFindings {
   log(`${label}`);
   plans.forEach((plan, i) => {
     const params = plan.parameters.map((p) => JSON.stringify(p)).join(", ");
-    log(`  statement ${i + 1} of ${plans.length}: execution ${plan.executionMs.toFixed(2)} ms, planning ${plan.planningMs.toFixed(2)} ms`);
+    log(
+      `  statement ${i + 1} of ${plans.length}: execution ${plan.executionMs.toFixed(2)} ms, planning ${plan.planningMs.toFixed(2)} ms`,
+    );
     log(`    SQL: ${plan.sql.replace(/\s+/g, " ").trim()}`);
     log(`    parameters: [${params}]`);
     const indexes = [...new Set(plan.indexes.map((x) => `${x.index} (${x.node})`))];
-    if (plan.jit) log(`    JIT: ${plan.jit.functions} functions compiled in ${plan.jit.ms.toFixed(1)} ms (the plan's cost estimate passed jit_above_cost)`);
+    if (plan.jit)
+      log(
+        `    JIT: ${plan.jit.functions} functions compiled in ${plan.jit.ms.toFixed(1)} ms (the plan's cost estimate passed jit_above_cost)`,
+      );
     log(`    indexes used: ${indexes.length > 0 ? indexes.join(", ") : "none"}`);
     const seq = plan.seqScans.map((s) => `${s.table} (${s.rowsRead} rows read)`);
     log(`    Seq Scan on ${WATCHED_TABLES.join("/")}: ${seq.length > 0 ? seq.join(", ") : "none"}`);
     if (plan.wastefulScans.length > 0) {
-      const list = plan.wastefulScans.map((w) => `${w.node} on ${w.table}: ${w.rowsRemoved} rows read and thrown away over ${w.loops} loop(s)`);
+      const list = plan.wastefulScans.map(
+        (w) => `${w.node} on ${w.table}: ${w.rowsRemoved} rows read and thrown away over ${w.loops} loop(s)`,
+      );
       log(`    rows read and filtered out: ${list.join("; ")}`);
     }
     log("    plan:");
@@ -182,7 +201,10 @@ async function run(): Promise<void> {
   try {
     fresh = await freshPostgresDatabase(baseUrl, "browse_bench");
   } catch (error) {
-    throw new SetupError(`Could not create the benchmark database: ${error instanceof Error ? error.message : String(error)}`, 1);
+    throw new SetupError(
+      `Could not create the benchmark database: ${error instanceof Error ? error.message : String(error)}`,
+      1,
+    );
   }
   const { name, url: benchUrl, version } = fresh;
 
@@ -206,7 +228,9 @@ async function run(): Promise<void> {
   try {
     const cpus = os.cpus();
     log("Patient browsing benchmark");
-    log(`Machine:  ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? "unknown"}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB RAM, Node ${process.version}`);
+    log(
+      `Machine:  ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? "unknown"}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB RAM, Node ${process.version}`,
+    );
     log(`          load average ${loadAtStart.toFixed(2)} (1 min) before the benchmark started`);
     log(`Database: PostgreSQL ${version} at ${new URL(baseUrl).host}, database ${name} (fresh)`);
     log("");
@@ -222,9 +246,15 @@ async function run(): Promise<void> {
     const seedSeconds = (performance.now() - seedStarted) / 1000;
     const c = seeded.counts;
     log(`Seeded in ${seedSeconds.toFixed(1)} s:`);
-    log(`  patients: ${c.patientsA + c.patientsB} (lab A ${c.patientsA}, lab B ${c.patientsB}); ${c.distinctFamilyNames} distinct family names`);
-    log(`  lab results: ${c.labResults} (${c.reportReady} report_ready); up to ${c.maxResultsPerPatient} per patient, ${c.patientsWithoutResults} patients without any`);
-    log(`  interpretation reports: ${c.reportsV1 + c.reportsV2} (${c.reportsV1} version 1, ${c.reportsV2} version 2 superseding one)`);
+    log(
+      `  patients: ${c.patientsA + c.patientsB} (lab A ${c.patientsA}, lab B ${c.patientsB}); ${c.distinctFamilyNames} distinct family names`,
+    );
+    log(
+      `  lab results: ${c.labResults} (${c.reportReady} report_ready); up to ${c.maxResultsPerPatient} per patient, ${c.patientsWithoutResults} patients without any`,
+    );
+    log(
+      `  interpretation reports: ${c.reportsV1 + c.reportsV2} (${c.reportsV1} version 1, ${c.reportsV2} version 2 superseding one)`,
+    );
     log(`  report read marks of the bench doctor: ${c.readMarks}; one shared PDF document per lab`);
     if (c.reportsV1 + c.reportsV2 !== SEED_SIZES.reports) log(`  (aimed at ${SEED_SIZES.reports} reports)`);
     log("");
@@ -239,7 +269,13 @@ async function run(): Promise<void> {
       const result = await listPatientsForUser(db, scope, seeded.doctorId, { q, page, pageSize: PAGE_SIZE });
       return result.total;
     };
-    const loadOptions = { operations, warmup, concurrency, maxMs: maxSeconds * 1000, warmupMaxMs: (maxSeconds * 1000) / 3 };
+    const loadOptions = {
+      operations,
+      warmup,
+      concurrency,
+      maxMs: maxSeconds * 1000,
+      warmupMaxMs: (maxSeconds * 1000) / 3,
+    };
     const infixShare = inputs.fragments.filter((f) => f.kind === "infix").length / inputs.fragments.length;
 
     log(
@@ -247,17 +283,34 @@ async function run(): Promise<void> {
         `${concurrency} concurrent, as the bench doctor in lab A (90% of the rows); a postgres.js pool of ${concurrency}.`,
     );
     const measures: Measure[] = [];
-    const measure = async (label: string, aim: number | null, sizeLabel: string, operation: (index: number) => Promise<number>) => {
+    const measure = async (
+      label: string,
+      aim: number | null,
+      sizeLabel: string,
+      operation: (index: number) => Promise<number>,
+    ) => {
       const result = await runLoad(operation, loadOptions);
       measures.push({ name: label, aimP95Ms: aim, result, sizeLabel });
       const limited = result.stoppedByTimeLimit ? ` (stopped by the ${maxSeconds} s limit)` : "";
-      log(`  ${label}: ${result.latencies.length} operations${limited}, p50 ${fixed(percentile(result.latencies, 50))} ms, p95 ${fixed(percentile(result.latencies, 95))} ms`);
+      log(
+        `  ${label}: ${result.latencies.length} operations${limited}, p50 ${fixed(percentile(result.latencies, 50))} ms, p95 ${fixed(percentile(result.latencies, 95))} ms`,
+      );
     };
-    await measure("search by name fragment", AIM_SEARCH_P95_MS, "patients matched", (i) => search(pick(inputs.fragments, i).text));
-    await measure("search by patient id", AIM_SEARCH_P95_MS, "patients matched", (i) => search(pick(inputs.patientIds, i)));
-    await measure("search by accession", AIM_SEARCH_P95_MS, "patients matched", (i) => search(pick(inputs.accessions, i)));
-    await measure("patient list, no search (pages 1-5)", null, "patients counted (up to the cap)", (i) => search(undefined, 1 + (i % 5)));
-    await measure("patient page", AIM_PAGE_P95_MS, "results + report versions", (i) => patientPage(db, labIds, pick(inputs.pagePatients, i)));
+    await measure("search by name fragment", AIM_SEARCH_P95_MS, "patients matched", (i) =>
+      search(pick(inputs.fragments, i).text),
+    );
+    await measure("search by patient id", AIM_SEARCH_P95_MS, "patients matched", (i) =>
+      search(pick(inputs.patientIds, i)),
+    );
+    await measure("search by accession", AIM_SEARCH_P95_MS, "patients matched", (i) =>
+      search(pick(inputs.accessions, i)),
+    );
+    await measure("patient list, no search (pages 1-5)", null, "patients counted (up to the cap)", (i) =>
+      search(undefined, 1 + (i % 5)),
+    );
+    await measure("patient page", AIM_PAGE_P95_MS, "results + report versions", (i) =>
+      patientPage(db, labIds, pick(inputs.pagePatients, i)),
+    );
     log("");
 
     log("Results (milliseconds per operation, measured in the client around each call)");
@@ -282,21 +335,37 @@ async function run(): Promise<void> {
       ),
     );
     if (measures.some((m) => m.result.stoppedByTimeLimit)) {
-      log(`* fewer than ${operations} operations: the measure reached its ${maxSeconds} s limit (BENCH_MAX_SECONDS), so its percentiles rest on fewer samples.`);
+      log(
+        `* fewer than ${operations} operations: the measure reached its ${maxSeconds} s limit (BENCH_MAX_SECONDS), so its percentiles rest on fewer samples.`,
+      );
     }
-    log(`Name fragments: 3 to 6 letters of a seeded family or given name, ${(100 - infixShare * 100).toFixed(0)}% from its start, ${(infixShare * 100).toFixed(0)}% from inside it.`);
-    log("Searches: listPatientsForUser (the patients page: one statement, the matches counted as they are found), page 1 of 25.");
-    log("Patient list: the same function without a search, as /patients opens (its rows, and the lab's patients counted up to 10,000, in parallel);");
+    log(
+      `Name fragments: 3 to 6 letters of a seeded family or given name, ${(100 - infixShare * 100).toFixed(0)}% from its start, ${(infixShare * 100).toFixed(0)}% from inside it.`,
+    );
+    log(
+      "Searches: listPatientsForUser (the patients page: one statement, the matches counted as they are found), page 1 of 25.",
+    );
+    log(
+      "Patient list: the same function without a search, as /patients opens (its rows, and the lab's patients counted up to 10,000, in parallel);",
+    );
     log("the issue sets no aim for it, it is shown for context.");
     log("Patient page: getPatientForUser, listLabResultsForPatient, listReportsForLabResults, one after another.");
     log("");
 
-    log("EXPLAIN (ANALYZE, BUFFERS) of one representative call of each, with the SQL and parameters the functions really sent");
-    log("(recorded by a postgres.js debug hook; EXPLAIN plans them with these parameters, as a custom plan; the searches");
-    log("themselves run on a cached generic plan without parallel workers, see inCachedPlan in db/queries/patients.ts)");
+    log(
+      "EXPLAIN (ANALYZE, BUFFERS) of one representative call of each, with the SQL and parameters the functions really sent",
+    );
+    log(
+      "(recorded by a postgres.js debug hook; EXPLAIN plans them with these parameters, as a custom plan; the searches",
+    );
+    log(
+      "themselves run on a cached generic plan without parallel workers, see inCachedPlan in db/queries/patients.ts)",
+    );
     log("");
     const representative = {
-      fragment: inputs.fragments.find((f) => f.kind === "prefix" && f.text.length === 4)?.text ?? pick(inputs.fragments, 0).text,
+      fragment:
+        inputs.fragments.find((f) => f.kind === "prefix" && f.text.length === 4)?.text ??
+        pick(inputs.fragments, 0).text,
       patientId: pick(inputs.patientIds, 0),
       accession: pick(inputs.accessions, 0),
     };
@@ -315,10 +384,20 @@ async function run(): Promise<void> {
       for (const query of queries) plans.push(await capturing.explain(query));
       explained.push({ label, ...printPlan(label, plans) });
     };
-    const listCall = (q: string) => (captureDb: Db) => listPatientsForUser(captureDb, scope, seeded.doctorId, { q, page: 1, pageSize: PAGE_SIZE });
-    await explainCall(`search by name fragment "${representative.fragment}" (listPatientsForUser)`, listCall(representative.fragment));
-    await explainCall(`search by patient id "${representative.patientId}" (listPatientsForUser)`, listCall(representative.patientId));
-    await explainCall(`search by accession "${representative.accession}" (listPatientsForUser)`, listCall(representative.accession));
+    const listCall = (q: string) => (captureDb: Db) =>
+      listPatientsForUser(captureDb, scope, seeded.doctorId, { q, page: 1, pageSize: PAGE_SIZE });
+    await explainCall(
+      `search by name fragment "${representative.fragment}" (listPatientsForUser)`,
+      listCall(representative.fragment),
+    );
+    await explainCall(
+      `search by patient id "${representative.patientId}" (listPatientsForUser)`,
+      listCall(representative.patientId),
+    );
+    await explainCall(
+      `search by accession "${representative.accession}" (listPatientsForUser)`,
+      listCall(representative.accession),
+    );
     await explainCall("patient list, no search, page 1 (listPatientsForUser)", (captureDb) =>
       listPatientsForUser(captureDb, scope, seeded.doctorId, { page: 1, pageSize: PAGE_SIZE }),
     );
@@ -343,11 +422,25 @@ async function run(): Promise<void> {
     log("Summary");
     log(
       table(
-        ["call", "execution (all statements)", "of which JIT", "Seq Scan on a large table", ">= 1000 rows filtered out"],
-        explained.map((e) => [e.label, `${fixed(e.executionMs)} ms`, e.jitMs > 0 ? `${fixed(e.jitMs)} ms` : "-", e.seqScan ? "yes" : "no", e.wasteful ? "yes" : "no"]),
+        [
+          "call",
+          "execution (all statements)",
+          "of which JIT",
+          "Seq Scan on a large table",
+          ">= 1000 rows filtered out",
+        ],
+        explained.map((e) => [
+          e.label,
+          `${fixed(e.executionMs)} ms`,
+          e.jitMs > 0 ? `${fixed(e.jitMs)} ms` : "-",
+          e.seqScan ? "yes" : "no",
+          e.wasteful ? "yes" : "no",
+        ]),
       ),
     );
-    const missed = measures.filter((m) => m.aimP95Ms !== null && percentile(m.result.latencies, 95) > m.aimP95Ms).map((m) => m.name);
+    const missed = measures
+      .filter((m) => m.aimP95Ms !== null && percentile(m.result.latencies, 95) > m.aimP95Ms)
+      .map((m) => m.name);
     log("");
     log(missed.length === 0 ? "All aims met." : `Aims not met: ${missed.join(", ")}.`);
     log("These figures are informational: the benchmark does not fail on them.");

@@ -23,7 +23,13 @@ export async function recordUploadAction(options: RecordOptions): Promise<Record
   const timeout = options.timeoutMs ?? 30_000;
   const browser = await chromium.launch({
     executablePath: options.chromiumPath,
-    args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-gpu"],
+    args: [
+      "--no-sandbox",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      "--disable-gpu",
+    ],
     // The benchmark's own signal handlers clean up; Playwright's would exit before they finish.
     // Playwright still kills the browser when the process exits.
     handleSIGINT: false,

@@ -47,7 +47,9 @@ function reply(response: ServerResponse, status: number, body: Record<string, un
 
 /** The whole body, or null when it is larger than maxBytes. */
 function readBody(request: IncomingMessage): Promise<Uint8Array | null> {
-  const declared = /^\d{1,15}$/.test(request.headers["content-length"] ?? "") ? Number(request.headers["content-length"]) : null;
+  const declared = /^\d{1,15}$/.test(request.headers["content-length"] ?? "")
+    ? Number(request.headers["content-length"])
+    : null;
   if (declared !== null && declared > maxBytes) return Promise.resolve(null);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -68,11 +70,16 @@ function readBody(request: IncomingMessage): Promise<Uint8Array | null> {
 
 async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
   if (request.method === "GET" && request.url === "/health") return reply(response, 200, { status: "ok" });
-  if (request.method !== "POST" || request.url !== "/api/docus/reports") return reply(response, 404, { status: "error" });
+  if (request.method !== "POST" || request.url !== "/api/docus/reports")
+    return reply(response, 404, { status: "error" });
 
   const headers = headerSource(request);
   if (config.sharedSecret) {
-    const early = authenticateDelivery({ header: config.header, sharedSecret: config.sharedSecret }, headers, new Uint8Array());
+    const early = authenticateDelivery(
+      { header: config.header, sharedSecret: config.sharedSecret },
+      headers,
+      new Uint8Array(),
+    );
     if (!early.ok) return reply(response, 401, { status: "error", error: "Authentication failed." });
   }
   const raw = await readBody(request);

@@ -91,7 +91,8 @@ export class DeliveryFactory {
     private readonly credentials: DeliveryCredentials,
     partnerLabId: string,
   ) {
-    if (letter.length !== 1 || runTag.length !== 6) throw new Error("The delivery id needs a 1-letter target and a 6-character run tag.");
+    if (letter.length !== 1 || runTag.length !== 6)
+      throw new Error("The delivery id needs a 1-letter target and a 6-character run tag.");
     const content = Buffer.from(pdf.bytes.buffer, pdf.bytes.byteOffset, pdf.bytes.byteLength).toString("base64");
     const json = JSON.stringify({
       patient_id: `PAT-${ID_SLOT}`,

@@ -8,7 +8,14 @@ import { PDFDocument } from "pdf-lib";
 import postgres from "postgres";
 import { authenticateDelivery, parseDelivery } from "@/lib/docus/delivery";
 import { cpuShares, cpuSnapshot, type CpuShares } from "./deliveries-cpu";
-import { DeliveryFactory, newRunTag, variantReportPdf, variantText, type DeliveryCredentials, type VariantPdf } from "./deliveries-requests";
+import {
+  DeliveryFactory,
+  newRunTag,
+  variantReportPdf,
+  variantText,
+  type DeliveryCredentials,
+  type VariantPdf,
+} from "./deliveries-requests";
 import { portalServerSpec, runCli, sleep } from "./portal";
 import { table } from "./report";
 import { Cleanup, SetupError, assertPortFree, freshPostgresDatabase, positiveInt, runBenchmark } from "./harness";
@@ -49,7 +56,14 @@ const LOG_LINES = 60;
  */
 async function startServer(
   cleanup: Cleanup,
-  spec: { label: string; command: string; args: string[]; env: NodeJS.ProcessEnv; healthUrl: string; timeoutMs: number },
+  spec: {
+    label: string;
+    command: string;
+    args: string[];
+    env: NodeJS.ProcessEnv;
+    healthUrl: string;
+    timeoutMs: number;
+  },
 ): Promise<RunningServer> {
   const child = spawn(spec.command, spec.args, { env: spec.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   const lines: string[] = [];
@@ -137,7 +151,13 @@ async function smokeTest(port: number, factory: DeliveryFactory, tally: Tally): 
   if (!response.ok) throw new Error(`The first delivery was answered ${response.status}: ${text.slice(0, 300)}`);
 }
 
-function load(port: number, factory: DeliveryFactory, tally: Tally, seconds: number, connections: number): Promise<autocannon.Result> {
+function load(
+  port: number,
+  factory: DeliveryFactory,
+  tally: Tally,
+  seconds: number,
+  connections: number,
+): Promise<autocannon.Result> {
   const request: autocannon.Request = {
     method: "POST",
     path: DELIVERY_PATH,
@@ -197,7 +217,11 @@ async function storedFigures(
 }
 
 /** Two generated deliveries parse, authenticate, hold a loadable PDF, and differ. */
-async function checkGeneratedDeliveries(pdf: VariantPdf, credentials: DeliveryCredentials, runTag: string): Promise<void> {
+async function checkGeneratedDeliveries(
+  pdf: VariantPdf,
+  credentials: DeliveryCredentials,
+  runTag: string,
+): Promise<void> {
   const factory = new DeliveryFactory(pdf, "C", runTag, credentials, PARTNER_LAB_ID);
   const hashes = new Set<string>();
   for (let i = 0; i < 2; i++) {
@@ -207,7 +231,8 @@ async function checkGeneratedDeliveries(pdf: VariantPdf, credentials: DeliveryCr
     if (!auth.ok) throw new Error(`A generated delivery does not authenticate: ${auth.reason}`);
     const parsed = parseDelivery(body);
     if (!parsed.ok) throw new Error(`A generated delivery does not parse: ${parsed.reason}`);
-    if (parsed.delivery.referenceId !== delivery.referenceId) throw new Error("A generated delivery has the wrong reference_id.");
+    if (parsed.delivery.referenceId !== delivery.referenceId)
+      throw new Error("A generated delivery has the wrong reference_id.");
     if (!Buffer.from(parsed.delivery.pdf).includes(variantText(delivery.referenceId), 0, "latin1")) {
       throw new Error("A generated delivery's PDF does not hold its variant.");
     }
@@ -228,7 +253,13 @@ type TargetFigures = {
 };
 
 /** Whether the database proves that every 2xx answer was a distinct stored report. */
-function storedCheck(figures: { tally: Tally; stored: Stored; warmup: autocannon.Result; result: autocannon.Result; connections: number }): string {
+function storedCheck(figures: {
+  tally: Tally;
+  stored: Stored;
+  warmup: autocannon.Result;
+  result: autocannon.Result;
+  connections: number;
+}): string {
   const { tally, stored, warmup, result, connections } = figures;
   // Two load phases, each cut off at its deadline; a timed-out request may be stored too.
   const mayBeCutOff = 2 * connections + warmup.timeouts + result.timeouts + warmup.errors + result.errors;
@@ -247,7 +278,15 @@ function fixed(value: number | null, digits = 1): string {
 }
 
 function printReport(
-  context: { database: string; pdfBytes: number; bodyBytes: number; connections: number; duration: number; loadAtStart: number; checkpointSkipped: boolean },
+  context: {
+    database: string;
+    pdfBytes: number;
+    bodyBytes: number;
+    connections: number;
+    duration: number;
+    loadAtStart: number;
+    checkpointSkipped: boolean;
+  },
   targets: TargetFigures[],
 ): void {
   const cpus = os.cpus();
@@ -257,14 +296,26 @@ function printReport(
 
   console.log("");
   console.log(`Delivery benchmark: POST ${DELIVERY_PATH} (KB = 1024 bytes)`);
-  console.log(`Machine:  ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? "unknown"}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB RAM, ${os.platform()} ${os.release()} ${os.arch()}, Node ${process.version}`);
+  console.log(
+    `Machine:  ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? "unknown"}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB RAM, ${os.platform()} ${os.release()} ${os.arch()}, Node ${process.version}`,
+  );
   console.log(`          load average ${context.loadAtStart.toFixed(2)} (1 min) before the benchmark started`);
   console.log(`Database: ${context.database}`);
-  console.log(`Body:     ${(context.pdfBytes / 1024).toFixed(1)} KB PDF (${context.pdfBytes} bytes) in a ${context.bodyBytes}-byte JSON body (CONTRACT section 2, partner_lab_id ${PARTNER_LAB_ID});`);
-  console.log("          every request a distinct report (reference_id, patient_id, PDF bytes), with x-api-key and a Standard Webhooks signature");
-  console.log(`Load:     autocannon, ${context.connections} connections; per target ${WARMUP_SECONDS} s warm-up, then ${context.duration} s measured; baseline first, then the portal; ${context.checkpointSkipped ? "no CHECKPOINT (not allowed for this database user)" : "CHECKPOINT before each target"}`);
-  console.log("Baseline: node:http + postgres.js (pool of 10, as the portal): shared secret, body, signature, Content-Type,");
-  console.log("          parseDelivery (JSON, fields, strict Base64, PDF check, SHA-256), one INSERT of the bytes and a row");
+  console.log(
+    `Body:     ${(context.pdfBytes / 1024).toFixed(1)} KB PDF (${context.pdfBytes} bytes) in a ${context.bodyBytes}-byte JSON body (CONTRACT section 2, partner_lab_id ${PARTNER_LAB_ID});`,
+  );
+  console.log(
+    "          every request a distinct report (reference_id, patient_id, PDF bytes), with x-api-key and a Standard Webhooks signature",
+  );
+  console.log(
+    `Load:     autocannon, ${context.connections} connections; per target ${WARMUP_SECONDS} s warm-up, then ${context.duration} s measured; baseline first, then the portal; ${context.checkpointSkipped ? "no CHECKPOINT (not allowed for this database user)" : "CHECKPOINT before each target"}`,
+  );
+  console.log(
+    "Baseline: node:http + postgres.js (pool of 10, as the portal): shared secret, body, signature, Content-Type,",
+  );
+  console.log(
+    "          parseDelivery (JSON, fields, strict Base64, PDF check, SHA-256), one INSERT of the bytes and a row",
+  );
   console.log("");
   console.log(
     table(
@@ -284,7 +335,9 @@ function printReport(
   console.log("");
   console.log(`Ratio portal / baseline requests/s: ${fixed(ratio, 2)} (aim >= ${AIM_RATIO}: ${met})`);
   console.log("");
-  console.log("Stored reports, counted in the database after each target's run (2xx = smoke test + warm-up + measured):");
+  console.log(
+    "Stored reports, counted in the database after each target's run (2xx = smoke test + warm-up + measured):",
+  );
   console.log(
     table(
       ["target", "table", "rows", "2xx answers", "cut off", "2xx without row", "distinct PDFs", "check"],
@@ -300,14 +353,20 @@ function printReport(
       ]),
     ),
   );
-  console.log("rows = 2xx answers + cut off: autocannon closes its connections at each phase's deadline, so up to one request per");
-  console.log("connection and phase is stored without its answer being received. A 2xx without a row would be an unstored report.");
+  console.log(
+    "rows = 2xx answers + cut off: autocannon closes its connections at each phase's deadline, so up to one request per",
+  );
+  console.log(
+    "connection and phase is stored without its answer being received. A 2xx without a row would be an unstored report.",
+  );
   for (const { label, tally } of targets) {
     if (tally.duplicates > 0) console.log(`${label}: ${tally.duplicates} answers said duplicate.`);
     for (const refusal of tally.refusals) console.log(`${label}: non-2xx answer: ${refusal}`);
   }
   console.log("");
-  console.log(`CPU during the measured run, % of one core (${cpus.length} cores: ${cpus.length * 100} % is the whole machine):`);
+  console.log(
+    `CPU during the measured run, % of one core (${cpus.length} cores: ${cpus.length * 100} % is the whole machine):`,
+  );
   console.log(
     table(
       ["target", "server", "PostgreSQL backends", "load generator", "everything else", "machine busy"],
@@ -327,7 +386,9 @@ function printReport(
       }),
     ),
   );
-  console.log("PostgreSQL backends: those connected to the benchmark database. Everything else: PostgreSQL's own background");
+  console.log(
+    "PostgreSQL backends: those connected to the benchmark database. Everything else: PostgreSQL's own background",
+  );
   console.log("processes, the kernel and any other work on the machine; much of it means the figures are disturbed.");
   console.log("These figures are informational: the benchmark does not fail on them.");
 }
@@ -343,7 +404,9 @@ async function run(cleanup: Cleanup, onServer: (server: RunningServer | undefine
   const baselinePort = positiveInt("BENCH_BASELINE_PORT", 4400, 65535);
   const baseUrl = process.env.DATABASE_URL ?? "";
   if (!/^postgres(ql)?:\/\//.test(baseUrl)) {
-    throw new SetupError("The delivery benchmark needs PostgreSQL (the baseline writes to the portal's database): set DATABASE_URL=postgres://…");
+    throw new SetupError(
+      "The delivery benchmark needs PostgreSQL (the baseline writes to the portal's database): set DATABASE_URL=postgres://…",
+    );
   }
   await assertPortFree(port, "BENCH_PORT");
   await assertPortFree(baselinePort, "BENCH_BASELINE_PORT");
@@ -408,8 +471,10 @@ async function run(cleanup: Cleanup, onServer: (server: RunningServer | undefine
           timeoutMs: 30_000,
         }),
       count: async () => (await db<{ n: number }[]>`select count(*)::int as n from bench_baseline`)[0]?.n ?? 0,
-      referenceIds: async () => (await db<{ id: string }[]>`select reference_id as id from bench_baseline`).map((row) => row.id),
-      distinctPdfs: async () => (await db<{ n: number }[]>`select count(distinct sha256)::int as n from bench_baseline`)[0]?.n ?? 0,
+      referenceIds: async () =>
+        (await db<{ id: string }[]>`select reference_id as id from bench_baseline`).map((row) => row.id),
+      distinctPdfs: async () =>
+        (await db<{ n: number }[]>`select count(distinct sha256)::int as n from bench_baseline`)[0]?.n ?? 0,
     },
     {
       label: "portal (node scripts/serve.ts)",
@@ -422,7 +487,8 @@ async function run(cleanup: Cleanup, onServer: (server: RunningServer | undefine
           timeoutMs: 60_000,
         }),
       count: async () => (await db<{ n: number }[]>`select count(*)::int as n from interpretation_reports`)[0]?.n ?? 0,
-      referenceIds: async () => (await db<{ id: string }[]>`select reference_id as id from interpretation_reports`).map((row) => row.id),
+      referenceIds: async () =>
+        (await db<{ id: string }[]>`select reference_id as id from interpretation_reports`).map((row) => row.id),
       distinctPdfs: async () =>
         (
           await db<{ n: number }[]>`
@@ -450,7 +516,12 @@ async function run(cleanup: Cleanup, onServer: (server: RunningServer | undefine
     console.log(`  warm-up: ${WARMUP_SECONDS} s, ${connections} connections`);
     const warmup = await load(target.port, target.factory, tally, WARMUP_SECONDS, connections);
     console.log(`  measuring: ${duration} s, ${connections} connections`);
-    const backends = async () => (await db<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`).map((row) => row.pid);
+    const backends = async () =>
+      (
+        await db<
+          { pid: number }[]
+        >`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`
+      ).map((row) => row.pid);
     const before = cpuSnapshot(server.pid, await backends());
     const result = await load(target.port, target.factory, tally, duration, connections);
     const cpu = cpuShares(before, cpuSnapshot(server.pid, [...before.postgres.keys(), ...(await backends())]));
@@ -462,7 +533,15 @@ async function run(cleanup: Cleanup, onServer: (server: RunningServer | undefine
   }
 
   printReport(
-    { database, pdfBytes: pdf.bytes.byteLength, bodyBytes: targets[0]?.factory.bodyBytes ?? 0, connections, duration, loadAtStart, checkpointSkipped },
+    {
+      database,
+      pdfBytes: pdf.bytes.byteLength,
+      bodyBytes: targets[0]?.factory.bodyBytes ?? 0,
+      connections,
+      duration,
+      loadAtStart,
+      checkpointSkipped,
+    },
     figures,
   );
 }

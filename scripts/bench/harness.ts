@@ -15,14 +15,17 @@ export function positiveInt(name: string, fallback: number, max: number): number
   const raw = process.env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new SetupError(`${name} must be a whole number from 1 to ${max}.`);
+  if (!Number.isInteger(value) || value < 1 || value > max)
+    throw new SetupError(`${name} must be a whole number from 1 to ${max}.`);
   return value;
 }
 
 export function assertPortFree(port: number, purpose: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
-    probe.once("error", () => reject(new SetupError(`Port ${port} (${purpose}) is in use; choose another one with the environment.`)));
+    probe.once("error", () =>
+      reject(new SetupError(`Port ${port} (${purpose}) is in use; choose another one with the environment.`)),
+    );
     probe.listen(port, () => probe.close(() => resolve()));
   });
 }
@@ -45,7 +48,10 @@ export async function freshPostgresDatabase(baseUrl: string, suffix: string): Pr
       await admin.end({ timeout: 5 });
     }
   };
-  const drop = () => onAdmin((admin) => admin.unsafe(`drop database if exists ${quoteIdentifier(name)} with (force)`)).then(() => undefined);
+  const drop = () =>
+    onAdmin((admin) => admin.unsafe(`drop database if exists ${quoteIdentifier(name)} with (force)`)).then(
+      () => undefined,
+    );
   const version = await onAdmin(async (admin) => {
     await admin.unsafe(`drop database if exists ${quoteIdentifier(name)} with (force)`);
     await admin.unsafe(`create database ${quoteIdentifier(name)}`);
@@ -113,7 +119,10 @@ export async function runBenchmark(
   const cleanup = new Cleanup();
   let server: { logTail: () => string } | undefined;
   let interrupted = false;
-  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const) {
     // npm, tsx and the shell may each pass the same signal on: only the first one counts,
     // and the later ones must not end the process while it cleans up.
     process.on(signal, () => {
@@ -134,7 +143,9 @@ export async function runBenchmark(
       console.error(error.message);
       return 2;
     }
-    console.error(`The benchmark could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    console.error(
+      `The benchmark could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
     if (server) console.error(`Last lines of the server's output:\n${server.logTail()}`);
     return 1;
   } finally {

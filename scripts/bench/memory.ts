@@ -104,7 +104,13 @@ const code = await runBenchmark(async (cleanup: Cleanup) => {
 
   const browser = await chromium.launch({
     executablePath: chromiumPath,
-    args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-gpu"],
+    args: [
+      "--no-sandbox",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      "--disable-gpu",
+    ],
   });
   cleanup.add("close Chromium", () => browser.close());
   const page = await browser.newPage({ baseURL: baseUrl });
@@ -142,13 +148,19 @@ const code = await runBenchmark(async (cleanup: Cleanup) => {
 
   console.log("");
   console.log("Memory of the embedded default (npm start, one upload with Interpret, report received)");
-  console.log(`Node ${process.version}, ${os.cpus().length} CPUs; portal answered after ${startSeconds.toFixed(1)} s; settled ${settleMs} ms`);
+  console.log(
+    `Node ${process.version}, ${os.cpus().length} CPUs; portal answered after ${startSeconds.toFixed(1)} s; settled ${settleMs} ms`,
+  );
   console.log("");
   for (const row of rows) {
-    console.log(`${row.counted ? " " : "*"} ${String(row.pid).padStart(7)}  ${(row.rss / MB).toFixed(0).padStart(5)} MB  ${row.command}`);
+    console.log(
+      `${row.counted ? " " : "*"} ${String(row.pid).padStart(7)}  ${(row.rss / MB).toFixed(0).padStart(5)} MB  ${row.command}`,
+    );
   }
   console.log("");
-  console.log(`Total of the portal's processes: ${(total / MB).toFixed(0)} MB (aim < ${AIM_MB} MB: ${total / MB < AIM_MB ? "met" : "not met"})`);
+  console.log(
+    `Total of the portal's processes: ${(total / MB).toFixed(0)} MB (aim < ${AIM_MB} MB: ${total / MB < AIM_MB ? "met" : "not met"})`,
+  );
   console.log("* npm's own process, not counted");
 });
 process.exit(code);

@@ -53,7 +53,10 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
 /** Runs one of the project's CLIs; its output is shown only when it fails. */
 export function runCli(script: string, args: string[], env: NodeJS.ProcessEnv): void {
   const tsx = path.join(root, "node_modules", ".bin", "tsx");
-  const result = spawnSync(tsx, ["--conditions=react-server", `scripts/${script}.ts`, ...args], { env, encoding: "utf8" });
+  const result = spawnSync(tsx, ["--conditions=react-server", `scripts/${script}.ts`, ...args], {
+    env,
+    encoding: "utf8",
+  });
   if (result.status !== 0) {
     throw new Error(
       `scripts/${script}.ts failed (exit ${result.status ?? result.signal}):\n${result.stdout ?? ""}${result.stderr ?? ""}`.trimEnd(),
@@ -72,7 +75,14 @@ export type PortalServer = {
 
 const LOG_LINES = 60;
 
-export type ServerSpec = { label: string; command: string; args: string[]; env: NodeJS.ProcessEnv; healthUrl: string; timeoutMs?: number };
+export type ServerSpec = {
+  label: string;
+  command: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  healthUrl: string;
+  timeoutMs?: number;
+};
 
 /**
  * Starts a server process in its own process group (so that stopping it also stops any

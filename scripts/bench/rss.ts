@@ -31,10 +31,7 @@ function childrenOf(pid: number): number[] {
     return [];
   }
   return tasks.flatMap((tid) =>
-    (readText(`/proc/${pid}/task/${tid}/children`) ?? "")
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number),
+    (readText(`/proc/${pid}/task/${tid}/children`) ?? "").split(/\s+/).filter(Boolean).map(Number),
   );
 }
 

@@ -31,8 +31,14 @@ if (!env.DATABASE_URL) throw new Error("The baseline needs DATABASE_URL (Postgre
 const port = Number(process.env.BENCH_BASELINE_PORT);
 if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error("BENCH_BASELINE_PORT must be a port number.");
 const partnerLabId = process.env.BENCH_PARTNER_LAB_ID ?? "bench-lab";
-if (!env.DOCUS_API_URL || !env.DOCUS_API_KEY || !env.DOCUS_TEAM_ID || !env.DOCUS_AUTH_KEY) throw new Error("The baseline needs the DOCUS_* credentials.");
-const credentials = { apiUrl: env.DOCUS_API_URL, apiKey: env.DOCUS_API_KEY, teamId: env.DOCUS_TEAM_ID, authKey: env.DOCUS_AUTH_KEY };
+if (!env.DOCUS_API_URL || !env.DOCUS_API_KEY || !env.DOCUS_TEAM_ID || !env.DOCUS_AUTH_KEY)
+  throw new Error("The baseline needs the DOCUS_* credentials.");
+const credentials = {
+  apiUrl: env.DOCUS_API_URL,
+  apiKey: env.DOCUS_API_KEY,
+  teamId: env.DOCUS_TEAM_ID,
+  authKey: env.DOCUS_AUTH_KEY,
+};
 const maxBytes = env.MAX_UPLOAD_MB * 1024 * 1024;
 const QUEUE = "bench-baseline-submit";
 /** The portal's spacing between two Docus requests, kept here in-process. */
@@ -49,8 +55,15 @@ await sql`create table if not exists bench_upload_results (
   status text not null default 'queued', created_at timestamptz not null default now(), accepted_at timestamptz)`;
 
 // pg-boss in a schema of its own, so that it never meets the portal's queues.
-const boss = new PgBoss({ connectionString: env.DATABASE_URL, schema: "bench_baseline_boss", max: 4, useListenNotify: true });
-boss.on("error", (error: unknown) => console.error(`[baseline jobs] ${error instanceof Error ? error.message : String(error)}`));
+const boss = new PgBoss({
+  connectionString: env.DATABASE_URL,
+  schema: "bench_baseline_boss",
+  max: 4,
+  useListenNotify: true,
+});
+boss.on("error", (error: unknown) =>
+  console.error(`[baseline jobs] ${error instanceof Error ? error.message : String(error)}`),
+);
 await boss.start();
 await boss.createQueue(QUEUE, { notify: true, retryLimit: 5, retryDelay: 1 });
 
@@ -66,7 +79,11 @@ const fieldsSchema = z.object({
 
 function reply(response: ServerResponse, status: number, body: Record<string, unknown>): void {
   const json = JSON.stringify(body);
-  response.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(json), "Cache-Control": "no-store" });
+  response.writeHead(status, {
+    "Content-Type": "application/json",
+    "Content-Length": Buffer.byteLength(json),
+    "Cache-Control": "no-store",
+  });
   response.end(json);
 }
 
@@ -77,7 +94,10 @@ function parseMultipart(request: IncomingMessage): Promise<Parsed> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: request.headers, limits: { files: 1, fileSize: maxBytes, fields: 20, fieldSize: 4096 } });
+      parser = busboy({
+        headers: request.headers,
+        limits: { files: 1, fileSize: maxBytes, fields: 20, fieldSize: 4096 },
+      });
     } catch (error) {
       reject(error);
       return;
@@ -97,7 +117,8 @@ function parseMultipart(request: IncomingMessage): Promise<Parsed> {
         parsed.tooLarge = true;
       });
       stream.on("end", () => {
-        if (!parsed.tooLarge) parsed.file = { bytes: Buffer.concat(chunks, total), name: info.filename ?? "upload.pdf" };
+        if (!parsed.tooLarge)
+          parsed.file = { bytes: Buffer.concat(chunks, total), name: info.filename ?? "upload.pdf" };
       });
     });
     parser.on("close", () => resolve(parsed));
@@ -107,26 +128,38 @@ function parseMultipart(request: IncomingMessage): Promise<Parsed> {
 }
 
 async function handleUpload(request: IncomingMessage, response: ServerResponse): Promise<void> {
-  if (!(request.headers["content-type"] ?? "").startsWith("multipart/form-data")) return reply(response, 415, { status: "error" });
+  if (!(request.headers["content-type"] ?? "").startsWith("multipart/form-data"))
+    return reply(response, 415, { status: "error" });
   const parsed = await parseMultipart(request);
   if (parsed.tooLarge) return reply(response, 413, { status: "error", error: "file over the limit" });
   const fields = fieldsSchema.safeParse(parsed.fields);
-  if (!fields.success || !parsed.file) return reply(response, 400, { status: "error", error: "invalid fields or no file" });
+  if (!fields.success || !parsed.file)
+    return reply(response, 400, { status: "error", error: "invalid fields or no file" });
   const check = checkPdf(parsed.file.bytes, "The file");
   if (!check.ok) return reply(response, 400, { status: "error", error: check.message });
   const sha256 = createHash("sha256").update(parsed.file.bytes).digest("hex");
   const { bytes, name } = parsed.file;
   const input = fields.data;
   const id = await sql.begin(async (tx) => {
-    const [document] = await tx<{ id: string }[]>`insert into bench_upload_documents (sha256, byte_size, bytes) values (${sha256}, ${bytes.byteLength}, ${bytes}) returning id`;
+    const [document] = await tx<
+      { id: string }[]
+    >`insert into bench_upload_documents (sha256, byte_size, bytes) values (${sha256}, ${bytes.byteLength}, ${bytes}) returning id`;
     const [row] = await tx<{ id: string }[]>`insert into bench_upload_results
       (document_id, patient_id, given_name, family_name, birth_date, sex, accession_number, mode, file_name)
       values (${document!.id}, ${input.patientId}, ${input.givenName}, ${input.familyName}, ${input.birthDate}, ${input.sex}, ${input.accessionNumber}, ${input.mode}, ${name})
       returning id`;
     // The job is inserted in this transaction: it exists exactly when the row does.
-    await boss.send(QUEUE, { id: row!.id }, {
-      db: { executeSql: async (text: string, values?: unknown[]) => ({ rows: await tx.unsafe(text, (values ?? []) as never[]) }) },
-    });
+    await boss.send(
+      QUEUE,
+      { id: row!.id },
+      {
+        db: {
+          executeSql: async (text: string, values?: unknown[]) => ({
+            rows: await tx.unsafe(text, (values ?? []) as never[]),
+          }),
+        },
+      },
+    );
     return row!.id;
   });
   reply(response, 200, { status: "queued", id });
@@ -142,7 +175,9 @@ async function takeSlot(): Promise<void> {
 }
 
 async function send(id: string): Promise<void> {
-  const [row] = await sql<{ patient_id: string; accession_number: string; mode: LabResultMode; file_name: string; bytes: Buffer }[]>`
+  const [row] = await sql<
+    { patient_id: string; accession_number: string; mode: LabResultMode; file_name: string; bytes: Buffer }[]
+  >`
     select r.patient_id, r.accession_number, r.mode, r.file_name, d.bytes
     from bench_upload_results r join bench_upload_documents d on d.id = r.document_id where r.id = ${id} and r.status = 'queued'`;
   if (!row) return;
@@ -172,9 +207,13 @@ async function send(id: string): Promise<void> {
 }
 
 // The same worker settings as the portal's (lib/jobs/worker.ts).
-await boss.work<{ id: string }>(QUEUE, { batchSize: 1, localConcurrency: 4, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 5 }, async ([job]) => {
-  if (job) await send(job.data.id);
-});
+await boss.work<{ id: string }>(
+  QUEUE,
+  { batchSize: 1, localConcurrency: 4, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 5 },
+  async ([job]) => {
+    if (job) await send(job.data.id);
+  },
+);
 
 const server = createServer((request, response) => {
   const work =

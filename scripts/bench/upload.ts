@@ -57,7 +57,10 @@ function growth(peak: number | null, before: number | null): number | null {
   return peak === null || before === null ? null : peak - before;
 }
 
-function printReport(context: { database: string; fileBytes: number; runs: number; loadAtStart: number }, figures: Figures): void {
+function printReport(
+  context: { database: string; fileBytes: number; runs: number; loadAtStart: number },
+  figures: Figures,
+): void {
   const cpus = os.cpus();
   const portal = median(figures.portalMs);
   const baseline = median(figures.baselineMs);
@@ -69,30 +72,52 @@ function printReport(context: { database: string; fileBytes: number; runs: numbe
 
   console.log("");
   console.log("Upload benchmark (MB = 2^20 bytes)");
-  console.log(`Machine:  ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? "unknown"}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB RAM, ${os.platform()} ${os.release()} ${os.arch()}, Node ${process.version}`);
+  console.log(
+    `Machine:  ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? "unknown"}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB RAM, ${os.platform()} ${os.release()} ${os.arch()}, Node ${process.version}`,
+  );
   console.log(`          load average ${context.loadAtStart.toFixed(2)} (1 min) before the benchmark started`);
   console.log(`Database: ${context.database}`);
-  console.log(`File:     ${megabytes(context.fileBytes)} PDF (${context.fileBytes} bytes); ${WARMUP_RUNS} warm-up and ${context.runs} timed runs of each path, alternating`);
-  console.log(`Servers:  portal \`node scripts/serve.ts\`, pid ${figures.serverPids.join(", ")}; baseline node:http (busboy, postgres.js, pg-boss); RSS sampled every ${SAMPLE_INTERVAL_MS} ms`);
+  console.log(
+    `File:     ${megabytes(context.fileBytes)} PDF (${context.fileBytes} bytes); ${WARMUP_RUNS} warm-up and ${context.runs} timed runs of each path, alternating`,
+  );
+  console.log(
+    `Servers:  portal \`node scripts/serve.ts\`, pid ${figures.serverPids.join(", ")}; baseline node:http (busboy, postgres.js, pg-boss); RSS sampled every ${SAMPLE_INTERVAL_MS} ms`,
+  );
   console.log("");
   console.log(
     table(
       ["figure", "value", "aim", "result"],
       [
-        ["median, portal (upload server action until \"queued\")", ms(portal), "", ""],
+        ['median, portal (upload server action until "queued")', ms(portal), "", ""],
         ["median, baseline (node:http: parse, store, enqueue)", ms(baseline), "", ""],
         ["ratio portal / baseline", ratio.toFixed(2), `<= ${AIM_RATIO}`, verdict(ratio, AIM_RATIO)],
-        ["portal peak RSS growth, one 10 MB upload", megabytes(sequentialGrowth), `<= ${AIM_GROWTH_MB} MB`, verdict(sequentialGrowth === null ? null : sequentialGrowth / MB, AIM_GROWTH_MB)],
-        [`RSS growth per upload, ${CONCURRENCY} concurrent`, megabytes(perConcurrentUpload), `<= ${AIM_GROWTH_MB} MB`, verdict(perConcurrentUpload === null ? null : perConcurrentUpload / MB, AIM_GROWTH_MB)],
+        [
+          "portal peak RSS growth, one 10 MB upload",
+          megabytes(sequentialGrowth),
+          `<= ${AIM_GROWTH_MB} MB`,
+          verdict(sequentialGrowth === null ? null : sequentialGrowth / MB, AIM_GROWTH_MB),
+        ],
+        [
+          `RSS growth per upload, ${CONCURRENCY} concurrent`,
+          megabytes(perConcurrentUpload),
+          `<= ${AIM_GROWTH_MB} MB`,
+          verdict(perConcurrentUpload === null ? null : perConcurrentUpload / MB, AIM_GROWTH_MB),
+        ],
       ],
     ),
   );
   console.log("");
   console.log(`Portal runs (ms):   ${list(figures.portalMs)}`);
   console.log(`Baseline runs (ms): ${list(figures.baselineMs)}`);
-  console.log(`Baseline server RSS: ${megabytes(figures.baselineRssBefore)} before the timed runs, peak ${megabytes(figures.baselinePeak)} during them (growth ${megabytes(growth(figures.baselinePeak, figures.baselineRssBefore))})`);
-  console.log(`Portal server RSS: ${megabytes(figures.rssAtStart)} when started, ${megabytes(figures.rssBeforeTimed)} before the timed runs, peak ${megabytes(figures.peakSequential)} during them (kernel high-water mark ${megabytes(figures.hwmSequential)})`);
-  console.log(`Concurrent run: ${CONCURRENCY} uploads in ${ms(figures.concurrentWallMs)}; RSS ${megabytes(figures.rssBeforeConcurrent)} before, peak ${megabytes(figures.peakConcurrent)} (kernel high-water mark ${megabytes(figures.hwmConcurrent)}), growth ${megabytes(concurrentGrowth)} in all`);
+  console.log(
+    `Baseline server RSS: ${megabytes(figures.baselineRssBefore)} before the timed runs, peak ${megabytes(figures.baselinePeak)} during them (growth ${megabytes(growth(figures.baselinePeak, figures.baselineRssBefore))})`,
+  );
+  console.log(
+    `Portal server RSS: ${megabytes(figures.rssAtStart)} when started, ${megabytes(figures.rssBeforeTimed)} before the timed runs, peak ${megabytes(figures.peakSequential)} during them (kernel high-water mark ${megabytes(figures.hwmSequential)})`,
+  );
+  console.log(
+    `Concurrent run: ${CONCURRENCY} uploads in ${ms(figures.concurrentWallMs)}; RSS ${megabytes(figures.rssBeforeConcurrent)} before, peak ${megabytes(figures.peakConcurrent)} (kernel high-water mark ${megabytes(figures.hwmConcurrent)}), growth ${megabytes(concurrentGrowth)} in all`,
+  );
   console.log("These figures are informational: the benchmark does not fail on them.");
 }
 
@@ -134,7 +159,8 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer) => void): 
 
   console.log("Preparing a fresh database…");
   const database = await createBenchDatabase();
-  if (database.kind !== "postgres") throw new SetupError("The upload benchmark's baseline stores in PostgreSQL: set DATABASE_URL=postgres://…");
+  if (database.kind !== "postgres")
+    throw new SetupError("The upload benchmark's baseline stores in PostgreSQL: set DATABASE_URL=postgres://…");
   cleanup.add("drop the benchmark database", () => database.drop());
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -152,7 +178,22 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer) => void): 
   };
   runCli("migrate", [], env);
   runCli("lab-create", ["--name", lab.name, "--partner-lab-id", lab.partnerLabId], env);
-  runCli("user-create", ["--email", account.email, "--password", account.password, "--role", "technician", "--name", "Bench Technician", "--lab", lab.name], env);
+  runCli(
+    "user-create",
+    [
+      "--email",
+      account.email,
+      "--password",
+      account.password,
+      "--role",
+      "technician",
+      "--name",
+      "Bench Technician",
+      "--lab",
+      lab.name,
+    ],
+    env,
+  );
 
   const simulator = createDocusSimulator({
     apiKey: credentials.apiKey,
@@ -201,10 +242,15 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer) => void): 
   cleanup.add("stop the baseline server", () => baselineServer.stop());
   const baselineUrl = `http://127.0.0.1:${baselinePort}`;
 
-  const measured = await measure(server.pid, runs, {
-    portal: (kind, n) => portalUpload(target, upload(kind, n)),
-    baseline: (kind, n) => baselineUpload(baselineUrl, upload(kind, n)),
-  }, baselineServer.pid);
+  const measured = await measure(
+    server.pid,
+    runs,
+    {
+      portal: (kind, n) => portalUpload(target, upload(kind, n)),
+      baseline: (kind, n) => baselineUpload(baselineUrl, upload(kind, n)),
+    },
+    baselineServer.pid,
+  );
   printReport(
     { database: database.description, fileBytes: largeBytes.byteLength, runs, loadAtStart },
     { ...measured, rssAtStart, serverPids },
@@ -214,7 +260,12 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer) => void): 
 type Paths = Record<"portal" | "baseline", (kind: string, n: number) => Promise<number>>;
 
 /** Warm-up, the alternating timed runs with the server's RSS sampled, then the concurrent run. */
-async function measure(serverPid: number, runs: number, paths: Paths, baselinePid: number): Promise<Omit<Figures, "rssAtStart" | "serverPids">> {
+async function measure(
+  serverPid: number,
+  runs: number,
+  paths: Paths,
+  baselinePid: number,
+): Promise<Omit<Figures, "rssAtStart" | "serverPids">> {
   console.log(`Warming up (${WARMUP_RUNS} runs of each path)…`);
   for (let i = 1; i <= WARMUP_RUNS; i++) {
     await paths.portal("W", i);
@@ -232,7 +283,8 @@ async function measure(serverPid: number, runs: number, paths: Paths, baselinePi
     const portal = await withPeakRss(serverPid, SAMPLE_INTERVAL_MS, () => paths.portal("P", i));
     if (portal.peak !== null && (peakSequential === null || portal.peak > peakSequential)) peakSequential = portal.peak;
     const measuredBaseline = await withPeakRss(baselinePid, SAMPLE_INTERVAL_MS, () => paths.baseline("B", i));
-    if (measuredBaseline.peak !== null && (baselinePeak === null || measuredBaseline.peak > baselinePeak)) baselinePeak = measuredBaseline.peak;
+    if (measuredBaseline.peak !== null && (baselinePeak === null || measuredBaseline.peak > baselinePeak))
+      baselinePeak = measuredBaseline.peak;
     const baseline = measuredBaseline.result;
     portalMs.push(portal.result);
     baselineMs.push(baseline);

@@ -32,7 +32,8 @@ export async function portalUpload(target: PortalTarget, upload: Upload): Promis
   const started = performance.now();
   const bytes = await readFile(upload.filePath);
   const form = new FormData();
-  for (const [key, value] of Object.entries({ patientChoice: "new", ...uploadFields(upload) })) form.append(`_1_${key}`, value);
+  for (const [key, value] of Object.entries({ patientChoice: "new", ...uploadFields(upload) }))
+    form.append(`_1_${key}`, value);
   form.append("_1_file", new Blob([bytes], { type: "application/pdf" }), path.basename(upload.filePath));
   form.append("0", '["$K1"]');
   const response = await fetch(`${target.baseUrl}/upload`, {
@@ -52,7 +53,9 @@ export async function portalUpload(target: PortalTarget, upload: Upload): Promis
   if (response.status !== 200 || !/"labResultStatus":"(queued|accepted)"/.test(text)) {
     // The action's result is one row of the RSC payload; the rest is the re-rendered page.
     const result = text.match(/\{"status":"[a-z]+".*$/m)?.[0] ?? text.slice(0, 600);
-    throw new Error(`The portal did not answer "queued" for accession ${upload.accession} (HTTP ${response.status}): ${result}`);
+    throw new Error(
+      `The portal did not answer "queued" for accession ${upload.accession} (HTTP ${response.status}): ${result}`,
+    );
   }
   return elapsed;
 }
@@ -71,7 +74,9 @@ export async function baselineUpload(baselineUrl: string, upload: Upload): Promi
   const text = await response.text();
   const elapsed = performance.now() - started;
   if (response.status !== 200 || !/"status":"queued"/.test(text)) {
-    throw new Error(`The baseline did not answer "queued" for accession ${upload.accession} (HTTP ${response.status}): ${text.slice(0, 600)}`);
+    throw new Error(
+      `The baseline did not answer "queued" for accession ${upload.accession} (HTTP ${response.status}): ${text.slice(0, 600)}`,
+    );
   }
   return elapsed;
 }

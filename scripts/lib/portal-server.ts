@@ -38,7 +38,11 @@ export async function startPortalServer(options: PortalServerOptions): Promise<P
   const verifySession = async (token: string) => (await decode({ token, secret: options.authSecret })) !== null;
 
   const server = http.createServer((request, response) => {
-    const address = resolveClientAddress(request.headers["x-forwarded-for"], request.socket.remoteAddress, options.trustedHops);
+    const address = resolveClientAddress(
+      request.headers["x-forwarded-for"],
+      request.socket.remoteAddress,
+      options.trustedHops,
+    );
     if (address) request.headers["x-forwarded-for"] = address;
     else delete request.headers["x-forwarded-for"];
     delete request.headers["x-real-ip"];

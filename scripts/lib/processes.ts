@@ -11,7 +11,11 @@ const root = process.cwd();
  * process: plain `node`, whose own TypeScript support (type stripping) runs them, so
  * there is no loader process beside it.
  */
-export function spawnScript(script: string, env: NodeJS.ProcessEnv, stdio: "inherit" | "pipe" = "inherit"): ChildProcess {
+export function spawnScript(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  stdio: "inherit" | "pipe" = "inherit",
+): ChildProcess {
   return spawn(process.execPath, [path.join(root, script)], { env, stdio });
 }
 
@@ -71,7 +75,11 @@ const SHUTDOWN_BACKSTOP_MS = 120_000;
  * database was never opened, nothing else ends it, so this does.
  */
 export async function servePortal(env: Env, onStop: () => Promise<void> = async () => {}): Promise<void> {
-  const portal = await startPortalServer({ port: env.PORT, trustedHops: env.TRUST_PROXY_HOPS, authSecret: getAuthSecret() });
+  const portal = await startPortalServer({
+    port: env.PORT,
+    trustedHops: env.TRUST_PROXY_HOPS,
+    authSecret: getAuthSecret(),
+  });
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -80,7 +88,8 @@ export async function servePortal(env: Env, onStop: () => Promise<void> = async 
     // the sends, closes the database and then ends the process. Its listener may already
     // have run (a `once` listener is gone by now), so look at its handle on globalThis
     // (db/index.ts keeps it under this key until the database has closed).
-    const othersExit = process.listenerCount(signal) > 1 || (globalThis as Record<symbol, unknown>)[DB_HANDLE_KEY] !== undefined;
+    const othersExit =
+      process.listenerCount(signal) > 1 || (globalThis as Record<symbol, unknown>)[DB_HANDLE_KEY] !== undefined;
     setTimeout(() => process.exit(1), SHUTDOWN_BACKSTOP_MS);
     void Promise.all([portal.stopListening(), onStop().catch(() => undefined)]).then(() => {
       if (!othersExit) process.exit(0);

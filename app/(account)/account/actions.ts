@@ -18,9 +18,15 @@ export async function changePasswordAction(_state: ActionResult, formData: FormD
     password: formData.get("password"),
     confirm: formData.get("confirm"),
   });
-  if (!parsed.success) return { status: "invalid", message: "Check the highlighted fields.", fieldErrors: z.flattenError(parsed.error).fieldErrors };
+  if (!parsed.success)
+    return {
+      status: "invalid",
+      message: "Check the highlighted fields.",
+      fieldErrors: z.flattenError(parsed.error).fieldErrors,
+    };
   const outcome = await changeOwnPassword(await getDb(), user.id, parsed.data.currentPassword, parsed.data.password);
-  if (!outcome.ok) return { status: "invalid", message: outcome.message, fieldErrors: { [outcome.field]: [outcome.message] } };
+  if (!outcome.ok)
+    return { status: "invalid", message: outcome.message, fieldErrors: { [outcome.field]: [outcome.message] } };
   redirect("/sign-in?reason=password_changed");
 }
 

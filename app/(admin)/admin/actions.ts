@@ -9,7 +9,10 @@ import { recordAudit } from "@/lib/audit";
 import { requireRole } from "@/lib/auth";
 import type { ActionResult } from "@/lib/errors";
 
-const setActiveSchema = z.object({ userId: z.uuid(), active: z.enum(["true", "false"]).transform((v) => v === "true") });
+const setActiveSchema = z.object({
+  userId: z.uuid(),
+  active: z.enum(["true", "false"]).transform((v) => v === "true"),
+});
 
 /**
  * Activates or deactivates a user of the admin's labs; deactivating ends their sessions at
@@ -22,19 +25,27 @@ export async function setUserActiveAction(_state: ActionResult, formData: FormDa
   const outcome = await setPersonActive(await getDb(), admin, parsed.data);
   if (!outcome.ok) return { status: outcome.reason === "invalid" ? "invalid" : "error", message: outcome.message };
   revalidatePath("/admin");
-  return { status: "success", message: parsed.data.active ? "User activated." : "User deactivated; their sessions have ended." };
+  return {
+    status: "success",
+    message: parsed.data.active ? "User activated." : "User deactivated; their sessions have ended.",
+  };
 }
 
 const turnaroundSchema = z.object({
   labId: z.uuid(),
-  hours: z.coerce.number({ error: "Enter a number of hours." }).int({ error: "Enter whole hours." }).min(1, { error: "At least 1 hour." }).max(24 * 60, { error: "At most 1440 hours." }),
+  hours: z.coerce
+    .number({ error: "Enter a number of hours." })
+    .int({ error: "Enter whole hours." })
+    .min(1, { error: "At least 1 hour." })
+    .max(24 * 60, { error: "At most 1440 hours." }),
 });
 
 /** Sets how long an interpretation may take before the dashboard flags it. */
 export async function setTurnaroundAction(_state: ActionResult, formData: FormData): Promise<ActionResult> {
   const admin = await requireRole("admin");
   const parsed = turnaroundSchema.safeParse({ labId: formData.get("labId"), hours: formData.get("hours") });
-  if (!parsed.success) return { status: "invalid", message: parsed.error.issues[0]?.message ?? "Enter a number of hours." };
+  if (!parsed.success)
+    return { status: "invalid", message: parsed.error.issues[0]?.message ?? "Enter a number of hours." };
   const db = await getDb();
   if (!(await setLabTurnaroundHours(db, admin.id, parsed.data.labId, parsed.data.hours))) {
     return { status: "error", message: "That lab is not one of yours." };

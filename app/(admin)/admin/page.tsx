@@ -20,7 +20,10 @@ export default async function AdminPage() {
   const db = await getDb();
   const today = isoDateDaysAgo(0);
   const monthAgo = isoDateDaysAgo(30);
-  const [labs, users] = await Promise.all([getLabsForUser(db, admin.id, admin.labIds), listUsersForLabs(db, admin.labIds)]);
+  const [labs, users] = await Promise.all([
+    getLabsForUser(db, admin.id, admin.labIds),
+    listUsersForLabs(db, admin.labIds),
+  ]);
   return (
     <>
       <PageHeader
@@ -61,7 +64,12 @@ export default async function AdminPage() {
                 <Td>{lab.name}</Td>
                 <Td className="font-mono">{lab.partnerLabId ?? "—"}</Td>
                 <Td>
-                  <TurnaroundForm labId={lab.id} labName={lab.name} hours={lab.turnaroundHours} action={setTurnaroundAction} />
+                  <TurnaroundForm
+                    labId={lab.id}
+                    labName={lab.name}
+                    hours={lab.turnaroundHours}
+                    action={setTurnaroundAction}
+                  />
                 </Td>
               </tr>
             ))}
@@ -99,7 +107,12 @@ export default async function AdminPage() {
                   {user.id === admin.id ? (
                     <span className="text-xs text-slate-500">You</span>
                   ) : (
-                    <UserActiveToggle userId={user.id} userEmail={user.email} active={user.active} action={setUserActiveAction} />
+                    <UserActiveToggle
+                      userId={user.id}
+                      userEmail={user.email}
+                      active={user.active}
+                      action={setUserActiveAction}
+                    />
                   )}
                 </Td>
               </tr>
@@ -112,21 +125,35 @@ export default async function AdminPage() {
           Audit trail export
         </h2>
         <p className="mb-3 text-sm text-slate-600">
-          Every view and download of a PDF, every denied attempt, sign-ins and administrative changes of your labs, as CSV. The
-          trail cannot be changed or deleted: the database itself refuses it.
+          Every view and download of a PDF, every denied attempt, sign-ins and administrative changes of your labs, as
+          CSV. The trail cannot be changed or deleted: the database itself refuses it.
         </p>
         <form method="get" action="/api/admin/audit" className="flex flex-wrap items-end gap-3">
           <div>
             <label htmlFor="audit-from" className="block text-xs font-medium text-slate-700">
               From
             </label>
-            <input id="audit-from" name="from" type="date" required defaultValue={monthAgo} className="mt-1 rounded-md border border-slate-300 px-2 py-1 text-sm" />
+            <input
+              id="audit-from"
+              name="from"
+              type="date"
+              required
+              defaultValue={monthAgo}
+              className="mt-1 rounded-md border border-slate-300 px-2 py-1 text-sm"
+            />
           </div>
           <div>
             <label htmlFor="audit-to" className="block text-xs font-medium text-slate-700">
               To
             </label>
-            <input id="audit-to" name="to" type="date" required defaultValue={today} className="mt-1 rounded-md border border-slate-300 px-2 py-1 text-sm" />
+            <input
+              id="audit-to"
+              name="to"
+              type="date"
+              required
+              defaultValue={today}
+              className="mt-1 rounded-md border border-slate-300 px-2 py-1 text-sm"
+            />
           </div>
           <button type="submit" className={buttonClasses("secondary", "py-1.5")}>
             Download CSV

@@ -12,11 +12,22 @@ import { setPasswordSchema } from "@/lib/validations/admin";
  * the authority, and it works once within 24 hours.
  */
 export async function setPasswordAction(_state: ActionResult, formData: FormData): Promise<ActionResult> {
-  const parsed = setPasswordSchema.safeParse({ token: formData.get("token"), password: formData.get("password"), confirm: formData.get("confirm") });
-  if (!parsed.success) return { status: "invalid", message: "Check the highlighted fields.", fieldErrors: z.flattenError(parsed.error).fieldErrors };
+  const parsed = setPasswordSchema.safeParse({
+    token: formData.get("token"),
+    password: formData.get("password"),
+    confirm: formData.get("confirm"),
+  });
+  if (!parsed.success)
+    return {
+      status: "invalid",
+      message: "Check the highlighted fields.",
+      fieldErrors: z.flattenError(parsed.error).fieldErrors,
+    };
   const outcome = await redeemPasswordLink(await getDb(), parsed.data.token, parsed.data.password);
   if (!outcome.ok) {
-    return outcome.field === "link" ? { status: "error", message: outcome.message } : { status: "invalid", message: outcome.message, fieldErrors: { password: [outcome.message] } };
+    return outcome.field === "link"
+      ? { status: "error", message: outcome.message }
+      : { status: "invalid", message: outcome.message, fieldErrors: { password: [outcome.message] } };
   }
   redirect("/sign-in?reason=password_set");
 }

@@ -12,7 +12,11 @@ function safeCallback(value: string | string[] | undefined): string {
   return sameOriginPath(Array.isArray(value) ? value[0] : value, getEnv().NEXTAUTH_URL);
 }
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const params = await searchParams;
   const callbackUrl = safeCallback(params.callbackUrl);
   if (await getCurrentUser()) redirect(callbackUrl);
@@ -28,7 +32,10 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     <main id="main" className="grid min-h-screen place-items-center px-4">
       <div className="w-full max-w-sm">
         <div className="mb-8 text-center">
-          <span aria-hidden="true" className="mx-auto grid h-12 w-12 place-items-center rounded-lg bg-brand-600 text-lg font-bold text-white">
+          <span
+            aria-hidden="true"
+            className="mx-auto grid h-12 w-12 place-items-center rounded-lg bg-brand-600 text-lg font-bold text-white"
+          >
             LR
           </span>
           <h1 className="mt-4 text-2xl font-semibold text-slate-900">Lab Results Portal</h1>

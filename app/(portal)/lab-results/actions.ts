@@ -22,10 +22,17 @@ export async function retryLabResultAction(id: string): Promise<ActionResult> {
     const labId = await requeueLabResult(tx, user.labIds, parsed.data);
     if (!labId) return false;
     await enqueueSubmission(tx, parsed.data, 0);
-    await recordAudit(tx, { action: "lab_result.retry", outcome: "allowed", userId: user.id, labId, labResultId: parsed.data });
+    await recordAudit(tx, {
+      action: "lab_result.retry",
+      outcome: "allowed",
+      userId: user.id,
+      labId,
+      labResultId: parsed.data,
+    });
     return true;
   });
-  if (!requeued) return { status: "error", message: "Only a rejected or failed lab result of your labs can be retried." };
+  if (!requeued)
+    return { status: "error", message: "Only a rejected or failed lab result of your labs can be retried." };
   revalidatePath("/lab-results");
   return { status: "success", message: "Queued to be sent again." };
 }
@@ -38,9 +45,18 @@ export async function cancelLabResultAction(id: string): Promise<ActionResult> {
   const db = await getDb();
   const labId = await cancelLabResult(db, user.labIds, parsed.data);
   if (!labId) {
-    return { status: "error", message: "Only a lab result that has not been accepted can be cancelled; this one is finished." };
+    return {
+      status: "error",
+      message: "Only a lab result that has not been accepted can be cancelled; this one is finished.",
+    };
   }
-  await recordAudit(db, { action: "lab_result.cancel", outcome: "allowed", userId: user.id, labId, labResultId: parsed.data });
+  await recordAudit(db, {
+    action: "lab_result.cancel",
+    outcome: "allowed",
+    userId: user.id,
+    labId,
+    labResultId: parsed.data,
+  });
   revalidatePath("/lab-results");
   return { status: "success", message: "Cancelled." };
 }
@@ -54,7 +70,13 @@ export async function markReportReviewedAction(reportId: string): Promise<Action
   // The event belongs to the report's lab, which need not be the lab the user is working in.
   const labId = await markReportReviewed(db, user.id, user.labIds, parsed.data);
   if (!labId) return { status: "error", message: "That report was not found in your labs." };
-  await recordAudit(db, { action: "report.reviewed", outcome: "allowed", userId: user.id, labId, reportId: parsed.data });
+  await recordAudit(db, {
+    action: "report.reviewed",
+    outcome: "allowed",
+    userId: user.id,
+    labId,
+    reportId: parsed.data,
+  });
   revalidatePath("/lab-results");
   revalidatePath("/patients");
   return { status: "success", message: "Marked as reviewed." };

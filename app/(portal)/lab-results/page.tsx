@@ -26,7 +26,11 @@ const statusLabels: Record<(typeof labResultStatuses)[number], string> = {
   report_ready: "Report ready",
 };
 
-export default async function LabResultsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function LabResultsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const user = await requireUser();
   if (!user.currentLab) return <NoLab />;
   const raw = await searchParams;
@@ -36,7 +40,9 @@ export default async function LabResultsPage({ searchParams }: { searchParams: P
     to: typeof raw.to === "string" && raw.to ? raw.to : undefined,
   });
   const rows = await loadLabResultList(user.currentLab.id, params);
-  const query = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => typeof e[1] === "string")).toString();
+  const query = new URLSearchParams(
+    Object.entries(params).filter((e): e is [string, string] => typeof e[1] === "string"),
+  ).toString();
   const filtered = Boolean(query);
   const canManage = user.role === "technician" || user.role === "admin";
   return (
@@ -52,12 +58,21 @@ export default async function LabResultsPage({ searchParams }: { searchParams: P
           ) : null
         }
       />
-      <form method="get" className="mb-4 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-3" aria-label="Filter lab results">
+      <form
+        method="get"
+        className="mb-4 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-3"
+        aria-label="Filter lab results"
+      >
         <div>
           <label htmlFor="status" className="block text-xs font-medium text-slate-700">
             Status
           </label>
-          <select id="status" name="status" defaultValue={params.status ?? ""} className="mt-1 rounded-md border border-slate-300 px-2 py-1.5 text-sm">
+          <select
+            id="status"
+            name="status"
+            defaultValue={params.status ?? ""}
+            className="mt-1 rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+          >
             <option value="">All</option>
             {labResultStatuses.map((s) => (
               <option key={s} value={s}>
@@ -78,14 +93,20 @@ export default async function LabResultsPage({ searchParams }: { searchParams: P
       </form>
       {rows.length === 0 && !filtered ? (
         <EmptyState title="No lab results yet">
-          Each uploaded PDF appears here with its patient, accession number, mode (interpret or store only), its status at Docus
-          and any error, updated as it changes.
+          Each uploaded PDF appears here with its patient, accession number, mode (interpret or store only), its status
+          at Docus and any error, updated as it changes.
         </EmptyState>
       ) : rows.length === 0 ? (
         <EmptyState title="No lab results match these filters" />
       ) : (
         <QueryProvider>
-          <LabResultsLive initialRows={rows} query={query} canManage={canManage} retry={retryLabResultAction} cancel={cancelLabResultAction} />
+          <LabResultsLive
+            initialRows={rows}
+            query={query}
+            canManage={canManage}
+            retry={retryLabResultAction}
+            cancel={cancelLabResultAction}
+          />
         </QueryProvider>
       )}
     </>

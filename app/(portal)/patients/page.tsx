@@ -19,15 +19,25 @@ export const metadata: Metadata = { title: "Patients" };
 
 const PAGE_SIZE = 25;
 
-export default async function PatientsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function PatientsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const user = await requireUser();
   if (!user.currentLab) return <NoLab />;
   const raw = await searchParams;
   const { q, page } = patientSearchSchema.parse({ q: raw.q, page: raw.page });
-  const result = await listPatientsForUser(await getDb(), { labId: user.currentLab.id }, user.id, { q, page, pageSize: PAGE_SIZE });
-  const link = (p: number) => `/patients?${new URLSearchParams({ ...(q ? { q } : {}), ...(p > 1 ? { page: String(p) } : {}) }).toString()}`;
+  const result = await listPatientsForUser(await getDb(), { labId: user.currentLab.id }, user.id, {
+    q,
+    page,
+    pageSize: PAGE_SIZE,
+  });
+  const link = (p: number) =>
+    `/patients?${new URLSearchParams({ ...(q ? { q } : {}), ...(p > 1 ? { page: String(p) } : {}) }).toString()}`;
   // A page past the end (an old link, a hand-edited URL): go to the last one.
-  if (result.rows.length === 0 && result.total > 0 && page > 1) redirect(link(Math.max(1, Math.ceil(result.total / PAGE_SIZE))));
+  if (result.rows.length === 0 && result.total > 0 && page > 1)
+    redirect(link(Math.max(1, Math.ceil(result.total / PAGE_SIZE))));
   const paging = pagingSummary({ ...result, rowsOnPage: result.rows.length }, ["patient", "patients"]);
   return (
     <>
@@ -57,11 +67,13 @@ export default async function PatientsPage({ searchParams }: { searchParams: Pro
       </form>
       {result.total === 0 ? (
         q ? (
-          <EmptyState title={`No patient matches “${q}”`}>Check the spelling, or search by patient id or accession number.</EmptyState>
+          <EmptyState title={`No patient matches “${q}”`}>
+            Check the spelling, or search by patient id or accession number.
+          </EmptyState>
         ) : (
           <EmptyState title="No patients yet">
-            Patients appear here once a technician uploads their first lab result. You will be able to search by name, patient id
-            or accession number and open each patient&apos;s history of results and interpretation reports.
+            Patients appear here once a technician uploads their first lab result. You will be able to search by name,
+            patient id or accession number and open each patient&apos;s history of results and interpretation reports.
           </EmptyState>
         )
       ) : (

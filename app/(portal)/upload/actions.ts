@@ -4,7 +4,12 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { isLabActive } from "@/db/queries/lab-admin";
-import { PatientConflictError, PatientNotFoundError, findDuplicateSubmission, type PatientVersion } from "@/db/queries/lab-results";
+import {
+  PatientConflictError,
+  PatientNotFoundError,
+  findDuplicateSubmission,
+  type PatientVersion,
+} from "@/db/queries/lab-results";
 import { recordAudit } from "@/lib/audit";
 import { requireRole } from "@/lib/auth";
 import { getEnv } from "@/lib/env";
@@ -34,8 +39,10 @@ function text(formData: FormData, name: string): string | undefined {
 export async function uploadLabResultAction(formData: FormData): Promise<UploadResult> {
   const user = await requireRole(["technician", "admin"]);
   const lab = user.currentLab;
-  if (!lab) return { status: "error", message: "Your account is not a member of any lab. Ask an administrator to add you." };
-  if (!(await isLabActive(await getDb(), lab.id))) return { status: "error", message: `${lab.name} is deactivated and takes no new uploads.` };
+  if (!lab)
+    return { status: "error", message: "Your account is not a member of any lab. Ask an administrator to add you." };
+  if (!(await isLabActive(await getDb(), lab.id)))
+    return { status: "error", message: `${lab.name} is deactivated and takes no new uploads.` };
 
   const fields = uploadFieldsSchema.safeParse({
     accessionNumber: text(formData, "accessionNumber"),
@@ -56,7 +63,10 @@ export async function uploadLabResultAction(formData: FormData): Promise<UploadR
     return {
       status: "invalid",
       message: "Some fields need attention.",
-      fieldErrors: { ...(fields.success ? {} : fieldErrorsOf(fields.error)), ...(patient.success ? {} : fieldErrorsOf(patient.error)) },
+      fieldErrors: {
+        ...(fields.success ? {} : fieldErrorsOf(fields.error)),
+        ...(patient.success ? {} : fieldErrorsOf(patient.error)),
+      },
     };
   }
 
@@ -97,7 +107,14 @@ export async function uploadLabResultAction(formData: FormData): Promise<UploadR
         patient:
           p.patientChoice === "existing"
             ? { kind: "existing", id: p.patientRef }
-            : { kind: "new", patientId: p.patientId, givenName: p.givenName, familyName: p.familyName, birthDate: p.birthDate, sex: p.sex },
+            : {
+                kind: "new",
+                patientId: p.patientId,
+                givenName: p.givenName,
+                familyName: p.familyName,
+                birthDate: p.birthDate,
+                sex: p.sex,
+              },
         accessionNumber,
         mode,
         notes,
@@ -117,9 +134,15 @@ export async function uploadLabResultAction(formData: FormData): Promise<UploadR
   } catch (error) {
     if (error instanceof PatientConflictError) {
       const message = patientConflictMessage(error);
-      return { status: "invalid", message, fieldErrors: { patientId: [message] }, existingPatient: summaryOf(error.existing) };
+      return {
+        status: "invalid",
+        message,
+        fieldErrors: { patientId: [message] },
+        existingPatient: summaryOf(error.existing),
+      };
     }
-    if (error instanceof PatientNotFoundError) return { status: "invalid", fieldErrors: { patientRef: [error.message] } };
+    if (error instanceof PatientNotFoundError)
+      return { status: "invalid", fieldErrors: { patientRef: [error.message] } };
     console.error(`[upload] could not store a lab result: ${describeError(error)}`);
     return { status: "error", message: "The lab result could not be stored. Nothing was sent; try again." };
   }

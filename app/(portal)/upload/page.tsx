@@ -17,7 +17,12 @@ export default async function UploadPage() {
   const { MAX_UPLOAD_MB } = getEnv();
   const lab = await getLabById(await getDb(), user.currentLab.id);
   if (lab && !lab.active) {
-    return <PageHeader title="Upload lab results" description={`${lab.name} is deactivated and takes no new uploads. Its lab results and reports stay readable.`} />;
+    return (
+      <PageHeader
+        title="Upload lab results"
+        description={`${lab.name} is deactivated and takes no new uploads. Its lab results and reports stay readable.`}
+      />
+    );
   }
   return (
     <>
@@ -26,7 +31,12 @@ export default async function UploadPage() {
         description={`Send lab-result PDFs from ${user.currentLab.name} to Docus, for interpretation or to store only. Choose the patient and accession number once, then add one or many PDFs.`}
       />
       <QueryProvider>
-        <UploadForm labName={user.currentLab.name} maxUploadMb={MAX_UPLOAD_MB} upload={uploadLabResultAction} defaultMode={lab?.defaultUploadMode} />
+        <UploadForm
+          labName={user.currentLab.name}
+          maxUploadMb={MAX_UPLOAD_MB}
+          upload={uploadLabResultAction}
+          defaultMode={lab?.defaultUploadMode}
+        />
       </QueryProvider>
     </>
   );

@@ -9,7 +9,8 @@ export const dynamic = "force-dynamic";
 export async function GET(): Promise<Response> {
   try {
     const user = await requireUser({ onFail: "error" });
-    if (!user.currentLab) return Response.json({ unread: 0, latest: [] }, { headers: { "Cache-Control": "no-store, private" } });
+    if (!user.currentLab)
+      return Response.json({ unread: 0, latest: [] }, { headers: { "Cache-Control": "no-store, private" } });
     const { count, latest } = await listUnreadReportsForUser(await getDb(), user.id, user.currentLab.id, 10);
     return Response.json(
       { unread: count, latest: latest.map((r) => ({ ...r, receivedAt: r.receivedAt.toISOString() })) },

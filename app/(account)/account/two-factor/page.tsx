@@ -26,9 +26,15 @@ export default async function TwoFactorPage() {
       />
       <div className="max-w-3xl rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
         {row?.totpEnabledAt ? (
-          <p className="text-sm text-slate-700">Two-factor sign-in is on. If you lose your phone, use a recovery code, or ask an admin to reset it.</p>
+          <p className="text-sm text-slate-700">
+            Two-factor sign-in is on. If you lose your phone, use a recovery code, or ask an admin to reset it.
+          </p>
         ) : (
-          <TwoFactorEnrolment begin={beginEnrolmentAction} confirm={confirmEnrolmentAction} continueHref={user.role === "operator" ? "/admin" : "/"} />
+          <TwoFactorEnrolment
+            begin={beginEnrolmentAction}
+            confirm={confirmEnrolmentAction}
+            continueHref={user.role === "operator" ? "/admin" : "/"}
+          />
         )}
       </div>
     </>

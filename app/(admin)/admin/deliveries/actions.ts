@@ -34,7 +34,13 @@ export async function attachReportAction(_state: ActionResult, formData: FormDat
   if (!parsed.success) return { status: "invalid", message: parsed.error.issues[0]?.message ?? "Choose a lab result." };
   const { reportId, labResultId, overrideReason } = parsed.data;
   const db = await getDb();
-  const outcome = await attachUnmatchedReport(db, admin, reportId, labResultId, overrideReason ? { reason: overrideReason } : null);
+  const outcome = await attachUnmatchedReport(
+    db,
+    admin,
+    reportId,
+    labResultId,
+    overrideReason ? { reason: overrideReason } : null,
+  );
   await recordAudit(db, {
     action: "report.attach",
     outcome: outcome.ok ? "allowed" : "denied",
@@ -56,7 +62,10 @@ export async function attachReportAction(_state: ActionResult, formData: FormDat
           fieldErrors: { overrideReason: ["Give the reason to attach it anyway."] },
           message: `The report was delivered for patient id ${outcome.deliveredPatientId}, but that lab result is patient ${outcome.labResultPatientId}'s. To attach it anyway, give the reason.`,
         }
-      : { status: "error", message: "That report or lab result was not found in your labs, or the report is already attached." };
+      : {
+          status: "error",
+          message: "That report or lab result was not found in your labs, or the report is already attached.",
+        };
   }
   revalidatePath("/admin/deliveries");
   return { status: "success", message: "Report attached; the lab result now shows it." };
@@ -78,7 +87,8 @@ export async function routeReportAction(_state: ActionResult, formData: FormData
     labId: routed ? parsed.data.labId : null,
     reportId: parsed.data.reportId,
   });
-  if (!routed) return { status: "error", message: "That report is no longer waiting for a lab, or the lab does not exist." };
+  if (!routed)
+    return { status: "error", message: "That report is no longer waiting for a lab, or the lab does not exist." };
   revalidatePath("/admin/deliveries");
   return { status: "success", message: "Handed to the lab; its administrators attach it to a lab result." };
 }

@@ -9,7 +9,13 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { getDb } from "@/db";
 import { listLabResultsForLab } from "@/db/queries/lab-results";
 import { listAllLabs } from "@/db/queries/labs";
-import { type DeliveryLogRow, listDeliveriesForAdmin, listDeliveriesWithoutLab, listLablessReportsForOperator, listUnmatchedReportsForAdmin } from "@/db/queries/reports";
+import {
+  type DeliveryLogRow,
+  listDeliveriesForAdmin,
+  listDeliveriesWithoutLab,
+  listLablessReportsForOperator,
+  listUnmatchedReportsForAdmin,
+} from "@/db/queries/reports";
 import { requireRole } from "@/lib/auth";
 import { formatDateTime } from "@/lib/format";
 import { attachReportAction, routeReportAction } from "./actions";
@@ -21,8 +27,15 @@ const outcomeTone = { accepted: "success", duplicate: "info", refused: "danger",
 /** The platform operator's view: reports of unknown partner labs, handed to a lab from here. */
 async function OperatorDeliveries() {
   const db = await getDb();
-  const [lablessReports, log, allLabs] = await Promise.all([listLablessReportsForOperator(db), listDeliveriesWithoutLab(db), listAllLabs(db)]);
-  const labOptions = allLabs.map((lab) => ({ id: lab.id, label: lab.partnerLabId ? `${lab.name} (${lab.partnerLabId})` : lab.name }));
+  const [lablessReports, log, allLabs] = await Promise.all([
+    listLablessReportsForOperator(db),
+    listDeliveriesWithoutLab(db),
+    listAllLabs(db),
+  ]);
+  const labOptions = allLabs.map((lab) => ({
+    id: lab.id,
+    label: lab.partnerLabId ? `${lab.name} (${lab.partnerLabId})` : lab.name,
+  }));
   return (
     <>
       <PageHeader
@@ -34,7 +47,9 @@ async function OperatorDeliveries() {
           Reports of an unknown lab ({lablessReports.length})
         </h2>
         {lablessReports.length === 0 ? (
-          <EmptyState title="No reports waiting for a lab">A report whose partner lab id is unknown is kept here until you hand it to a lab.</EmptyState>
+          <EmptyState title="No reports waiting for a lab">
+            A report whose partner lab id is unknown is kept here until you hand it to a lab.
+          </EmptyState>
         ) : (
           <Table caption="Reports of an unknown lab">
             <thead>
@@ -99,8 +114,8 @@ export default async function DeliveriesPage() {
         </h2>
         {unmatched.length === 0 ? (
           <EmptyState title="No unmatched reports">
-            A report of your lab whose accession and patient id match no lab result is kept here until you attach it. It is never
-            dropped.
+            A report of your lab whose accession and patient id match no lab result is kept here until you attach it. It
+            is never dropped.
           </EmptyState>
         ) : (
           <Table caption="Unmatched reports">
@@ -143,7 +158,9 @@ function DeliveryLog({ log }: { log: DeliveryLogRow[] }) {
         Delivery log
       </h2>
       {log.length === 0 ? (
-        <EmptyState title="No deliveries yet">Each attempt Docus makes to deliver a report is listed here, with its outcome.</EmptyState>
+        <EmptyState title="No deliveries yet">
+          Each attempt Docus makes to deliver a report is listed here, with its outcome.
+        </EmptyState>
       ) : (
         <Table caption="Delivery attempts, newest first">
           <thead>

@@ -33,47 +33,69 @@ export default async function DocusConnectionPage() {
     <>
       <PageHeader
         title="Docus connection"
-        description={actor.role === "operator" ? "Sends and deliveries of every lab." : "Sends and deliveries of your labs. Secrets are never shown."}
+        description={
+          actor.role === "operator"
+            ? "Sends and deliveries of every lab."
+            : "Sends and deliveries of your labs. Secrets are never shown."
+        }
         actions={
           <Link href="/admin" className="text-sm font-medium text-brand-700 underline">
             Back to administration
           </Link>
         }
       />
-      <section aria-labelledby="config-heading" className="mb-8 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+      <section
+        aria-labelledby="config-heading"
+        className="mb-8 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+      >
         <h2 id="config-heading" className="mb-3 text-lg font-semibold">
           Configuration
         </h2>
         <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
           <div>
             <dt className="font-medium text-slate-700">Talking to</dt>
-            <dd>{simulator ? <Badge tone="warning">The Docus simulator (no real Docus configured)</Badge> : <Badge tone="info">Real Docus: {new URL(env.DOCUS_API_URL!).host}</Badge>}</dd>
+            <dd>
+              {simulator ? (
+                <Badge tone="warning">The Docus simulator (no real Docus configured)</Badge>
+              ) : (
+                <Badge tone="info">Real Docus: {new URL(env.DOCUS_API_URL!).host}</Badge>
+              )}
+            </dd>
           </div>
           <div>
             <dt className="font-medium text-slate-700">Credentials</dt>
             <dd>
-              API key {configured(env.DOCUS_API_KEY)}, team id {configured(env.DOCUS_TEAM_ID)}, auth key {configured(env.DOCUS_AUTH_KEY)}
+              API key {configured(env.DOCUS_API_KEY)}, team id {configured(env.DOCUS_TEAM_ID)}, auth key{" "}
+              {configured(env.DOCUS_AUTH_KEY)}
             </dd>
           </div>
           <div>
             <dt className="font-medium text-slate-700">Delivery authentication</dt>
             <dd>
-              Shared secret in <code>{env.DOCUS_DELIVERY_HEADER}</code>: {configured(env.DOCUS_DELIVERY_SECRET)}; signed webhooks: {configured(env.DOCUS_WEBHOOK_SECRET)}
+              Shared secret in <code>{env.DOCUS_DELIVERY_HEADER}</code>: {configured(env.DOCUS_DELIVERY_SECRET)}; signed
+              webhooks: {configured(env.DOCUS_WEBHOOK_SECRET)}
             </dd>
           </div>
           <div>
             <dt className="font-medium text-slate-700">Retries and timeout</dt>
             <dd>
-              Up to {env.DOCUS_RETRY_MAX_ATTEMPTS} attempts, backoff from {env.DOCUS_RETRY_BASE_MS / 1000} s to {env.DOCUS_RETRY_MAX_MS / 1000} s; each request times out after {env.DOCUS_TIMEOUT_MS / 1000} s
+              Up to {env.DOCUS_RETRY_MAX_ATTEMPTS} attempts, backoff from {env.DOCUS_RETRY_BASE_MS / 1000} s to{" "}
+              {env.DOCUS_RETRY_MAX_MS / 1000} s; each request times out after {env.DOCUS_TIMEOUT_MS / 1000} s
             </dd>
           </div>
           <div>
             <dt className="font-medium text-slate-700">Rate limit</dt>
             <dd>
-              {env.DOCUS_RATE_PER_MINUTE} a minute and {env.DOCUS_RATE_PER_HOUR} an hour, shared by every instance and every lab of this portal. In use:{" "}
-              {rateUse.usedThisHour} of {env.DOCUS_RATE_PER_HOUR} this hour
-              {rateUse.hourResetsInMs > 0 ? ` (the hour's count restarts in ${Math.ceil(rateUse.hourResetsInMs / 60_000)} min)` : ""};{" "}
-              {rateUse.nextFreeInMs > 1000 ? `the next request may go in ${Math.ceil(rateUse.nextFreeInMs / 1000)} s` : "the next request may go now"}.
+              {env.DOCUS_RATE_PER_MINUTE} a minute and {env.DOCUS_RATE_PER_HOUR} an hour, shared by every instance and
+              every lab of this portal. In use: {rateUse.usedThisHour} of {env.DOCUS_RATE_PER_HOUR} this hour
+              {rateUse.hourResetsInMs > 0
+                ? ` (the hour's count restarts in ${Math.ceil(rateUse.hourResetsInMs / 60_000)} min)`
+                : ""}
+              ;{" "}
+              {rateUse.nextFreeInMs > 1000
+                ? `the next request may go in ${Math.ceil(rateUse.nextFreeInMs / 1000)} s`
+                : "the next request may go now"}
+              .
             </dd>
           </div>
         </dl>
@@ -83,10 +105,16 @@ export default async function DocusConnectionPage() {
           Sending lab results
         </h2>
         <dl className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-          <StatCard label="Last successful send" value={snapshot.lastSuccessAt ? formatDateTime(snapshot.lastSuccessAt) : "None yet"} />
+          <StatCard
+            label="Last successful send"
+            value={snapshot.lastSuccessAt ? formatDateTime(snapshot.lastSuccessAt) : "None yet"}
+          />
           <StatCard label="Failures, last 24 h" value={String(failures)} />
           <StatCard label="Waiting in the queue" value={String(snapshot.waiting)} />
-          <StatCard label="Next send due" value={snapshot.nextAttemptAt ? formatDateTime(snapshot.nextAttemptAt) : "Nothing waiting"} />
+          <StatCard
+            label="Next send due"
+            value={snapshot.nextAttemptAt ? formatDateTime(snapshot.nextAttemptAt) : "Nothing waiting"}
+          />
         </dl>
         <div className="mt-4">
           <Table caption="Send failures in the last 24 hours by reason">
@@ -121,7 +149,8 @@ export default async function DocusConnectionPage() {
           Last delivery received:{" "}
           {snapshot.lastDelivery ? (
             <>
-              {formatDateTime(snapshot.lastDelivery.receivedAt)} · {snapshot.lastDelivery.outcome} (HTTP {snapshot.lastDelivery.httpStatus})
+              {formatDateTime(snapshot.lastDelivery.receivedAt)} · {snapshot.lastDelivery.outcome} (HTTP{" "}
+              {snapshot.lastDelivery.httpStatus})
               {snapshot.lastDelivery.reason ? ` · ${snapshot.lastDelivery.reason}` : ""}
             </>
           ) : (

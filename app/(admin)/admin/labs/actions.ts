@@ -22,7 +22,12 @@ function settingsFrom(formData: FormData) {
 export async function createLabAction(_state: ActionResult, formData: FormData): Promise<ActionResult> {
   const actor = await requireRole(["admin", "operator"]);
   const parsed = labSettingsSchema.safeParse(settingsFrom(formData));
-  if (!parsed.success) return { status: "invalid", message: "Check the highlighted fields.", fieldErrors: z.flattenError(parsed.error).fieldErrors };
+  if (!parsed.success)
+    return {
+      status: "invalid",
+      message: "Check the highlighted fields.",
+      fieldErrors: z.flattenError(parsed.error).fieldErrors,
+    };
   const outcome = await createLabAsActor(await getDb(), actor, parsed.data);
   if (!outcome.ok) return { status: "error", message: outcome.message };
   revalidatePath("/admin/labs");
@@ -33,7 +38,12 @@ export async function createLabAction(_state: ActionResult, formData: FormData):
 export async function updateLabAction(_state: ActionResult, formData: FormData): Promise<ActionResult> {
   const actor = await requireRole(["admin", "operator"]);
   const parsed = updateLabSchema.safeParse({ ...settingsFrom(formData), labId: formData.get("labId") });
-  if (!parsed.success) return { status: "invalid", message: "Check the highlighted fields.", fieldErrors: z.flattenError(parsed.error).fieldErrors };
+  if (!parsed.success)
+    return {
+      status: "invalid",
+      message: "Check the highlighted fields.",
+      fieldErrors: z.flattenError(parsed.error).fieldErrors,
+    };
   const outcome = await updateLabAsActor(await getDb(), actor, parsed.data);
   if (!outcome.ok) return { status: "error", message: outcome.message };
   revalidatePath("/admin/labs");
@@ -54,5 +64,10 @@ export async function setLabActiveAction(_state: ActionResult, formData: FormDat
   const outcome = await setLabActiveAsActor(await getDb(), actor, parsed.data);
   if (!outcome.ok) return { status: "error", message: outcome.message };
   revalidatePath("/admin/labs");
-  return { status: "success", message: parsed.data.active ? "The lab takes uploads again." : "Deactivated: no new uploads; its data stays readable." };
+  return {
+    status: "success",
+    message: parsed.data.active
+      ? "The lab takes uploads again."
+      : "Deactivated: no new uploads; its data stays readable.",
+  };
 }

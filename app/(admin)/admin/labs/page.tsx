@@ -26,12 +26,21 @@ export default async function LabsPage() {
         }
       />
       {actor.role === "operator" ? (
-        <section aria-labelledby="new-lab-heading" className="mb-8 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+        <section
+          aria-labelledby="new-lab-heading"
+          className="mb-8 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+        >
           <h2 id="new-lab-heading" className="mb-3 text-lg font-semibold">
             New lab
           </h2>
           <LabForm
-            values={{ name: "", partnerLabId: "", turnaroundHours: 48, defaultUploadMode: "interpret", requireTwoFactor: false }}
+            values={{
+              name: "",
+              partnerLabId: "",
+              turnaroundHours: 48,
+              defaultUploadMode: "interpret",
+              requireTwoFactor: false,
+            }}
             submitLabel="Create lab"
             action={createLabAction}
           />
@@ -59,7 +68,11 @@ export default async function LabsPage() {
               <Td>{lab.requireTwoFactor ? "Yes" : "No"}</Td>
               <Td>{lab.active ? <Badge tone="success">Active</Badge> : <Badge tone="neutral">Inactive</Badge>}</Td>
               <Td>
-                <Link href={`/admin/labs/${lab.id}`} aria-label={`Edit ${lab.name}`} className="text-brand-700 underline">
+                <Link
+                  href={`/admin/labs/${lab.id}`}
+                  aria-label={`Edit ${lab.name}`}
+                  className="text-brand-700 underline"
+                >
                   Edit
                 </Link>
               </Td>

@@ -32,7 +32,11 @@ export async function createPersonAction(_state: LinkActionResult, formData: For
     labIds: formData.getAll("labIds"),
   });
   if (!parsed.success) {
-    return { status: "invalid", message: "Check the highlighted fields.", fieldErrors: z.flattenError(parsed.error).fieldErrors };
+    return {
+      status: "invalid",
+      message: "Check the highlighted fields.",
+      fieldErrors: z.flattenError(parsed.error).fieldErrors,
+    };
   }
   const outcome = await createPerson(await getDb(), actor, parsed.data);
   if (!outcome.ok) return refused(outcome);
@@ -47,7 +51,11 @@ export async function createPersonAction(_state: LinkActionResult, formData: For
 /** Changes a person's role and memberships (within the actor's labs). */
 export async function updatePersonAction(_state: ActionResult, formData: FormData): Promise<ActionResult> {
   const actor = await requireRole(["admin", "operator"]);
-  const parsed = updatePersonSchema.safeParse({ userId: formData.get("userId"), role: formData.get("role"), labIds: formData.getAll("labIds") });
+  const parsed = updatePersonSchema.safeParse({
+    userId: formData.get("userId"),
+    role: formData.get("role"),
+    labIds: formData.getAll("labIds"),
+  });
   if (!parsed.success) return { status: "invalid", message: "That request was not valid." };
   const outcome = await updatePerson(await getDb(), actor, parsed.data);
   if (!outcome.ok) return refused(outcome);
@@ -65,7 +73,10 @@ export async function setPersonActiveAction(_state: ActionResult, formData: Form
   const outcome = await setPersonActive(await getDb(), actor, parsed.data);
   if (!outcome.ok) return refused(outcome);
   revalidatePath("/admin/people");
-  return { status: "success", message: parsed.data.active ? "Reactivated." : "Deactivated; their sessions have ended." };
+  return {
+    status: "success",
+    message: parsed.data.active ? "Reactivated." : "Deactivated; their sessions have ended.",
+  };
 }
 
 /** Resets a person's password: returns a new one-time link and ends their sessions. */
@@ -91,5 +102,9 @@ export async function resetTwoFactorAction(_state: ActionResult, formData: FormD
   const outcome = await resetTwoFactor(await getDb(), actor, parsed.data.userId);
   if (!outcome.ok) return refused(outcome);
   revalidatePath("/admin/people");
-  return { status: "success", message: "Two-factor sign-in was removed and their sessions have ended. They set it up again at their next sign-in." };
+  return {
+    status: "success",
+    message:
+      "Two-factor sign-in was removed and their sessions have ended. They set it up again at their next sign-in.",
+  };
 }

@@ -38,7 +38,11 @@ export default async function PeoplePage() {
         <h2 id="new-person-heading" className="mb-3 text-lg font-semibold">
           New person
         </h2>
-        <PersonCreateForm roles={assignableRoles(actor)} labs={labs.filter((l) => l.active).map(({ id, name }) => ({ id, name }))} action={createPersonAction} />
+        <PersonCreateForm
+          roles={assignableRoles(actor)}
+          labs={labs.filter((l) => l.active).map(({ id, name }) => ({ id, name }))}
+          action={createPersonAction}
+        />
       </section>
       <section aria-labelledby="people-heading">
         <h2 id="people-heading" className="mb-3 text-lg font-semibold">
@@ -75,7 +79,11 @@ export default async function PeoplePage() {
                       Your account
                     </Link>
                   ) : canManageUser(actor, { role: person.role, labIds: person.labs.map((l) => l.id) }) ? (
-                    <Link href={`/admin/people/${person.id}`} aria-label={`Manage ${person.email}`} className="text-brand-700 underline">
+                    <Link
+                      href={`/admin/people/${person.id}`}
+                      aria-label={`Manage ${person.email}`}
+                      className="text-brand-700 underline"
+                    >
                       Manage
                     </Link>
                   ) : null}

@@ -19,7 +19,11 @@ import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Lab result" };
 
-const outcomeLabels: Record<string, string> = { accepted: "Accepted", rejected: "Rejected", transient: "Temporary failure" };
+const outcomeLabels: Record<string, string> = {
+  accepted: "Accepted",
+  rejected: "Rejected",
+  transient: "Temporary failure",
+};
 
 export default async function LabResultPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser();
@@ -29,9 +33,17 @@ export default async function LabResultPage({ params }: { params: Promise<{ id: 
   const result = await getLabResultForUser(db, user.labIds, id);
   if (!result) notFound();
   const reports = await listReportsForLabResult(db, user.labIds, result.id);
-  const reviewed = await getReviewedAt(db, user.id, reports.map((r) => r.id));
+  const reviewed = await getReviewedAt(
+    db,
+    user.id,
+    reports.map((r) => r.id),
+  );
   const reportAccess =
-    user.role === "admin" ? await Promise.all(reports.map(async (r) => ({ report: r, rows: await listAuditEventsForReport(db, user.labIds, r.id) }))) : [];
+    user.role === "admin"
+      ? await Promise.all(
+          reports.map(async (r) => ({ report: r, rows: await listAuditEventsForReport(db, user.labIds, r.id) })),
+        )
+      : [];
   const documentUrl = `/api/lab-results/${result.id}/document`;
   return (
     <>
@@ -69,7 +81,11 @@ export default async function LabResultPage({ params }: { params: Promise<{ id: 
           </div>
           <div>
             <dt className="text-slate-600">Accepted by Docus</dt>
-            <dd>{result.acceptedAt ? `${formatDateTime(result.acceptedAt)}${result.docusMessage ? ` · “${result.docusMessage}”` : ""}` : "Not yet"}</dd>
+            <dd>
+              {result.acceptedAt
+                ? `${formatDateTime(result.acceptedAt)}${result.docusMessage ? ` · “${result.docusMessage}”` : ""}`
+                : "Not yet"}
+            </dd>
           </div>
           <div>
             <dt className="text-slate-600">Notes sent with it</dt>
@@ -108,7 +124,11 @@ export default async function LabResultPage({ params }: { params: Promise<{ id: 
               <li key={r.id} className="flex flex-wrap items-center justify-between gap-3 py-2 text-sm">
                 <span>
                   <span className="font-medium">Version {r.version}</span>
-                  {r.superseded ? <span className="ml-2 text-slate-500">(superseded)</span> : <span className="ml-2 text-emerald-700">(current)</span>}
+                  {r.superseded ? (
+                    <span className="ml-2 text-slate-500">(superseded)</span>
+                  ) : (
+                    <span className="ml-2 text-emerald-700">(current)</span>
+                  )}
                   <span className="ml-2 text-slate-600">
                     received {formatDateTime(r.receivedAt)} · {r.fileName}
                   </span>
@@ -116,12 +136,17 @@ export default async function LabResultPage({ params }: { params: Promise<{ id: 
                 <span className="flex flex-wrap items-center gap-2">
                   {user.role === "doctor" ? (
                     reviewed.get(r.id) ? (
-                      <span className="text-sm text-emerald-700">Reviewed by you {formatDateTime(reviewed.get(r.id) as Date)}</span>
+                      <span className="text-sm text-emerald-700">
+                        Reviewed by you {formatDateTime(reviewed.get(r.id) as Date)}
+                      </span>
                     ) : (
                       <ReviewButton reportId={r.id} version={r.version} action={markReportReviewedAction} />
                     )
                   ) : null}
-                  <Link href={`/reports/${r.id}`} className={buttonClasses(r.superseded ? "secondary" : "primary", "py-1.5")}>
+                  <Link
+                    href={`/reports/${r.id}`}
+                    className={buttonClasses(r.superseded ? "secondary" : "primary", "py-1.5")}
+                  >
                     Open report<span className="sr-only"> version {r.version}</span>
                   </Link>
                   <a href={`/api/reports/${r.id}/document?download=1`} className={buttonClasses("secondary", "py-1.5")}>

@@ -53,8 +53,15 @@ export default async function PatientPage({
     from: typeof raw.from === "string" && raw.from ? raw.from : undefined,
     to: typeof raw.to === "string" && raw.to ? raw.to : undefined,
   });
-  const results = await listLabResultsForPatient(db, user.labIds, patient.id, { show: filters.show, ...filterRange(filters) });
-  const reports = await listReportsForLabResults(db, user.labIds, results.map((r) => r.id));
+  const results = await listLabResultsForPatient(db, user.labIds, patient.id, {
+    show: filters.show,
+    ...filterRange(filters),
+  });
+  const reports = await listReportsForLabResults(
+    db,
+    user.labIds,
+    results.map((r) => r.id),
+  );
   const accessLog = user.role === "admin" ? await listAuditEventsForPatient(db, user.labIds, patient.id) : null;
   return (
     <>
@@ -90,12 +97,21 @@ export default async function PatientPage({
           </div>
         </dl>
       </section>
-      <form method="get" aria-label="Filter this patient's lab results" className="mb-4 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-3">
+      <form
+        method="get"
+        aria-label="Filter this patient's lab results"
+        className="mb-4 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-3"
+      >
         <div>
           <label htmlFor="show" className="block text-xs font-medium text-slate-700">
             Show
           </label>
-          <select id="show" name="show" defaultValue={filters.show} className="mt-1 rounded-md border border-slate-300 px-2 py-1.5 text-sm">
+          <select
+            id="show"
+            name="show"
+            defaultValue={filters.show}
+            className="mt-1 rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+          >
             {Object.entries(showLabels).map(([value, label]) => (
               <option key={value} value={value}>
                 {label}
@@ -110,7 +126,9 @@ export default async function PatientPage({
       </form>
       {results.length === 0 ? (
         <EmptyState title="No lab results to show">
-          {filters.show === "all" && !filters.from && !filters.to ? "This patient has no lab results yet." : "None match these filters."}
+          {filters.show === "all" && !filters.from && !filters.to
+            ? "This patient has no lab results yet."
+            : "None match these filters."}
         </EmptyState>
       ) : (
         <ol aria-label="Lab results, newest first" className="space-y-3">
@@ -125,14 +143,22 @@ export default async function PatientPage({
                         Accession {r.accessionNumber}
                       </Link>
                       <span className="ml-2 text-sm text-slate-600">
-                        {formatDateTime(r.createdAt)} · {r.mode === "interpret" ? "Interpret" : "Store only"} · {r.fileName}
+                        {formatDateTime(r.createdAt)} · {r.mode === "interpret" ? "Interpret" : "Store only"} ·{" "}
+                        {r.fileName}
                       </span>
                     </p>
-                    {r.lastError && (r.status === "rejected" || r.status === "failed") ? <p className="text-sm text-red-700">{r.lastError}</p> : null}
+                    {r.lastError && (r.status === "rejected" || r.status === "failed") ? (
+                      <p className="text-sm text-red-700">{r.lastError}</p>
+                    ) : null}
                   </div>
                   <div className="flex items-center gap-2">
                     <LabResultStatusBadge status={r.status} />
-                    <a href={`/api/lab-results/${r.id}/document`} target="_blank" rel="noopener" className={buttonClasses("secondary", "py-1.5")}>
+                    <a
+                      href={`/api/lab-results/${r.id}/document`}
+                      target="_blank"
+                      rel="noopener"
+                      className={buttonClasses("secondary", "py-1.5")}
+                    >
                       Original PDF<span className="sr-only"> of accession {r.accessionNumber}</span>
                     </a>
                   </div>
@@ -143,15 +169,33 @@ export default async function PatientPage({
                       <li key={v.id} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
                         <span>
                           Interpretation report, version {v.version}{" "}
-                          {v.superseded ? <span className="text-slate-500">(superseded)</span> : <span className="text-emerald-700">(current)</span>}
+                          {v.superseded ? (
+                            <span className="text-slate-500">(superseded)</span>
+                          ) : (
+                            <span className="text-emerald-700">(current)</span>
+                          )}
                           <span className="ml-2 text-slate-600">received {formatDateTime(v.receivedAt)}</span>
                         </span>
                         <span className="flex gap-2">
-                          <Link href={`/reports/${v.id}`} className={buttonClasses(v.superseded ? "secondary" : "primary", "py-1.5")}>
-                            Open report<span className="sr-only"> version {v.version} of accession {r.accessionNumber}</span>
+                          <Link
+                            href={`/reports/${v.id}`}
+                            className={buttonClasses(v.superseded ? "secondary" : "primary", "py-1.5")}
+                          >
+                            Open report
+                            <span className="sr-only">
+                              {" "}
+                              version {v.version} of accession {r.accessionNumber}
+                            </span>
                           </Link>
-                          <a href={`/api/reports/${v.id}/document?download=1`} className={buttonClasses("secondary", "py-1.5")}>
-                            Download<span className="sr-only"> report version {v.version} of accession {r.accessionNumber}</span>
+                          <a
+                            href={`/api/reports/${v.id}/document?download=1`}
+                            className={buttonClasses("secondary", "py-1.5")}
+                          >
+                            Download
+                            <span className="sr-only">
+                              {" "}
+                              report version {v.version} of accession {r.accessionNumber}
+                            </span>
                           </a>
                         </span>
                       </li>

@@ -28,7 +28,13 @@ export default async function ReportPage({ params }: { params: Promise<{ id: str
     // The viewer of a report this user may not see: one "denied" event, then "not found".
     const requestHeaders = await headers();
     const ip = clientIp((name) => requestHeaders.get(name));
-    await recordDeniedAccess(db, { action: "report.view", userId: user.id, labId: user.currentLab?.id ?? null, ip, requestedId: id });
+    await recordDeniedAccess(db, {
+      action: "report.view",
+      userId: user.id,
+      labId: user.currentLab?.id ?? null,
+      ip,
+      requestedId: id,
+    });
     notFound();
   }
 
@@ -53,7 +59,10 @@ export default async function ReportPage({ params }: { params: Promise<{ id: str
           </>
         }
       />
-      <section aria-labelledby="report-details-heading" className="mb-4 rounded-lg border border-slate-200 bg-white p-4">
+      <section
+        aria-labelledby="report-details-heading"
+        className="mb-4 rounded-lg border border-slate-200 bg-white p-4"
+      >
         <h2 id="report-details-heading" className="sr-only">
           Report details
         </h2>
@@ -80,7 +89,11 @@ export default async function ReportPage({ params }: { params: Promise<{ id: str
             <dt className="text-slate-600">Version</dt>
             <dd>
               {report.version}{" "}
-              {report.superseded ? <span className="text-slate-600">(superseded by a newer version)</span> : <span className="text-emerald-700">(current)</span>}
+              {report.superseded ? (
+                <span className="text-slate-600">(superseded by a newer version)</span>
+              ) : (
+                <span className="text-emerald-700">(current)</span>
+              )}
             </dd>
           </div>
           <div>
@@ -89,7 +102,9 @@ export default async function ReportPage({ params }: { params: Promise<{ id: str
           </div>
         </dl>
         {report.labResultId ? null : (
-          <p className="mt-3 text-sm text-slate-600">This report is not matched to a lab result yet, so there is no original to show beside it.</p>
+          <p className="mt-3 text-sm text-slate-600">
+            This report is not matched to a lab result yet, so there is no original to show beside it.
+          </p>
         )}
       </section>
       {report.labResultId && report.hasOriginalDocument ? (

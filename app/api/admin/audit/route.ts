@@ -11,10 +11,26 @@ import { clientIp } from "@/lib/request";
 export const dynamic = "force-dynamic";
 
 const rangeSchema = z
-  .object({ from: z.iso.date({ error: "from must be a date (YYYY-MM-DD)" }), to: z.iso.date({ error: "to must be a date (YYYY-MM-DD)" }) })
+  .object({
+    from: z.iso.date({ error: "from must be a date (YYYY-MM-DD)" }),
+    to: z.iso.date({ error: "to must be a date (YYYY-MM-DD)" }),
+  })
   .refine((r) => r.from <= r.to, { error: "from must not be after to" });
 
-const header = ["time", "outcome", "action", "user_email", "user_name", "ip", "lab_id", "patient_id", "lab_result_id", "report_id", "document_id", "event_id"];
+const header = [
+  "time",
+  "outcome",
+  "action",
+  "user_email",
+  "user_name",
+  "ip",
+  "lab_id",
+  "patient_id",
+  "lab_result_id",
+  "report_id",
+  "document_id",
+  "event_id",
+];
 
 /** The audit trail of the admin's labs for a date range (whole days, UTC), as CSV. The export itself is audited. */
 export async function GET(request: NextRequest): Promise<Response> {
@@ -37,7 +53,22 @@ export async function GET(request: NextRequest): Promise<Response> {
     const body =
       csvLine(header) +
       rows
-        .map((r) => csvLine([r.at, r.outcome, r.action, r.userEmail, r.userName, r.ip, r.labId, r.patientId, r.labResultId, r.reportId, r.documentId, r.id]))
+        .map((r) =>
+          csvLine([
+            r.at,
+            r.outcome,
+            r.action,
+            r.userEmail,
+            r.userName,
+            r.ip,
+            r.labId,
+            r.patientId,
+            r.labResultId,
+            r.reportId,
+            r.documentId,
+            r.id,
+          ]),
+        )
         .join("");
     return new Response(body, {
       headers: {

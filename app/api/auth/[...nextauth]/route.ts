@@ -31,7 +31,11 @@ export async function POST(request: NextRequest, context: Context): Promise<Resp
     try {
       const fields = readCredentialFields(request.headers.get("content-type"), await request.clone().text());
       if (!fields.ok) throw new AppError("invalid", "Send each sign-in field once.");
-      const decision = await takeSignInAttempt(await getDb(), fields.email, clientIp((name) => request.headers.get(name)));
+      const decision = await takeSignInAttempt(
+        await getDb(),
+        fields.email,
+        clientIp((name) => request.headers.get(name)),
+      );
       if (decision.limited) {
         const minutes = Math.ceil(decision.retryAfterSeconds / 60);
         throw new AppError(

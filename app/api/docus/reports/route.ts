@@ -52,13 +52,21 @@ export async function POST(request: Request): Promise<Response> {
   }
   // A wrong shared secret is refused before the body is read at all.
   if (config.sharedSecret) {
-    const early = authenticateDelivery({ header: config.header, sharedSecret: config.sharedSecret }, request.headers, new Uint8Array());
+    const early = authenticateDelivery(
+      { header: config.header, sharedSecret: config.sharedSecret },
+      request.headers,
+      new Uint8Array(),
+    );
     if (!early.ok) return refuse(401, early.reason, context);
   }
 
   let raw: Uint8Array;
   try {
-    raw = await readBodyCapped(request.body, request.headers.get("content-length"), getEnv().MAX_DELIVERY_MB * 1024 * 1024);
+    raw = await readBodyCapped(
+      request.body,
+      request.headers.get("content-length"),
+      getEnv().MAX_DELIVERY_MB * 1024 * 1024,
+    );
   } catch (error) {
     if (error instanceof BodyTooLargeError) {
       return refuse(413, `body over the ${getEnv().MAX_DELIVERY_MB} MB limit`, context);

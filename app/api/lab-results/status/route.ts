@@ -17,9 +17,20 @@ export async function GET(request: NextRequest): Promise<Response> {
     const user = await requireUser({ onFail: "error" });
     const parsed = idsSchema.safeParse((request.nextUrl.searchParams.get("ids") ?? "").split(",").filter(Boolean));
     if (!parsed.success) throw new AppError("invalid", "Give 1 to 200 lab result ids.");
-    const rows = await getLabResultStatesForUser(await getDb(), user.labIds, parsed.data, spacingMs(getEnv().DOCUS_RATE_PER_MINUTE));
+    const rows = await getLabResultStatesForUser(
+      await getDb(),
+      user.labIds,
+      parsed.data,
+      spacingMs(getEnv().DOCUS_RATE_PER_MINUTE),
+    );
     return Response.json(
-      { results: rows.map((r) => ({ ...r, nextAttemptAt: r.nextAttemptAt?.toISOString() ?? null, expectedAt: r.expectedAt?.toISOString() ?? null })) },
+      {
+        results: rows.map((r) => ({
+          ...r,
+          nextAttemptAt: r.nextAttemptAt?.toISOString() ?? null,
+          expectedAt: r.expectedAt?.toISOString() ?? null,
+        })),
+      },
       { headers: { "Cache-Control": "no-store, private" } },
     );
   } catch (error) {

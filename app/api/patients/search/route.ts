@@ -18,7 +18,15 @@ export async function GET(request: NextRequest): Promise<Response> {
     if (!parsed.success) throw new AppError("invalid", "Give a search text of 1 to 100 characters.");
     const rows = await searchPatientsForLab(await getDb(), { labId: user.currentLab.id }, parsed.data.q, 10);
     return Response.json(
-      { patients: rows.map(({ id, patientId, givenName, familyName, birthDate }) => ({ id, patientId, givenName, familyName, birthDate })) },
+      {
+        patients: rows.map(({ id, patientId, givenName, familyName, birthDate }) => ({
+          id,
+          patientId,
+          givenName,
+          familyName,
+          birthDate,
+        })),
+      },
       { headers: { "Cache-Control": "no-store, private" } },
     );
   } catch (error) {

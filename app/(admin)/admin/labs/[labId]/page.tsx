@@ -31,7 +31,10 @@ export default async function LabPage({ params }: { params: Promise<{ labId: str
         }
       />
       <div className="space-y-8">
-        <section aria-labelledby="settings-heading" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+        <section
+          aria-labelledby="settings-heading"
+          className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+        >
           <h2 id="settings-heading" className="mb-3 text-lg font-semibold">
             Settings
           </h2>

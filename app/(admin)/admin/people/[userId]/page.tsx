@@ -43,7 +43,9 @@ export default async function PersonPage({ params }: { params: Promise<{ userId:
             Role and labs
           </h2>
           {others > 0 ? (
-            <p className="mb-3 text-sm text-slate-600">They also belong to {others} lab(s) you do not administer; those memberships stay as they are.</p>
+            <p className="mb-3 text-sm text-slate-600">
+              They also belong to {others} lab(s) you do not administer; those memberships stay as they are.
+            </p>
           ) : null}
           <PersonEditForm
             userId={person.id}
@@ -60,18 +62,26 @@ export default async function PersonPage({ params }: { params: Promise<{ userId:
           <div className="space-y-4">
             <div>
               <p className="mb-2 text-sm text-slate-700">
-                Status: {person.active ? <Badge tone="success">Active</Badge> : <Badge tone="neutral">Inactive</Badge>} Deactivating ends their
-                sessions at once.
+                Status: {person.active ? <Badge tone="success">Active</Badge> : <Badge tone="neutral">Inactive</Badge>}{" "}
+                Deactivating ends their sessions at once.
               </p>
-              <UserActiveToggle userId={person.id} userEmail={person.email} active={person.active} action={setPersonActiveAction} />
+              <UserActiveToggle
+                userId={person.id}
+                userEmail={person.email}
+                active={person.active}
+                action={setPersonActiveAction}
+              />
             </div>
             <div>
-              <p className="mb-2 text-sm text-slate-700">A reset stops their current password at once and ends their sessions.</p>
+              <p className="mb-2 text-sm text-slate-700">
+                A reset stops their current password at once and ends their sessions.
+              </p>
               <PasswordResetButton userId={person.id} action={resetPasswordAction} />
             </div>
             <div>
               <p className="mb-2 text-sm text-slate-700">
-                Two-factor sign-in: {person.totpEnabledAt ? <Badge tone="success">On</Badge> : <Badge tone="neutral">Off</Badge>}
+                Two-factor sign-in:{" "}
+                {person.totpEnabledAt ? <Badge tone="success">On</Badge> : <Badge tone="neutral">Off</Badge>}
               </p>
               {person.totpEnabledAt ? <TwoFactorResetButton userId={person.id} action={resetTwoFactorAction} /> : null}
             </div>

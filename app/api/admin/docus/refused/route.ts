@@ -18,9 +18,21 @@ export async function GET(request: NextRequest): Promise<Response> {
     const parsed = querySchema.safeParse(Object.fromEntries(request.nextUrl.searchParams));
     if (!parsed.success) throw new AppError("invalid", "days must be a whole number from 1 to 90");
     const db = await getDb();
-    const rows = await listRefusedDeliveries(db, actor.role === "operator" ? "all" : actor.labIds, new Date(Date.now() - parsed.data.days * 86_400_000));
-    await recordAudit(db, { action: "deliveries.refused_export", outcome: "allowed", userId: actor.id, labId: actor.currentLab?.id ?? null, details: { days: parsed.data.days, rows: rows.length } });
-    const body = csvLine(["received_at", "http_status", "reason", "lab"]) + rows.map((r) => csvLine([r.receivedAt, r.httpStatus, r.reason, r.labName])).join("");
+    const rows = await listRefusedDeliveries(
+      db,
+      actor.role === "operator" ? "all" : actor.labIds,
+      new Date(Date.now() - parsed.data.days * 86_400_000),
+    );
+    await recordAudit(db, {
+      action: "deliveries.refused_export",
+      outcome: "allowed",
+      userId: actor.id,
+      labId: actor.currentLab?.id ?? null,
+      details: { days: parsed.data.days, rows: rows.length },
+    });
+    const body =
+      csvLine(["received_at", "http_status", "reason", "lab"]) +
+      rows.map((r) => csvLine([r.receivedAt, r.httpStatus, r.reason, r.labName])).join("");
     return new Response(body, {
       headers: {
         "Content-Type": "text/csv; charset=utf-8",
