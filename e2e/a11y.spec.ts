@@ -1,32 +1,16 @@
-import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Locator, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { accounts, E2E_PASSWORD, e2eLabs } from "./fixtures/accounts";
 import { uploadAndAwaitReport } from "./fixtures/interpreted-upload";
 import { simAcceptedDeliveriesFor } from "./fixtures/simulator";
 import { ReportViewerPage } from "./pages/report-viewer-page";
 import { SignInPage } from "./pages/sign-in-page";
+import { seriousViolations, tabTo } from "./fixtures/a11y";
+import { sha256 } from "./fixtures/hash";
 
 // Colours are checked as they settle: without motion, a button re-enabled after a
 // request does not fade back in while axe measures it.
 test.use({ reducedMotion: "reduce" });
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  return results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
-}
-
-/** Presses Tab until `target` has the focus; fails after `max` presses. */
-async function tabTo(page: Page, target: Locator, max = 60) {
-  for (let i = 0; i < max; i++) {
-    if (await target.evaluate((el) => el === document.activeElement)) return;
-    await page.keyboard.press("Tab");
-  }
-  await expect(target).toBeFocused();
-}
 
 test("the sign-in page has no serious or critical accessibility violation", async ({ page }) => {
   await new SignInPage(page).goto();
@@ -172,6 +156,6 @@ test("a doctor finds a patient, opens the report and downloads it with the keybo
   expect(download.suggestedFilename()).toBe(`interpretation-${accession}.pdf`);
   const [delivered] = await simAcceptedDeliveriesFor(accession);
   const bytes = await readFile(await download.path());
-  expect(createHash("sha256").update(bytes).digest("hex")).toBe(delivered?.pdfSha256);
+  expect(sha256(bytes)).toBe(delivered?.pdfSha256);
   await context.close();
 });

@@ -1,9 +1,9 @@
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "@playwright/test";
 import { generate } from "otplib";
 import { uploadAndAwaitReport } from "./fixtures/interpreted-upload";
 import { ReportViewerPage } from "./pages/report-viewer-page";
 import { SignInPage } from "./pages/sign-in-page";
+import { seriousViolations, tabTo } from "./fixtures/a11y";
 
 /**
  * Administration in the browser: an operator sets up a lab and its admin, who enrols a
@@ -11,21 +11,6 @@ import { SignInPage } from "./pages/sign-in-page";
  */
 
 test.use({ reducedMotion: "reduce" });
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  return results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
-}
-
-async function tabTo(page: Page, target: Locator, max = 60) {
-  for (let i = 0; i < max; i++) {
-    if (await target.evaluate((el) => el === document.activeElement)) return;
-    await page.keyboard.press("Tab");
-  }
-  await expect(target).toBeFocused();
-}
 
 const stamp = Date.now().toString(36);
 const lab = { name: `Journey Lab ${stamp}`, partnerLabId: `journey-${stamp}` };

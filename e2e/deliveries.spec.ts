@@ -2,15 +2,14 @@ import { expect, test, type APIRequestContext, type Page } from "@playwright/tes
 import { PDFDocument } from "pdf-lib";
 import { signWebhook } from "@/lib/docus/webhook-signature";
 import { E2E_DELIVERY_SECRET, E2E_WEBHOOK_SECRET } from "./fixtures/accounts";
+import { unique } from "./fixtures/ids";
 import { labResultPdf } from "./fixtures/pdfs";
 import { simFault } from "./fixtures/simulator";
 import { SignInPage } from "./pages/sign-in-page";
+import { openLabResult } from "./pages/lab-results";
 import { UploadPage } from "./pages/upload-page";
 
 /** Black-box tests of POST /api/docus/reports against the built portal. */
-
-let seq = 0;
-const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++seq}`;
 
 let pdfBase64 = "";
 test.beforeAll(async () => {
@@ -201,16 +200,17 @@ test.describe("the round trip with the simulated Docus", () => {
     await new SignInPage(page).signInAs("technician");
     const upload = new UploadPage(page);
     await upload.goto();
-    await upload.newPatient({
-      patientId: unique("RT"),
-      givenName: "Round",
-      familyName: "Trip",
-      birthDate: "1990-02-03",
-      sex: "other",
+    await upload.submit({
+      patient: {
+        patientId: unique("RT"),
+        givenName: "Round",
+        familyName: "Trip",
+        birthDate: "1990-02-03",
+        sex: "other",
+      },
+      accession,
+      files: [await labResultPdf(`${accession}.pdf`)],
     });
-    await upload.details(accession);
-    await upload.chooseFiles([await labResultPdf(`${accession}.pdf`)]);
-    await upload.send();
     // The report may already have arrived by the time the row is looked at.
     await expect(upload.row(`${accession}.pdf`).getByText(/^(Accepted|Report ready)$/)).toBeVisible();
     return upload;
@@ -251,12 +251,7 @@ test.describe("the round trip with the simulated Docus", () => {
       timeout: 15_000,
     });
     await page.waitForTimeout(2000);
-    await page.goto("/lab-results");
-    await page
-      .getByTestId("lab-result-row")
-      .filter({ hasText: accession })
-      .getByRole("link", { name: /Details/ })
-      .click();
+    await openLabResult(page, accession);
     await expect(page.getByRole("link", { name: /Open report/ })).toHaveCount(1);
   });
 
@@ -281,12 +276,7 @@ test.describe("the round trip with the simulated Docus", () => {
     // The simulator retries (1 s, 2 s, …); each attempt must be refused and logged.
     await expect.poll(refusedRows, { timeout: 20_000 }).toBeGreaterThanOrEqual(before + 2);
     await expect(upload.row(`${accession}.pdf`).getByText("Accepted", { exact: true })).toBeVisible();
-    await page.goto("/lab-results");
-    await page
-      .getByTestId("lab-result-row")
-      .filter({ hasText: accession })
-      .getByRole("link", { name: /Details/ })
-      .click();
+    await openLabResult(page, accession);
     await expect(page.getByText("No report yet.")).toBeVisible();
     await adminContext.close();
   });

@@ -1,23 +1,18 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { unique } from "./fixtures/ids";
 import { labResultPdf } from "./fixtures/pdfs";
 import { simFault, simRequests, simRequestsFor } from "./fixtures/simulator";
-import { SignInPage } from "./pages/sign-in-page";
 import { UploadPage } from "./pages/upload-page";
 
 /** A batch for a new patient, and a "new" patient whose id the lab has with other details. */
 
-let seq = 0;
-function unique(prefix: string): string {
-  seq++;
-  return `${prefix}-${Date.now().toString(36)}-${seq}`;
-}
-
-async function asTechnician(page: Page): Promise<UploadPage> {
-  await new SignInPage(page).signInAs("technician");
-  const upload = new UploadPage(page);
-  await upload.goto();
-  return upload;
-}
+const dorothy = (patientId: string, birthDate: string) => ({
+  patientId,
+  givenName: "Dorothy",
+  familyName: "Vaughan",
+  birthDate,
+  sex: "female",
+});
 
 test.beforeEach(async () => {
   await simFault({ reset: true });
@@ -27,23 +22,24 @@ test("a new patient with 5 PDFs and Interpret: 5 lab results of one patient, all
   page,
 }) => {
   test.setTimeout(120_000);
-  const upload = await asTechnician(page);
+  const upload = await UploadPage.signedIn(page);
   const accession = unique("BATCH");
   const patientId = unique("PAT");
   // Lab results of one to sixteen pages.
   const files = await Promise.all(
     [1, 3, 6, 10, 16].map((pages, i) => labResultPdf(`${accession}-${i + 1}.pdf`, "Metabolic panel", pages)),
   );
-  await upload.newPatient({
-    patientId,
-    givenName: "Katherine",
-    familyName: "Johnson",
-    birthDate: "1968-08-26",
-    sex: "female",
+  await upload.submit({
+    patient: {
+      patientId,
+      givenName: "Katherine",
+      familyName: "Johnson",
+      birthDate: "1968-08-26",
+      sex: "female",
+    },
+    accession,
+    files: files,
   });
-  await upload.details(accession, "Interpret");
-  await upload.chooseFiles(files);
-  await upload.send();
   for (let i = 1; i <= 5; i++) {
     await expect(upload.row(`${accession}-${i}.pdf`).getByText("Report ready", { exact: true })).toBeVisible({
       timeout: 45_000,
@@ -76,34 +72,26 @@ test("a new patient with 5 PDFs and Interpret: 5 lab results of one patient, all
 test("the same patient id with other demographics is refused with both versions shown, and nothing is stored", async ({
   page,
 }) => {
-  const upload = await asTechnician(page);
+  const upload = await UploadPage.signedIn(page);
   const patientId = unique("PAT");
   const first = unique("ONE");
-  await upload.newPatient({
-    patientId,
-    givenName: "Dorothy",
-    familyName: "Vaughan",
-    birthDate: "1960-09-20",
-    sex: "female",
+  await upload.submit({
+    patient: dorothy(patientId, "1960-09-20"),
+    accession: first,
+    mode: "Store only",
+    files: [await labResultPdf(`${first}.pdf`)],
   });
-  await upload.details(first, "Store only");
-  await upload.chooseFiles([await labResultPdf(`${first}.pdf`)]);
-  await upload.send("Store only");
   await expect(upload.row(`${first}.pdf`).getByText("Accepted", { exact: true })).toBeVisible({ timeout: 20_000 });
 
   await upload.goto();
   const second = unique("TWO");
   const before = (await simRequests()).length;
-  await upload.newPatient({
-    patientId,
-    givenName: "Dorothy",
-    familyName: "Vaughan",
-    birthDate: "1961-09-20",
-    sex: "female",
+  await upload.submit({
+    patient: dorothy(patientId, "1961-09-20"),
+    accession: second,
+    mode: "Store only",
+    files: [await labResultPdf(`${second}.pdf`)],
   });
-  await upload.details(second, "Store only");
-  await upload.chooseFiles([await labResultPdf(`${second}.pdf`)]);
-  await upload.send("Store only");
   const row = upload.row(`${second}.pdf`);
   await expect(row).toContainText(
     `Patient id ${patientId} already exists in this lab as Vaughan, Dorothy, born 1960-09-20, sex female`,
@@ -122,16 +110,12 @@ test("the same patient id with other demographics is refused with both versions 
 
   // The offered patient is the existing one: choosing it sends the file to that patient.
   await upload.goto();
-  await upload.newPatient({
-    patientId,
-    givenName: "Dorothy",
-    familyName: "Vaughan",
-    birthDate: "1961-09-20",
-    sex: "female",
+  await upload.submit({
+    patient: dorothy(patientId, "1961-09-20"),
+    accession: second,
+    mode: "Store only",
+    files: [await labResultPdf(`${second}.pdf`)],
   });
-  await upload.details(second, "Store only");
-  await upload.chooseFiles([await labResultPdf(`${second}.pdf`)]);
-  await upload.send("Store only");
   await page.getByRole("button", { name: "Use this existing patient" }).click();
   await expect(page.getByRole("button", { name: "Use this existing patient" })).toHaveCount(0);
   await page
@@ -146,18 +130,20 @@ test("a 429 with retry_after in its body delays the next attempt by at least tha
   test.setTimeout(90_000);
   // Docus's way: the wait in the body, no Retry-After header; longer than the e2e portal's backoff cap (5 s).
   await simFault({ status: 429, count: 1, retryAfterBody: 12, message: "Too many requests" });
-  const upload = await asTechnician(page);
+  const upload = await UploadPage.signedIn(page);
   const accession = unique("LIM");
-  await upload.newPatient({
-    patientId: unique("PAT"),
-    givenName: "Annie",
-    familyName: "Easley",
-    birthDate: "1973-04-23",
-    sex: "female",
+  await upload.submit({
+    patient: {
+      patientId: unique("PAT"),
+      givenName: "Annie",
+      familyName: "Easley",
+      birthDate: "1973-04-23",
+      sex: "female",
+    },
+    accession,
+    mode: "Store only",
+    files: [await labResultPdf(`${accession}.pdf`)],
   });
-  await upload.details(accession, "Store only");
-  await upload.chooseFiles([await labResultPdf(`${accession}.pdf`)]);
-  await upload.send("Store only");
   await expect(upload.row(`${accession}.pdf`).getByText("Retrying", { exact: true })).toBeVisible();
   await expect(upload.row(`${accession}.pdf`).getByText("Accepted", { exact: true })).toBeVisible({ timeout: 40_000 });
   const received = await simRequestsFor(accession);

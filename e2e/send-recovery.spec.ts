@@ -80,22 +80,50 @@ async function uploadUntilHung(context: BrowserContext, url: string, accession: 
   }
   const upload = new UploadPage(page);
   await expect(page.getByRole("heading", { name: "Upload lab results", level: 1 })).toBeVisible();
-  await upload.newPatient({
-    patientId: `P-${accession}`,
-    givenName: "Mary",
-    familyName: "Jackson",
-    birthDate: "1971-04-09",
-    sex: "female",
+  await upload.submit({
+    patient: patientFor(accession, "Mary", "Jackson", "1971-04-09"),
+    accession,
+    mode: "Store only",
+    files: [await labResultPdf(`${accession}.pdf`)],
   });
-  await upload.details(accession, "Store only");
-  await upload.chooseFiles([await labResultPdf(`${accession}.pdf`)]);
-  await upload.send("Store only");
   // The upload answers once the file is stored; the send is then on its way.
   await expect(upload.row(`${accession}.pdf`).getByText(/^(Queued|Sending)$/)).toBeVisible();
   await expect
     .poll(async () => (await simRequestsFor(accession)).map((r) => r.fault), { timeout: 15_000 })
     .toEqual(["hang"]);
   expect(await statusOf(accession)).toBe("sending");
+}
+
+const patientFor = (accession: string, givenName: string, familyName: string, birthDate: string) => ({
+  patientId: `P-${accession}`,
+  givenName,
+  familyName,
+  birthDate,
+  sex: "female",
+});
+
+/** Stops `portal` with `signal` and waits for the process to end; returns its exit code. */
+async function stop(portal: PortalProcess, signal: "SIGKILL" | "SIGTERM"): Promise<number | string> {
+  portal.signal(signal);
+  const code = await portal.exited;
+  running.splice(running.indexOf(portal), 1);
+  return code;
+}
+
+/** The lab result reaches "accepted" within the send lease plus one minute of `since`. */
+async function expectAcceptedWithinLease(accession: string, since: number): Promise<void> {
+  await expect.poll(() => statusOf(accession), { timeout: LEASE_MS + 60_000, intervals: [500] }).toBe("accepted");
+  expect(Date.now() - since).toBeLessThanOrEqual(LEASE_MS + 60_000);
+}
+
+/** A portal on PORT_A whose first send to Docus hangs on the line. */
+async function hungSend(browser: Browser, prefix: string) {
+  await simControl({ hang: true, count: 1 });
+  const portal = await startPortal(PORT_A);
+  const context = await newContext(browser, portal.url);
+  const accession = `${prefix}-${Date.now().toString(36)}`;
+  await uploadUntilHung(context, portal.url, accession);
+  return { portal, context, accession };
 }
 
 async function newContext(browser: Browser, baseURL: string): Promise<BrowserContext> {
@@ -138,21 +166,16 @@ test("SIGKILL mid-send: after a restart the lab result is accepted within the le
   browser,
 }) => {
   test.setTimeout(240_000);
-  await simControl({ hang: true, count: 1 });
-  let portal = await startPortal(PORT_A);
-  const context = await newContext(browser, portal.url);
-  const accession = `KILL-${Date.now().toString(36)}`;
-  await uploadUntilHung(context, portal.url, accession);
+  const hung = await hungSend(browser, "KILL");
+  const { context, accession } = hung;
+  let portal = hung.portal;
 
   const killedAt = Date.now();
-  portal.signal("SIGKILL");
-  await portal.exited;
-  running.splice(running.indexOf(portal), 1);
+  await stop(portal, "SIGKILL");
   expect(await statusOf(accession)).toBe("sending");
 
   portal = await startPortal(PORT_A);
-  await expect.poll(() => statusOf(accession), { timeout: LEASE_MS + 60_000, intervals: [500] }).toBe("accepted");
-  expect(Date.now() - killedAt).toBeLessThanOrEqual(LEASE_MS + 60_000);
+  await expectAcceptedWithinLease(accession, killedAt);
   // The hung request (never answered) and one accepted one.
   expect((await simRequestsFor(accession)).map((r) => r.status)).toEqual([null, 201]);
   await context.close();
@@ -162,18 +185,14 @@ test("SIGTERM mid-send: the send finishes (its timeout), the process exits by it
   browser,
 }) => {
   test.setTimeout(240_000);
-  await simControl({ hang: true, count: 1 });
-  let portal = await startPortal(PORT_A);
-  const context = await newContext(browser, portal.url);
-  const accession = `TERM-${Date.now().toString(36)}`;
-  await uploadUntilHung(context, portal.url, accession);
+  const hung = await hungSend(browser, "TERM");
+  const { context, accession } = hung;
+  let portal = hung.portal;
 
   const stoppedAt = Date.now();
-  portal.signal("SIGTERM");
   // The drain waits for the send in flight (up to the Docus timeout), then closes the database and exits.
-  expect(await portal.exited).toBe(0);
+  expect(await stop(portal, "SIGTERM")).toBe(0);
   expect(Date.now() - stoppedAt).toBeLessThan(TIMEOUT_MS + 10_000);
-  running.splice(running.indexOf(portal), 1);
   // Its outcome was recorded before the database closed: a timeout, retried later.
   const [attempt] = await sql<Array<{ outcome: string | null; message: string | null }>>`
     select a.outcome, a.message from submission_attempts a join lab_results lr on lr.id = a.lab_result_id
@@ -182,8 +201,7 @@ test("SIGTERM mid-send: the send finishes (its timeout), the process exits by it
   expect(await statusOf(accession)).toBe("retrying");
 
   portal = await startPortal(PORT_A);
-  await expect.poll(() => statusOf(accession), { timeout: LEASE_MS + 60_000, intervals: [500] }).toBe("accepted");
-  expect(Date.now() - stoppedAt).toBeLessThanOrEqual(LEASE_MS + 60_000);
+  await expectAcceptedWithinLease(accession, stoppedAt);
   expect((await simRequestsFor(accession)).map((r) => r.status)).toEqual([null, 201]);
   await context.close();
 });
@@ -208,12 +226,8 @@ test("two instances on one database: a session works on both, and when the one s
   const accession = `SCALE-${Date.now().toString(36)}`;
   await uploadUntilHung(context, a.url, accession);
   const killedAt = Date.now();
-  a.signal("SIGKILL");
-  await a.exited;
-  running.splice(running.indexOf(a), 1);
-
-  await expect.poll(() => statusOf(accession), { timeout: LEASE_MS + 60_000, intervals: [500] }).toBe("accepted");
-  expect(Date.now() - killedAt).toBeLessThanOrEqual(LEASE_MS + 60_000);
+  await stop(a, "SIGKILL");
+  await expectAcceptedWithinLease(accession, killedAt);
   // Exactly one accepted request for the lab result. The first request was on the line
   // when its process died and was never answered; whether Docus acted on such a request
   // cannot be known, so the portal sends again after the lease (at least once). Here the
@@ -242,16 +256,12 @@ test("with DOCUS_RATE_PER_MINUTE=5, 12 files: Docus never sees more than 5 reque
   await expect(page.getByRole("heading", { name: "Upload lab results", level: 1 })).toBeVisible();
   const accession = `RATE-${Date.now().toString(36)}`;
   const files = await Promise.all(Array.from({ length: 12 }, (_, i) => labResultPdf(`${accession}-${i + 1}.pdf`)));
-  await upload.newPatient({
-    patientId: `P-${accession}`,
-    givenName: "Evelyn",
-    familyName: "Boyd",
-    birthDate: "1964-07-16",
-    sex: "female",
+  await upload.submit({
+    patient: patientFor(accession, "Evelyn", "Boyd", "1964-07-16"),
+    accession,
+    mode: "Store only",
+    files,
   });
-  await upload.details(accession, "Store only");
-  await upload.chooseFiles(files);
-  await upload.send("Store only");
   // The last files wait for minutes, and say so.
   await expect(page.getByText(/in queue, about [2-9] min/).first()).toBeVisible({ timeout: 30_000 });
   await page.screenshot({ path: "test-results/screens/upload-rate-limited.png", fullPage: true });

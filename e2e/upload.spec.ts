@@ -1,7 +1,8 @@
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { E2E_MAX_UPLOAD_MB } from "./fixtures/accounts";
+import { sha256 } from "./fixtures/hash";
+import { unique } from "./fixtures/ids";
 import { labResultPdf, largePdf, pngRenamedPdf } from "./fixtures/pdfs";
 import { simFault, simRequests, simRequestsFor } from "./fixtures/simulator";
 import { SignInPage } from "./pages/sign-in-page";
@@ -10,29 +11,12 @@ import { UploadPage } from "./pages/upload-page";
 /** An interpreted lab result moves on from "Accepted" to "Report ready" when the simulator delivers. */
 const SENT = /^(Accepted|Report ready)$/;
 
-let seq = 0;
-function unique(prefix: string): string {
-  seq++;
-  return `${prefix}-${Date.now().toString(36)}-${seq}`;
-}
-
-function sha256(file: string): string {
-  return createHash("sha256").update(readFileSync(file)).digest("hex");
-}
-
-async function asTechnician(page: Page): Promise<UploadPage> {
-  await new SignInPage(page).signInAs("technician");
-  const upload = new UploadPage(page);
-  await upload.goto();
-  return upload;
-}
-
 test.beforeEach(async () => {
   await simFault({ reset: true });
 });
 
 test("a technician uploads one PDF with Interpret and sees it accepted", async ({ page }) => {
-  const upload = await asTechnician(page);
+  const upload = await UploadPage.signedIn(page);
   const accession = unique("ACC");
   const patientId = unique("PAT");
   const file = await labResultPdf(`${accession}.pdf`);
@@ -75,26 +59,24 @@ test("a technician uploads one PDF with Interpret and sees it accepted", async (
   );
   expect(pdf.status()).toBe(200);
   expect(pdf.headers()["content-disposition"]).toMatch(/^attachment;/);
-  expect(
-    createHash("sha256")
-      .update(await pdf.body())
-      .digest("hex"),
-  ).toBe(sha256(file));
+  expect(sha256(await pdf.body())).toBe(sha256(file));
 });
 
 test('"Store only" goes to /lab-results/not-interpret', async ({ page }) => {
-  const upload = await asTechnician(page);
+  const upload = await UploadPage.signedIn(page);
   const accession = unique("STO");
-  await upload.newPatient({
-    patientId: unique("PAT"),
-    givenName: "Alan",
-    familyName: "Turing",
-    birthDate: "1970-06-23",
-    sex: "male",
+  await upload.submit({
+    patient: {
+      patientId: unique("PAT"),
+      givenName: "Alan",
+      familyName: "Turing",
+      birthDate: "1970-06-23",
+      sex: "male",
+    },
+    accession,
+    mode: "Store only",
+    files: [await labResultPdf(`${accession}.pdf`)],
   });
-  await upload.details(accession, "Store only");
-  await upload.chooseFiles([await labResultPdf(`${accession}.pdf`)]);
-  await upload.send("Store only");
   await expect(upload.row(`${accession}.pdf`).getByText("Accepted", { exact: true })).toBeVisible();
   expect((await simRequestsFor(accession)).map((r) => r.endpoint)).toEqual(["/lab-results/not-interpret"]);
 });
@@ -102,7 +84,7 @@ test('"Store only" goes to /lab-results/not-interpret', async ({ page }) => {
 test("a PNG renamed .pdf and an oversize file are refused with a message, and nothing reaches Docus", async ({
   page,
 }) => {
-  const upload = await asTechnician(page);
+  const upload = await UploadPage.signedIn(page);
   const before = (await simRequests()).length;
   const accession = unique("BAD");
   await upload.newPatient({
@@ -123,18 +105,19 @@ test("a PNG renamed .pdf and an oversize file are refused with a message, and no
 
 test("with 503 three times the row shows retrying and then accepted", async ({ page }) => {
   await simFault({ status: 503, count: 3, retryAfter: 1 });
-  const upload = await asTechnician(page);
+  const upload = await UploadPage.signedIn(page);
   const accession = unique("RTY");
-  await upload.newPatient({
-    patientId: unique("PAT"),
-    givenName: "Rosalind",
-    familyName: "Franklin",
-    birthDate: "1975-07-25",
-    sex: "female",
+  await upload.submit({
+    patient: {
+      patientId: unique("PAT"),
+      givenName: "Rosalind",
+      familyName: "Franklin",
+      birthDate: "1975-07-25",
+      sex: "female",
+    },
+    accession,
+    files: [await labResultPdf(`${accession}.pdf`)],
   });
-  await upload.details(accession);
-  await upload.chooseFiles([await labResultPdf(`${accession}.pdf`)]);
-  await upload.send();
   const row = upload.row(`${accession}.pdf`);
   await expect(row.getByText("Retrying", { exact: true })).toBeVisible();
   await page.screenshot({ path: "test-results/screens/upload-retrying.png", fullPage: true });
@@ -145,18 +128,19 @@ test("with 503 three times the row shows retrying and then accepted", async ({ p
 
 test("with 400 it shows rejected with Docus's message and is not retried", async ({ page }) => {
   await simFault({ status: 400, count: 1, message: "patient_id is not registered with this team" });
-  const upload = await asTechnician(page);
+  const upload = await UploadPage.signedIn(page);
   const accession = unique("REJ");
-  await upload.newPatient({
-    patientId: unique("PAT"),
-    givenName: "Marie",
-    familyName: "Curie",
-    birthDate: "1967-11-07",
-    sex: "female",
+  await upload.submit({
+    patient: {
+      patientId: unique("PAT"),
+      givenName: "Marie",
+      familyName: "Curie",
+      birthDate: "1967-11-07",
+      sex: "female",
+    },
+    accession,
+    files: [await labResultPdf(`${accession}.pdf`)],
   });
-  await upload.details(accession);
-  await upload.chooseFiles([await labResultPdf(`${accession}.pdf`)]);
-  await upload.send();
   const row = upload.row(`${accession}.pdf`);
   await expect(row.getByText("Rejected", { exact: true })).toBeVisible();
   await expect(row).toContainText("patient_id is not registered with this team");
@@ -167,19 +151,20 @@ test("with 400 it shows rejected with Docus's message and is not retried", async
 });
 
 test("several files at once each get their own row, and an existing patient is found by search", async ({ page }) => {
-  const upload = await asTechnician(page);
+  const upload = await UploadPage.signedIn(page);
   const patientId = unique("MULTI");
   const first = unique("ACC");
-  await upload.newPatient({
-    patientId,
-    givenName: "Katherine",
-    familyName: "Johnson",
-    birthDate: "1958-08-26",
-    sex: "female",
+  await upload.submit({
+    patient: {
+      patientId,
+      givenName: "Katherine",
+      familyName: "Johnson",
+      birthDate: "1958-08-26",
+      sex: "female",
+    },
+    accession: first,
+    files: [await labResultPdf(`${first}.pdf`)],
   });
-  await upload.details(first);
-  await upload.chooseFiles([await labResultPdf(`${first}.pdf`)]);
-  await upload.send();
   await expect(upload.row(`${first}.pdf`).getByText(SENT)).toBeVisible();
 
   await upload.goto();
@@ -198,20 +183,21 @@ test("several files at once each get their own row, and an existing patient is f
 });
 
 test("the same file again for the same accession warns and is sent only when confirmed", async ({ page }) => {
-  const upload = await asTechnician(page);
+  const upload = await UploadPage.signedIn(page);
   const accession = unique("DUP");
   const patientId = unique("PAT");
   const file = await labResultPdf(`${accession}.pdf`);
-  await upload.newPatient({
-    patientId,
-    givenName: "Edsger",
-    familyName: "Dijkstra",
-    birthDate: "1950-05-11",
-    sex: "male",
+  await upload.submit({
+    patient: {
+      patientId,
+      givenName: "Edsger",
+      familyName: "Dijkstra",
+      birthDate: "1950-05-11",
+      sex: "male",
+    },
+    accession,
+    files: [file],
   });
-  await upload.details(accession);
-  await upload.chooseFiles([file]);
-  await upload.send();
   await expect(upload.row(`${accession}.pdf`).getByText(SENT)).toBeVisible();
 
   await upload.goto();
@@ -230,7 +216,7 @@ test("the same file again for the same accession warns and is sent only when con
 
 test("a doctor cannot reach the upload page or its action", async ({ page, browser }) => {
   // Record a technician's real upload request (the action id and its body)…
-  const upload = await asTechnician(page);
+  const upload = await UploadPage.signedIn(page);
   const accession = unique("DOC");
   await upload.newPatient({
     patientId: unique("PAT"),

@@ -1,15 +1,13 @@
-import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
+import { sha256 } from "./fixtures/hash";
 import { uploadAndAwaitReport } from "./fixtures/interpreted-upload";
 import { simAcceptedDeliveriesFor } from "./fixtures/simulator";
 import { ReportViewerPage } from "./pages/report-viewer-page";
 import { SignInPage } from "./pages/sign-in-page";
 
 /** The inline report viewer: pdf.js under the portal's CSP, the original beside the report. */
-
-const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
 /** Everything the browser says about the page: console errors and warnings, CSP violations, crashes, workers. */
 function watch(page: Page) {

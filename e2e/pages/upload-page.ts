@@ -1,10 +1,20 @@
 import { expect, type Locator, type Page } from "@playwright/test";
+import type { AccountKey } from "../fixtures/accounts";
+import { SignInPage } from "./sign-in-page";
 
 export type NewPatient = { patientId: string; givenName: string; familyName: string; birthDate: string; sex: string };
 
 /** The technician's upload page. */
 export class UploadPage {
   constructor(private readonly page: Page) {}
+
+  /** Signs in as `account` (a technician unless said otherwise) and opens the upload page. */
+  static async signedIn(page: Page, account: AccountKey = "technician"): Promise<UploadPage> {
+    await new SignInPage(page).signInAs(account);
+    const upload = new UploadPage(page);
+    await upload.goto();
+    return upload;
+  }
 
   async goto() {
     await this.page.goto("/upload");
@@ -37,6 +47,15 @@ export class UploadPage {
 
   async send(mode: "Interpret" | "Store only" = "Interpret") {
     await this.page.getByRole("button", { name: mode === "Interpret" ? "Send to Docus" : "Store at Docus" }).click();
+  }
+
+  /** Fills the whole form for a new patient and sends `files`. */
+  async submit(upload: { patient: NewPatient; accession: string; mode?: "Interpret" | "Store only"; files: string[] }) {
+    const mode = upload.mode ?? "Interpret";
+    await this.newPatient(upload.patient);
+    await this.details(upload.accession, mode);
+    await this.chooseFiles(upload.files);
+    await this.send(mode);
   }
 
   row(fileName: string): Locator {
