@@ -7,7 +7,7 @@ import { PatientConflictError, createLabResultSubmission, type SubmissionInput }
 import { createUser } from "@/db/queries/users";
 import { documents, labResults, patients, submissionAttempts } from "@/db/schema";
 import type { DocusCredentials } from "@/lib/docus/client";
-import { createDocusSimulator, type DocusSimulator, type SimRequestRecord } from "@/lib/docus/simulator";
+import { createDocusSimulator, type DocusSimulator, type SimRequestRecord } from "@/scripts/docus-simulator/simulator";
 import { SUBMIT_QUEUE, createBoss, enqueueSubmission } from "@/lib/jobs/boss";
 import { runSubmitJob, startSubmitWorker, sweepLabResults } from "@/lib/jobs/worker";
 import { sha256Hex } from "@/lib/pdf/check";

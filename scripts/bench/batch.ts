@@ -6,7 +6,7 @@ import { performance } from "node:perf_hooks";
 import { chromium } from "@playwright/test";
 import postgres from "postgres";
 import { z } from "zod";
-import { createDocusSimulator } from "@/lib/docus/simulator";
+import { createDocusSimulator } from "@/scripts/docus-simulator/simulator";
 import { spacingMs } from "@/lib/docus/rate-limit";
 import { getEnv } from "@/lib/env";
 import { largeLabResultPdf } from "./pdf";

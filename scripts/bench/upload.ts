@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { createDocusSimulator } from "@/lib/docus/simulator";
+import { createDocusSimulator } from "@/scripts/docus-simulator/simulator";
 import type { DocusCredentials } from "@/lib/docus/client";
 import { recordUploadAction } from "./browser";
 import { largeLabResultPdf } from "./pdf";

@@ -3,8 +3,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { PDFDocument, PDFRawStream, decodePDFRawStream } from "pdf-lib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createDocusSimulator, type DocusSimulator, type SimDeliveryRecord, type SimRequestRecord } from "./simulator";
-import { verifyWebhook } from "./webhook-signature";
+import { createDocusSimulator, type DocusSimulator, type SimDeliveryRecord, type SimRequestRecord } from "./simulator.ts";
+import { verifyWebhook } from "@/lib/docus/webhook-signature";
 
 const apiKey = "sim-api-key-0123456789";
 const teamId = "sim-team-0042";

@@ -3,8 +3,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from "pdf-lib";
 import { z } from "zod";
-import { parseRetryAfter } from "./classify.ts";
-import { signWebhook } from "./webhook-signature.ts";
+import { parseRetryAfter } from "../../lib/docus/classify.ts";
+import { signWebhook } from "../../lib/docus/webhook-signature.ts";
 
 /**
  * A stand-in for the Docus Reference Lab API (CONTRACT.md, section 3): it accepts
