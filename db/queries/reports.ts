@@ -2,7 +2,7 @@ import "server-only";
 import { and, count, eq, gt, inArray, isNull, notExists, sql } from "drizzle-orm";
 import { descNullsLast } from "./order";
 import type { Db, Tx } from "@/db";
-import type { ParsedDelivery } from "@/lib/docus/delivery";
+import type { ParsedDelivery } from "@/lib/docus/delivery/parse";
 import {
   deliveries,
   documents,

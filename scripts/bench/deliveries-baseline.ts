@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import postgres from "postgres";
-import { authenticateDelivery, deliveryAuthFromEnv, parseDelivery } from "@/lib/docus/delivery";
+import { authenticateDelivery, deliveryAuthFromEnv } from "@/lib/docus/delivery/authenticate";
+import { parseDelivery } from "@/lib/docus/delivery/parse";
 import { getEnv } from "@/lib/env";
 
 /**

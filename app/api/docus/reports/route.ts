@@ -1,13 +1,9 @@
 import { getDb } from "@/db";
 import { recordRefusedDelivery, storeDeliveredReport } from "@/db/queries/reports";
-import {
-  BodyTooLargeError,
-  authenticateDelivery,
-  deliveryAuthFromEnv,
-  deliveryIdempotencyKey,
-  parseDelivery,
-  readBodyCapped,
-} from "@/lib/docus/delivery";
+import { authenticateDelivery, deliveryAuthFromEnv } from "@/lib/docus/delivery/authenticate";
+import { deliveryIdempotencyKey } from "@/lib/docus/delivery/idempotency";
+import { parseDelivery } from "@/lib/docus/delivery/parse";
+import { BodyTooLargeError, readBodyCapped } from "@/lib/docus/delivery/read-body";
 import { getEnv } from "@/lib/env";
 import { clientIp } from "@/lib/request";
 import { describeError } from "@/lib/errors";
