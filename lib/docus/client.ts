@@ -1,3 +1,4 @@
+import { readBodyCapped } from "@/lib/bytes";
 import { getEnv } from "@/lib/env";
 import { classifyNetworkError, classifyResponse, type SubmissionOutcome } from "./classify";
 
@@ -125,22 +126,12 @@ export function docusCredentialsFromEnv(): DocusCredentials | null {
  */
 async function readBody(response: Response): Promise<unknown> {
   if (!response.body) return undefined;
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
+  let bytes: Uint8Array;
   try {
-    while (total < MAX_RESPONSE_BYTES) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      total += value.byteLength;
-    }
+    bytes = await readBodyCapped(response.body, null, MAX_RESPONSE_BYTES, { overflow: "truncate" });
   } catch {
     return undefined;
-  } finally {
-    await reader.cancel().catch(() => undefined);
   }
-  const bytes = Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES);
   const text = new TextDecoder().decode(bytes);
   const trimmed = text.trim();
   if (trimmed.startsWith("{") || trimmed.startsWith("[")) {

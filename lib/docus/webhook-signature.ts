@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
+import { constantTimeEqual } from "../crypto.ts";
 
 /**
  * Standard Webhooks signatures (https://www.standardwebhooks.com): the signature is
@@ -67,7 +68,7 @@ export function verifyWebhook(
     if (candidate.length !== DIGEST_BYTES) continue;
     // Every entry is compared, without stopping at a match, so the time taken does not
     // reveal which entry matched.
-    if (timingSafeEqual(candidate, expected)) matched = true;
+    if (constantTimeEqual(candidate, expected)) matched = true;
   }
   return matched ? { ok: true } : { ok: false, reason: "no matching v1 signature" };
 }

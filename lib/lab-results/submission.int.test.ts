@@ -10,7 +10,7 @@ import type { DocusCredentials } from "@/lib/docus/client";
 import { createDocusSimulator, type DocusSimulator, type SimRequestRecord } from "@/scripts/docus-simulator/simulator";
 import { SUBMIT_QUEUE, createBoss, enqueueSubmission } from "@/lib/jobs/boss";
 import { runSubmitJob, startSubmitWorker, sweepLabResults } from "@/lib/jobs/worker";
-import { sha256Hex } from "@/lib/pdf/check";
+import { sha256Hex } from "@/lib/crypto";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { sendLabResult, type SendDeps } from "./submission";
 

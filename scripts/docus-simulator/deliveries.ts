@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { parseRetryAfter } from "../../lib/docus/classify.ts";
 import { signWebhook } from "../../lib/docus/webhook-signature.ts";
+import { sha256Hex } from "../../lib/crypto.ts";
+import { fileNamePart } from "../../lib/pdf/file-name.ts";
 import type { DeliveryFaultKind } from "./faults.ts";
 import { errorLabel } from "./http.ts";
 import type { SimDeliveryRecord, ValidSubmission } from "./records.ts";
 import { renderInterpretationReport } from "./report-pdf.ts";
-import { sha256Hex } from "./submissions.ts";
 
 /**
  * Report deliveries, as a real sender makes them: after the "interpretation" delay, a
@@ -226,5 +227,5 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
 
 function reportFileName(referenceId: string | null): string {
   if (referenceId === null || referenceId === "") return "interpretation.pdf";
-  return `interpretation-${referenceId.replace(/[^A-Za-z0-9._-]/g, "_")}.pdf`;
+  return `interpretation-${fileNamePart(referenceId)}.pdf`;
 }

@@ -1,4 +1,5 @@
 import type http from "node:http";
+import { BodyTooLargeError, readBodyCapped } from "../../lib/bytes.ts";
 
 /** The simulator's small HTTP vocabulary: bodies in, JSON out. */
 
@@ -20,39 +21,23 @@ export function mediaType(header: string | undefined): string {
   return (header ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
 }
 
-/** Reads the whole body, or null when it is larger than `limit` bytes. */
-export function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | null> {
-  const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limit) {
+/**
+ * Reads the whole body, or null when it is larger than `limit` bytes (the rest is then
+ * drained, so that the 413 still reaches the client). Rejects when the client goes away.
+ */
+export async function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | null> {
+  try {
+    const bytes = await readBodyCapped(
+      req.iterator({ destroyOnReturn: false }),
+      req.headers["content-length"] ?? null,
+      limit,
+    );
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
     req.resume();
-    return Promise.resolve(null);
+    return null;
   }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    let settled = false;
-    req.on("data", (chunk: Buffer) => {
-      if (settled) return;
-      total += chunk.length;
-      if (total > limit) {
-        settled = true;
-        chunks.length = 0;
-        resolve(null);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => {
-      if (settled) return;
-      settled = true;
-      resolve(Buffer.concat(chunks));
-    });
-    req.on("close", () => {
-      if (settled) return;
-      settled = true;
-      reject(new Error("The client closed the connection before sending the whole body."));
-    });
-  });
 }
 
 export function sendJson(

@@ -1,4 +1,5 @@
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from "pdf-lib";
+import { PDFDocument } from "pdf-lib";
+import { PdfTextWriter, winAnsi } from "../../lib/pdf/text-document.ts";
 
 export type InterpretationReportInput = {
   patientId: string;
@@ -19,11 +20,7 @@ export async function renderInterpretationReport(input: InterpretationReportInpu
   doc.setCreationDate(input.generatedAt);
   doc.setModificationDate(input.generatedAt);
 
-  const writer = new ReportWriter(
-    doc,
-    await doc.embedFont(StandardFonts.Helvetica),
-    await doc.embedFont(StandardFonts.HelveticaBold),
-  );
+  const writer = await PdfTextWriter.create(doc);
 
   writer.title("Interpretation report");
   writer.paragraph(`Docus Reference Lab API (simulated). Generated ${input.generatedAt.toISOString()}.`, { size: 9 });
@@ -61,122 +58,4 @@ export async function renderInterpretationReport(input: InterpretationReportInpu
 
   writer.footers("Docus simulator: simulated interpretation report, not for clinical use");
   return doc.save();
-}
-
-/** Helvetica can only show WinAnsi characters; anything else is shown as "?". */
-function winAnsi(text: string): string {
-  return text.replace(/[^\x20-\x7e\xa0-\xff]/g, "?");
-}
-
-const PAGE_WIDTH = 595.28;
-const PAGE_HEIGHT = 841.89;
-const MARGIN = 56;
-
-class ReportWriter {
-  // Plain fields, not parameter properties: the simulator runs under Node's own
-  // TypeScript support (type stripping), which only removes types.
-  private readonly doc: PDFDocument;
-  private readonly font: PDFFont;
-  private readonly bold: PDFFont;
-  private page: PDFPage;
-  private y: number;
-
-  constructor(doc: PDFDocument, font: PDFFont, bold: PDFFont) {
-    this.doc = doc;
-    this.font = font;
-    this.bold = bold;
-    this.page = doc.addPage([PAGE_WIDTH, PAGE_HEIGHT]);
-    this.y = PAGE_HEIGHT - MARGIN;
-  }
-
-  title(text: string) {
-    this.lines(text, { font: this.bold, size: 20, gapAfter: 6 });
-  }
-
-  heading(text: string) {
-    this.y -= 10;
-    this.lines(text, { font: this.bold, size: 13, gapAfter: 4, color: rgb(0.1, 0.25, 0.45) });
-  }
-
-  paragraph(text: string, { size = 11 }: { size?: number } = {}) {
-    this.lines(text, { font: this.font, size, gapAfter: 3 });
-  }
-
-  bullet(text: string) {
-    this.lines(text, { font: this.font, size: 11, gapAfter: 3, indent: 14, marker: "-" });
-  }
-
-  footers(text: string) {
-    const pages = this.doc.getPages();
-    pages.forEach((page, index) => {
-      page.drawText(winAnsi(`${text} - page ${index + 1} of ${pages.length}`), {
-        x: MARGIN,
-        y: MARGIN / 2,
-        size: 8,
-        font: this.font,
-        color: rgb(0.4, 0.4, 0.4),
-      });
-    });
-  }
-
-  private lines(
-    text: string,
-    opts: {
-      font: PDFFont;
-      size: number;
-      gapAfter: number;
-      indent?: number;
-      marker?: string;
-      color?: ReturnType<typeof rgb>;
-    },
-  ) {
-    const indent = opts.indent ?? 0;
-    const width = PAGE_WIDTH - 2 * MARGIN - indent;
-    const wrapped = wrap(winAnsi(text), opts.font, opts.size, width);
-    const lineHeight = opts.size * 1.35;
-    wrapped.forEach((line, index) => {
-      if (this.y - lineHeight < MARGIN) {
-        this.page = this.doc.addPage([PAGE_WIDTH, PAGE_HEIGHT]);
-        this.y = PAGE_HEIGHT - MARGIN;
-      }
-      this.y -= lineHeight;
-      if (index === 0 && opts.marker) {
-        this.page.drawText(opts.marker, { x: MARGIN + indent - 10, y: this.y, size: opts.size, font: opts.font });
-      }
-      this.page.drawText(line, {
-        x: MARGIN + indent,
-        y: this.y,
-        size: opts.size,
-        font: opts.font,
-        color: opts.color ?? rgb(0, 0, 0),
-      });
-    });
-    this.y -= opts.gapAfter;
-  }
-}
-
-/** Greedy word wrap; words wider than a line are cut. */
-function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
-  const fits = (candidate: string) => font.widthOfTextAtSize(candidate, size) <= width;
-  const lines: string[] = [];
-  let current = "";
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    const candidate = current ? `${current} ${word}` : word;
-    if (fits(candidate)) {
-      current = candidate;
-      continue;
-    }
-    if (current) lines.push(current);
-    current = "";
-    let rest = word;
-    while (!fits(rest)) {
-      let cut = rest.length - 1;
-      while (cut > 1 && !fits(rest.slice(0, cut))) cut--;
-      lines.push(rest.slice(0, cut));
-      rest = rest.slice(cut);
-    }
-    current = rest;
-  }
-  if (current) lines.push(current);
-  return lines.length > 0 ? lines : [""];
 }

@@ -1,27 +1,15 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { decodeStrictBase64 } from "../../lib/bytes.ts";
+import { constantTimeEqual, sha256Hex } from "../../lib/crypto.ts";
 import type http from "node:http";
 import { isRecord } from "./http.ts";
 import type { SimEndpoint, SimRequestRecord, ValidSubmission } from "./records.ts";
 
 /** What the simulator checks of a submission, as Docus would (CONTRACT.md, section 1). */
 
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
-
 /** Compares a received header with a configured value without revealing where they differ. */
-export function sameSecret(received: string | string[] | undefined, expected: string): boolean {
+function sameSecret(received: string | string[] | undefined, expected: string): boolean {
   const value = typeof received === "string" ? received : "";
-  const a = createHash("sha256").update(value).digest();
-  const b = createHash("sha256").update(expected).digest();
-  return timingSafeEqual(a, b) && value !== "";
-}
-
-/** Strict base64: the standard alphabet, padded, no whitespace, canonical padding bits. */
-function decodeStrictBase64(text: string): Buffer | null {
-  if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return null;
-  const bytes = Buffer.from(text, "base64");
-  return bytes.toString("base64") === text ? bytes : null;
+  return constantTimeEqual(value, expected) && value !== "";
 }
 
 /** Best-effort metadata of a submission body, for the request listing. */

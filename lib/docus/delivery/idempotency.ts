@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { sha256Hex } from "@/lib/crypto";
 
 /**
  * The key that makes a repeated delivery store once: the webhook id when Docus sent one
@@ -15,5 +15,5 @@ export function deliveryIdempotencyKey(input: {
 }): string {
   if (input.webhookId) return `wh:${input.webhookId}:${input.sha256}`;
   const canonical = JSON.stringify([input.labKey, input.referenceId, input.patientId, input.sha256]);
-  return `h:${createHash("sha256").update(canonical, "utf8").digest("hex")}`;
+  return `h:${sha256Hex(canonical)}`;
 }

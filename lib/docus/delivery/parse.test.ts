@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { PDFDocument } from "pdf-lib";
 import { beforeAll, describe, expect, it } from "vitest";
-import { sha256Hex } from "@/lib/pdf/check";
+import { sha256Hex } from "@/lib/crypto";
 import { METADATA_MAX_BYTES, parseDelivery, type DeliveryParseResult } from "./parse";
 
 const encoder = new TextEncoder();

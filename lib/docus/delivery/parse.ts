@@ -1,6 +1,8 @@
 import { z } from "zod";
-import { checkPdf, sha256Hex } from "@/lib/pdf/check";
-import { sanitizeFileName } from "@/lib/pdf/response";
+import { decodeStrictBase64 } from "@/lib/bytes";
+import { sha256Hex } from "@/lib/crypto";
+import { checkPdf } from "@/lib/pdf/check";
+import { fileNamePart, sanitizeFileName } from "@/lib/pdf/file-name";
 
 /**
  * How a delivery body becomes a ParsedDelivery. This is the only module that knows the
@@ -81,40 +83,6 @@ const deliverySchema = z.object({
 
 const fail = (status: 400 | 422, reason: string): DeliveryParseResult => ({ ok: false, status, reason });
 
-/** The base64 alphabet value of each ASCII code, or -1. */
-const BASE64_VALUES = (() => {
-  const table = new Int8Array(128).fill(-1);
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  for (let i = 0; i < alphabet.length; i++) table[alphabet.charCodeAt(i)] = i;
-  return table;
-})();
-
-function base64Value(code: number): number {
-  return code < 128 ? (BASE64_VALUES[code] ?? -1) : -1;
-}
-
-/**
- * Strict standard base64: the 64-letter alphabet only, no whitespace, padded to a
- * multiple of 4, at most two '=' and only at the end, and zero bits where the last
- * letter has more bits than the data needs (so every byte string has exactly one
- * accepted encoding). Buffer.from(s, "base64") alone would silently skip anything it
- * does not understand, hence the check before it.
- */
-export function decodeStrictBase64(text: string): Buffer | null {
-  const length = text.length;
-  if (length === 0 || length % 4 !== 0) return null;
-  const padding = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
-  const dataLength = length - padding;
-  for (let i = 0; i < dataLength; i++) {
-    if (base64Value(text.charCodeAt(i)) < 0) return null;
-  }
-  const last = base64Value(text.charCodeAt(dataLength - 1));
-  if (padding === 2 && (last & 0x0f) !== 0) return null;
-  if (padding === 1 && (last & 0x03) !== 0) return null;
-  const bytes = Buffer.from(text, "base64");
-  return bytes.byteLength === (length / 4) * 3 - padding ? bytes : null;
-}
-
 /**
  * The body's unknown top-level fields. Large ones are replaced by a note, and NUL
  * characters by U+FFFD because Postgres jsonb refuses \u0000.
@@ -185,7 +153,7 @@ function parseUnsafe(rawBody: Uint8Array): DeliveryParseResult {
   const fileName =
     (file?.file_name ? sanitizeFileName(file.file_name, "") : "") ||
     sanitizeFileName(
-      `interpretation-${referenceId ? referenceId.replace(/[^A-Za-z0-9._-]/g, "_") : "report"}.pdf`,
+      `interpretation-${referenceId ? fileNamePart(referenceId) : "report"}.pdf`,
       "interpretation-report.pdf",
     );
 

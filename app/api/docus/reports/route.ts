@@ -3,7 +3,7 @@ import { recordRefusedDelivery, storeDeliveredReport } from "@/db/queries/report
 import { authenticateDelivery, deliveryAuthFromEnv } from "@/lib/docus/delivery/authenticate";
 import { deliveryIdempotencyKey } from "@/lib/docus/delivery/idempotency";
 import { parseDelivery } from "@/lib/docus/delivery/parse";
-import { BodyTooLargeError, readBodyCapped } from "@/lib/docus/delivery/read-body";
+import { BodyTooLargeError, readBodyCapped } from "@/lib/bytes";
 import { getEnv } from "@/lib/env";
 import { clientIp } from "@/lib/request";
 import { describeError } from "@/lib/errors";

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { BodyTooLargeError, readBodyCapped } from "./read-body";
+import { BodyTooLargeError, decodeStrictBase64, readBodyCapped } from "./bytes";
 
 /** A stream of the given chunks that records whether it was pulled past them or cancelled. */
 function chunkStream(chunks: Uint8Array[]) {
@@ -119,5 +119,42 @@ describe("readBodyCapped", () => {
   it("ignores a Content-Length that is not a number", async () => {
     const { stream } = chunkStream([filled(3, 1)]);
     expect((await readBodyCapped(stream, "lots", 10)).byteLength).toBe(3);
+  });
+});
+
+describe("readBodyCapped with overflow: truncate", () => {
+  it("returns the first maxBytes bytes and stops reading", async () => {
+    const { stream, state } = chunkStream([filled(6, 1), filled(6, 2), filled(6, 3)]);
+    const body = await readBodyCapped(stream, "18", 8, { overflow: "truncate" });
+    expect(Array.from(body)).toEqual([1, 1, 1, 1, 1, 1, 2, 2]);
+    expect(state.cancelled).toBe(true);
+    expect(state.pulls).toBe(2);
+  });
+
+  it("returns a shorter body whole", async () => {
+    const { stream } = chunkStream([filled(3, 1)]);
+    expect(Array.from(await readBodyCapped(stream, null, 8, { overflow: "truncate" }))).toEqual([1, 1, 1]);
+  });
+});
+
+describe("readBodyCapped with an async iterable (a Node request)", () => {
+  async function* chunks(parts: Uint8Array[]) {
+    yield* parts;
+  }
+
+  it("reads it whole under the cap and refuses it over the cap", async () => {
+    expect(Array.from(await readBodyCapped(chunks([filled(2, 1), filled(2, 2)]), null, 4))).toEqual([1, 1, 2, 2]);
+    await expect(readBodyCapped(chunks([filled(3, 1), filled(3, 2)]), null, 4)).rejects.toBeInstanceOf(
+      BodyTooLargeError,
+    );
+  });
+});
+
+describe("decodeStrictBase64", () => {
+  it("decodes canonical base64 and refuses anything else", () => {
+    expect(decodeStrictBase64("JVBERi0=")?.toString("latin1")).toBe("%PDF-");
+    for (const text of ["", "JVBERi0", "JVBERi1=", "JVBE Ri0=", "JVBERi0=\n", "JVBERi-_"]) {
+      expect(decodeStrictBase64(text)).toBeNull();
+    }
   });
 });
