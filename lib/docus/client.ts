@@ -1,5 +1,6 @@
 import { readBodyCapped } from "@/lib/bytes";
 import { getEnv } from "@/lib/env";
+import type { SubmissionBody, SubmissionEndpoint } from "./contract";
 import { classifyNetworkError, classifyResponse, type SubmissionOutcome } from "./classify";
 
 /**
@@ -21,14 +22,8 @@ export type LabResultSubmission = {
   file?: { bytes: Uint8Array; base64?: string; fileName: string; mimeType: "application/pdf" };
 };
 
-/** The JSON body Docus expects. */
-export type DocusSubmissionBody = {
-  patient_id: string;
-  reference_id: string;
-  partner_lab_id?: string;
-  data?: string;
-  file_base64?: { mime_type: "application/pdf"; content: string; file_name: string };
-};
+/** The JSON body Docus expects (its schema is in ./contract.ts, shared with the simulator). */
+export type DocusSubmissionBody = SubmissionBody;
 
 export type SubmitOptions = {
   timeoutMs?: number;
@@ -41,7 +36,7 @@ export type { SubmissionOutcome } from "./classify";
 /** Docus's answers are short JSON; more than this is not worth reading. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
-export function submissionPath(mode: SubmissionMode): "/lab-results" | "/lab-results/not-interpret" {
+export function submissionPath(mode: SubmissionMode): SubmissionEndpoint {
   return mode === "interpret" ? "/lab-results" : "/lab-results/not-interpret";
 }
 

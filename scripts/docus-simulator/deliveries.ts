@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { parseRetryAfter } from "../../lib/docus/classify.ts";
 import { signWebhook } from "../../lib/docus/webhook-signature.ts";
 import { sha256Hex } from "../../lib/crypto.ts";
+import type { DeliveryBody } from "../../lib/docus/contract.ts";
 import { fileNamePart } from "../../lib/pdf/file-name.ts";
 import type { DeliveryFaultKind } from "./faults.ts";
 import { errorLabel } from "./http.ts";
@@ -78,7 +79,7 @@ export function createDeliveries(config: DeliveryConfig) {
           generatedAt: new Date(),
         });
         if (signal.aborted) return;
-        const body = JSON.stringify({
+        const payload: DeliveryBody = {
           patient_id: submission.patientId,
           ...(submission.referenceId === null ? {} : { reference_id: submission.referenceId }),
           ...(submission.partnerLabId === null ? {} : { partner_lab_id: submission.partnerLabId }),
@@ -87,7 +88,8 @@ export function createDeliveries(config: DeliveryConfig) {
             content: Buffer.from(pdf).toString("base64"),
             file_name: reportFileName(submission.referenceId),
           },
-        });
+        };
+        const body = JSON.stringify(payload);
         const delivery: Delivery = {
           id: `msg_${randomBytes(18).toString("base64url")}`,
           sequence,

@@ -1,6 +1,8 @@
 /** What the simulator keeps of each submission and delivery: metadata and hashes, never content. */
 
-export type SimEndpoint = "/lab-results" | "/lab-results/not-interpret";
+import type { SubmissionEndpoint } from "../../lib/docus/contract.ts";
+
+export type SimEndpoint = SubmissionEndpoint;
 
 export type SimRequestRecord = {
   at: string;

@@ -1,13 +1,13 @@
-import { z } from "zod";
 import { decodeStrictBase64 } from "@/lib/bytes";
 import { sha256Hex } from "@/lib/crypto";
 import { checkPdf } from "@/lib/pdf/check";
 import { fileNamePart, sanitizeFileName } from "@/lib/pdf/file-name";
+import { deliveryBodySchema } from "../contract";
 
 /**
- * How a delivery body becomes a ParsedDelivery. This is the only module that knows the
- * delivery's field names; the body shape and its aliases are assumptions of ours, so a
- * partner with the exact spec changes this file only.
+ * How a delivery body (its shape and aliases: deliveryBodySchema in ../contract.ts)
+ * becomes a ParsedDelivery: aliases resolved, the report's strict Base64 decoded and
+ * checked as a PDF, the file name sanitised, unknown fields kept as metadata.
  */
 
 export type ParsedDelivery = {
@@ -23,63 +23,9 @@ export type ParsedDelivery = {
 export type DeliveryParseResult =
   { ok: true; delivery: ParsedDelivery } | { ok: false; status: 400 | 422; reason: string };
 
-const KNOWN_FIELDS = new Set([
-  "patient_id",
-  "reference_id",
-  "accession_number",
-  "partner_lab_id",
-  "file_base64",
-  "report_base64",
-]);
-const ID_MAX = 128;
+/** The delivery body's own fields; any other top-level field is kept as metadata. */
+const KNOWN_FIELDS = new Set(Object.keys(deliveryBodySchema.shape));
 export const METADATA_MAX_BYTES = 16 * 1024;
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
-
-const typeError = (field: string, expected: string) => (issue: { input?: unknown }) =>
-  issue.input === undefined ? `${field} is required` : `${field} must be ${expected}`;
-
-/** An identifier: trimmed, no control characters (Postgres refuses NUL in text). */
-function identifier(field: string) {
-  return z
-    .string({ error: typeError(field, "a string") })
-    .trim()
-    .max(ID_MAX, { error: `${field} must be at most ${ID_MAX} characters` })
-    .refine((value) => !CONTROL_CHARS.test(value), { error: `${field} must not contain control characters` });
-}
-
-function optionalIdentifier(field: string) {
-  return identifier(field)
-    .nullish()
-    .transform((value) => (value ? value : null));
-}
-
-const optionalText = (field: string) =>
-  z
-    .string({ error: `${field} must be a string` })
-    .nullish()
-    .transform((value) => value ?? null);
-
-const deliverySchema = z.object({
-  patient_id: identifier("patient_id").min(1, { error: "patient_id is required" }),
-  reference_id: optionalIdentifier("reference_id"),
-  accession_number: optionalIdentifier("accession_number"),
-  partner_lab_id: optionalIdentifier("partner_lab_id"),
-  file_base64: z
-    .object(
-      {
-        mime_type: optionalText("file_base64.mime_type"),
-        content: z.string({ error: typeError("file_base64.content", "a base64 string") }),
-        file_name: optionalText("file_base64.file_name"),
-      },
-      { error: "file_base64 must be an object with mime_type, content and file_name" },
-    )
-    .nullish()
-    .transform((value) => value ?? null),
-  report_base64: z
-    .string({ error: "report_base64 must be a base64 string" })
-    .nullish()
-    .transform((value) => value ?? null),
-});
 
 const fail = (status: 400 | 422, reason: string): DeliveryParseResult => ({ ok: false, status, reason });
 
@@ -121,7 +67,7 @@ function parseUnsafe(rawBody: Uint8Array): DeliveryParseResult {
   }
   if (!isPlainObject(json)) return fail(400, "body must be a JSON object");
 
-  const parsed = deliverySchema.safeParse(json);
+  const parsed = deliveryBodySchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return fail(400, issue ? issue.message : "invalid delivery");
