@@ -7,7 +7,7 @@ import { chromium } from "@playwright/test";
 import postgres from "postgres";
 import { z } from "zod";
 import { createDocusSimulator } from "@/scripts/docus-simulator/simulator";
-import { spacingMs } from "@/lib/docus/rate-limit";
+import { spacingMs } from "@/lib/docus";
 import { getEnv } from "@/lib/env";
 import { largeLabResultPdf } from "./pdf";
 import { createBenchDatabase, runCli, startPortal, startUploadBaseline, sleep, type PortalServer } from "./portal";

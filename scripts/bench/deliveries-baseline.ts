@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import postgres from "postgres";
-import { authenticateDelivery, deliveryAuthFromEnv } from "@/lib/docus/delivery/authenticate";
-import { parseDelivery } from "@/lib/docus/delivery/parse";
+import { authenticateDelivery, deliveryAuthFromEnv, parseDelivery } from "@/lib/docus";
 import { getEnv } from "@/lib/env";
 
 /**

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { createDocusSimulator } from "@/scripts/docus-simulator/simulator";
-import type { DocusCredentials } from "@/lib/docus/client";
+import type { DocusCredentials } from "@/lib/docus";
 import { recordUploadAction } from "./browser";
 import { largeLabResultPdf } from "./pdf";
 import { createBenchDatabase, runCli, startPortal, startUploadBaseline, type PortalServer } from "./portal";

@@ -2,26 +2,17 @@ import { decodeStrictBase64 } from "@/lib/bytes";
 import { sha256Hex } from "@/lib/crypto";
 import { checkPdf } from "@/lib/pdf/check";
 import { fileNamePart, sanitizeFileName } from "@/lib/pdf/file-name";
+import type { IncomingReport } from "@/lib/domain";
 import { deliveryBodySchema } from "../contract";
 
 /**
  * How a delivery body (its shape and aliases: deliveryBodySchema in ../contract.ts)
- * becomes a ParsedDelivery: aliases resolved, the report's strict Base64 decoded and
+ * becomes the portal's IncomingReport (lib/domain.ts): aliases resolved, the report's strict Base64 decoded and
  * checked as a PDF, the file name sanitised, unknown fields kept as metadata.
  */
 
-export type ParsedDelivery = {
-  patientId: string;
-  referenceId: string | null;
-  partnerLabId: string | null;
-  fileName: string;
-  pdf: Uint8Array;
-  sha256: string;
-  metadata: Record<string, unknown>;
-};
-
 export type DeliveryParseResult =
-  { ok: true; delivery: ParsedDelivery } | { ok: false; status: 400 | 422; reason: string };
+  { ok: true; delivery: IncomingReport } | { ok: false; status: 400 | 422; reason: string };
 
 /** The delivery body's own fields; any other top-level field is kept as metadata. */
 const KNOWN_FIELDS = new Set(Object.keys(deliveryBodySchema.shape));
@@ -118,7 +109,7 @@ function parseUnsafe(rawBody: Uint8Array): DeliveryParseResult {
 }
 
 /**
- * A delivery body as the portal's ParsedDelivery. 400: not JSON, or fields missing or of
+ * A delivery body as the portal's IncomingReport. 400: not JSON, or fields missing or of
  * the wrong shape; 422: well-formed but the report is not a PDF (wrong mime type,
  * invalid base64, bytes that are not a PDF). Never throws.
  */
