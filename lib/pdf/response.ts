@@ -1,3 +1,4 @@
+import { encodeExtended } from "content-disposition";
 import { PDF_CONTENT_SECURITY_POLICY } from "@/lib/security-headers";
 import { sanitizeFileName } from "./file-name";
 
@@ -7,11 +8,16 @@ import { sanitizeFileName } from "./file-name";
  * or forms get no origin.
  */
 
+/**
+ * RFC 6266: a quoted ASCII `filename` for old clients and the RFC 8187 `filename*`
+ * (content-disposition's encodeExtended) with the real name, always both. The header
+ * itself is put together here: content-disposition's create() writes a name that needs
+ * no quoting as a bare token (`filename=a.pdf`) and then leaves out `filename*`.
+ */
 export function contentDisposition(kind: "inline" | "attachment", fileName: string): string {
   const safe = sanitizeFileName(fileName);
   const ascii = safe.replace(/[^\x20-\x7e]/g, "_").replace(/%/g, "_");
-  const encoded = encodeURIComponent(safe).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+  return `${kind}; filename="${ascii}"; filename*=${encodeExtended(safe)}`;
 }
 
 export function pdfResponse(bytes: Uint8Array, fileName: string, kind: "inline" | "attachment"): Response {
