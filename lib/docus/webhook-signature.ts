@@ -1,5 +1,4 @@
 import { createHmac } from "node:crypto";
-import { Webhook } from "standardwebhooks";
 import { constantTimeEqual } from "../crypto.ts";
 
 /**
@@ -7,6 +6,16 @@ import { constantTimeEqual } from "../crypto.ts";
  * HMAC-SHA256 over `${webhook-id}.${webhook-timestamp}.${body}` with the base64-decoded
  * part of a `whsec_<base64>` secret as key, sent as `v1,<base64>`. Several space-separated
  * entries may be sent while a secret is being rotated.
+ *
+ * Signing and verifying are ours, not the standardwebhooks library's (its Webhook.sign
+ * and verify are the test oracle in webhook-signature.test.ts instead): the library
+ * signs `payload.toString()`, so a body of bytes is decoded as UTF-8 first and invalid
+ * bytes become U+FFFD (two different bodies then share a signature, and a Uint8Array
+ * that is not a Buffer is refused), while deliveries are verified over the exact bytes
+ * received. Its verify also reads Date.now() with a fixed 5 minutes (no clock to test
+ * against) and parses the timestamp with parseInt, accepting "1614265330.0"; and its
+ * base64 decoder refuses an unpadded secret such as whsec_abc, which the configuration
+ * accepts.
  */
 
 export type WebhookHeaders = { id: string | null; timestamp: string | null; signature: string | null };
@@ -31,27 +40,12 @@ function digest(key: Buffer, id: string, timestamp: string, body: string | Uint8
   return createHmac("sha256", key).update(`${id}.${timestamp}.`).update(body).digest();
 }
 
-/**
- * The `v1,<base64>` signature of a delivery, made by the standardwebhooks library. A body
- * given as bytes must be UTF-8 (the library signs text; a JSON body always is).
- */
 export function signWebhook(secret: string, id: string, timestampSeconds: number, body: string | Uint8Array): string {
   if (!Number.isSafeInteger(timestampSeconds))
     throw new Error("The webhook timestamp must be a whole number of seconds.");
-  const payload = typeof body === "string" ? body : new TextDecoder("utf-8", { fatal: true }).decode(body);
-  // The key is decoded here, as verifyWebhook decodes it: the library's own decoder refuses
-  // unpadded secrets such as whsec_abc, which the configuration accepts.
-  return new Webhook(secretKey(secret), { format: "raw" }).sign(id, new Date(timestampSeconds * 1000), payload);
+  return `v1,${digest(secretKey(secret), id, String(timestampSeconds), body).toString("base64")}`;
 }
 
-/**
- * Verification stays ours, not the library's Webhook.verify: it checks the signature over
- * the exact bytes received (the library signs `payload.toString()`, so invalid UTF-8
- * would be compared after decoding, and a Uint8Array is refused), against a clock and
- * tolerance given by the caller (the library reads Date.now() and fixes 5 minutes), and
- * it refuses a timestamp that is not a whole number of seconds (the library's parseInt
- * reads "1614265330.0" as 1614265330).
- */
 export function verifyWebhook(
   secret: string,
   headers: WebhookHeaders,
