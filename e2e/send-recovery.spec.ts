@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type BrowserContext } from "@playwright/test";
 import postgres from "postgres";
-import { createDocusSimulator, type DocusSimulator, type SimRequestRecord } from "@/lib/docus/simulator";
+import { createDocusSimulator, type DocusSimulator, type SimRequestRecord } from "@/scripts/docus-simulator/simulator";
 import { E2E_DELIVERY_SECRET, E2E_PORT, E2E_SIM_PORT, E2E_WEBHOOK_SECRET } from "./fixtures/accounts";
 import { labResultPdf } from "./fixtures/pdfs";
 import {

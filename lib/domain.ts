@@ -27,3 +27,19 @@ export const labResultStatuses = [
   "report_ready",
 ] as const;
 export type LabResultStatus = (typeof labResultStatuses)[number];
+
+/**
+ * An interpretation report as it arrives, in the portal's words: authenticated and
+ * parsed, not yet stored. The Docus module produces it and the database stores it; no
+ * Docus field name reaches either side of this type.
+ */
+export type IncomingReport = {
+  patientId: string;
+  referenceId: string | null;
+  partnerLabId: string | null;
+  fileName: string;
+  pdf: Uint8Array;
+  sha256: string;
+  /** The delivery's fields that the portal does not know, kept as they came. */
+  metadata: Record<string, unknown>;
+};

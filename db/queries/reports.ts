@@ -2,7 +2,7 @@ import "server-only";
 import { and, count, eq, gt, inArray, isNull, notExists, sql } from "drizzle-orm";
 import { descNullsLast } from "./order";
 import type { Db, Tx } from "@/db";
-import type { ParsedDelivery } from "@/lib/docus/delivery";
+import type { IncomingReport } from "@/lib/domain";
 import {
   deliveries,
   documents,
@@ -14,8 +14,7 @@ import {
   type NewDelivery,
 } from "@/db/schema";
 
-/** A delivery that passed authentication and parsing, in the portal's words. */
-export type IncomingReport = ParsedDelivery;
+export type { IncomingReport };
 
 export type StoredReport = { reportId: string; duplicate: boolean; matched: boolean; labId: string | null };
 

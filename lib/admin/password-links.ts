@@ -1,13 +1,14 @@
 import "server-only";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { Tx } from "@/db";
+import { sha256Hex } from "@/lib/crypto";
 import { insertPasswordLink } from "@/db/queries/password-links";
 
 /** A set-password link is valid this long after it is made. */
 export const PASSWORD_LINK_HOURS = 24;
 
 export function hashLinkToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
+  return sha256Hex(token);
 }
 
 /** The path of a set-password link; the token appears only here and is never stored. */

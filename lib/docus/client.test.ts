@@ -10,7 +10,7 @@ import {
   type LabResultSubmission,
   type SubmissionOutcome,
 } from "./client";
-import { createDocusSimulator, type DocusSimulator, type SimRequestRecord } from "./simulator";
+import { createDocusSimulator, type DocusSimulator, type SimRequestRecord } from "@/scripts/docus-simulator/simulator";
 
 const apiKey = "test-api-key-0123456789";
 const teamId = "team-4242";

@@ -1,4 +1,6 @@
+import { readBodyCapped } from "@/lib/bytes";
 import { getEnv } from "@/lib/env";
+import type { SubmissionBody, SubmissionEndpoint } from "./contract";
 import { classifyNetworkError, classifyResponse, type SubmissionOutcome } from "./classify";
 
 /**
@@ -20,14 +22,8 @@ export type LabResultSubmission = {
   file?: { bytes: Uint8Array; base64?: string; fileName: string; mimeType: "application/pdf" };
 };
 
-/** The JSON body Docus expects. */
-export type DocusSubmissionBody = {
-  patient_id: string;
-  reference_id: string;
-  partner_lab_id?: string;
-  data?: string;
-  file_base64?: { mime_type: "application/pdf"; content: string; file_name: string };
-};
+/** The JSON body Docus expects (its schema is in ./contract.ts, shared with the simulator). */
+export type DocusSubmissionBody = SubmissionBody;
 
 export type SubmitOptions = {
   timeoutMs?: number;
@@ -40,7 +36,7 @@ export type { SubmissionOutcome } from "./classify";
 /** Docus's answers are short JSON; more than this is not worth reading. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
-export function submissionPath(mode: SubmissionMode): "/lab-results" | "/lab-results/not-interpret" {
+export function submissionPath(mode: SubmissionMode): SubmissionEndpoint {
   return mode === "interpret" ? "/lab-results" : "/lab-results/not-interpret";
 }
 
@@ -125,22 +121,12 @@ export function docusCredentialsFromEnv(): DocusCredentials | null {
  */
 async function readBody(response: Response): Promise<unknown> {
   if (!response.body) return undefined;
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
+  let bytes: Uint8Array;
   try {
-    while (total < MAX_RESPONSE_BYTES) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      total += value.byteLength;
-    }
+    bytes = await readBodyCapped(response.body, null, MAX_RESPONSE_BYTES, { overflow: "truncate" });
   } catch {
     return undefined;
-  } finally {
-    await reader.cancel().catch(() => undefined);
   }
-  const bytes = Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES);
   const text = new TextDecoder().decode(bytes);
   const trimmed = text.trim();
   if (trimmed.startsWith("{") || trimmed.startsWith("[")) {

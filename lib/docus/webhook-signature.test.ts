@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { Webhook } from "standardwebhooks";
 import { signWebhook, verifyWebhook } from "./webhook-signature";
 
 // The test vector published by Standard Webhooks.
@@ -92,5 +93,16 @@ describe("verifyWebhook", () => {
 
   it("fails closed on a misconfigured secret", () => {
     expect(verifyWebhook("whsec_***", headers(expected), bytes(body), sentAt).ok).toBe(false);
+  });
+});
+
+describe("agreement with the standardwebhooks library", () => {
+  it("signs text bodies exactly as the library does, and verifies what the library signs", () => {
+    const library = new Webhook(secret);
+    for (const text of [body, "", '{"patient_id":"P-1","reference_id":"ACC-1"}', "Müller ✓"]) {
+      const signed = library.sign(id, sentAt, text);
+      expect(signWebhook(secret, id, timestamp, text)).toBe(signed);
+      expect(verifyWebhook(secret, headers(signed), bytes(text), sentAt)).toEqual({ ok: true });
+    }
   });
 });

@@ -1,10 +1,21 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
+import { constantTimeEqual } from "../crypto.ts";
 
 /**
  * Standard Webhooks signatures (https://www.standardwebhooks.com): the signature is
  * HMAC-SHA256 over `${webhook-id}.${webhook-timestamp}.${body}` with the base64-decoded
  * part of a `whsec_<base64>` secret as key, sent as `v1,<base64>`. Several space-separated
  * entries may be sent while a secret is being rotated.
+ *
+ * Signing and verifying are ours, not the standardwebhooks library's (its Webhook.sign
+ * and verify are the test oracle in webhook-signature.test.ts instead): the library
+ * signs `payload.toString()`, so a body of bytes is decoded as UTF-8 first and invalid
+ * bytes become U+FFFD (two different bodies then share a signature, and a Uint8Array
+ * that is not a Buffer is refused), while deliveries are verified over the exact bytes
+ * received. Its verify also reads Date.now() with a fixed 5 minutes (no clock to test
+ * against) and parses the timestamp with parseInt, accepting "1614265330.0"; and its
+ * base64 decoder refuses an unpadded secret such as whsec_abc, which the configuration
+ * accepts.
  */
 
 export type WebhookHeaders = { id: string | null; timestamp: string | null; signature: string | null };
@@ -67,7 +78,7 @@ export function verifyWebhook(
     if (candidate.length !== DIGEST_BYTES) continue;
     // Every entry is compared, without stopping at a match, so the time taken does not
     // reveal which entry matched.
-    if (timingSafeEqual(candidate, expected)) matched = true;
+    if (constantTimeEqual(candidate, expected)) matched = true;
   }
   return matched ? { ok: true } : { ok: false, reason: "no matching v1 signature" };
 }

@@ -6,11 +6,11 @@ import { createLab } from "@/db/queries/labs";
 import { PatientConflictError, createLabResultSubmission, type SubmissionInput } from "@/db/queries/lab-results";
 import { createUser } from "@/db/queries/users";
 import { documents, labResults, patients, submissionAttempts } from "@/db/schema";
-import type { DocusCredentials } from "@/lib/docus/client";
-import { createDocusSimulator, type DocusSimulator, type SimRequestRecord } from "@/lib/docus/simulator";
+import type { DocusCredentials } from "@/lib/docus";
+import { createDocusSimulator, type DocusSimulator, type SimRequestRecord } from "@/scripts/docus-simulator/simulator";
 import { SUBMIT_QUEUE, createBoss, enqueueSubmission } from "@/lib/jobs/boss";
 import { runSubmitJob, startSubmitWorker, sweepLabResults } from "@/lib/jobs/worker";
-import { sha256Hex } from "@/lib/pdf/check";
+import { sha256Hex } from "@/lib/crypto";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { sendLabResult, type SendDeps } from "./submission";
 

@@ -12,15 +12,18 @@ import {
   type HeldDocument,
   type SubmissionInput,
 } from "@/db/queries/lab-results";
-import { nextAttemptDelayMs, type RetryPolicy } from "@/lib/docus/backoff";
 import {
   docusCredentialsFromEnv,
+  docusRateLimiterFor,
+  nextAttemptDelayMs,
   submitLabResult,
   type DocusCredentials,
+  type DocusRateLimiter,
+  type Permit,
+  type RetryPolicy,
   type SubmissionOutcome,
-} from "@/lib/docus/client";
+} from "@/lib/docus";
 import { getEnv } from "@/lib/env";
-import { docusRateLimiterFor, type DocusRateLimiter, type Permit } from "@/lib/docus/rate-limit";
 import { enqueueSubmission, sendLeaseSeconds } from "@/lib/jobs/boss";
 import { trackInFlight } from "@/lib/jobs/in-flight";
 

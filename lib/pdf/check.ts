@@ -1,5 +1,3 @@
-import { createHash } from "node:crypto";
-
 /**
  * Cheap structural checks of an uploaded PDF, done on the bytes without parsing the
  * whole document (a 10 MB upload must not cost a full parse): the `%PDF-` header at
@@ -40,8 +38,4 @@ export function checkPdf(bytes: Uint8Array, fileName = "The file"): PdfCheck {
     };
   }
   return { ok: true };
-}
-
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
 }

@@ -1,7 +1,8 @@
 import { performance } from "node:perf_hooks";
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import type postgres from "postgres";
-import { checkPdf, sha256Hex } from "@/lib/pdf/check";
+import { sha256Hex } from "@/lib/crypto";
+import { checkPdf } from "@/lib/pdf/check";
 import { familyEndings, familyRoots, givenNames, wholeFamilyNames } from "./browse-names";
 
 /**

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import postgres from "postgres";
-import { authenticateDelivery, deliveryAuthFromEnv, parseDelivery } from "@/lib/docus/delivery";
+import { authenticateDelivery, deliveryAuthFromEnv, parseDelivery } from "@/lib/docus";
 import { getEnv } from "@/lib/env";
 
 /**

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { PDFDict, PDFDocument, PDFName, PDFString, StandardFonts } from "pdf-lib";
-import { signWebhook } from "@/lib/docus/webhook-signature";
+import { signWebhook } from "@/lib/docus";
 import { checkPdf } from "@/lib/pdf/check";
 
 /**

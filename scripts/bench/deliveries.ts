@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { PDFDocument } from "pdf-lib";
 import postgres from "postgres";
-import { authenticateDelivery, parseDelivery } from "@/lib/docus/delivery";
+import { authenticateDelivery, parseDelivery } from "@/lib/docus";
 import { cpuShares, cpuSnapshot, type CpuShares } from "./deliveries-cpu";
 import {
   DeliveryFactory,

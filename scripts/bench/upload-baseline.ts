@@ -1,13 +1,12 @@
-import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import busboy from "busboy";
 import { PgBoss } from "pg-boss";
 import postgres from "postgres";
 import { z } from "zod";
-import { buildSubmissionBody, submissionUrl } from "@/lib/docus/client";
-import { spacingMs } from "@/lib/docus/rate-limit";
+import { buildSubmissionBody, spacingMs, submissionUrl } from "@/lib/docus";
 import { labResultModes, patientSexes, type LabResultMode } from "@/lib/domain";
 import { getEnv } from "@/lib/env";
+import { sha256Hex } from "@/lib/crypto";
 import { checkPdf } from "@/lib/pdf/check";
 
 /**
@@ -137,7 +136,7 @@ async function handleUpload(request: IncomingMessage, response: ServerResponse):
     return reply(response, 400, { status: "error", error: "invalid fields or no file" });
   const check = checkPdf(parsed.file.bytes, "The file");
   if (!check.ok) return reply(response, 400, { status: "error", error: check.message });
-  const sha256 = createHash("sha256").update(parsed.file.bytes).digest("hex");
+  const sha256 = sha256Hex(parsed.file.bytes);
   const { bytes, name } = parsed.file;
   const input = fields.data;
   const id = await sql.begin(async (tx) => {

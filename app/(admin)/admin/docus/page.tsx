@@ -7,7 +7,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { getDb } from "@/db";
 import { getConnectionSnapshot } from "@/db/queries/docus-connection";
 import { requireRole } from "@/lib/auth";
-import { docusRateLimiterFor } from "@/lib/docus/rate-limit";
+import { docusRateLimiterFor } from "@/lib/docus";
 import { getEnv } from "@/lib/env";
 import { formatDateTime } from "@/lib/format";
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, getDb, getDbKind } from "@/db";
 import { migrateDb } from "@/db/migrate";
 import { deliveries, interpretationReports } from "@/db/schema";
-import { signWebhook } from "@/lib/docus/webhook-signature";
+import { signWebhook } from "@/lib/docus";
 import { parseEnv, resetEnvCache } from "@/lib/env";
 import { withDatabase } from "@/lib/testing/test-db";
 import { GET, POST } from "./route";

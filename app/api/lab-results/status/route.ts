@@ -3,7 +3,7 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { getLabResultStatesForUser } from "@/db/queries/lab-results";
 import { requireUser } from "@/lib/auth";
-import { spacingMs } from "@/lib/docus/rate-limit";
+import { spacingMs } from "@/lib/docus";
 import { getEnv } from "@/lib/env";
 import { AppError, errorResponse } from "@/lib/errors";
 

@@ -1,0 +1,39 @@
+import { getDb } from "@/db";
+import { recordRefusedDelivery, storeDeliveredReport } from "@/db/queries/reports";
+import type { IncomingReport } from "@/lib/domain";
+import { deliveryIdempotencyKey } from "./idempotency";
+
+/**
+ * Storing a delivery's outcome: the report (with its delivery record, in one transaction)
+ * or the refusal, in the deliveries log.
+ */
+
+export type DeliveryContext = { webhookId: string | null; remoteIp: string; bodyBytes: number | null };
+
+/** Stores the report; throws when the database cannot take it (the caller answers 503). */
+export async function storeReport(
+  report: IncomingReport,
+  context: { webhookId: string | null; remoteIp: string; bodyBytes: number },
+): Promise<{ duplicate: boolean }> {
+  const stored = await storeDeliveredReport(await getDb(), report, {
+    ...context,
+    idempotencyKey: (labKey) =>
+      deliveryIdempotencyKey({
+        webhookId: context.webhookId,
+        labKey,
+        referenceId: report.referenceId,
+        patientId: report.patientId,
+        sha256: report.sha256,
+      }),
+  });
+  return { duplicate: stored.duplicate };
+}
+
+/** Writes a refused attempt to the deliveries log; a database that is down loses only the log line. */
+export async function logRefusal(status: number, reason: string, context: DeliveryContext): Promise<void> {
+  try {
+    await recordRefusedDelivery(await getDb(), { httpStatus: status, reason, ...context });
+  } catch {
+    console.error(`[deliveries] could not log a refused delivery (${status}): database unavailable`);
+  }
+}
