@@ -8,7 +8,7 @@ import { StatCard } from "@/components/ui/stat-card";
 import { getDb } from "@/db";
 import { countLabActivity, listOverdueLabResults, listRejectedLabResults } from "@/db/queries/lab-results";
 import { getLabForUser } from "@/db/queries/labs";
-import { listUnreadReportsForUser } from "@/db/queries/reports";
+import { listUnreadReportsForUser } from "@/db/queries/report-read-marks";
 import { requireUser } from "@/lib/auth";
 
 export const metadata: Metadata = { title: "Dashboard" };

@@ -10,7 +10,7 @@ import {
   prefixUpperBound,
   searchPatientsForLab,
 } from "./patients";
-import { markReportRead, UNREAD_WINDOW_DAYS } from "./reports";
+import { markReportRead, UNREAD_WINDOW_DAYS } from "./report-read-marks";
 import { createUser } from "./users";
 
 let t: TestDb;
@@ -196,17 +196,15 @@ describe("patient search (listPatientsForUser)", () => {
     const sameLab = (await createLab(t.db, { name: "Ties Lab" })).id;
     // One instant for all five (addPatient's "hours ago" would differ by milliseconds).
     const at = hoursAgo(7);
-    await t.db
-      .insert(patients)
-      .values(
-        [3, 1, 2, 5, 4].map((n) => ({
-          labId: sameLab,
-          patientId: `T-${n}`,
-          givenName: "Tie",
-          familyName: `Same${n}`,
-          lastActivityAt: at,
-        })),
-      );
+    await t.db.insert(patients).values(
+      [3, 1, 2, 5, 4].map((n) => ({
+        labId: sameLab,
+        patientId: `T-${n}`,
+        givenName: "Tie",
+        familyName: `Same${n}`,
+        lastActivityAt: at,
+      })),
+    );
     const pages = await Promise.all(
       [1, 2, 3].map((page) => listPatientsForUser(t.db, { labId: sameLab }, doctor, { page, pageSize: 2 })),
     );

@@ -3,7 +3,7 @@ import { and, count, eq, inArray, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
 import { interpretationReports, patients, type LabResultStatus, type Patient } from "@/db/schema";
 import { descNullsLast } from "./order";
-import { unreadReportCondition } from "./reports";
+import { unreadReportCondition } from "./report-read-marks";
 
 export type LabScope = { labId: string };
 

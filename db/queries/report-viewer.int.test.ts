@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { createLabResultSubmission } from "./lab-results";
+import { createLabResultSubmission } from "./lab-result-submissions";
 import { createLab } from "./labs";
-import { getReportForUser } from "./report-viewer";
-import { storeDeliveredReport, type IncomingReport } from "./reports";
+import { getReportForUser } from "./reports";
+import { storeDeliveredReport, type IncomingReport } from "./system/deliveries";
 import { createUser } from "./users";
 
 let t: TestDb;

@@ -3,26 +3,20 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliveries, documents, interpretationReports, labResults, patients } from "@/db/schema";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { createLabResultSubmission } from "./lab-results";
+import { createLabResultSubmission } from "./lab-result-submissions";
 import { createLab } from "./labs";
+import { attachUnmatchedReport, listDeliveriesForAdmin, listUnmatchedReportsForAdmin } from "./deliveries";
 import {
-  attachUnmatchedReport,
-  getReportDocumentForUser,
-  listReportsForLabResult,
-  listDeliveriesForAdmin,
-  listDeliveriesWithoutLab,
-  listLablessReportsForOperator,
-  listUnmatchedReportsForAdmin,
-  routeReportToLab,
   getReviewedAt,
   listUnreadReportsForUser,
   markReportRead,
   markReportReviewed,
-  storeDeliveredReport,
   UNREAD_COUNT_CAP,
   UNREAD_WINDOW_DAYS,
-  type IncomingReport,
-} from "./reports";
+} from "./report-read-marks";
+import { getReportDocumentForUser, listReportsForLabResult } from "./reports";
+import { storeDeliveredReport, type IncomingReport } from "./system/deliveries";
+import { listDeliveriesWithoutLab, listLablessReportsForOperator, routeReportToLab } from "./system/operator-triage";
 import { createUser } from "./users";
 
 let t: TestDb;

@@ -6,12 +6,8 @@ import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { countLabActivity, listLabResultsForLab } from "./lab-results";
 import { createLab, findLabByNameOrPartnerId, getLabsForUser, listLabsForUser } from "./labs";
 import { getPatientForUser, listPatientsForUser, searchPatientsForLab } from "./patients";
-import {
-  getLabResultDocumentForUser,
-  getLabResultForUser,
-  getLabResultStatesForUser,
-  listLabResultsForPatient,
-} from "./lab-results";
+import { getLabResultDocumentForUser, getLabResultForUser, listLabResultsForPatient } from "./lab-results";
+import { getLabResultStatesForUser } from "./lab-result-submissions";
 import { listReportsForLabResults } from "./reports";
 import { createUser, findUserByEmail, getUserById, listUsersForLabs, setUserActiveForAdmin } from "./users";
 

@@ -3,8 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { cancelLabResult, requeueLabResult } from "@/db/queries/lab-results";
-import { markReportReviewed } from "@/db/queries/reports";
+import { cancelLabResult, requeueLabResult } from "@/db/queries/lab-result-submissions";
+import { markReportReviewed } from "@/db/queries/report-read-marks";
 import { recordAudit } from "@/lib/audit";
 import { requireRole } from "@/lib/auth";
 import type { ActionResult } from "@/lib/errors";

@@ -9,7 +9,7 @@ import {
   PatientNotFoundError,
   findDuplicateSubmission,
   type PatientVersion,
-} from "@/db/queries/lab-results";
+} from "@/db/queries/lab-result-submissions";
 import { recordAudit } from "@/lib/audit";
 import { requireRole } from "@/lib/auth";
 import { getEnv } from "@/lib/env";

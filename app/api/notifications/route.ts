@@ -1,5 +1,5 @@
 import { getDb } from "@/db";
-import { listUnreadReportsForUser } from "@/db/queries/reports";
+import { listUnreadReportsForUser } from "@/db/queries/report-read-marks";
 import { requireUser } from "@/lib/auth";
 import { errorResponse } from "@/lib/errors";
 

@@ -3,7 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { attachUnmatchedReport, routeReportToLab } from "@/db/queries/reports";
+import { attachUnmatchedReport } from "@/db/queries/deliveries";
+import { routeReportToLab } from "@/db/queries/system/operator-triage";
 import { recordAudit } from "@/lib/audit";
 import { requireRole } from "@/lib/auth";
 import type { ActionResult } from "@/lib/errors";

@@ -9,13 +9,8 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { getDb } from "@/db";
 import { listLabResultsForLab } from "@/db/queries/lab-results";
 import { listAllLabs } from "@/db/queries/labs";
-import {
-  type DeliveryLogRow,
-  listDeliveriesForAdmin,
-  listDeliveriesWithoutLab,
-  listLablessReportsForOperator,
-  listUnmatchedReportsForAdmin,
-} from "@/db/queries/reports";
+import { type DeliveryLogRow, listDeliveriesForAdmin, listUnmatchedReportsForAdmin } from "@/db/queries/deliveries";
+import { listDeliveriesWithoutLab, listLablessReportsForOperator } from "@/db/queries/system/operator-triage";
 import { requireRole } from "@/lib/auth";
 import { formatDateTime } from "@/lib/format";
 import { attachReportAction, routeReportAction } from "./actions";

@@ -8,7 +8,7 @@ import { SideBySide } from "@/components/reports/side-by-side";
 import { buttonClasses } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db";
-import { getReportForUser } from "@/db/queries/report-viewer";
+import { getReportForUser } from "@/db/queries/reports";
 import { recordDeniedAccess } from "@/lib/audit";
 import { requireUser } from "@/lib/auth";
 import { formatDateTime } from "@/lib/format";

@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { getLabResultStatesForUser } from "@/db/queries/lab-results";
+import { getLabResultStatesForUser } from "@/db/queries/lab-result-submissions";
 import { requireUser } from "@/lib/auth";
 import { spacingMs } from "@/lib/docus/rate-limit";
 import { getEnv } from "@/lib/env";

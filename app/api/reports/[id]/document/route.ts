@@ -1,5 +1,6 @@
 import type { NextRequest } from "next/server";
-import { getReportDocumentForUser, markReportRead } from "@/db/queries/reports";
+import { markReportRead } from "@/db/queries/report-read-marks";
+import { getReportDocumentForUser } from "@/db/queries/reports";
 import { serveAuditedPdf } from "@/lib/pdf/serve";
 
 export const dynamic = "force-dynamic";
