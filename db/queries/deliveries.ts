@@ -4,6 +4,7 @@ import { descNullsLast } from "./order";
 import type { Db } from "@/db";
 import { deliveries, documents, interpretationReports, labResults, patients } from "@/db/schema";
 import { latestReportVersion } from "./reports";
+import type { QueryScope } from "./scope";
 
 /*
  * Delivery triage for a lab's admins: the unmatched reports and the deliveries log of
@@ -32,7 +33,8 @@ export const unmatchedColumns = {
 };
 
 /** Unmatched reports an admin may triage: those of the admin's own labs, never another lab's or a lab-less one. */
-export async function listUnmatchedReportsForAdmin(db: Db, labIds: string[]): Promise<UnmatchedReport[]> {
+export async function listUnmatchedReportsForAdmin(db: Db, scope: QueryScope): Promise<UnmatchedReport[]> {
+  const { labIds } = scope;
   if (labIds.length === 0) return [];
   return db
     .select(unmatchedColumns)
@@ -55,12 +57,12 @@ export type AttachOutcome =
  */
 export async function attachUnmatchedReport(
   db: Db,
-  admin: { id: string; labIds: string[] },
+  scope: QueryScope,
   reportId: string,
   labResultId: string,
   override: { reason: string } | null = null,
 ): Promise<AttachOutcome> {
-  if (admin.labIds.length === 0) return { ok: false, reason: "not_found" };
+  if (scope.labIds.length === 0) return { ok: false, reason: "not_found" };
   return db.transaction(async (tx) => {
     // Locking the lab result serialises new versions of its reports.
     const [target] = await tx
@@ -72,7 +74,7 @@ export async function attachUnmatchedReport(
       })
       .from(labResults)
       .innerJoin(patients, eq(patients.id, labResults.patientId))
-      .where(and(eq(labResults.id, labResultId), inArray(labResults.labId, admin.labIds)))
+      .where(and(eq(labResults.id, labResultId), inArray(labResults.labId, scope.labIds)))
       .for("update", { of: labResults });
     if (!target) return { ok: false, reason: "not_found" };
     const [report] = await tx
@@ -109,7 +111,7 @@ export async function attachUnmatchedReport(
         matchState: "matched",
         version: (previous?.version ?? 0) + 1,
         supersedesId: previous?.id ?? null,
-        attachedById: admin.id,
+        attachedById: scope.userId,
         attachedAt: new Date(),
       })
       .where(eq(interpretationReports.id, report.id));
@@ -124,7 +126,8 @@ export async function attachUnmatchedReport(
 export type DeliveryLogRow = typeof deliveries.$inferSelect;
 
 /** The deliveries log for admins: attempts for their own labs only. */
-export async function listDeliveriesForAdmin(db: Db, labIds: string[], limit = 200): Promise<DeliveryLogRow[]> {
+export async function listDeliveriesForAdmin(db: Db, scope: QueryScope, limit = 200): Promise<DeliveryLogRow[]> {
+  const { labIds } = scope;
   if (labIds.length === 0) return [];
   return db
     .select()

@@ -4,7 +4,8 @@ import { descNullsLast } from "./order";
 import type { Db, Tx } from "@/db";
 import { documents, labResults, patients, type LabResultStatus } from "@/db/schema";
 import { rejectedOrFailed } from "./lab-results";
-import { sameDemographics, type Demographics, type LabScope } from "./patients";
+import { sameDemographics, type Demographics } from "./patients";
+import { currentLabOf, type QueryScope } from "./scope";
 
 /*
  * A lab result's submission as the lab's users drive it: storing an upload, the
@@ -139,20 +140,22 @@ export async function resolveNewPatient(
   return existing.id;
 }
 
-/** An earlier upload of the same file (same SHA-256) for the same lab and accession, if any. */
+/** An earlier upload of the same file (same SHA-256) for the current lab and accession, if any. */
 export async function findDuplicateSubmission(
   db: Db,
-  scope: LabScope,
+  scope: QueryScope,
   accessionNumber: string,
   sha256: string,
 ): Promise<{ id: string; status: LabResultStatus; createdAt: Date } | undefined> {
+  const labId = currentLabOf(scope);
+  if (!labId) return undefined;
   const [row] = await db
     .select({ id: labResults.id, status: labResults.status, createdAt: labResults.createdAt })
     .from(labResults)
     .innerJoin(documents, eq(documents.id, labResults.documentId))
     .where(
       and(
-        eq(labResults.labId, scope.labId),
+        eq(labResults.labId, labId),
         eq(labResults.accessionNumber, accessionNumber),
         eq(documents.sha256, sha256),
         ne(labResults.status, "cancelled"),
@@ -182,10 +185,11 @@ export type LabResultState = {
  */
 export async function getLabResultStatesForUser(
   db: Db,
-  labIds: string[],
+  scope: QueryScope,
   ids: string[],
   spacingMs = 0,
 ): Promise<LabResultState[]> {
+  const { labIds } = scope;
   if (labIds.length === 0 || ids.length === 0) return [];
   const due = sql`coalesce(${labResults.nextAttemptAt}, ${labResults.createdAt})`;
   const rows = await db
@@ -207,7 +211,8 @@ export async function getLabResultStatesForUser(
 }
 
 /** A technician's retry of a rejected or failed submission: back to `queued`. */
-export async function requeueLabResult(tx: Db | Tx, labIds: string[], id: string): Promise<string | null> {
+export async function requeueLabResult(tx: Db | Tx, scope: QueryScope, id: string): Promise<string | null> {
+  const { labIds } = scope;
   const [row] = await tx
     .update(labResults)
     .set({ status: "queued", attempts: 0, nextAttemptAt: null, sendingUntil: null, updatedAt: new Date() })
@@ -222,7 +227,8 @@ export async function requeueLabResult(tx: Db | Tx, labIds: string[], id: string
  * recorded, since only a `sending` row takes one). Returns its lab, or null when nothing
  * was cancelled.
  */
-export async function cancelLabResult(db: Db, labIds: string[], id: string): Promise<string | null> {
+export async function cancelLabResult(db: Db, scope: QueryScope, id: string): Promise<string | null> {
+  const { labIds } = scope;
   const [row] = await db
     .update(labResults)
     .set({ status: "cancelled", nextAttemptAt: null, sendingUntil: null, updatedAt: new Date() })

@@ -3,7 +3,7 @@ import { and, count, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import { descNullsLast } from "./order";
 import type { Db } from "@/db";
 import { documents, labResults, patients, submissionAttempts, users, type LabResultStatus } from "@/db/schema";
-import type { LabScope } from "./patients";
+import { currentLabOf, type QueryScope } from "./scope";
 
 export type LabResultRow = {
   id: string;
@@ -47,12 +47,14 @@ export const rejectedOrFailed = inArray(labResults.status, ["rejected", "failed"
 
 export type LabResultFilters = { status?: LabResultStatus; from?: Date; to?: Date; limit?: number };
 
-/** The lab's submissions, newest first, optionally by status and by a date range [from, to). */
+/** The current lab's submissions, newest first, optionally by status and by a date range [from, to). */
 export async function listLabResultsForLab(
   db: Db,
-  scope: LabScope,
+  scope: QueryScope,
   filters: LabResultFilters = {},
 ): Promise<LabResultRow[]> {
+  const labId = currentLabOf(scope);
+  if (!labId) return [];
   return db
     .select(labResultRowColumns)
     .from(labResults)
@@ -60,7 +62,7 @@ export async function listLabResultsForLab(
     .innerJoin(documents, eq(documents.id, labResults.documentId))
     .where(
       and(
-        eq(labResults.labId, scope.labId),
+        eq(labResults.labId, labId),
         filters.status ? eq(labResults.status, filters.status) : undefined,
         filters.from ? gte(labResults.createdAt, filters.from) : undefined,
         filters.to ? lt(labResults.createdAt, filters.to) : undefined,
@@ -90,7 +92,8 @@ export type LabResultDetail = LabResultRow & {
 };
 
 /** One lab result with its attempt history, or undefined when it is not in the user's labs. */
-export async function getLabResultForUser(db: Db, labIds: string[], id: string): Promise<LabResultDetail | undefined> {
+export async function getLabResultForUser(db: Db, scope: QueryScope, id: string): Promise<LabResultDetail | undefined> {
+  const { labIds } = scope;
   if (labIds.length === 0) return undefined;
   const [row] = await db
     .select({
@@ -128,9 +131,10 @@ export async function getLabResultForUser(db: Db, labIds: string[], id: string):
 /** A lab result's original PDF, or undefined when it is not in the user's labs. */
 export async function getLabResultDocumentForUser(
   db: Db,
-  labIds: string[],
+  scope: QueryScope,
   id: string,
 ): Promise<{ labId: string; patientId: string; documentId: string; bytes: Uint8Array; fileName: string } | undefined> {
+  const { labIds } = scope;
   if (labIds.length === 0) return undefined;
   const [row] = await db
     .select({
@@ -148,14 +152,16 @@ export async function getLabResultDocumentForUser(
 
 export type LabActivityCounts = { today: number; thisWeek: number; waitingForReport: number; rejected: number };
 
-/** Dashboard figures for one lab. `now` is a parameter so the boundaries are testable. */
-export async function countLabActivity(db: Db, scope: LabScope, now = new Date()): Promise<LabActivityCounts> {
+/** Dashboard figures for the current lab. `now` is a parameter so the boundaries are testable. */
+export async function countLabActivity(db: Db, scope: QueryScope, now = new Date()): Promise<LabActivityCounts> {
+  const labId = currentLabOf(scope);
+  if (!labId) return { today: 0, thisWeek: 0, waitingForReport: 0, rejected: 0 };
   const startOfDay = new Date(now);
   startOfDay.setHours(0, 0, 0, 0);
   const startOfWeek = new Date(startOfDay);
   // Weeks start on Monday.
   startOfWeek.setDate(startOfWeek.getDate() - ((startOfWeek.getDay() + 6) % 7));
-  const inLab = eq(labResults.labId, scope.labId);
+  const inLab = eq(labResults.labId, labId);
   const [[today], [week], [waiting], [rejected]] = await Promise.all([
     db
       .select({ n: count() })
@@ -181,10 +187,11 @@ export type PatientTimelineFilter = "all" | "with_report" | "waiting" | "rejecte
 /** A patient's lab results, newest first, limited to the user's labs. */
 export async function listLabResultsForPatient(
   db: Db,
-  labIds: string[],
+  scope: QueryScope,
   patientRef: string,
   { show = "all", from, to }: { show?: PatientTimelineFilter; from?: Date; to?: Date } = {},
 ) {
+  const { labIds } = scope;
   if (labIds.length === 0) return [];
   const byShow = {
     all: undefined,
@@ -238,18 +245,20 @@ const attentionColumns = {
 /** Interpreted lab results still without a report after the lab's turnaround time (the watchdog). */
 export async function listOverdueLabResults(
   db: Db,
-  scope: LabScope,
+  scope: QueryScope,
   turnaroundHours: number,
   now = new Date(),
   limit = 10,
 ): Promise<AttentionRow[]> {
+  const labId = currentLabOf(scope);
+  if (!labId) return [];
   return db
     .select(attentionColumns)
     .from(labResults)
     .innerJoin(patients, eq(patients.id, labResults.patientId))
     .where(
       and(
-        eq(labResults.labId, scope.labId),
+        eq(labResults.labId, labId),
         waitingForReport,
         lt(labResults.createdAt, new Date(now.getTime() - turnaroundHours * 3_600_000)),
       ),
@@ -259,12 +268,14 @@ export async function listOverdueLabResults(
 }
 
 /** Rejected or failed submissions that a technician should look at, newest first. */
-export async function listRejectedLabResults(db: Db, scope: LabScope, limit = 10): Promise<AttentionRow[]> {
+export async function listRejectedLabResults(db: Db, scope: QueryScope, limit = 10): Promise<AttentionRow[]> {
+  const labId = currentLabOf(scope);
+  if (!labId) return [];
   return db
     .select(attentionColumns)
     .from(labResults)
     .innerJoin(patients, eq(patients.id, labResults.patientId))
-    .where(and(eq(labResults.labId, scope.labId), rejectedOrFailed))
+    .where(and(eq(labResults.labId, labId), rejectedOrFailed))
     .orderBy(descNullsLast(labResults.updatedAt))
     .limit(limit);
 }

@@ -3,11 +3,12 @@ import { and, count, eq, gt, inArray, notExists, sql } from "drizzle-orm";
 import { descNullsLast } from "./order";
 import type { Db, Tx } from "@/db";
 import { interpretationReports, labResults, patients, reportReadMarks } from "@/db/schema";
+import { currentLabOf, type QueryScope } from "./scope";
 
 /* A user's read and review marks on reports, and what is "new to me" because of them. */
 
-export async function markReportRead(db: Db, userId: string, reportId: string): Promise<void> {
-  await db.insert(reportReadMarks).values({ userId, reportId }).onConflictDoNothing();
+export async function markReportRead(db: Db, scope: QueryScope, reportId: string): Promise<void> {
+  await db.insert(reportReadMarks).values({ userId: scope.userId, reportId }).onConflictDoNothing();
 }
 
 export type NewReportNotice = {
@@ -43,14 +44,15 @@ export function unreadReportCondition(db: Db | Tx, userId: string) {
   );
 }
 
-/** The reports new to the user in a lab: how many (up to UNREAD_COUNT_CAP) and the latest. */
+/** The reports new to the user in the current lab: how many (up to UNREAD_COUNT_CAP) and the latest. */
 export async function listUnreadReportsForUser(
   db: Db,
-  userId: string,
-  labId: string,
+  scope: QueryScope,
   limit = 20,
 ): Promise<{ count: number; latest: NewReportNotice[] }> {
-  const unread = and(eq(interpretationReports.labId, labId), unreadReportCondition(db, userId));
+  const labId = currentLabOf(scope);
+  if (!labId) return { count: 0, latest: [] };
+  const unread = and(eq(interpretationReports.labId, labId), unreadReportCondition(db, scope.userId));
   const [[countRow], latest] = await Promise.all([
     db.select({ n: count() }).from(
       db
@@ -79,12 +81,8 @@ export async function listUnreadReportsForUser(
 }
 
 /** Marks a report of the user's labs as reviewed by this user (and read); returns the report's lab, or null when not found. */
-export async function markReportReviewed(
-  db: Db,
-  userId: string,
-  labIds: string[],
-  reportId: string,
-): Promise<string | null> {
+export async function markReportReviewed(db: Db, scope: QueryScope, reportId: string): Promise<string | null> {
+  const { userId, labIds } = scope;
   if (labIds.length === 0) return null;
   const [report] = await db
     .select({ id: interpretationReports.id, labId: interpretationReports.labId })
@@ -100,7 +98,8 @@ export async function markReportReviewed(
 }
 
 /** When this user reviewed each of the given reports (absent: not reviewed). */
-export async function getReviewedAt(db: Db, userId: string, reportIds: string[]): Promise<Map<string, Date>> {
+export async function getReviewedAt(db: Db, scope: QueryScope, reportIds: string[]): Promise<Map<string, Date>> {
+  const { userId } = scope;
   const out = new Map<string, Date>();
   if (reportIds.length === 0) return out;
   const rows = await db

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { scopeFor } from "@/db/testing/scope";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { createLabResultSubmission } from "./lab-result-submissions";
 import { createLab } from "./labs";
@@ -11,6 +12,7 @@ let t: TestDb;
 let labA: string;
 let labB: string;
 let labResultId: string;
+let technician: string;
 
 const pdf = new TextEncoder().encode("%PDF-1.4\n1 0 obj<<>>endobj\nstartxref\n0\n%%EOF\n");
 
@@ -37,7 +39,7 @@ beforeAll(async () => {
   t = await createTestDb();
   labA = (await createLab(t.db, { name: "Lab A", partnerLabId: "lab-a" })).id;
   labB = (await createLab(t.db, { name: "Lab B", partnerLabId: "lab-b" })).id;
-  const technician = (
+  technician = (
     await createUser(t.db, {
       email: "tech@a.test",
       name: "Tech",
@@ -75,8 +77,8 @@ describe("getReportForUser", () => {
   it("gives a matched report with its lab result, patient and version; an older version is superseded", async () => {
     const first = await store({}, "msg_v1");
     const second = await store({}, "msg_v2");
-    const older = await getReportForUser(t.db, [labA], first.reportId);
-    const newest = await getReportForUser(t.db, [labA], second.reportId);
+    const older = await getReportForUser(t.db, scopeFor(technician, [labA]), first.reportId);
+    const newest = await getReportForUser(t.db, scopeFor(technician, [labA]), second.reportId);
     expect(newest).toMatchObject({
       id: second.reportId,
       version: 2,
@@ -92,7 +94,7 @@ describe("getReportForUser", () => {
 
   it("gives an unmatched report without a lab result, with the delivered reference and patient ids", async () => {
     const unmatched = await store({ referenceId: "ACC-NONE", patientId: "P-UNKNOWN" }, "msg_unmatched");
-    expect(await getReportForUser(t.db, [labA], unmatched.reportId)).toMatchObject({
+    expect(await getReportForUser(t.db, scopeFor(technician, [labA]), unmatched.reportId)).toMatchObject({
       labResultId: null,
       accessionNumber: "ACC-NONE",
       patient: null,
@@ -105,18 +107,18 @@ describe("getReportForUser", () => {
   it("is not found for another lab, for no lab and for an unknown lab's report", async () => {
     const report = await store({ referenceId: "ACC-200" }, "msg_v3");
     const unknownLab = await store({ partnerLabId: "who-knows" }, "msg_unknown_lab");
-    expect(await getReportForUser(t.db, [labB], report.reportId)).toBeUndefined();
-    expect(await getReportForUser(t.db, [], report.reportId)).toBeUndefined();
-    expect(await getReportForUser(t.db, [labA, labB], unknownLab.reportId)).toBeUndefined();
+    expect(await getReportForUser(t.db, scopeFor(technician, [labB]), report.reportId)).toBeUndefined();
+    expect(await getReportForUser(t.db, scopeFor(technician, []), report.reportId)).toBeUndefined();
+    expect(await getReportForUser(t.db, scopeFor(technician, [labA, labB]), unknownLab.reportId)).toBeUndefined();
   });
 });
 
 describe("listReportsForLabResult and getReportDocumentForUser", () => {
   it("never shows a report to another lab", async () => {
-    const [report] = await listReportsForLabResult(t.db, [labA], labResultId);
-    expect(await getReportDocumentForUser(t.db, [labB], report!.id)).toBeUndefined();
-    expect(await listReportsForLabResult(t.db, [labB], labResultId)).toEqual([]);
-    const bytes = (await getReportDocumentForUser(t.db, [labA], report!.id))?.bytes;
+    const [report] = await listReportsForLabResult(t.db, scopeFor(technician, [labA]), labResultId);
+    expect(await getReportDocumentForUser(t.db, scopeFor(technician, [labB]), report!.id)).toBeUndefined();
+    expect(await listReportsForLabResult(t.db, scopeFor(technician, [labB]), labResultId)).toEqual([]);
+    const bytes = (await getReportDocumentForUser(t.db, scopeFor(technician, [labA]), report!.id))?.bytes;
     expect(Buffer.from(bytes ?? new Uint8Array()).equals(Buffer.from(pdf))).toBe(true);
   });
 });

@@ -4,6 +4,7 @@ import { alias } from "drizzle-orm/pg-core";
 import { descNullsLast } from "./order";
 import type { Db, Tx } from "@/db";
 import { documents, interpretationReports, labResults, patients } from "@/db/schema";
+import type { QueryScope } from "./scope";
 
 /*
  * Browsing interpretation reports: a lab result's reports, one report for the viewer, a
@@ -22,12 +23,17 @@ export type ReportSummary = {
 };
 
 /** The reports of one lab result (newest version first), limited to the user's labs. */
-export async function listReportsForLabResult(db: Db, labIds: string[], labResultId: string): Promise<ReportSummary[]> {
-  return (await listReportsForLabResults(db, labIds, [labResultId])).get(labResultId) ?? [];
+export async function listReportsForLabResult(
+  db: Db,
+  scope: QueryScope,
+  labResultId: string,
+): Promise<ReportSummary[]> {
+  return (await listReportsForLabResults(db, scope, [labResultId])).get(labResultId) ?? [];
 }
 
 /** A report's PDF and what the audit needs, or undefined when it is not in the user's labs. */
-export async function getReportDocumentForUser(db: Db, labIds: string[], reportId: string) {
+export async function getReportDocumentForUser(db: Db, scope: QueryScope, reportId: string) {
+  const { labIds } = scope;
   if (labIds.length === 0) return undefined;
   const [row] = await db
     .select({
@@ -48,9 +54,10 @@ export async function getReportDocumentForUser(db: Db, labIds: string[], reportI
 /** The reports of several lab results at once (for a patient's timeline), limited to the user's labs. */
 export async function listReportsForLabResults(
   db: Db,
-  labIds: string[],
+  scope: QueryScope,
   labResultIds: string[],
 ): Promise<Map<string, ReportSummary[]>> {
+  const { labIds } = scope;
   const byResult = new Map<string, ReportSummary[]>();
   if (labIds.length === 0 || labResultIds.length === 0) return byResult;
   const rows = await db
@@ -97,9 +104,10 @@ export type ReportForViewer = {
 /** One interpretation report for the viewer, or undefined when it is not in the user's labs. */
 export async function getReportForUser(
   db: Db,
-  labIds: string[],
+  scope: QueryScope,
   reportId: string,
 ): Promise<ReportForViewer | undefined> {
+  const { labIds } = scope;
   if (labIds.length === 0) return undefined;
   const newer = alias(interpretationReports, "newer_report");
   const [row] = await db

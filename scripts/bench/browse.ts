@@ -7,6 +7,7 @@ import { migrateDb } from "@/db/migrate";
 import { listLabResultsForPatient } from "@/db/queries/lab-results";
 import { getPatientForUser, listPatientsForUser } from "@/db/queries/patients";
 import { listReportsForLabResults } from "@/db/queries/reports";
+import type { QueryScope } from "@/db/queries/scope";
 import * as schema from "@/db/schema";
 import { EnvError, parseEnv } from "@/lib/env";
 import { CapturingClient, WATCHED_TABLES, type PlanSummary } from "./browse-explain";
@@ -121,13 +122,13 @@ function pick<T>(values: readonly T[], index: number): T {
 }
 
 /** The patient page's reads, in the page's order (app/(portal)/patients/[id]/page.tsx). */
-async function patientPage(db: Db, labIds: string[], id: string): Promise<number> {
-  const patient = await getPatientForUser(db, labIds, id);
+async function patientPage(db: Db, scope: QueryScope, id: string): Promise<number> {
+  const patient = await getPatientForUser(db, scope, id);
   if (!patient) throw new Error(`The benchmark patient ${id} was not found.`);
-  const results = await listLabResultsForPatient(db, labIds, patient.id, { show: "all" });
+  const results = await listLabResultsForPatient(db, scope, patient.id, { show: "all" });
   const reports = await listReportsForLabResults(
     db,
-    labIds,
+    scope,
     results.map((r) => r.id),
   );
   let versions = 0;
@@ -263,10 +264,15 @@ async function run(): Promise<void> {
     const pool = postgres(benchUrl, { max: concurrency, onnotice: () => {} });
     clients.push(pool);
     const db = drizzle(pool, { schema }) as unknown as Db;
-    const scope = { labId: seeded.labA.id };
-    const labIds = [seeded.labA.id];
+    // The bench doctor, working in lab A.
+    const scope: QueryScope = {
+      userId: seeded.doctorId,
+      role: "doctor",
+      labIds: [seeded.labA.id],
+      labId: seeded.labA.id,
+    };
     const search = async (q: string | undefined, page = 1) => {
-      const result = await listPatientsForUser(db, scope, seeded.doctorId, { q, page, pageSize: PAGE_SIZE });
+      const result = await listPatientsForUser(db, scope, { q, page, pageSize: PAGE_SIZE });
       return result.total;
     };
     const loadOptions = {
@@ -309,7 +315,7 @@ async function run(): Promise<void> {
       search(undefined, 1 + (i % 5)),
     );
     await measure("patient page", AIM_PAGE_P95_MS, "results + report versions", (i) =>
-      patientPage(db, labIds, pick(inputs.pagePatients, i)),
+      patientPage(db, scope, pick(inputs.pagePatients, i)),
     );
     log("");
 
@@ -385,7 +391,7 @@ async function run(): Promise<void> {
       explained.push({ label, ...printPlan(label, plans) });
     };
     const listCall = (q: string) => (captureDb: Db) =>
-      listPatientsForUser(captureDb, scope, seeded.doctorId, { q, page: 1, pageSize: PAGE_SIZE });
+      listPatientsForUser(captureDb, scope, { q, page: 1, pageSize: PAGE_SIZE });
     await explainCall(
       `search by name fragment "${representative.fragment}" (listPatientsForUser)`,
       listCall(representative.fragment),
@@ -399,19 +405,19 @@ async function run(): Promise<void> {
       listCall(representative.accession),
     );
     await explainCall("patient list, no search, page 1 (listPatientsForUser)", (captureDb) =>
-      listPatientsForUser(captureDb, scope, seeded.doctorId, { page: 1, pageSize: PAGE_SIZE }),
+      listPatientsForUser(captureDb, scope, { page: 1, pageSize: PAGE_SIZE }),
     );
     if (pagePatient) {
       const id = pagePatient.id;
-      await explainCall("patient page: getPatientForUser", (captureDb) => getPatientForUser(captureDb, labIds, id));
-      const results = await listLabResultsForPatient(capturing.db, labIds, id, { show: "all" });
+      await explainCall("patient page: getPatientForUser", (captureDb) => getPatientForUser(captureDb, scope, id));
+      const results = await listLabResultsForPatient(capturing.db, scope, id, { show: "all" });
       await explainCall(`patient page: listLabResultsForPatient (${results.length} results)`, (captureDb) =>
-        listLabResultsForPatient(captureDb, labIds, id, { show: "all" }),
+        listLabResultsForPatient(captureDb, scope, id, { show: "all" }),
       );
       await explainCall("patient page: listReportsForLabResults", (captureDb) =>
         listReportsForLabResults(
           captureDb,
-          labIds,
+          scope,
           results.map((r) => r.id),
         ),
       );

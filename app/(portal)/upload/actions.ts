@@ -10,6 +10,7 @@ import {
   findDuplicateSubmission,
   type PatientVersion,
 } from "@/db/queries/lab-result-submissions";
+import { scopeOf } from "@/db/queries/scope";
 import { recordAudit } from "@/lib/audit";
 import { requireRole } from "@/lib/auth";
 import { getEnv } from "@/lib/env";
@@ -87,7 +88,7 @@ export async function uploadLabResultAction(formData: FormData): Promise<UploadR
   const db = await getDb();
   const { accessionNumber, mode, notes, confirmDuplicate } = fields.data;
   if (!confirmDuplicate) {
-    const earlier = await findDuplicateSubmission(db, { labId: lab.id }, accessionNumber, sha256);
+    const earlier = await findDuplicateSubmission(db, scopeOf(user), accessionNumber, sha256);
     if (earlier) {
       return {
         status: "duplicate",

@@ -3,6 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliveries, documents, interpretationReports, labResults, patients } from "@/db/schema";
 import { incoming, pdf, seedTwoLabs, storeReport } from "@/db/testing/deliveries";
+import { scopeFor } from "@/db/testing/scope";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { listLablessReportsForOperator } from "./operator-triage";
 import { listUnmatchedReportsForAdmin } from "../deliveries";
@@ -95,7 +96,7 @@ describe("storeDeliveredReport", () => {
   });
 
   it("keeps a second report for the same lab result as a new version; the older one is superseded", async () => {
-    const reports = await listReportsForLabResult(t.db, [labA], labResultId);
+    const reports = await listReportsForLabResult(t.db, scopeFor(adminA, [labA]), labResultId);
     expect(reports.map((r) => [r.version, r.superseded])).toEqual([
       [2, false],
       [1, true],
@@ -112,11 +113,11 @@ describe("storeDeliveredReport", () => {
     const unknownLab = await store(incoming({ partnerLabId: "who-knows" }), "msg_unknown");
     expect(noMatch).toMatchObject({ matched: false, labId: labA });
     expect(unknownLab).toMatchObject({ matched: false, labId: null });
-    const listed = (await listUnmatchedReportsForAdmin(t.db, [labA])).map((r) => r.id);
+    const listed = (await listUnmatchedReportsForAdmin(t.db, scopeFor(adminA, [labA]))).map((r) => r.id);
     expect(listed).toContain(noMatch.reportId);
     // A report of an unknown lab is no lab admin's: only the platform operator sees it.
     expect(listed).not.toContain(unknownLab.reportId);
-    const forB = (await listUnmatchedReportsForAdmin(t.db, [labB])).map((r) => r.id);
+    const forB = (await listUnmatchedReportsForAdmin(t.db, scopeFor(adminA, [labB]))).map((r) => r.id);
     expect(forB).not.toContain(unknownLab.reportId);
     expect(forB).not.toContain(noMatch.reportId);
     const forOperator = (await listLablessReportsForOperator(t.db)).map((r) => r.id);
@@ -171,7 +172,9 @@ describe("storeDeliveredReport", () => {
       }),
     );
     expect(stored.every((r) => r.matched)).toBe(true);
-    const versions = (await listReportsForLabResult(t.db, [labA], fresh)).map((r) => r.version).sort((a, b) => a - b);
+    const versions = (await listReportsForLabResult(t.db, scopeFor(adminA, [labA]), fresh))
+      .map((r) => r.version)
+      .sort((a, b) => a - b);
     expect(versions).toEqual([1, 2, 3, 4, 5, 6]);
     await expect(
       t.db.execute(sql`update interpretation_reports set version = 1 where lab_result_id = ${fresh} and version = 2`),
