@@ -1,7 +1,7 @@
 import "server-only";
 import { and, count, desc, eq, gte, inArray, isNull, max, min, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
-import { deliveries, labResults, labs, submissionAttempts } from "@/db/schema";
+import { deliveries, labResults, labs, sendPendingStatuses, submissionAttempts } from "@/db/schema";
 import { seesEveryLab, type QueryScope } from "./scope";
 
 /**
@@ -62,7 +62,7 @@ export async function getConnectionSnapshot(
   const [queue] = await db
     .select({ n: count(), next: min(sql<Date>`coalesce(${labResults.nextAttemptAt}, ${labResults.createdAt})`) })
     .from(labResults)
-    .where(and(inArray(labResults.status, ["queued", "retrying", "sending"]), labScope(labResults.labId, scope)));
+    .where(and(inArray(labResults.status, sendPendingStatuses), labScope(labResults.labId, scope)));
   const deliveryScope = scope === "all" ? undefined : or(isNull(deliveries.labId), labScope(deliveries.labId, scope));
   const [lastDelivery] = await db
     .select({

@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import { descNullsLast } from "./order";
 import type { Db, Tx } from "@/db";
-import { documents, labResults, patients, type LabResultStatus } from "@/db/schema";
+import { documents, labResults, patients, sendPendingStatuses, type LabResultStatus } from "@/db/schema";
 import { rejectedOrFailed } from "./lab-results";
 import { sameDemographics, type Demographics } from "./patients";
 import { currentLabOf, type QueryScope } from "./scope";
@@ -233,11 +233,7 @@ export async function cancelLabResult(db: Db, scope: QueryScope, id: string): Pr
     .update(labResults)
     .set({ status: "cancelled", nextAttemptAt: null, sendingUntil: null, updatedAt: new Date() })
     .where(
-      and(
-        eq(labResults.id, id),
-        inArray(labResults.labId, labIds),
-        inArray(labResults.status, ["queued", "retrying", "sending"]),
-      ),
+      and(eq(labResults.id, id), inArray(labResults.labId, labIds), inArray(labResults.status, sendPendingStatuses)),
     )
     .returning({ labId: labResults.labId });
   return row?.labId ?? null;

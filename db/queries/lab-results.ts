@@ -2,7 +2,15 @@ import "server-only";
 import { and, count, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import { descNullsLast } from "./order";
 import type { Db } from "@/db";
-import { documents, labResults, patients, submissionAttempts, users, type LabResultStatus } from "@/db/schema";
+import {
+  documents,
+  labResults,
+  patients,
+  sendPendingStatuses,
+  submissionAttempts,
+  users,
+  type LabResultStatus,
+} from "@/db/schema";
 import { currentLabOf, type QueryScope } from "./scope";
 
 export type LabResultRow = {
@@ -39,7 +47,7 @@ const labResultRowColumns = {
 /** Sent for interpretation and no report yet: what the dashboard, the watchdog and the patient page call "waiting". */
 const waitingForReport = and(
   eq(labResults.mode, "interpret"),
-  inArray(labResults.status, ["queued", "sending", "retrying", "accepted"]),
+  inArray(labResults.status, [...sendPendingStatuses, "accepted"]),
 );
 
 /** Docus refused it, or the portal gave up: a technician should look. */

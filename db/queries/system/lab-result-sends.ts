@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
-import { documents, labResults, labs, patients, submissionAttempts } from "@/db/schema";
+import { documents, labResults, labs, patients, sendPendingStatuses, submissionAttempts } from "@/db/schema";
 
 /*
  * SYSTEM ONLY: the send's state machine (claim with a lease, record each attempt, defer,
@@ -187,7 +187,7 @@ export async function secondsUntilDue(tx: Db | Tx, id: string): Promise<number |
     })
     .from(labResults)
     .where(eq(labResults.id, id));
-  if (!row || !["queued", "retrying", "sending"].includes(row.status)) return null;
+  if (!row || !sendPendingStatuses.includes(row.status)) return null;
   return row.wait;
 }
 
