@@ -2,7 +2,6 @@ import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import { descNullsLast } from "../order";
 import type { Db, Tx } from "@/db";
-import type { ParsedDelivery } from "@/lib/docus/delivery";
 import {
   deliveries,
   documents,
@@ -21,8 +20,22 @@ import { latestReportVersion } from "../reports";
  * the request, may call them.
  */
 
-/** A delivery that passed authentication and parsing, in the portal's words. */
-export type IncomingReport = ParsedDelivery;
+/**
+ * A delivered interpretation report that passed authentication and parsing, in the
+ * portal's words (lib/docus maps Docus's body to this; nothing here knows its fields).
+ */
+export type IncomingReport = {
+  /** The lab's patient id, as delivered. */
+  patientId: string;
+  /** The accession number of the lab result it interprets, when Docus sent one. */
+  referenceId: string | null;
+  /** Which lab it is for (the lab's partner lab id at Docus), when Docus sent one. */
+  partnerLabId: string | null;
+  fileName: string;
+  pdf: Uint8Array;
+  sha256: string;
+  metadata: Record<string, unknown>;
+};
 
 export type StoredReport = { reportId: string; duplicate: boolean; matched: boolean; labId: string | null };
 
