@@ -9,11 +9,11 @@ import { z } from "zod";
 import { createDocusSimulator } from "@/lib/docus/simulator";
 import { spacingMs } from "@/lib/docus/rate-limit";
 import { getEnv } from "@/lib/env";
-import { largeLabResultPdf } from "./pdf";
-import { createBenchDatabase, runCli, startPortal, startUploadBaseline, sleep, type PortalServer } from "./portal";
-import { ms, table } from "./report";
-import { baselineUpload, type Upload } from "./uploads";
-import { Cleanup, SetupError, assertPortFree, positiveInt, runBenchmark } from "./harness";
+import { largeLabResultPdf } from "./lib/pdf";
+import { createBenchDatabase, runCli, startPortal, startUploadBaseline, sleep, type PortalServer } from "./lib/portal";
+import { ms, table } from "./lib/report";
+import { baselineUpload, type Upload } from "./lib/uploads";
+import { Cleanup, SetupError, assertPortFree, positiveInt, runBenchmark } from "./lib/harness";
 
 /**
  * `npm run bench:batch`: 40 generated 300 KB PDFs for one new patient through the real

@@ -21,8 +21,8 @@ import {
   type NameFragment,
 } from "./browse-measure";
 import { SEED_SIZES, seedBrowseData, type SeededData } from "./browse-seed";
-import { freshPostgresDatabase, type FreshDatabase } from "./harness";
-import { table, verdict } from "./report";
+import { freshPostgresDatabase, type FreshDatabase } from "./lib/harness";
+import { table, verdict } from "./lib/report";
 
 /**
  * `npm run bench:browse`: seeds a fresh PostgreSQL database with 100,000 patients,

@@ -16,9 +16,9 @@ import {
   type DeliveryCredentials,
   type VariantPdf,
 } from "./deliveries-requests";
-import { portalServerSpec, runCli, sleep } from "./portal";
-import { table } from "./report";
-import { Cleanup, SetupError, assertPortFree, freshPostgresDatabase, positiveInt, runBenchmark } from "./harness";
+import { portalServerSpec, runCli, sleep } from "./lib/portal";
+import { table } from "./lib/report";
+import { Cleanup, SetupError, assertPortFree, freshPostgresDatabase, positiveInt, runBenchmark } from "./lib/harness";
 
 /**
  * `npm run bench:deliveries`: autocannon against the portal's POST /api/docus/reports

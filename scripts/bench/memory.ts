@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { chromium } from "@playwright/test";
-import { Cleanup, SetupError, assertPortFree, positiveInt, runBenchmark } from "./harness";
-import { largeLabResultPdf } from "./pdf";
-import { MB, processTree } from "./rss";
+import { Cleanup, SetupError, assertPortFree, positiveInt, runBenchmark } from "./lib/harness";
+import { largeLabResultPdf } from "./lib/pdf";
+import { MB, processTree } from "./lib/rss";
 
 /**
  * `npm run bench:memory`: the memory the embedded default holds. It runs `npm start` on a

@@ -5,13 +5,13 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { createDocusSimulator } from "@/lib/docus/simulator";
 import type { DocusCredentials } from "@/lib/docus/client";
-import { recordUploadAction } from "./browser";
-import { largeLabResultPdf } from "./pdf";
-import { createBenchDatabase, runCli, startPortal, startUploadBaseline, type PortalServer } from "./portal";
-import { median, megabytes, ms, table, verdict } from "./report";
-import { MB, highWaterMark, processTree, resetHighWaterMark, settledRss, treeRss, withPeakRss } from "./rss";
-import { baselineUpload, portalUpload, type PortalTarget, type Upload } from "./uploads";
-import { Cleanup, SetupError, assertPortFree, positiveInt, runBenchmark } from "./harness";
+import { recordUploadAction } from "./lib/browser";
+import { largeLabResultPdf } from "./lib/pdf";
+import { createBenchDatabase, runCli, startPortal, startUploadBaseline, type PortalServer } from "./lib/portal";
+import { median, megabytes, ms, table, verdict } from "./lib/report";
+import { MB, highWaterMark, processTree, resetHighWaterMark, settledRss, treeRss, withPeakRss } from "./lib/rss";
+import { baselineUpload, portalUpload, type PortalTarget, type Upload } from "./lib/uploads";
+import { Cleanup, SetupError, assertPortFree, positiveInt, runBenchmark } from "./lib/harness";
 
 /**
  * `npm run bench:upload`: a 10 MB lab-result PDF through the portal's upload server action
