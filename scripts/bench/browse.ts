@@ -1,4 +1,3 @@
-import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
@@ -11,18 +10,10 @@ import type { QueryScope } from "@/db/queries/scope";
 import * as schema from "@/db/schema";
 import { EnvError, parseEnv } from "@/lib/env";
 import { CapturingClient, WATCHED_TABLES, type PlanSummary } from "./browse-explain";
-import {
-  mean,
-  nameFragment,
-  percentile,
-  runLoad,
-  seededRandom,
-  type LoadResult,
-  type NameFragment,
-} from "./browse-measure";
+import { nameFragment, runLoad, seededRandom, type LoadResult, type NameFragment } from "./browse-measure";
 import { SEED_SIZES, seedBrowseData, type SeededData } from "./browse-seed";
 import { freshPostgresDatabase, type FreshDatabase } from "./lib/harness";
-import { table, verdict } from "./lib/report";
+import { describeMachine, loadAverage, loadAverageNote, mean, percentile, table, verdict } from "./lib/report";
 
 /**
  * `npm run bench:browse`: seeds a fresh PostgreSQL database with 100,000 patients,
@@ -196,7 +187,7 @@ async function run(): Promise<void> {
   const concurrency = positiveInt("BENCH_CONCURRENCY", 10, 100);
   const maxSeconds = positiveInt("BENCH_MAX_SECONDS", 60, 86_400);
   const keep = process.env.BENCH_KEEP === "1";
-  const loadAtStart = os.loadavg()[0] ?? 0;
+  const loadAtStart = loadAverage();
 
   let fresh: FreshDatabase;
   try {
@@ -227,12 +218,9 @@ async function run(): Promise<void> {
   process.once("SIGTERM", onSignal);
 
   try {
-    const cpus = os.cpus();
     log("Patient browsing benchmark");
-    log(
-      `Machine:  ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? "unknown"}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB RAM, Node ${process.version}`,
-    );
-    log(`          load average ${loadAtStart.toFixed(2)} (1 min) before the benchmark started`);
+    log(`Machine:  ${describeMachine()}`);
+    log(`          ${loadAverageNote(loadAtStart)}`);
     log(`Database: PostgreSQL ${version} at ${new URL(baseUrl).host}, database ${name} (fresh)`);
     log("");
 
