@@ -4,7 +4,7 @@ import { descNullsLast } from "./order";
 import type { Db, Tx } from "@/db";
 import { documents, labResults, patients, sendPendingStatuses, type LabResultStatus } from "@/db/schema";
 import { rejectedOrFailed } from "./lab-results";
-import { sameDemographics, type Demographics } from "./patients";
+import { sameDemographics, type Demographics } from "./patient-resolution";
 import { currentLabOf, type QueryScope } from "./scope";
 
 /*
