@@ -2,6 +2,9 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 
 import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+// db/ imports nothing from lib/ but two leaf modules that import nothing of the portal:
+// the one validated configuration (lib/env.ts) and, in db/schema, the vocabulary shared
+// with the browser (lib/domain.ts), which components cannot import from db/.
 import { getEnv } from "@/lib/env";
 import * as schema from "./schema";
 

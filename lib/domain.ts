@@ -43,3 +43,23 @@ export type IncomingReport = {
   /** The delivery's fields that the portal does not know, kept as they came. */
   metadata: Record<string, unknown>;
 };
+
+/** Still to be sent: waiting for the first or the next attempt, or being sent. */
+export const sendPendingStatuses: readonly LabResultStatus[] = ["queued", "sending", "retrying"];
+
+/**
+ * Final: nothing changes without a person acting, except that an accepted lab result
+ * becomes report_ready when Docus delivers its report. The one list of final statuses.
+ */
+export const finalLabResultStatuses: readonly LabResultStatus[] = [
+  "accepted",
+  "rejected",
+  "failed",
+  "cancelled",
+  "report_ready",
+];
+
+/** Whether a lab result's status is final (see finalLabResultStatuses); polling can stop or slow down. */
+export function isFinalLabResultStatus(status: LabResultStatus): boolean {
+  return finalLabResultStatuses.includes(status);
+}

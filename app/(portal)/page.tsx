@@ -8,7 +8,8 @@ import { StatCard } from "@/components/ui/stat-card";
 import { getDb } from "@/db";
 import { countLabActivity, listOverdueLabResults, listRejectedLabResults } from "@/db/queries/lab-results";
 import { getLabForUser } from "@/db/queries/labs";
-import { listUnreadReportsForUser } from "@/db/queries/reports";
+import { listUnreadReportsForUser } from "@/db/queries/report-read-marks";
+import { scopeOf } from "@/db/queries/scope";
 import { requireUser } from "@/lib/auth";
 
 export const metadata: Metadata = { title: "Dashboard" };
@@ -17,12 +18,12 @@ export default async function DashboardPage() {
   const user = await requireUser();
   if (!user.currentLab) return <NoLab />;
   const db = await getDb();
-  const scope = { labId: user.currentLab.id };
-  const lab = await getLabForUser(db, user.id, scope.labId);
+  const scope = scopeOf(user);
+  const lab = await getLabForUser(db, scope, user.currentLab.id);
   const turnaroundHours = lab?.turnaroundHours ?? 48;
   const [counts, unread, overdue, rejected] = await Promise.all([
     countLabActivity(db, scope),
-    listUnreadReportsForUser(db, user.id, scope.labId, 10),
+    listUnreadReportsForUser(db, scope, 10),
     listOverdueLabResults(db, scope, turnaroundHours),
     listRejectedLabResults(db, scope),
   ]);

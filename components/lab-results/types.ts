@@ -14,11 +14,3 @@ export type LabResultListItem = {
   patientName: string;
   patientExternalId: string;
 };
-
-export const FINAL_STATUSES: readonly LabResultStatus[] = [
-  "accepted",
-  "rejected",
-  "failed",
-  "cancelled",
-  "report_ready",
-];

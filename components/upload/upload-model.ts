@@ -51,19 +51,6 @@ export function expectedWait(expectedAt: string | null | undefined, now = Date.n
   return minutes < 1 ? "less than a minute" : minutes === 1 ? "about 1 min" : `about ${minutes} min`;
 }
 
-const finalStatuses: ReadonlySet<LabResultStatus> = new Set<LabResultStatus>([
-  "accepted",
-  "rejected",
-  "failed",
-  "cancelled",
-  "report_ready",
-]);
-
-/** Statuses after which nothing changes without a person acting, so polling can stop. */
-export function isFinalStatus(status: LabResultStatus): boolean {
-  return finalStatuses.has(status);
-}
-
 export function uploadFailedMessage(maxUploadMb: number): string {
   return `The upload failed: the file may be larger than the ${maxUploadMb} MB limit, or the connection was lost. Nothing was sent to Docus.`;
 }

@@ -3,6 +3,7 @@ import { and, eq, gte, inArray, lt } from "drizzle-orm";
 import { descNullsLast } from "./order";
 import type { Db } from "@/db";
 import { auditEvents, users } from "@/db/schema";
+import type { QueryScope } from "./scope";
 
 export type AuditRow = {
   id: number;
@@ -37,10 +38,11 @@ const auditColumns = {
 /** Who accessed this patient's documents and when (newest first), within the admin's labs. */
 export async function listAuditEventsForPatient(
   db: Db,
-  labIds: string[],
+  scope: QueryScope,
   patientId: string,
   limit = 200,
 ): Promise<AuditRow[]> {
+  const { labIds } = scope;
   if (labIds.length === 0) return [];
   return db
     .select(auditColumns)
@@ -54,10 +56,11 @@ export async function listAuditEventsForPatient(
 /** Who accessed this report and when (newest first), within the admin's labs. */
 export async function listAuditEventsForReport(
   db: Db,
-  labIds: string[],
+  scope: QueryScope,
   reportId: string,
   limit = 200,
 ): Promise<AuditRow[]> {
+  const { labIds } = scope;
   if (labIds.length === 0) return [];
   return db
     .select(auditColumns)
@@ -71,11 +74,12 @@ export async function listAuditEventsForReport(
 /** Every event of the admin's labs in [from, to), oldest first, for the CSV export. */
 export async function listAuditEventsForExport(
   db: Db,
-  labIds: string[],
+  scope: QueryScope,
   from: Date,
   to: Date,
   limit = 100_000,
 ): Promise<AuditRow[]> {
+  const { labIds } = scope;
   if (labIds.length === 0) return [];
   return db
     .select(auditColumns)

@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliveries, documents, labResults, patients, submissionAttempts } from "@/db/schema";
+import { scopeFor } from "@/db/testing/scope";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { getConnectionSnapshot, listRefusedDeliveries } from "./docus-connection";
 import { createLab } from "./labs";
 
 let t: TestDb;
+// The snapshot reads no user rows: these ids only name who is asking.
+const adminOfA = "admin-of-lab-a";
+const operator = "operator";
 let labA: string;
 let labB: string;
 const now = new Date();
@@ -100,7 +104,7 @@ afterAll(async () => {
 
 describe("the Docus connection snapshot", () => {
   it("counts an admin's labs only, plus deliveries refused before a lab was known", async () => {
-    const s = await getConnectionSnapshot(t.db, [labA], now);
+    const s = await getConnectionSnapshot(t.db, scopeFor(adminOfA, [labA], labA, "admin"), now);
     expect(s.lastSuccessAt?.getTime()).toBe(hoursAgo(1).getTime());
     expect(s.failures24h).toEqual({ credentials: 1, rejected: 0, transient: 1 });
     expect(s.waiting).toBe(1);
@@ -110,7 +114,7 @@ describe("the Docus connection snapshot", () => {
   });
 
   it("shows an operator everything", async () => {
-    const s = await getConnectionSnapshot(t.db, "all", now);
+    const s = await getConnectionSnapshot(t.db, scopeFor(operator, [], null, "operator"), now);
     expect(s.failures24h).toEqual({ credentials: 1, rejected: 1, transient: 1 });
     expect(s.waiting).toBe(2);
     expect(s.lastDelivery).toMatchObject({ outcome: "refused", reason: "not a PDF" });
@@ -118,12 +122,12 @@ describe("the Docus connection snapshot", () => {
       { reason: "authentication failed", n: 2 },
       { reason: "not a PDF", n: 1 },
     ]);
-    const rows = await listRefusedDeliveries(t.db, "all", hoursAgo(24));
+    const rows = await listRefusedDeliveries(t.db, scopeFor(operator, [], null, "operator"), hoursAgo(24));
     expect(rows.map((r) => [r.reason, r.labName])).toEqual([
       ["not a PDF", "B"],
       ["authentication failed", null],
       ["authentication failed", null],
     ]);
-    expect(await listRefusedDeliveries(t.db, [labA], hoursAgo(24))).toHaveLength(2);
+    expect(await listRefusedDeliveries(t.db, scopeFor(adminOfA, [labA], labA, "admin"), hoursAgo(24))).toHaveLength(2);
   });
 });

@@ -1,14 +1,19 @@
 import "server-only";
 import { and, count, desc, eq, gte, inArray, isNull, max, min, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
-import { deliveries, labResults, labs, submissionAttempts } from "@/db/schema";
+import { deliveries, labResults, labs, sendPendingStatuses, submissionAttempts } from "@/db/schema";
+import { seesEveryLab, type QueryScope } from "./scope";
 
 /**
- * What the database knows about the Docus connection, for the admin page. `labIds`
- * "all" is an operator's view; an admin sees their labs' sends and deliveries, plus the
+ * What the database knows about the Docus connection, for the admin page. An operator
+ * sees every lab's ("all"); an admin sees their labs' sends and deliveries, plus the
  * deliveries refused before any lab was known (they carry no patient data).
  */
-export type Scope = string[] | "all";
+type Scope = string[] | "all";
+
+function connectionScope(scope: QueryScope): Scope {
+  return seesEveryLab(scope) ? "all" : scope.labIds;
+}
 
 function labScope(column: SQL | Parameters<typeof eq>[0], scope: Scope): SQL | undefined {
   if (scope === "all") return undefined;
@@ -26,7 +31,12 @@ export type ConnectionSnapshot = {
   refused24h: { reason: string; n: number }[];
 };
 
-export async function getConnectionSnapshot(db: Db, scope: Scope, now = new Date()): Promise<ConnectionSnapshot> {
+export async function getConnectionSnapshot(
+  db: Db,
+  queryScope: QueryScope,
+  now = new Date(),
+): Promise<ConnectionSnapshot> {
+  const scope = connectionScope(queryScope);
   const since = new Date(now.getTime() - 24 * 3600_000);
   const attemptScope = labScope(labResults.labId, scope);
   const [last] = await db
@@ -52,7 +62,7 @@ export async function getConnectionSnapshot(db: Db, scope: Scope, now = new Date
   const [queue] = await db
     .select({ n: count(), next: min(sql<Date>`coalesce(${labResults.nextAttemptAt}, ${labResults.createdAt})`) })
     .from(labResults)
-    .where(and(inArray(labResults.status, ["queued", "retrying", "sending"]), labScope(labResults.labId, scope)));
+    .where(and(inArray(labResults.status, sendPendingStatuses), labScope(labResults.labId, scope)));
   const deliveryScope = scope === "all" ? undefined : or(isNull(deliveries.labId), labScope(deliveries.labId, scope));
   const [lastDelivery] = await db
     .select({
@@ -92,10 +102,11 @@ export type RefusedDeliveryRow = {
 /** Refused deliveries since `since`, newest first (for the CSV export). No addresses, no references. */
 export async function listRefusedDeliveries(
   db: Db,
-  scope: Scope,
+  queryScope: QueryScope,
   since: Date,
   limit = 10_000,
 ): Promise<RefusedDeliveryRow[]> {
+  const scope = connectionScope(queryScope);
   const deliveryScope = scope === "all" ? undefined : or(isNull(deliveries.labId), labScope(deliveries.labId, scope));
   return db
     .select({

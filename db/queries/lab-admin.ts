@@ -2,11 +2,13 @@ import "server-only";
 import { asc, count, eq, inArray } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
 import { labMemberships, labs, type Lab } from "@/db/schema";
+import { seesEveryLab, type QueryScope } from "./scope";
 
 export type LabWithCount = Lab & { members: number };
 
-/** Every lab (operators) or the given ones (admins), with how many members each has. */
-export async function listLabsForAdmin(db: Db, labIds: string[] | "all"): Promise<LabWithCount[]> {
+/** Every lab (operators) or the actor's own (admins), with how many members each has. */
+export async function listLabsForAdmin(db: Db, scope: QueryScope): Promise<LabWithCount[]> {
+  const labIds = seesEveryLab(scope) ? "all" : scope.labIds;
   if (labIds !== "all" && labIds.length === 0) return [];
   const rows = await db
     .select({ lab: labs, members: count(labMemberships.userId) })

@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, eq, inArray, or } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
 import { labMemberships, labs, type Lab } from "@/db/schema";
+import type { QueryScope } from "./scope";
 
 export async function createLab(db: Db, input: { name: string; partnerLabId?: string | null }): Promise<Lab> {
   const [lab] = await db
@@ -50,7 +51,8 @@ export async function listLabIdsForUser(db: Db | Tx, userId: string): Promise<st
 }
 
 /** The labs of `labIds`, limited to those the user belongs to (others are "not found"). */
-export async function getLabsForUser(db: Db, userId: string, labIds: string[]): Promise<Lab[]> {
+export async function getLabsForUser(db: Db, scope: QueryScope, labIds: string[]): Promise<Lab[]> {
+  const { userId } = scope;
   if (labIds.length === 0) return [];
   return db
     .select({ lab: labs })
@@ -61,14 +63,14 @@ export async function getLabsForUser(db: Db, userId: string, labIds: string[]): 
 }
 
 /** A lab the user belongs to, or undefined. */
-export async function getLabForUser(db: Db, userId: string, labId: string): Promise<Lab | undefined> {
-  const [lab] = await getLabsForUser(db, userId, [labId]);
+export async function getLabForUser(db: Db, scope: QueryScope, labId: string): Promise<Lab | undefined> {
+  const [lab] = await getLabsForUser(db, scope, [labId]);
   return lab;
 }
 
 /** Sets a lab's turnaround watchdog (hours), only for a lab the admin belongs to. */
-export async function setLabTurnaroundHours(db: Db, adminId: string, labId: string, hours: number): Promise<boolean> {
-  if (!(await getLabForUser(db, adminId, labId))) return false;
+export async function setLabTurnaroundHours(db: Db, scope: QueryScope, labId: string, hours: number): Promise<boolean> {
+  if (!(await getLabForUser(db, scope, labId))) return false;
   const rows = await db
     .update(labs)
     .set({ turnaroundHours: hours })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sameDemographics, type Demographics } from "./patients";
+import { sameDemographics, type Demographics } from "./patient-resolution";
 
 /** The rules by which a "new" patient of an upload is the lab's existing patient of the same id. */
 

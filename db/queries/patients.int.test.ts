@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { documents, interpretationReports, labResults, patients, type LabResultStatus } from "@/db/schema";
+import { scopeFor } from "@/db/testing/scope";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { createLab } from "./labs";
 import {
@@ -10,7 +11,7 @@ import {
   prefixUpperBound,
   searchPatientsForLab,
 } from "./patients";
-import { markReportRead, UNREAD_WINDOW_DAYS } from "./reports";
+import { markReportRead, UNREAD_WINDOW_DAYS } from "./report-read-marks";
 import { createUser } from "./users";
 
 let t: TestDb;
@@ -110,7 +111,7 @@ const ids = (rows: { patientId: string }[]) => rows.map((r) => r.patientId);
 
 describe("patient search (listPatientsForUser)", () => {
   it("without a search lists the lab's patients by latest activity, with per-row columns", async () => {
-    const page = await listPatientsForUser(t.db, { labId: lab }, doctor);
+    const page = await listPatientsForUser(t.db, scopeFor(doctor, [lab]));
     expect(page.total).toBe(4);
     expect(ids(page.rows)).toEqual(["MRN-1001", "MRN-1002", "mrn-2001", "X_100%"]);
     expect(page.rows[0]).toMatchObject({ resultCount: 2, latestStatus: "accepted", hasUnreadReport: true });
@@ -119,38 +120,38 @@ describe("patient search (listPatientsForUser)", () => {
   });
 
   it("finds patient ids by prefix, whatever the case", async () => {
-    expect(ids((await listPatientsForUser(t.db, { labId: lab }, doctor, { q: "mrn-100" })).rows)).toEqual([
+    expect(ids((await listPatientsForUser(t.db, scopeFor(doctor, [lab]), { q: "mrn-100" })).rows)).toEqual([
       "MRN-1001",
       "MRN-1002",
     ]);
-    expect(ids((await listPatientsForUser(t.db, { labId: lab }, doctor, { q: "MRN-2" })).rows)).toEqual(["mrn-2001"]);
+    expect(ids((await listPatientsForUser(t.db, scopeFor(doctor, [lab]), { q: "MRN-2" })).rows)).toEqual(["mrn-2001"]);
   });
 
   it("finds accession numbers by prefix, whatever the case, once per patient", async () => {
-    const page = await listPatientsForUser(t.db, { labId: lab }, doctor, { q: "acc-" });
+    const page = await listPatientsForUser(t.db, scopeFor(doctor, [lab]), { q: "acc-" });
     expect(page.total).toBe(2);
     expect(ids(page.rows)).toEqual(["MRN-1001", "MRN-1002"]);
-    expect(ids((await listPatientsForUser(t.db, { labId: lab }, doctor, { q: "ACC-8" })).rows)).toEqual(["MRN-1002"]);
+    expect(ids((await listPatientsForUser(t.db, scopeFor(doctor, [lab]), { q: "ACC-8" })).rows)).toEqual(["MRN-1002"]);
   });
 
   it("finds names by prefix and by similarity, best match first", async () => {
-    expect(ids((await listPatientsForUser(t.db, { labId: lab }, doctor, { q: "love" })).rows)).toEqual(["MRN-1001"]);
-    expect(ids((await listPatientsForUser(t.db, { labId: lab }, doctor, { q: "Tur" })).rows)).toEqual(["MRN-1002"]);
+    expect(ids((await listPatientsForUser(t.db, scopeFor(doctor, [lab]), { q: "love" })).rows)).toEqual(["MRN-1001"]);
+    expect(ids((await listPatientsForUser(t.db, scopeFor(doctor, [lab]), { q: "Tur" })).rows)).toEqual(["MRN-1002"]);
     // A typo still finds the patient (trigram similarity on the full name).
-    expect(ids((await listPatientsForUser(t.db, { labId: lab }, doctor, { q: "grace hoper" })).rows)).toEqual([
+    expect(ids((await listPatientsForUser(t.db, scopeFor(doctor, [lab]), { q: "grace hoper" })).rows)).toEqual([
       "mrn-2001",
     ]);
     // Both start with "a"; similarity decides the order before activity does.
-    expect(ids((await listPatientsForUser(t.db, { labId: lab }, doctor, { q: "alan" })).rows)[0]).toBe("MRN-1002");
+    expect(ids((await listPatientsForUser(t.db, scopeFor(doctor, [lab]), { q: "alan" })).rows)[0]).toBe("MRN-1002");
   });
 
   it("catches typos in searches of five letters or more", async () => {
-    expect(ids((await listPatientsForUser(t.db, { labId: lab }, doctor, { q: "lovelase" })).rows)).toEqual([
+    expect(ids((await listPatientsForUser(t.db, scopeFor(doctor, [lab]), { q: "lovelase" })).rows)).toEqual([
       "MRN-1001",
     ]);
-    expect(ids((await listPatientsForUser(t.db, { labId: lab }, doctor, { q: "Hoppr" })).rows)).toEqual(["mrn-2001"]);
+    expect(ids((await listPatientsForUser(t.db, scopeFor(doctor, [lab]), { q: "Hoppr" })).rows)).toEqual(["mrn-2001"]);
     // Prefix matches rank above names that are only alike.
-    const both = await listPatientsForUser(t.db, { labId: lab }, doctor, { q: "turin" });
+    const both = await listPatientsForUser(t.db, scopeFor(doctor, [lab]), { q: "turin" });
     expect(ids(both.rows)[0]).toBe("MRN-1002");
   });
 
@@ -158,35 +159,35 @@ describe("patient search (listPatientsForUser)", () => {
     const namesake = (await createLab(t.db, { name: "Namesake Lab" })).id;
     await addPatient(namesake, "N-typo", "Ada", "Lovelase", 0);
     for (let i = 1; i < FUZZY_BELOW_MATCHES; i++) await addPatient(namesake, `N-${i}`, "Ada", "Lovelace", 1 + i);
-    const few = await listPatientsForUser(t.db, { labId: namesake }, doctor, { q: "lovelac" });
+    const few = await listPatientsForUser(t.db, scopeFor(doctor, [namesake]), { q: "lovelac" });
     expect(few.total).toBe(FUZZY_BELOW_MATCHES);
     // The alike name comes after every prefix match, though its activity is the latest.
     expect(few.rows.at(-1)?.patientId).toBe("N-typo");
     await addPatient(namesake, `N-${FUZZY_BELOW_MATCHES}`, "Ada", "Lovelace", 100);
-    const enough = await listPatientsForUser(t.db, { labId: namesake }, doctor, { q: "lovelac" });
+    const enough = await listPatientsForUser(t.db, scopeFor(doctor, [namesake]), { q: "lovelac" });
     expect(enough.total).toBe(FUZZY_BELOW_MATCHES);
     expect(ids(enough.rows)).not.toContain("N-typo");
   });
 
   it("matches short searches by prefix only", async () => {
-    expect((await listPatientsForUser(t.db, { labId: lab }, doctor, { q: "lovl" })).total).toBe(0);
-    expect(ids((await listPatientsForUser(t.db, { labId: lab }, doctor, { q: "a" })).rows)).toEqual([
+    expect((await listPatientsForUser(t.db, scopeFor(doctor, [lab]), { q: "lovl" })).total).toBe(0);
+    expect(ids((await listPatientsForUser(t.db, scopeFor(doctor, [lab]), { q: "a" })).rows)).toEqual([
       "MRN-1001",
       "MRN-1002",
     ]);
-    expect((await listPatientsForUser(t.db, { labId: lab }, doctor, { q: "zz" })).total).toBe(0);
+    expect((await listPatientsForUser(t.db, scopeFor(doctor, [lab]), { q: "zz" })).total).toBe(0);
   });
 
   it("takes LIKE wildcards literally", async () => {
-    expect((await listPatientsForUser(t.db, { labId: lab }, doctor, { q: "%" })).total).toBe(0);
-    expect((await listPatientsForUser(t.db, { labId: lab }, doctor, { q: "_" })).total).toBe(0);
-    expect(ids((await listPatientsForUser(t.db, { labId: lab }, doctor, { q: "x_100%" })).rows)).toEqual(["X_100%"]);
+    expect((await listPatientsForUser(t.db, scopeFor(doctor, [lab]), { q: "%" })).total).toBe(0);
+    expect((await listPatientsForUser(t.db, scopeFor(doctor, [lab]), { q: "_" })).total).toBe(0);
+    expect(ids((await listPatientsForUser(t.db, scopeFor(doctor, [lab]), { q: "x_100%" })).rows)).toEqual(["X_100%"]);
   });
 
   it("pages a search and still gives the total past the last page", async () => {
-    const first = await listPatientsForUser(t.db, { labId: lab }, doctor, { q: "mrn", pageSize: 2 });
-    const second = await listPatientsForUser(t.db, { labId: lab }, doctor, { q: "mrn", pageSize: 2, page: 2 });
-    const beyond = await listPatientsForUser(t.db, { labId: lab }, doctor, { q: "mrn", pageSize: 2, page: 5 });
+    const first = await listPatientsForUser(t.db, scopeFor(doctor, [lab]), { q: "mrn", pageSize: 2 });
+    const second = await listPatientsForUser(t.db, scopeFor(doctor, [lab]), { q: "mrn", pageSize: 2, page: 2 });
+    const beyond = await listPatientsForUser(t.db, scopeFor(doctor, [lab]), { q: "mrn", pageSize: 2, page: 5 });
     expect([first.total, second.total, beyond.total]).toEqual([3, 3, 3]);
     expect([...ids(first.rows), ...ids(second.rows)]).toEqual(["MRN-1001", "MRN-1002", "mrn-2001"]);
     expect(beyond.rows).toEqual([]);
@@ -206,7 +207,7 @@ describe("patient search (listPatientsForUser)", () => {
       })),
     );
     const pages = await Promise.all(
-      [1, 2, 3].map((page) => listPatientsForUser(t.db, { labId: sameLab }, doctor, { page, pageSize: 2 })),
+      [1, 2, 3].map((page) => listPatientsForUser(t.db, scopeFor(doctor, [sameLab]), { page, pageSize: 2 })),
     );
     const seen = pages.flatMap((p) => p.rows.map((row) => row.id));
     // Equal activity: the id decides, the same way on every page.
@@ -222,13 +223,13 @@ describe("patient search (listPatientsForUser)", () => {
         sql`insert into patients (lab_id, patient_id, given_name, family_name) select ${big}, 'C-' || g, 'Cap', 'Count' || g from generate_series(${from}::int, ${to}::int) g`,
       );
     await addMany(1, PATIENT_COUNT_CAP);
-    const exact = await listPatientsForUser(t.db, { labId: big }, doctor);
+    const exact = await listPatientsForUser(t.db, scopeFor(doctor, [big]));
     expect([exact.total, exact.totalIsLowerBound, exact.rows.length]).toEqual([PATIENT_COUNT_CAP, false, 25]);
     await addMany(PATIENT_COUNT_CAP + 1, PATIENT_COUNT_CAP + 1);
-    const capped = await listPatientsForUser(t.db, { labId: big }, doctor);
+    const capped = await listPatientsForUser(t.db, scopeFor(doctor, [big]));
     expect([capped.total, capped.totalIsLowerBound]).toEqual([PATIENT_COUNT_CAP, true]);
     // A search counts its matches exactly, however many.
-    const searched = await listPatientsForUser(t.db, { labId: big }, doctor, { q: "c-" });
+    const searched = await listPatientsForUser(t.db, scopeFor(doctor, [big]), { q: "c-" });
     expect([searched.total, searched.totalIsLowerBound]).toEqual([PATIENT_COUNT_CAP + 1, false]);
   });
 
@@ -243,7 +244,7 @@ describe("patient search (listPatientsForUser)", () => {
       matchState: "matched",
       receivedAt: new Date(Date.now() - (UNREAD_WINDOW_DAYS + 1) * 86_400_000),
     });
-    const page = await listPatientsForUser(t.db, { labId: lab }, doctor, { q: "MRN-1002" });
+    const page = await listPatientsForUser(t.db, scopeFor(doctor, [lab]), { q: "MRN-1002" });
     expect(page.rows[0]).toMatchObject({ patientId: "MRN-1002", hasUnreadReport: false });
   });
 
@@ -252,15 +253,15 @@ describe("patient search (listPatientsForUser)", () => {
       .select({ id: interpretationReports.id })
       .from(interpretationReports)
       .where(eq(interpretationReports.idempotencyKey, "search-test-1"));
-    await markReportRead(t.db, doctor, report!.id);
-    const page = await listPatientsForUser(t.db, { labId: lab }, doctor, { q: "MRN-1001" });
+    await markReportRead(t.db, scopeFor(doctor, [lab]), report!.id);
+    const page = await listPatientsForUser(t.db, scopeFor(doctor, [lab]), { q: "MRN-1001" });
     expect(page.rows[0]).toMatchObject({ patientId: "MRN-1001", hasUnreadReport: false });
   });
 
   it("never returns another lab's patients", async () => {
-    const page = await listPatientsForUser(t.db, { labId: otherLab }, doctor, { q: "acc-" });
+    const page = await listPatientsForUser(t.db, scopeFor(doctor, [otherLab]), { q: "acc-" });
     expect(page.total).toBe(0);
-    expect(ids((await listPatientsForUser(t.db, { labId: otherLab }, doctor, { q: "lovelace" })).rows)).toEqual([
+    expect(ids((await listPatientsForUser(t.db, scopeFor(doctor, [otherLab]), { q: "lovelace" })).rows)).toEqual([
       "MRN-1001",
     ]);
   });
@@ -268,9 +269,9 @@ describe("patient search (listPatientsForUser)", () => {
 
 describe("patient picker (searchPatientsForLab)", () => {
   it("finds by the same rules, best match first, and nothing for a blank search", async () => {
-    expect(ids(await searchPatientsForLab(t.db, { labId: lab }, "ada lovelace"))).toEqual(["MRN-1001"]);
-    expect(ids(await searchPatientsForLab(t.db, { labId: lab }, "acc-80"))).toEqual(["MRN-1002"]);
-    expect(await searchPatientsForLab(t.db, { labId: lab }, "   ")).toEqual([]);
+    expect(ids(await searchPatientsForLab(t.db, scopeFor(doctor, [lab]), "ada lovelace"))).toEqual(["MRN-1001"]);
+    expect(ids(await searchPatientsForLab(t.db, scopeFor(doctor, [lab]), "acc-80"))).toEqual(["MRN-1002"]);
+    expect(await searchPatientsForLab(t.db, scopeFor(doctor, [lab]), "   ")).toEqual([]);
   });
 });
 
@@ -289,7 +290,7 @@ describe("prefixUpperBound", () => {
   it("bounds the search so that neighbours of the prefix are not found", async () => {
     const neighbours = (await createLab(t.db, { name: "Neighbours Lab" })).id;
     for (const id of ["ab-1", "ab", "ac-1", "aa-9", "ab\u00e9"]) await addPatient(neighbours, id, "N", "N", 1);
-    const found = ids((await listPatientsForUser(t.db, { labId: neighbours }, doctor, { q: "ab" })).rows).sort();
+    const found = ids((await listPatientsForUser(t.db, scopeFor(doctor, [neighbours]), { q: "ab" })).rows).sort();
     expect(found).toEqual(["ab", "ab-1", "ab\u00e9"]);
   });
 });

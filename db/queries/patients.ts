@@ -3,9 +3,8 @@ import { and, count, eq, inArray, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
 import { interpretationReports, patients, type LabResultStatus, type Patient } from "@/db/schema";
 import { descNullsLast } from "./order";
-import { unreadReportCondition } from "./reports";
-
-export type LabScope = { labId: string };
+import { unreadReportCondition } from "./report-read-marks";
+import { currentLabOf, type QueryScope } from "./scope";
 
 /**
  * Searches shorter than this match by prefix only. A trigram match of three or four letters
@@ -65,8 +64,7 @@ const PREFIX_RANK = 2;
  * only the chosen page is joined back. The fuzzy branch's condition on the prefix count
  * is a one-time filter: PostgreSQL does not run the branch at all when it is false.
  */
-function searchHits(db: Db | Tx, scope: LabScope, { needle, prefix, upTo }: Search) {
-  const lab = scope.labId;
+function searchHits(db: Db | Tx, lab: string, { needle, prefix, upTo }: Search) {
   // lower(column) starts with the search: a range on its prefix index, then the exact test.
   const startsWith = (column: string) => {
     const value = sql.raw(`lower(${column})`);
@@ -105,11 +103,12 @@ function searchHits(db: Db | Tx, scope: LabScope, { needle, prefix, upTo }: Sear
  * accession number by prefix, names by prefix or by similarity; prefix matches first,
  * then the closest names, then the latest activity.
  */
-export async function searchPatientsForLab(db: Db, scope: LabScope, q: string, limit = 10): Promise<Patient[]> {
+export async function searchPatientsForLab(db: Db, scope: QueryScope, q: string, limit = 10): Promise<Patient[]> {
   const search = parseSearch(q);
-  if (!search) return [];
+  const labId = currentLabOf(scope);
+  if (!search || !labId) return [];
   return inCachedPlan(db, async (tx) => {
-    const hits = searchHits(tx, scope, search);
+    const hits = searchHits(tx, labId, search);
     const chosen = tx
       .with(hits)
       .select()
@@ -165,20 +164,22 @@ export const PATIENT_COUNT_CAP = 10_000;
  */
 export async function listPatientsForUser(
   db: Db,
-  scope: LabScope,
-  userId: string,
+  scope: QueryScope,
   { q, page = 1, pageSize = 25 }: { q?: string; page?: number; pageSize?: number } = {},
 ): Promise<PatientListPage> {
+  const labId = currentLabOf(scope);
+  if (!labId) return { rows: [], total: 0, totalIsLowerBound: false, page, pageSize };
+  const { userId } = scope;
   const search = parseSearch(q);
-  if (search) return inCachedPlan(db, (tx) => searchPatientsPage(tx, scope, userId, search, page, pageSize));
-  const chosen = latestActivityPage(db, scope, page, pageSize);
+  if (search) return inCachedPlan(db, (tx) => searchPatientsPage(tx, labId, userId, search, page, pageSize));
+  const chosen = latestActivityPage(db, labId, page, pageSize);
   const [found, [counted]] = await Promise.all([
-    pageRows(db, scope, userId, chosen),
+    pageRows(db, labId, userId, chosen),
     db.select({ n: count() }).from(
       db
         .select({ one: sql`1`.as("one") })
         .from(patients)
-        .where(eq(patients.labId, scope.labId))
+        .where(eq(patients.labId, labId))
         .limit(PATIENT_COUNT_CAP + 1)
         .as("capped"),
     ),
@@ -194,7 +195,7 @@ export async function listPatientsForUser(
 }
 
 /** Without a search: a page of the lab's patients, latest activity first (from `patients_lab_activity_idx`). */
-function latestActivityPage(db: Db | Tx, scope: LabScope, page: number, pageSize: number) {
+function latestActivityPage(db: Db | Tx, labId: string, page: number, pageSize: number) {
   return db
     .select({
       id: patients.id,
@@ -203,7 +204,7 @@ function latestActivityPage(db: Db | Tx, scope: LabScope, page: number, pageSize
       total: sql<number>`0`.mapWith(Number).as("total"),
     })
     .from(patients)
-    .where(eq(patients.labId, scope.labId))
+    .where(eq(patients.labId, labId))
     .orderBy(descNullsLast(patients.lastActivityAt), patients.id)
     .limit(pageSize)
     .offset((page - 1) * pageSize)
@@ -213,13 +214,13 @@ function latestActivityPage(db: Db | Tx, scope: LabScope, page: number, pageSize
 /** A search's page: its matches, counted as they are found, in the same statement. */
 async function searchPatientsPage(
   tx: Tx,
-  scope: LabScope,
+  labId: string,
   userId: string,
   search: Search,
   page: number,
   pageSize: number,
 ): Promise<PatientListPage> {
-  const hits = searchHits(tx, scope, search);
+  const hits = searchHits(tx, labId, search);
   const chosen = tx
     .select({
       id: hits.id,
@@ -232,7 +233,7 @@ async function searchPatientsPage(
     .limit(pageSize)
     .offset((page - 1) * pageSize)
     .as("chosen");
-  const found = await pageRows(tx, scope, userId, chosen, hits).prepare("patients_search_page").execute();
+  const found = await pageRows(tx, labId, userId, chosen, hits).prepare("patients_search_page").execute();
   let total = found[0]?.total ?? 0;
   if (found.length === 0 && page > 1) {
     // Past the last page the window count has no row to ride on: count the matches alone.
@@ -245,7 +246,7 @@ async function searchPatientsPage(
 /** The chosen page's patients with their per-row columns, in the chosen order. */
 function pageRows(
   db: Db | Tx,
-  scope: LabScope,
+  labId: string,
   userId: string,
   chosen: ReturnType<typeof latestActivityPage>,
   hits?: ReturnType<typeof searchHits>,
@@ -271,7 +272,7 @@ function pageRows(
         .where(and(sql`${interpretationReports.patientId} = "chosen"."id"`, unreadReportCondition(db, userId)))})`,
     })
     .from(chosen)
-    .innerJoin(patients, and(eq(patients.id, chosen.id), eq(patients.labId, scope.labId)))
+    .innerJoin(patients, and(eq(patients.id, chosen.id), eq(patients.labId, labId)))
     .orderBy(sql`${chosen.rank} desc`, descNullsLast(chosen.activity), chosen.id);
 }
 
@@ -297,7 +298,8 @@ async function inCachedPlan<T>(db: Db, run: (tx: Tx) => Promise<T>): Promise<T> 
 }
 
 /** One patient of the user's labs, or undefined ("not found" for another lab's id). */
-export async function getPatientForUser(db: Db, labIds: string[], id: string): Promise<Patient | undefined> {
+export async function getPatientForUser(db: Db, scope: QueryScope, id: string): Promise<Patient | undefined> {
+  const { labIds } = scope;
   if (labIds.length === 0) return undefined;
   const [row] = await db
     .select()
@@ -305,33 +307,4 @@ export async function getPatientForUser(db: Db, labIds: string[], id: string): P
     .where(and(eq(patients.id, id), inArray(patients.labId, labIds)))
     .limit(1);
   return row;
-}
-
-/** What identifies a person beyond the lab's patient id: compared when a "new" patient's id exists. */
-export type Demographics = {
-  givenName: string;
-  familyName: string;
-  birthDate: string | null;
-  sex: "female" | "male" | "other" | "unknown";
-};
-
-/** A name as people mean it: case, accents' composition and runs of spaces do not make another person. */
-function normalName(name: string): string {
-  return name.normalize("NFC").trim().replace(/\s+/g, " ").toLocaleLowerCase("en");
-}
-
-/**
- * Whether a "new" patient is the lab's existing patient of the same id: same names (as
- * normalName compares them), same birth date and same sex. A batch of files for a new
- * patient sends the same demographics with every file, so every file after the first
- * finds the first one's patient and attaches to it; anything that differs is a different
- * person (or a typo) and is refused rather than guessed at.
- */
-export function sameDemographics(existing: Demographics, requested: Demographics): boolean {
-  return (
-    normalName(existing.givenName) === normalName(requested.givenName) &&
-    normalName(existing.familyName) === normalName(requested.familyName) &&
-    (existing.birthDate ?? null) === (requested.birthDate ?? null) &&
-    existing.sex === requested.sex
-  );
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, count, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
 import { labMemberships, labs, users, type Lab, type User, type UserRole } from "@/db/schema";
+import { seesEveryLab, type QueryScope } from "./scope";
 
 export type PersonRow = Pick<User, "id" | "email" | "name" | "role" | "active" | "lastSignInAt"> & {
   twoFactor: boolean;
@@ -9,10 +10,11 @@ export type PersonRow = Pick<User, "id" | "email" | "name" | "role" | "active" |
 };
 
 /**
- * The people an actor may see on the people page: everyone for an operator (`labIds`
- * "all"), else the users with a membership in one of `labIds`, listed with all their labs.
+ * The people an actor may see on the people page: everyone for an operator, else the
+ * users with a membership in one of the actor's labs, listed with all their labs.
  */
-export async function listPeople(db: Db, labIds: string[] | "all"): Promise<PersonRow[]> {
+export async function listPeople(db: Db, scope: QueryScope): Promise<PersonRow[]> {
+  const labIds = seesEveryLab(scope) ? "all" : scope.labIds;
   if (labIds !== "all" && labIds.length === 0) return [];
   const visible =
     labIds === "all"

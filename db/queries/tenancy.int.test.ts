@@ -2,16 +2,13 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, documents, labResults, patients } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
+import { scopeFor } from "@/db/testing/scope";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { countLabActivity, listLabResultsForLab } from "./lab-results";
 import { createLab, findLabByNameOrPartnerId, getLabsForUser, listLabsForUser } from "./labs";
 import { getPatientForUser, listPatientsForUser, searchPatientsForLab } from "./patients";
-import {
-  getLabResultDocumentForUser,
-  getLabResultForUser,
-  getLabResultStatesForUser,
-  listLabResultsForPatient,
-} from "./lab-results";
+import { getLabResultDocumentForUser, getLabResultForUser, listLabResultsForPatient } from "./lab-results";
+import { getLabResultStatesForUser } from "./lab-result-submissions";
 import { listReportsForLabResults } from "./reports";
 import { createUser, findUserByEmail, getUserById, listUsersForLabs, setUserActiveForAdmin } from "./users";
 
@@ -21,6 +18,9 @@ let labB: string;
 let adminA: string;
 let techA: string;
 let doctorB: string;
+
+/** A user of exactly these labs: lab A's admin, or else lab B's doctor. */
+const userOf = (labIds: string[]) => scopeFor(labIds.includes(labA) ? adminA : doctorB, labIds);
 
 async function seedLabResult(labId: string, patientExternalId: string, accession: string) {
   const [patient] = await t.db
@@ -108,52 +108,52 @@ describe("labs and users", () => {
 
   it("lists only the user's own labs", async () => {
     expect((await listLabsForUser(t.db, techA)).map((l) => l.name)).toEqual(["Lab A"]);
-    expect((await getLabsForUser(t.db, doctorB, [labA, labB])).map((l) => l.id)).toEqual([labB]);
+    expect((await getLabsForUser(t.db, userOf([labB]), [labA, labB])).map((l) => l.id)).toEqual([labB]);
   });
 
   it("lists users of the given labs only", async () => {
-    const emails = (await listUsersForLabs(t.db, [labA])).map((u) => u.email);
+    const emails = (await listUsersForLabs(t.db, userOf([labA]))).map((u) => u.email);
     expect(emails).toEqual(["admin@a.test", "tech@a.test"]);
-    expect(await listUsersForLabs(t.db, [])).toEqual([]);
+    expect(await listUsersForLabs(t.db, userOf([]))).toEqual([]);
   });
 
   it("lets an admin deactivate a user of their lab, ending the user's sessions", async () => {
     const before = await getUserById(t.db, techA);
-    expect(await setUserActiveForAdmin(t.db, { id: adminA, labIds: [labA] }, techA, false)).toEqual([labA]);
+    expect(await setUserActiveForAdmin(t.db, scopeFor(adminA, [labA], labA, "admin"), techA, false)).toEqual([labA]);
     const after = await getUserById(t.db, techA);
     expect(after?.active).toBe(false);
     expect(after?.sessionVersion).toBe((before?.sessionVersion ?? 0) + 1);
-    await setUserActiveForAdmin(t.db, { id: adminA, labIds: [labA] }, techA, true);
+    await setUserActiveForAdmin(t.db, scopeFor(adminA, [labA], labA, "admin"), techA, true);
   });
 
   it("does not let an admin touch a user of another lab", async () => {
-    expect(await setUserActiveForAdmin(t.db, { id: adminA, labIds: [labA] }, doctorB, false)).toBeNull();
+    expect(await setUserActiveForAdmin(t.db, scopeFor(adminA, [labA], labA, "admin"), doctorB, false)).toBeNull();
     expect((await getUserById(t.db, doctorB))?.active).toBe(true);
   });
 });
 
 describe("lab scoping", () => {
   it("lists a lab's patients and never another lab's", async () => {
-    const a = await listPatientsForUser(t.db, { labId: labA }, adminA);
+    const a = await listPatientsForUser(t.db, scopeFor(adminA, [labA]));
     expect(a.total).toBe(1);
     expect(a.rows.map((p) => p.patientId)).toEqual(["PA-1"]);
-    const b = await listPatientsForUser(t.db, { labId: labB }, doctorB);
+    const b = await listPatientsForUser(t.db, scopeFor(doctorB, [labB]));
     expect(b.rows.map((p) => p.patientId)).toEqual(["PB-1"]);
   });
 
   it("lists a lab's lab results and never another lab's", async () => {
-    expect((await listLabResultsForLab(t.db, { labId: labA })).map((r) => r.accessionNumber)).toEqual(["ACC-A-1"]);
-    expect((await listLabResultsForLab(t.db, { labId: labB })).map((r) => r.accessionNumber)).toEqual(["ACC-B-1"]);
+    expect((await listLabResultsForLab(t.db, userOf([labA]))).map((r) => r.accessionNumber)).toEqual(["ACC-A-1"]);
+    expect((await listLabResultsForLab(t.db, userOf([labB]))).map((r) => r.accessionNumber)).toEqual(["ACC-B-1"]);
   });
 
   it("counts a lab's activity only", async () => {
-    const counts = await countLabActivity(t.db, { labId: labA });
+    const counts = await countLabActivity(t.db, userOf([labA]));
     expect(counts).toEqual({ today: 1, thisWeek: 1, waitingForReport: 1, rejected: 0 });
   });
 
   it("searches a lab's patients by patient id, name prefix, fuzzy name and accession, never another lab's", async () => {
     const ids = async (labId: string, q: string) =>
-      (await searchPatientsForLab(t.db, { labId }, q)).map((p) => p.patientId);
+      (await searchPatientsForLab(t.db, userOf([labId]), q)).map((p) => p.patientId);
     expect(await ids(labA, "pa-")).toEqual(["PA-1"]);
     expect(await ids(labA, "hopp")).toEqual(["PA-1"]);
     expect(await ids(labA, "grace hoper-pa-1")).toEqual(["PA-1"]);
@@ -166,7 +166,7 @@ describe("lab scoping", () => {
   });
 
   it("lists patients with their results and latest status, filtered by search, never another lab's", async () => {
-    const page = await listPatientsForUser(t.db, { labId: labA }, adminA, { q: "acc-a-1" });
+    const page = await listPatientsForUser(t.db, scopeFor(adminA, [labA]), { q: "acc-a-1" });
     expect(page.total).toBe(1);
     expect(page.rows[0]).toMatchObject({
       patientId: "PA-1",
@@ -174,24 +174,24 @@ describe("lab scoping", () => {
       latestStatus: "accepted",
       hasUnreadReport: false,
     });
-    expect((await listPatientsForUser(t.db, { labId: labA }, adminA, { q: "pb-1" })).total).toBe(0);
-    expect((await listPatientsForUser(t.db, { labId: labB }, doctorB)).rows.map((p) => p.patientId)).toEqual(["PB-1"]);
+    expect((await listPatientsForUser(t.db, scopeFor(adminA, [labA]), { q: "pb-1" })).total).toBe(0);
+    expect((await listPatientsForUser(t.db, scopeFor(doctorB, [labB]))).rows.map((p) => p.patientId)).toEqual(["PB-1"]);
   });
 
   it("refuses another lab's ids in every by-id query", async () => {
-    const [a] = await listLabResultsForLab(t.db, { labId: labA });
-    const [patientA] = (await listPatientsForUser(t.db, { labId: labA }, adminA)).rows;
-    expect(await getPatientForUser(t.db, [labB], patientA!.id)).toBeUndefined();
-    expect(await getPatientForUser(t.db, [labA], patientA!.id)).toBeDefined();
-    expect(await getLabResultForUser(t.db, [labB], a!.id)).toBeUndefined();
-    expect(await getLabResultForUser(t.db, [labA], a!.id)).toBeDefined();
-    expect(await getLabResultDocumentForUser(t.db, [labB], a!.id)).toBeUndefined();
-    expect(await getLabResultStatesForUser(t.db, [labB], [a!.id])).toEqual([]);
-    expect(await listLabResultsForPatient(t.db, [labB], patientA!.id)).toEqual([]);
-    expect((await listLabResultsForPatient(t.db, [labA], patientA!.id)).map((r) => r.accessionNumber)).toEqual([
+    const [a] = await listLabResultsForLab(t.db, userOf([labA]));
+    const [patientA] = (await listPatientsForUser(t.db, scopeFor(adminA, [labA]))).rows;
+    expect(await getPatientForUser(t.db, userOf([labB]), patientA!.id)).toBeUndefined();
+    expect(await getPatientForUser(t.db, userOf([labA]), patientA!.id)).toBeDefined();
+    expect(await getLabResultForUser(t.db, userOf([labB]), a!.id)).toBeUndefined();
+    expect(await getLabResultForUser(t.db, userOf([labA]), a!.id)).toBeDefined();
+    expect(await getLabResultDocumentForUser(t.db, userOf([labB]), a!.id)).toBeUndefined();
+    expect(await getLabResultStatesForUser(t.db, userOf([labB]), [a!.id])).toEqual([]);
+    expect(await listLabResultsForPatient(t.db, userOf([labB]), patientA!.id)).toEqual([]);
+    expect((await listLabResultsForPatient(t.db, userOf([labA]), patientA!.id)).map((r) => r.accessionNumber)).toEqual([
       "ACC-A-1",
     ]);
-    expect((await listReportsForLabResults(t.db, [labB], [a!.id])).size).toBe(0);
+    expect((await listReportsForLabResults(t.db, userOf([labB]), [a!.id])).size).toBe(0);
   });
 
   it("keeps a patient id unique within a lab but not across labs", async () => {

@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, count, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { labMemberships, labs, userSessions, users, type Lab, type User, type UserRole } from "@/db/schema";
+import type { QueryScope } from "./scope";
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -95,21 +96,21 @@ export async function revokeAllSessions(db: Db, userId: string): Promise<number>
 
 /**
  * Deactivates a user and ends every session they have (the session version in their
- * token no longer matches). Scoped: only a user who shares a lab with the acting admin.
+ * token no longer matches). Scoped: only a user who shares a lab with the acting user (an admin).
  * Returns those shared labs (the audit event belongs to each), or null when not allowed.
  */
 export async function setUserActiveForAdmin(
   db: Db,
-  admin: { id: string; labIds: string[] },
+  scope: QueryScope,
   userId: string,
   active: boolean,
 ): Promise<string[] | null> {
-  if (admin.labIds.length === 0 || userId === admin.id) return null;
+  if (scope.labIds.length === 0 || userId === scope.userId) return null;
   const sharedLabs = (
     await db
       .select({ labId: labMemberships.labId })
       .from(labMemberships)
-      .where(and(eq(labMemberships.userId, userId), inArray(labMemberships.labId, admin.labIds)))
+      .where(and(eq(labMemberships.userId, userId), inArray(labMemberships.labId, scope.labIds)))
   ).map((r) => r.labId);
   if (sharedLabs.length === 0) return null;
   const updated = await db
@@ -125,7 +126,8 @@ export type LabUserRow = Pick<User, "id" | "email" | "name" | "role" | "active" 
 };
 
 /** Users who belong to at least one of the given labs, with their memberships in those labs. */
-export async function listUsersForLabs(db: Db, labIds: string[]): Promise<LabUserRow[]> {
+export async function listUsersForLabs(db: Db, scope: QueryScope): Promise<LabUserRow[]> {
+  const { labIds } = scope;
   if (labIds.length === 0) return [];
   const rows = await db
     .select({

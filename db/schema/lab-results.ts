@@ -6,7 +6,14 @@ import { labs } from "./labs";
 import { patients } from "./patients";
 import { users } from "./users";
 
-export { labResultModes, labResultStatuses, type LabResultStatus } from "@/lib/domain";
+export {
+  finalLabResultStatuses,
+  isFinalLabResultStatus,
+  labResultModes,
+  labResultStatuses,
+  sendPendingStatuses,
+  type LabResultStatus,
+} from "@/lib/domain";
 export const labResultMode = pgEnum("lab_result_mode", labResultModes);
 
 export const labResultStatus = pgEnum("lab_result_status", labResultStatuses);

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { PGlite } from "@electric-sql/pglite";
 import { PgBoss, fromDrizzle, fromPglite } from "pg-boss";
 import { beforeDbClose, getDb, getPgliteClient, type Tx } from "@/db";
-import { releaseSendingLeases } from "@/db/queries/lab-results";
+import { releaseSendingLeases } from "@/db/queries/system/lab-result-sends";
 import { sendsInFlight } from "./in-flight";
 import { getEnv } from "@/lib/env";
 import { describeError } from "@/lib/errors";

@@ -1,7 +1,7 @@
 import "server-only";
 import type { PgBoss } from "pg-boss";
 import { getDb } from "@/db";
-import { listLabResultsNeedingJob, secondsUntilDue } from "@/db/queries/lab-results";
+import { listLabResultsNeedingJob, secondsUntilDue } from "@/db/queries/system/lab-result-sends";
 import { sendLabResult, type SendDeps } from "@/lib/lab-results/submission";
 import { SUBMIT_QUEUE, SWEEP_QUEUE, enqueueSubmission, getBoss, type SubmitJob } from "./boss";
 

@@ -2,11 +2,15 @@ import "server-only";
 import type { LabResultListItem } from "@/components/lab-results/types";
 import { getDb } from "@/db";
 import { listLabResultsForLab } from "@/db/queries/lab-results";
+import type { QueryScope } from "@/db/queries/scope";
 import { filterRange, type LabResultFilterParams } from "@/lib/validations/lab-result-filters";
 
-/** The lab results list in its browser shape; shared by the page and its polling route. */
-export async function loadLabResultList(labId: string, params: LabResultFilterParams): Promise<LabResultListItem[]> {
-  const rows = await listLabResultsForLab(await getDb(), { labId }, { status: params.status, ...filterRange(params) });
+/** The current lab's lab results list in its browser shape; shared by the page and its polling route. */
+export async function loadLabResultList(
+  scope: QueryScope,
+  params: LabResultFilterParams,
+): Promise<LabResultListItem[]> {
+  const rows = await listLabResultsForLab(await getDb(), scope, { status: params.status, ...filterRange(params) });
   return rows.map((r) => ({
     id: r.id,
     accessionNumber: r.accessionNumber,

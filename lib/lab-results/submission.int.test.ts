@@ -3,7 +3,11 @@ import { PDFDocument } from "pdf-lib";
 import type { PgBoss } from "pg-boss";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createLab } from "@/db/queries/labs";
-import { PatientConflictError, createLabResultSubmission, type SubmissionInput } from "@/db/queries/lab-results";
+import {
+  PatientConflictError,
+  createLabResultSubmission,
+  type SubmissionInput,
+} from "@/db/queries/lab-result-submissions";
 import { createUser } from "@/db/queries/users";
 import { documents, labResults, patients, submissionAttempts } from "@/db/schema";
 import type { DocusCredentials } from "@/lib/docus";

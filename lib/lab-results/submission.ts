@@ -1,17 +1,16 @@
 import "server-only";
 import type { PgBoss } from "pg-boss";
 import { getDb, type Db, type Tx } from "@/db";
+import { createLabResultSubmission, type SubmissionInput } from "@/db/queries/lab-result-submissions";
 import {
   claimLabResultForSending,
-  createLabResultSubmission,
   deferLabResult,
   releaseSendingLeases,
   finishSubmissionAttempt,
   startSubmissionAttempt,
   type AttemptResult,
   type HeldDocument,
-  type SubmissionInput,
-} from "@/db/queries/lab-results";
+} from "@/db/queries/system/lab-result-sends";
 import {
   docusCredentialsFromEnv,
   docusRateLimiterFor,

@@ -2,6 +2,7 @@ import "server-only";
 import type { NextRequest } from "next/server";
 import { z } from "zod";
 import { getDb, type Db } from "@/db";
+import { scopeOf, type QueryScope } from "@/db/queries/scope";
 import { recordAudit, recordDeniedAccess } from "@/lib/audit";
 import { requireUser, type CurrentUser } from "@/lib/auth";
 import { AppError, errorResponse } from "@/lib/errors";
@@ -21,8 +22,8 @@ export type ServedDocument = {
 export type ServeOptions = {
   /** Audit action prefix: `<prefix>.view` inline, `<prefix>.download` with ?download=1. */
   action: "report" | "lab_result_document";
-  /** Loads the document when it belongs to one of `labIds`; undefined otherwise. */
-  load: (db: Db, labIds: string[], id: string) => Promise<ServedDocument | undefined>;
+  /** Loads the document when it belongs to one of the user's labs; undefined otherwise. */
+  load: (db: Db, scope: QueryScope, id: string) => Promise<ServedDocument | undefined>;
   afterAllowed?: (db: Db, user: CurrentUser, doc: ServedDocument) => Promise<void>;
 };
 
@@ -39,7 +40,7 @@ export async function serveAuditedPdf(request: NextRequest, id: string, options:
     const action = `${options.action}.${download ? "download" : "view"}`;
     const db = await getDb();
     const ip = clientIp((name) => request.headers.get(name));
-    const doc = z.uuid().safeParse(id).success ? await options.load(db, user.labIds, id) : undefined;
+    const doc = z.uuid().safeParse(id).success ? await options.load(db, scopeOf(user), id) : undefined;
     if (!doc) {
       await recordDeniedAccess(db, {
         action,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { labResultModes, labResultStatuses } from "@/lib/domain";
+import { labResultModes } from "@/lib/domain";
 import { patientSexes } from "@/lib/domain";
 
 /** Shared by the upload form (browser) and the server action: one set of rules. */
@@ -53,8 +53,6 @@ export const patientChoiceSchema = z.discriminatedUnion("patientChoice", [
   z.object({ patientChoice: z.literal("existing"), patientRef: z.uuid({ error: "Choose a patient." }) }),
   newPatientSchema.extend({ patientChoice: z.literal("new") }),
 ]);
-
-export const labResultStatusFilterSchema = z.enum(labResultStatuses);
 
 /** Browser-side pre-check of a chosen file: name, type and size, before anything is sent. */
 export function describeFileProblem(

@@ -1,19 +1,18 @@
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { chromium } from "@playwright/test";
 import postgres from "postgres";
 import { z } from "zod";
-import { createDocusSimulator } from "@/scripts/docus-simulator/simulator";
 import { spacingMs } from "@/lib/docus";
 import { getEnv } from "@/lib/env";
-import { largeLabResultPdf } from "./pdf";
-import { createBenchDatabase, runCli, startPortal, startUploadBaseline, sleep, type PortalServer } from "./portal";
-import { ms, table } from "./report";
-import { baselineUpload, type Upload } from "./uploads";
-import { Cleanup, SetupError, assertPortFree, positiveInt, runBenchmark } from "./harness";
+import { largeLabResultPdf } from "./lib/pdf";
+import { fillNewPatientUpload, launchChromium, signIn, type Account } from "./lib/browser";
+import { sleep, type PortalServer } from "./lib/portal";
+import { describeMachine, loadAverage, loadAverageNote, ms, ratio, table } from "./lib/report";
+import { baselineUpload, type Upload } from "./lib/uploads";
+import { Cleanup, positiveInt, requireProductionBuild, runBenchmark } from "./lib/harness";
+import { prepareUploadStack, uploadBenchSettings } from "./lib/upload-stack";
 
 /**
  * `npm run bench:batch`: 40 generated 300 KB PDFs for one new patient through the real
@@ -35,7 +34,6 @@ const FILE_BYTES = 300 * 1024;
 const PAGE_CONCURRENCY = 2;
 const POLL_MS = 50;
 const TIMEOUT_MS = 10 * 60_000;
-const NO_DELIVERY_DELAY_MS = 3_600_000;
 
 const simListing = z.object({
   requests: z.array(z.object({ reference_id: z.string().nullable(), status: z.number().nullable() })),
@@ -61,26 +59,14 @@ async function acceptedBySimulator(simUrl: string, referenceId: string): Promise
 }
 
 async function run(cleanup: Cleanup, onServer: (server: PortalServer) => void): Promise<void> {
-  const root = process.cwd();
-  if (!existsSync(path.join(root, ".next", "BUILD_ID")))
-    throw new SetupError("There is no production build in .next: run `npm run build` first.");
-  const loadAtStart = os.loadavg()[0] ?? 0;
+  requireProductionBuild();
+  const loadAtStart = loadAverage();
   const files = positiveInt("BENCH_FILES", 40, 500);
-  const port = positiveInt("BENCH_PORT", 3302, 65535);
-  const simPort = positiveInt("BENCH_SIM_PORT", 4302, 65535);
-  const baselinePort = positiveInt("BENCH_BASELINE_PORT", 4303, 65535);
-  const chromiumPath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-  if (!existsSync(chromiumPath)) throw new SetupError(`Chromium was not found at ${chromiumPath}; set CHROMIUM_PATH.`);
-  await assertPortFree(port, "BENCH_PORT");
-  await assertPortFree(simPort, "BENCH_SIM_PORT");
-  await assertPortFree(baselinePort, "BENCH_BASELINE_PORT");
-
-  const baseUrl = `http://localhost:${port}`;
-  const simUrl = `http://127.0.0.1:${simPort}`;
-  const token = (bytes: number) => randomBytes(bytes).toString("base64url");
-  const credentials = { apiKey: token(24), teamId: `team-${token(6)}`, authKey: token(24) };
-  const lab = { name: "Bench Lab", partnerLabId: "bench-lab" };
-  const account = { email: "bench-technician@bench.test", password: `bench-${token(18)}` };
+  const { port, simPort, baselinePort, chromiumPath } = await uploadBenchSettings({
+    port: 3302,
+    simPort: 4302,
+    baselinePort: 4303,
+  });
 
   const filesDir = mkdtempSync(path.join(os.tmpdir(), "lab-portal-batch-"));
   cleanup.add("remove the benchmark files", () => rmSync(filesDir, { recursive: true, force: true }));
@@ -92,63 +78,16 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer) => void): 
     paths.push(file);
   }
 
-  console.log("Preparing a fresh database…");
-  const database = await createBenchDatabase();
-  cleanup.add("drop the benchmark database", () => database.drop());
-  if (database.kind !== "postgres")
-    throw new SetupError("The batch benchmark's baseline stores in PostgreSQL: set DATABASE_URL=postgres://…");
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...database.env,
-    DOCUS_API_URL: simUrl,
-    DOCUS_API_KEY: credentials.apiKey,
-    DOCUS_TEAM_ID: credentials.teamId,
-    DOCUS_AUTH_KEY: credentials.authKey,
-    NODE_ENV: "production",
-    PORT: String(port),
-    NEXTAUTH_URL: baseUrl,
-    NEXTAUTH_SECRET: token(32),
-    NEXT_TELEMETRY_DISABLED: "1",
-  };
-  runCli("migrate", [], env);
-  runCli("lab-create", ["--name", lab.name, "--partner-lab-id", lab.partnerLabId], env);
-  runCli(
-    "user-create",
-    [
-      "--email",
-      account.email,
-      "--password",
-      account.password,
-      "--role",
-      "technician",
-      "--name",
-      "Bench Technician",
-      "--lab",
-      lab.name,
-    ],
-    env,
-  );
+  const stack = await prepareUploadStack(cleanup, { benchmark: "batch", port, simPort, baselinePort });
+  const { baseUrl, simUrl, account, database } = stack;
   const sql = postgres(database.env.DATABASE_URL ?? "", { max: 2, onnotice: () => {} });
   cleanup.add("close the benchmark's database connection", () => sql.end({ timeout: 5 }));
-
-  const simulator = createDocusSimulator({
-    ...credentials,
-    deliveryUrl: `${baseUrl}/api/docus/reports`,
-    delayMs: NO_DELIVERY_DELAY_MS,
-    deliveryHeader: "x-api-key",
-  });
-  simulator.server.keepAliveTimeout = 120_000;
-  await simulator.listen(simPort);
-  cleanup.add("stop the Docus simulator", () => simulator.close());
 
   console.log(
     `Starting the portal (node scripts/serve.ts) on port ${port} and the baseline (node:http) on port ${baselinePort}…`,
   );
-  const server = await startPortal(env, port);
-  onServer(server);
-  cleanup.add("stop the portal", () => server.stop());
-  const baseline = await startUploadBaseline(env, baselinePort, lab.partnerLabId);
-  cleanup.add("stop the baseline server", () => baseline.stop());
+  await stack.startPortal(onServer);
+  await stack.startBaseline(baselinePort);
 
   const tag = Date.now().toString(36).toUpperCase();
   const portalAccession = `BATCH-${tag}-P`;
@@ -203,18 +142,14 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer) => void): 
 
   const perMinute = getEnv().DOCUS_RATE_PER_MINUTE;
   const gap = spacingMs(perMinute);
-  const cpus = os.cpus();
   console.log("");
   console.log(`Batch upload benchmark: ${files} PDFs of ${FILE_BYTES / 1024} KB for one new patient`);
-  console.log(
-    `Machine:  ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? "unknown"}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB RAM, Node ${process.version}; load average ${loadAtStart.toFixed(2)} (1 min) before the benchmark started`,
-  );
+  console.log(`Machine:  ${describeMachine()}; ${loadAverageNote(loadAtStart)}`);
   console.log(`Database: ${database.description}`);
   console.log(
     `Docus:    the simulator; rate limit ${perMinute} a minute, i.e. one request every ${gap} ms (both paths), so ${files} sends take at least ${ms((files - 1) * gap)}`,
   );
   console.log("");
-  const ratio = (a: number, b: number) => (a / b).toFixed(2);
   console.log(
     table(
       ["path", "all stored (queued)", "all accepted by the simulator"],
@@ -241,7 +176,7 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer) => void): 
 type BatchOptions = {
   baseUrl: string;
   chromiumPath: string;
-  account: { email: string; password: string };
+  account: Account;
   paths: string[];
   accession: string;
 };
@@ -252,40 +187,20 @@ type BatchOptions = {
  * `measure`; checks that the page shows every file accepted in the end.
  */
 async function portalBatch(options: BatchOptions, measure: (started: number) => Promise<Timing>): Promise<Timing> {
-  const browser = await chromium.launch({
-    executablePath: options.chromiumPath,
-    args: [
-      "--no-sandbox",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-      "--disable-gpu",
-    ],
-    handleSIGINT: false,
-    handleSIGTERM: false,
-    handleSIGHUP: false,
-  });
+  const browser = await launchChromium(options.chromiumPath);
   try {
     const context = await browser.newContext({ baseURL: options.baseUrl });
     context.setDefaultTimeout(60_000);
     const page = await context.newPage();
-    await page.goto("/sign-in");
-    await page.getByLabel("Email").fill(options.account.email);
-    await page.getByLabel("Password").fill(options.account.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("navigation", { name: "Main" }).waitFor();
-
-    await page.goto("/upload");
-    await page.getByRole("heading", { name: "Upload lab results", level: 1 }).waitFor();
-    await page.getByRole("button", { name: "New patient" }).click();
-    await page.getByLabel("Patient id").fill(options.accession);
-    await page.getByLabel("Given name").fill("Bench");
-    await page.getByLabel("Family name").fill("Batch");
-    await page.getByLabel("Birth date").fill("1980-01-01");
-    await page.getByLabel("Sex").selectOption("female");
-    await page.getByLabel("Accession number").fill(options.accession);
-    await page.getByRole("radio", { name: "Interpret" }).check();
-    await page.getByLabel("PDF files").setInputFiles(options.paths);
+    await signIn(page, options.account);
+    await fillNewPatientUpload(page, {
+      patientId: options.accession,
+      givenName: "Bench",
+      familyName: "Batch",
+      birthDate: "1980-01-01",
+      accession: options.accession,
+      files: options.paths,
+    });
     const rows = page.getByRole("list", { name: "Chosen files" }).getByRole("listitem");
     const ready = rows.getByText("Ready", { exact: true });
     const deadline = Date.now() + 60_000;

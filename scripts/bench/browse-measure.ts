@@ -85,18 +85,6 @@ export async function runLoad(
   return result;
 }
 
-/** The nearest-rank percentile (p in 0-100) of unsorted values. */
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
-  return sorted[rank - 1] ?? Number.NaN;
-}
-
-export function mean(values: readonly number[]): number {
-  return values.length === 0 ? Number.NaN : values.reduce((sum, value) => sum + value, 0) / values.length;
-}
-
 /** A small seeded generator (mulberry32), so that every run draws the same inputs. */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;

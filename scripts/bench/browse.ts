@@ -1,4 +1,3 @@
-import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
@@ -7,21 +6,14 @@ import { migrateDb } from "@/db/migrate";
 import { listLabResultsForPatient } from "@/db/queries/lab-results";
 import { getPatientForUser, listPatientsForUser } from "@/db/queries/patients";
 import { listReportsForLabResults } from "@/db/queries/reports";
+import type { QueryScope } from "@/db/queries/scope";
 import * as schema from "@/db/schema";
 import { EnvError, parseEnv } from "@/lib/env";
 import { CapturingClient, WATCHED_TABLES, type PlanSummary } from "./browse-explain";
-import {
-  mean,
-  nameFragment,
-  percentile,
-  runLoad,
-  seededRandom,
-  type LoadResult,
-  type NameFragment,
-} from "./browse-measure";
+import { nameFragment, runLoad, seededRandom, type LoadResult, type NameFragment } from "./browse-measure";
 import { SEED_SIZES, seedBrowseData, type SeededData } from "./browse-seed";
-import { freshPostgresDatabase, type FreshDatabase } from "./harness";
-import { table, verdict } from "./report";
+import { freshPostgresDatabase, type FreshDatabase } from "./lib/harness";
+import { describeMachine, loadAverage, loadAverageNote, mean, percentile, table, verdict } from "./lib/report";
 
 /**
  * `npm run bench:browse`: seeds a fresh PostgreSQL database with 100,000 patients,
@@ -121,13 +113,13 @@ function pick<T>(values: readonly T[], index: number): T {
 }
 
 /** The patient page's reads, in the page's order (app/(portal)/patients/[id]/page.tsx). */
-async function patientPage(db: Db, labIds: string[], id: string): Promise<number> {
-  const patient = await getPatientForUser(db, labIds, id);
+async function patientPage(db: Db, scope: QueryScope, id: string): Promise<number> {
+  const patient = await getPatientForUser(db, scope, id);
   if (!patient) throw new Error(`The benchmark patient ${id} was not found.`);
-  const results = await listLabResultsForPatient(db, labIds, patient.id, { show: "all" });
+  const results = await listLabResultsForPatient(db, scope, patient.id, { show: "all" });
   const reports = await listReportsForLabResults(
     db,
-    labIds,
+    scope,
     results.map((r) => r.id),
   );
   let versions = 0;
@@ -195,7 +187,7 @@ async function run(): Promise<void> {
   const concurrency = positiveInt("BENCH_CONCURRENCY", 10, 100);
   const maxSeconds = positiveInt("BENCH_MAX_SECONDS", 60, 86_400);
   const keep = process.env.BENCH_KEEP === "1";
-  const loadAtStart = os.loadavg()[0] ?? 0;
+  const loadAtStart = loadAverage();
 
   let fresh: FreshDatabase;
   try {
@@ -226,12 +218,9 @@ async function run(): Promise<void> {
   process.once("SIGTERM", onSignal);
 
   try {
-    const cpus = os.cpus();
     log("Patient browsing benchmark");
-    log(
-      `Machine:  ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? "unknown"}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB RAM, Node ${process.version}`,
-    );
-    log(`          load average ${loadAtStart.toFixed(2)} (1 min) before the benchmark started`);
+    log(`Machine:  ${describeMachine()}`);
+    log(`          ${loadAverageNote(loadAtStart)}`);
     log(`Database: PostgreSQL ${version} at ${new URL(baseUrl).host}, database ${name} (fresh)`);
     log("");
 
@@ -263,10 +252,15 @@ async function run(): Promise<void> {
     const pool = postgres(benchUrl, { max: concurrency, onnotice: () => {} });
     clients.push(pool);
     const db = drizzle(pool, { schema }) as unknown as Db;
-    const scope = { labId: seeded.labA.id };
-    const labIds = [seeded.labA.id];
+    // The bench doctor, working in lab A.
+    const scope: QueryScope = {
+      userId: seeded.doctorId,
+      role: "doctor",
+      labIds: [seeded.labA.id],
+      labId: seeded.labA.id,
+    };
     const search = async (q: string | undefined, page = 1) => {
-      const result = await listPatientsForUser(db, scope, seeded.doctorId, { q, page, pageSize: PAGE_SIZE });
+      const result = await listPatientsForUser(db, scope, { q, page, pageSize: PAGE_SIZE });
       return result.total;
     };
     const loadOptions = {
@@ -309,7 +303,7 @@ async function run(): Promise<void> {
       search(undefined, 1 + (i % 5)),
     );
     await measure("patient page", AIM_PAGE_P95_MS, "results + report versions", (i) =>
-      patientPage(db, labIds, pick(inputs.pagePatients, i)),
+      patientPage(db, scope, pick(inputs.pagePatients, i)),
     );
     log("");
 
@@ -385,7 +379,7 @@ async function run(): Promise<void> {
       explained.push({ label, ...printPlan(label, plans) });
     };
     const listCall = (q: string) => (captureDb: Db) =>
-      listPatientsForUser(captureDb, scope, seeded.doctorId, { q, page: 1, pageSize: PAGE_SIZE });
+      listPatientsForUser(captureDb, scope, { q, page: 1, pageSize: PAGE_SIZE });
     await explainCall(
       `search by name fragment "${representative.fragment}" (listPatientsForUser)`,
       listCall(representative.fragment),
@@ -399,19 +393,19 @@ async function run(): Promise<void> {
       listCall(representative.accession),
     );
     await explainCall("patient list, no search, page 1 (listPatientsForUser)", (captureDb) =>
-      listPatientsForUser(captureDb, scope, seeded.doctorId, { page: 1, pageSize: PAGE_SIZE }),
+      listPatientsForUser(captureDb, scope, { page: 1, pageSize: PAGE_SIZE }),
     );
     if (pagePatient) {
       const id = pagePatient.id;
-      await explainCall("patient page: getPatientForUser", (captureDb) => getPatientForUser(captureDb, labIds, id));
-      const results = await listLabResultsForPatient(capturing.db, labIds, id, { show: "all" });
+      await explainCall("patient page: getPatientForUser", (captureDb) => getPatientForUser(captureDb, scope, id));
+      const results = await listLabResultsForPatient(capturing.db, scope, id, { show: "all" });
       await explainCall(`patient page: listLabResultsForPatient (${results.length} results)`, (captureDb) =>
-        listLabResultsForPatient(captureDb, labIds, id, { show: "all" }),
+        listLabResultsForPatient(captureDb, scope, id, { show: "all" }),
       );
       await explainCall("patient page: listReportsForLabResults", (captureDb) =>
         listReportsForLabResults(
           captureDb,
-          labIds,
+          scope,
           results.map((r) => r.id),
         ),
       );

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { processTree } from "./rss";
+import { processTree } from "./lib/rss";
 
 /**
  * Where the CPU time of a benchmark run goes, read from Linux's /proc: the server's

@@ -1,7 +1,6 @@
 import autocannon from "autocannon";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PDFDocument } from "pdf-lib";
@@ -16,9 +15,18 @@ import {
   type DeliveryCredentials,
   type VariantPdf,
 } from "./deliveries-requests";
-import { portalServerSpec, runCli, sleep } from "./portal";
-import { table } from "./report";
-import { Cleanup, SetupError, assertPortFree, freshPostgresDatabase, positiveInt, runBenchmark } from "./harness";
+import { portalServerSpec, runCli, sleep } from "./lib/portal";
+import { describeMachine, loadAverage, loadAverageNote, table } from "./lib/report";
+import {
+  Cleanup,
+  SetupError,
+  assertPortFree,
+  freshPostgresDatabase,
+  positiveInt,
+  randomToken,
+  requireProductionBuild,
+  runBenchmark,
+} from "./lib/harness";
 
 /**
  * `npm run bench:deliveries`: autocannon against the portal's POST /api/docus/reports
@@ -296,10 +304,8 @@ function printReport(
 
   console.log("");
   console.log(`Delivery benchmark: POST ${DELIVERY_PATH} (KB = 1024 bytes)`);
-  console.log(
-    `Machine:  ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? "unknown"}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB RAM, ${os.platform()} ${os.release()} ${os.arch()}, Node ${process.version}`,
-  );
-  console.log(`          load average ${context.loadAtStart.toFixed(2)} (1 min) before the benchmark started`);
+  console.log(`Machine:  ${describeMachine({ withOs: true })}`);
+  console.log(`          ${loadAverageNote(context.loadAtStart)}`);
   console.log(`Database: ${context.database}`);
   console.log(
     `Body:     ${(context.pdfBytes / 1024).toFixed(1)} KB PDF (${context.pdfBytes} bytes) in a ${context.bodyBytes}-byte JSON body (CONTRACT section 2, partner_lab_id ${PARTNER_LAB_ID});`,
@@ -394,10 +400,8 @@ function printReport(
 }
 
 async function run(cleanup: Cleanup, onServer: (server: RunningServer | undefined) => void): Promise<void> {
+  requireProductionBuild();
   const root = process.cwd();
-  if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
-    throw new SetupError("There is no production build in .next: run `npm run build` first.");
-  }
   const duration = positiveInt("BENCH_DURATION", 10, 3600);
   const connections = positiveInt("BENCH_CONNECTIONS", 10, 1000);
   const port = positiveInt("BENCH_PORT", 3400, 65535);
@@ -410,9 +414,9 @@ async function run(cleanup: Cleanup, onServer: (server: RunningServer | undefine
   }
   await assertPortFree(port, "BENCH_PORT");
   await assertPortFree(baselinePort, "BENCH_BASELINE_PORT");
-  const loadAtStart = os.loadavg()[0] ?? 0;
+  const loadAtStart = loadAverage();
 
-  const token = (bytes: number) => randomBytes(bytes).toString("base64url");
+  const token = randomToken;
   const credentials: DeliveryCredentials = {
     header: "x-api-key",
     sharedSecret: token(24),

@@ -2,10 +2,10 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium } from "@playwright/test";
-import { Cleanup, SetupError, assertPortFree, positiveInt, runBenchmark } from "./harness";
-import { largeLabResultPdf } from "./pdf";
-import { MB, processTree } from "./rss";
+import { Cleanup, SetupError, assertPortFree, positiveInt, runBenchmark } from "./lib/harness";
+import { fillNewPatientUpload, launchChromium, signIn } from "./lib/browser";
+import { largeLabResultPdf } from "./lib/pdf";
+import { MB, processTree } from "./lib/rss";
 
 /**
  * `npm run bench:memory`: the memory the embedded default holds. It runs `npm start` on a
@@ -102,34 +102,19 @@ const code = await runBenchmark(async (cleanup: Cleanup) => {
   }
   const startSeconds = (Date.now() - started) / 1000;
 
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      "--no-sandbox",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-      "--disable-gpu",
-    ],
-  });
+  const browser = await launchChromium(chromiumPath, { ownSignals: false });
   cleanup.add("close Chromium", () => browser.close());
   const page = await browser.newPage({ baseURL: baseUrl });
   page.setDefaultTimeout(60_000);
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill("technician@demo.lab");
-  await page.getByLabel("Password").fill("demo-technician-pass");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("navigation", { name: "Main" }).waitFor();
-  await page.goto("/upload");
-  await page.getByRole("button", { name: "New patient" }).click();
-  await page.getByLabel("Patient id").fill("MEM-0001");
-  await page.getByLabel("Given name").fill("Mona");
-  await page.getByLabel("Family name").fill("Memory");
-  await page.getByLabel("Birth date").fill("1975-05-05");
-  await page.getByLabel("Sex").selectOption("female");
-  await page.getByLabel("Accession number").fill("ACC-MEM-0001");
-  await page.getByRole("radio", { name: "Interpret" }).check();
-  await page.getByLabel("PDF files").setInputFiles(pdfPath);
+  await signIn(page, { email: "technician@demo.lab", password: "demo-technician-pass" });
+  await fillNewPatientUpload(page, {
+    patientId: "MEM-0001",
+    givenName: "Mona",
+    familyName: "Memory",
+    birthDate: "1975-05-05",
+    accession: "ACC-MEM-0001",
+    files: pdfPath,
+  });
   await page.getByRole("button", { name: "Send to Docus" }).click();
   await page.goto("/lab-results");
   await page.getByText("Report ready").first().waitFor({ timeout: 120_000 });

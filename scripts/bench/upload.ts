@@ -1,17 +1,25 @@
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { createDocusSimulator } from "@/scripts/docus-simulator/simulator";
-import type { DocusCredentials } from "@/lib/docus";
-import { recordUploadAction } from "./browser";
-import { largeLabResultPdf } from "./pdf";
-import { createBenchDatabase, runCli, startPortal, startUploadBaseline, type PortalServer } from "./portal";
-import { median, megabytes, ms, table, verdict } from "./report";
-import { MB, highWaterMark, processTree, resetHighWaterMark, settledRss, treeRss, withPeakRss } from "./rss";
-import { baselineUpload, portalUpload, type PortalTarget, type Upload } from "./uploads";
-import { Cleanup, SetupError, assertPortFree, positiveInt, runBenchmark } from "./harness";
+import { recordUploadAction } from "./lib/browser";
+import { largeLabResultPdf } from "./lib/pdf";
+import type { PortalServer } from "./lib/portal";
+import {
+  describeMachine,
+  loadAverage,
+  loadAverageNote,
+  median,
+  megabytes,
+  ms,
+  ratio,
+  table,
+  verdict,
+} from "./lib/report";
+import { MB, highWaterMark, processTree, resetHighWaterMark, settledRss, treeRss, withPeakRss } from "./lib/rss";
+import { baselineUpload, portalUpload, type PortalTarget, type Upload } from "./lib/uploads";
+import { Cleanup, positiveInt, requireProductionBuild, runBenchmark } from "./lib/harness";
+import { prepareUploadStack, uploadBenchSettings } from "./lib/upload-stack";
 
 /**
  * `npm run bench:upload`: a 10 MB lab-result PDF through the portal's upload server action
@@ -34,8 +42,6 @@ const SAMPLE_INTERVAL_MS = 20;
 const SETTLE_MS = 2000;
 const AIM_RATIO = 1.5;
 const AIM_GROWTH_MB = 60;
-/** Keeps the simulator from delivering reports while the benchmark runs. */
-const NO_DELIVERY_DELAY_MS = 3_600_000;
 
 type Figures = {
   portalMs: number[];
@@ -61,10 +67,8 @@ function printReport(
   context: { database: string; fileBytes: number; runs: number; loadAtStart: number },
   figures: Figures,
 ): void {
-  const cpus = os.cpus();
   const portal = median(figures.portalMs);
   const baseline = median(figures.baselineMs);
-  const ratio = portal / baseline;
   const sequentialGrowth = growth(figures.peakSequential, figures.rssBeforeTimed);
   const concurrentGrowth = growth(figures.peakConcurrent, figures.rssBeforeConcurrent);
   const perConcurrentUpload = concurrentGrowth === null ? null : concurrentGrowth / CONCURRENCY;
@@ -72,10 +76,8 @@ function printReport(
 
   console.log("");
   console.log("Upload benchmark (MB = 2^20 bytes)");
-  console.log(
-    `Machine:  ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? "unknown"}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB RAM, ${os.platform()} ${os.release()} ${os.arch()}, Node ${process.version}`,
-  );
-  console.log(`          load average ${context.loadAtStart.toFixed(2)} (1 min) before the benchmark started`);
+  console.log(`Machine:  ${describeMachine({ withOs: true })}`);
+  console.log(`          ${loadAverageNote(context.loadAtStart)}`);
   console.log(`Database: ${context.database}`);
   console.log(
     `File:     ${megabytes(context.fileBytes)} PDF (${context.fileBytes} bytes); ${WARMUP_RUNS} warm-up and ${context.runs} timed runs of each path, alternating`,
@@ -90,7 +92,7 @@ function printReport(
       [
         ['median, portal (upload server action until "queued")', ms(portal), "", ""],
         ["median, baseline (node:http: parse, store, enqueue)", ms(baseline), "", ""],
-        ["ratio portal / baseline", ratio.toFixed(2), `<= ${AIM_RATIO}`, verdict(ratio, AIM_RATIO)],
+        ["ratio portal / baseline", ratio(portal, baseline), `<= ${AIM_RATIO}`, verdict(portal / baseline, AIM_RATIO)],
         [
           "portal peak RSS growth, one 10 MB upload",
           megabytes(sequentialGrowth),
@@ -122,31 +124,14 @@ function printReport(
 }
 
 async function run(cleanup: Cleanup, onServer: (server: PortalServer) => void): Promise<void> {
-  const root = process.cwd();
-  if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
-    throw new SetupError("There is no production build in .next: run `npm run build` first.");
-  }
-  const loadAtStart = os.loadavg()[0] ?? 0;
+  requireProductionBuild();
+  const loadAtStart = loadAverage();
   const runs = positiveInt("BENCH_RUNS", 7, 1000);
-  const port = positiveInt("BENCH_PORT", 3300, 65535);
-  const simPort = positiveInt("BENCH_SIM_PORT", 4300, 65535);
-  const baselinePort = positiveInt("BENCH_BASELINE_PORT", 4301, 65535);
-  const chromiumPath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-  if (!existsSync(chromiumPath)) throw new SetupError(`Chromium was not found at ${chromiumPath}; set CHROMIUM_PATH.`);
-  await assertPortFree(port, "BENCH_PORT");
-  await assertPortFree(simPort, "BENCH_SIM_PORT");
-  await assertPortFree(baselinePort, "BENCH_BASELINE_PORT");
-
-  const baseUrl = `http://localhost:${port}`;
-  const token = (bytes: number) => randomBytes(bytes).toString("base64url");
-  const credentials: DocusCredentials = {
-    apiUrl: `http://127.0.0.1:${simPort}`,
-    apiKey: token(24),
-    teamId: `team-${token(6)}`,
-    authKey: token(24),
-  };
-  const lab = { name: "Bench Lab", partnerLabId: "bench-lab" };
-  const account = { email: "bench-technician@bench.test", password: `bench-${token(18)}` };
+  const { port, simPort, baselinePort, chromiumPath } = await uploadBenchSettings({
+    port: 3300,
+    simPort: 4300,
+    baselinePort: 4301,
+  });
 
   const filesDir = mkdtempSync(path.join(os.tmpdir(), "lab-portal-bench-"));
   cleanup.add("remove the benchmark files", () => rmSync(filesDir, { recursive: true, force: true }));
@@ -157,63 +142,17 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer) => void): 
   const smallPath = path.join(filesDir, "recording.pdf");
   writeFileSync(smallPath, await largeLabResultPdf(64 * 1024));
 
-  console.log("Preparing a fresh database…");
-  const database = await createBenchDatabase();
-  if (database.kind !== "postgres")
-    throw new SetupError("The upload benchmark's baseline stores in PostgreSQL: set DATABASE_URL=postgres://…");
-  cleanup.add("drop the benchmark database", () => database.drop());
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...database.env,
-    DOCUS_API_URL: credentials.apiUrl,
-    DOCUS_API_KEY: credentials.apiKey,
-    DOCUS_TEAM_ID: credentials.teamId,
-    DOCUS_AUTH_KEY: credentials.authKey,
-    MAX_UPLOAD_MB: "20",
-    NODE_ENV: "production",
-    PORT: String(port),
-    NEXTAUTH_URL: baseUrl,
-    NEXTAUTH_SECRET: token(32),
-    NEXT_TELEMETRY_DISABLED: "1",
-  };
-  runCli("migrate", [], env);
-  runCli("lab-create", ["--name", lab.name, "--partner-lab-id", lab.partnerLabId], env);
-  runCli(
-    "user-create",
-    [
-      "--email",
-      account.email,
-      "--password",
-      account.password,
-      "--role",
-      "technician",
-      "--name",
-      "Bench Technician",
-      "--lab",
-      lab.name,
-    ],
-    env,
-  );
-
-  const simulator = createDocusSimulator({
-    apiKey: credentials.apiKey,
-    teamId: credentials.teamId,
-    authKey: credentials.authKey,
-    deliveryUrl: `${baseUrl}/api/docus/reports`,
-    delayMs: NO_DELIVERY_DELAY_MS,
-    deliveryHeader: "x-api-key",
+  const stack = await prepareUploadStack(cleanup, {
+    benchmark: "upload",
+    port,
+    simPort,
+    baselinePort,
+    env: { MAX_UPLOAD_MB: "20" },
   });
-  // Node closes an idle keep-alive connection after 5 s by default. A portal upload can
-  // take about that long (on PGlite), and the portal's next send then races the close on
-  // its pooled connection and fails with EPIPE; so idle connections stay open here.
-  simulator.server.keepAliveTimeout = 120_000;
-  await simulator.listen(simPort);
-  cleanup.add("stop the Docus simulator", () => simulator.close());
+  const { baseUrl, account, database } = stack;
 
   console.log(`Starting the portal (node scripts/serve.ts) on port ${port}…`);
-  const server = await startPortal(env, port);
-  onServer(server);
-  cleanup.add("stop the portal", () => server.stop());
+  const server = await stack.startPortal(onServer);
   const serverPids = processTree(server.pid);
   const rssAtStart = await settledRss(server.pid, SETTLE_MS);
   if (rssAtStart === null) console.log("The server's memory cannot be read on this system (it needs Linux /proc).");
@@ -238,8 +177,7 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer) => void): 
   const target: PortalTarget = { baseUrl, ...recorded };
 
   console.log(`Starting the baseline (node:http) on port ${baselinePort}…`);
-  const baselineServer = await startUploadBaseline(env, baselinePort, lab.partnerLabId);
-  cleanup.add("stop the baseline server", () => baselineServer.stop());
+  const baselineServer = await stack.startBaseline(baselinePort);
   const baselineUrl = `http://127.0.0.1:${baselinePort}`;
 
   const measured = await measure(

@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { setLabTurnaroundHours } from "@/db/queries/labs";
+import { scopeOf } from "@/db/queries/scope";
 import { setPersonActive } from "@/lib/admin/people";
 import { recordAudit } from "@/lib/audit";
 import { requireRole } from "@/lib/auth";
@@ -47,7 +48,7 @@ export async function setTurnaroundAction(_state: ActionResult, formData: FormDa
   if (!parsed.success)
     return { status: "invalid", message: parsed.error.issues[0]?.message ?? "Enter a number of hours." };
   const db = await getDb();
-  if (!(await setLabTurnaroundHours(db, admin.id, parsed.data.labId, parsed.data.hours))) {
+  if (!(await setLabTurnaroundHours(db, scopeOf(admin), parsed.data.labId, parsed.data.hours))) {
     return { status: "error", message: "That lab is not one of yours." };
   }
   await recordAudit(db, {

@@ -9,6 +9,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { getDb } from "@/db";
 import { getLabsForUser } from "@/db/queries/labs";
 import { listUsersForLabs } from "@/db/queries/users";
+import { scopeOf } from "@/db/queries/scope";
 import { requireRole } from "@/lib/auth";
 import { formatDateTime, isoDateDaysAgo } from "@/lib/format";
 import { setTurnaroundAction, setUserActiveAction } from "./actions";
@@ -21,8 +22,8 @@ export default async function AdminPage() {
   const today = isoDateDaysAgo(0);
   const monthAgo = isoDateDaysAgo(30);
   const [labs, users] = await Promise.all([
-    getLabsForUser(db, admin.id, admin.labIds),
-    listUsersForLabs(db, admin.labIds),
+    getLabsForUser(db, scopeOf(admin), admin.labIds),
+    listUsersForLabs(db, scopeOf(admin)),
   ]);
   return (
     <>

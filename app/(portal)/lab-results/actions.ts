@@ -3,8 +3,9 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { cancelLabResult, requeueLabResult } from "@/db/queries/lab-results";
-import { markReportReviewed } from "@/db/queries/reports";
+import { cancelLabResult, requeueLabResult } from "@/db/queries/lab-result-submissions";
+import { markReportReviewed } from "@/db/queries/report-read-marks";
+import { scopeOf } from "@/db/queries/scope";
 import { recordAudit } from "@/lib/audit";
 import { requireRole } from "@/lib/auth";
 import type { ActionResult } from "@/lib/errors";
@@ -19,7 +20,7 @@ export async function retryLabResultAction(id: string): Promise<ActionResult> {
   if (!parsed.success) return { status: "invalid", message: "Unknown lab result." };
   const db = await getDb();
   const requeued = await db.transaction(async (tx) => {
-    const labId = await requeueLabResult(tx, user.labIds, parsed.data);
+    const labId = await requeueLabResult(tx, scopeOf(user), parsed.data);
     if (!labId) return false;
     await enqueueSubmission(tx, parsed.data, 0);
     await recordAudit(tx, {
@@ -43,7 +44,7 @@ export async function cancelLabResultAction(id: string): Promise<ActionResult> {
   const parsed = idSchema.safeParse(id);
   if (!parsed.success) return { status: "invalid", message: "Unknown lab result." };
   const db = await getDb();
-  const labId = await cancelLabResult(db, user.labIds, parsed.data);
+  const labId = await cancelLabResult(db, scopeOf(user), parsed.data);
   if (!labId) {
     return {
       status: "error",
@@ -68,7 +69,7 @@ export async function markReportReviewedAction(reportId: string): Promise<Action
   if (!parsed.success) return { status: "invalid", message: "Unknown report." };
   const db = await getDb();
   // The event belongs to the report's lab, which need not be the lab the user is working in.
-  const labId = await markReportReviewed(db, user.id, user.labIds, parsed.data);
+  const labId = await markReportReviewed(db, scopeOf(user), parsed.data);
   if (!labId) return { status: "error", message: "That report was not found in your labs." };
   await recordAudit(db, {
     action: "report.reviewed",

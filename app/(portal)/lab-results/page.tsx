@@ -9,6 +9,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { labResultStatuses } from "@/lib/domain";
 import { requireUser } from "@/lib/auth";
+import { scopeOf } from "@/db/queries/scope";
 import { loadLabResultList } from "@/lib/lab-results/list";
 import { labResultFiltersSchema } from "@/lib/validations/lab-result-filters";
 import { cancelLabResultAction, retryLabResultAction } from "./actions";
@@ -39,7 +40,7 @@ export default async function LabResultsPage({
     from: typeof raw.from === "string" && raw.from ? raw.from : undefined,
     to: typeof raw.to === "string" && raw.to ? raw.to : undefined,
   });
-  const rows = await loadLabResultList(user.currentLab.id, params);
+  const rows = await loadLabResultList(scopeOf(user), params);
   const query = new URLSearchParams(
     Object.entries(params).filter((e): e is [string, string] => typeof e[1] === "string"),
   ).toString();

@@ -10,6 +10,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
 import { getDb } from "@/db";
 import { listPatientsForUser } from "@/db/queries/patients";
+import { scopeOf } from "@/db/queries/scope";
 import { requireUser } from "@/lib/auth";
 import { formatDate } from "@/lib/format";
 import { pagingSummary } from "@/lib/paging";
@@ -28,7 +29,7 @@ export default async function PatientsPage({
   if (!user.currentLab) return <NoLab />;
   const raw = await searchParams;
   const { q, page } = patientSearchSchema.parse({ q: raw.q, page: raw.page });
-  const result = await listPatientsForUser(await getDb(), { labId: user.currentLab.id }, user.id, {
+  const result = await listPatientsForUser(await getDb(), scopeOf(user), {
     q,
     page,
     pageSize: PAGE_SIZE,

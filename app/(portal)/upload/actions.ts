@@ -9,7 +9,8 @@ import {
   PatientNotFoundError,
   findDuplicateSubmission,
   type PatientVersion,
-} from "@/db/queries/lab-results";
+} from "@/db/queries/lab-result-submissions";
+import { scopeOf } from "@/db/queries/scope";
 import { recordAudit } from "@/lib/audit";
 import { requireRole } from "@/lib/auth";
 import { getEnv } from "@/lib/env";
@@ -88,7 +89,7 @@ export async function uploadLabResultAction(formData: FormData): Promise<UploadR
   const db = await getDb();
   const { accessionNumber, mode, notes, confirmDuplicate } = fields.data;
   if (!confirmDuplicate) {
-    const earlier = await findDuplicateSubmission(db, { labId: lab.id }, accessionNumber, sha256);
+    const earlier = await findDuplicateSubmission(db, scopeOf(user), accessionNumber, sha256);
     if (earlier) {
       return {
         status: "duplicate",

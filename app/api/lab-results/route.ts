@@ -1,6 +1,7 @@
 import type { NextRequest } from "next/server";
 import { requireUser } from "@/lib/auth";
 import { AppError, errorResponse } from "@/lib/errors";
+import { scopeOf } from "@/db/queries/scope";
 import { loadLabResultList } from "@/lib/lab-results/list";
 import { labResultFiltersSchema } from "@/lib/validations/lab-result-filters";
 
@@ -12,7 +13,7 @@ export async function GET(request: NextRequest): Promise<Response> {
     const user = await requireUser({ onFail: "error" });
     if (!user.currentLab) throw new AppError("forbidden", "Your account is not a member of any lab.");
     const params = labResultFiltersSchema.parse(Object.fromEntries(request.nextUrl.searchParams));
-    const rows = await loadLabResultList(user.currentLab.id, params);
+    const rows = await loadLabResultList(scopeOf(user), params);
     return Response.json({ results: rows }, { headers: { "Cache-Control": "no-store, private" } });
   } catch (error) {
     return errorResponse(error);

@@ -1,5 +1,6 @@
 import { getDb } from "@/db";
-import { listUnreadReportsForUser } from "@/db/queries/reports";
+import { listUnreadReportsForUser } from "@/db/queries/report-read-marks";
+import { scopeOf } from "@/db/queries/scope";
 import { requireUser } from "@/lib/auth";
 import { errorResponse } from "@/lib/errors";
 
@@ -11,7 +12,7 @@ export async function GET(): Promise<Response> {
     const user = await requireUser({ onFail: "error" });
     if (!user.currentLab)
       return Response.json({ unread: 0, latest: [] }, { headers: { "Cache-Control": "no-store, private" } });
-    const { count, latest } = await listUnreadReportsForUser(await getDb(), user.id, user.currentLab.id, 10);
+    const { count, latest } = await listUnreadReportsForUser(await getDb(), scopeOf(user), 10);
     return Response.json(
       { unread: count, latest: latest.map((r) => ({ ...r, receivedAt: r.receivedAt.toISOString() })) },
       { headers: { "Cache-Control": "no-store, private" } },

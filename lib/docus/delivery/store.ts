@@ -1,5 +1,5 @@
 import { getDb } from "@/db";
-import { recordRefusedDelivery, storeDeliveredReport } from "@/db/queries/reports";
+import { recordRefusedDelivery, storeDeliveredReport } from "@/db/queries/system/deliveries";
 import type { IncomingReport } from "@/lib/domain";
 import { deliveryIdempotencyKey } from "./idempotency";
 

@@ -3,7 +3,9 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { attachUnmatchedReport, routeReportToLab } from "@/db/queries/reports";
+import { attachUnmatchedReport } from "@/db/queries/deliveries";
+import { routeReportToLab } from "@/db/queries/system/operator-triage";
+import { scopeOf } from "@/db/queries/scope";
 import { recordAudit } from "@/lib/audit";
 import { requireRole } from "@/lib/auth";
 import type { ActionResult } from "@/lib/errors";
@@ -36,7 +38,7 @@ export async function attachReportAction(_state: ActionResult, formData: FormDat
   const db = await getDb();
   const outcome = await attachUnmatchedReport(
     db,
-    admin,
+    scopeOf(admin),
     reportId,
     labResultId,
     overrideReason ? { reason: overrideReason } : null,

@@ -9,13 +9,9 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { getDb } from "@/db";
 import { listLabResultsForLab } from "@/db/queries/lab-results";
 import { listAllLabs } from "@/db/queries/labs";
-import {
-  type DeliveryLogRow,
-  listDeliveriesForAdmin,
-  listDeliveriesWithoutLab,
-  listLablessReportsForOperator,
-  listUnmatchedReportsForAdmin,
-} from "@/db/queries/reports";
+import { type DeliveryLogRow, listDeliveriesForAdmin, listUnmatchedReportsForAdmin } from "@/db/queries/deliveries";
+import { listDeliveriesWithoutLab, listLablessReportsForOperator } from "@/db/queries/system/operator-triage";
+import { scopeOf } from "@/db/queries/scope";
 import { requireRole } from "@/lib/auth";
 import { formatDateTime } from "@/lib/format";
 import { attachReportAction, routeReportAction } from "./actions";
@@ -88,10 +84,11 @@ export default async function DeliveriesPage() {
   const admin = await requireRole(["admin", "operator"]);
   if (admin.role === "operator") return <OperatorDeliveries />;
   const db = await getDb();
+  const scope = scopeOf(admin);
   const [unmatched, log, candidates] = await Promise.all([
-    listUnmatchedReportsForAdmin(db, admin.labIds),
-    listDeliveriesForAdmin(db, admin.labIds),
-    admin.currentLab ? listLabResultsForLab(db, { labId: admin.currentLab.id }, { limit: 100 }) : Promise.resolve([]),
+    listUnmatchedReportsForAdmin(db, scope),
+    listDeliveriesForAdmin(db, scope),
+    listLabResultsForLab(db, scope, { limit: 100 }),
   ]);
   const options = candidates.map((c) => ({
     id: c.id,

@@ -6,6 +6,7 @@ import { StatCard } from "@/components/ui/stat-card";
 import { Table, Td, Th } from "@/components/ui/table";
 import { getDb } from "@/db";
 import { getConnectionSnapshot } from "@/db/queries/docus-connection";
+import { scopeOf } from "@/db/queries/scope";
 import { requireRole } from "@/lib/auth";
 import { docusRateLimiterFor } from "@/lib/docus";
 import { getEnv } from "@/lib/env";
@@ -23,7 +24,7 @@ export default async function DocusConnectionPage() {
   const env = getEnv();
   const db = await getDb();
   const [snapshot, rateUse] = await Promise.all([
-    getConnectionSnapshot(db, actor.role === "operator" ? "all" : actor.labIds),
+    getConnectionSnapshot(db, scopeOf(actor)),
     // One budget per Docus team, shared by every lab of this portal.
     docusRateLimiterFor(db).usage(),
   ]);

@@ -6,6 +6,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
 import { getDb } from "@/db";
 import { listLabsForAdmin } from "@/db/queries/lab-admin";
+import { scopeOf } from "@/db/queries/scope";
 import { requireRole } from "@/lib/auth";
 import { createLabAction } from "./actions";
 
@@ -13,7 +14,7 @@ export const metadata: Metadata = { title: "Labs" };
 
 export default async function LabsPage() {
   const actor = await requireRole(["admin", "operator"]);
-  const labs = await listLabsForAdmin(await getDb(), actor.role === "operator" ? "all" : actor.labIds);
+  const labs = await listLabsForAdmin(await getDb(), scopeOf(actor));
   return (
     <>
       <PageHeader

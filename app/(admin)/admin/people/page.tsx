@@ -7,6 +7,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { getDb } from "@/db";
 import { listLabsForAdmin } from "@/db/queries/lab-admin";
 import { listPeople } from "@/db/queries/people";
+import { scopeOf } from "@/db/queries/scope";
 import { assignableRoles, canManageUser } from "@/lib/admin/rules";
 import { requireRole } from "@/lib/auth";
 import { formatDateTime } from "@/lib/format";
@@ -16,7 +17,7 @@ export const metadata: Metadata = { title: "People" };
 
 export default async function PeoplePage() {
   const actor = await requireRole(["admin", "operator"]);
-  const scope = actor.role === "operator" ? "all" : actor.labIds;
+  const scope = scopeOf(actor);
   const db = await getDb();
   const [people, labs] = await Promise.all([listPeople(db, scope), listLabsForAdmin(db, scope)]);
   return (

@@ -11,7 +11,9 @@ import { AuditTrail } from "@/components/admin/audit-trail";
 import { getDb } from "@/db";
 import { listAuditEventsForReport } from "@/db/queries/audit";
 import { getLabResultForUser } from "@/db/queries/lab-results";
-import { getReviewedAt, listReportsForLabResult } from "@/db/queries/reports";
+import { getReviewedAt } from "@/db/queries/report-read-marks";
+import { listReportsForLabResult } from "@/db/queries/reports";
+import { scopeOf } from "@/db/queries/scope";
 import { ReviewButton } from "@/components/lab-results/review-button";
 import { markReportReviewedAction } from "../actions";
 import { requireUser } from "@/lib/auth";
@@ -30,18 +32,19 @@ export default async function LabResultPage({ params }: { params: Promise<{ id: 
   const { id } = await params;
   if (!z.uuid().safeParse(id).success) notFound();
   const db = await getDb();
-  const result = await getLabResultForUser(db, user.labIds, id);
+  const scope = scopeOf(user);
+  const result = await getLabResultForUser(db, scope, id);
   if (!result) notFound();
-  const reports = await listReportsForLabResult(db, user.labIds, result.id);
+  const reports = await listReportsForLabResult(db, scope, result.id);
   const reviewed = await getReviewedAt(
     db,
-    user.id,
+    scope,
     reports.map((r) => r.id),
   );
   const reportAccess =
     user.role === "admin"
       ? await Promise.all(
-          reports.map(async (r) => ({ report: r, rows: await listAuditEventsForReport(db, user.labIds, r.id) })),
+          reports.map(async (r) => ({ report: r, rows: await listAuditEventsForReport(db, scope, r.id) })),
         )
       : [];
   const documentUrl = `/api/lab-results/${result.id}/document`;

@@ -13,6 +13,7 @@ import { listAuditEventsForPatient } from "@/db/queries/audit";
 import { listLabResultsForPatient, type PatientTimelineFilter } from "@/db/queries/lab-results";
 import { getPatientForUser } from "@/db/queries/patients";
 import { listReportsForLabResults } from "@/db/queries/reports";
+import { scopeOf } from "@/db/queries/scope";
 import { requireUser } from "@/lib/auth";
 import { formatDate, formatDateTime } from "@/lib/format";
 import { filterRange } from "@/lib/validations/lab-result-filters";
@@ -45,7 +46,8 @@ export default async function PatientPage({
   const { id } = await params;
   if (!z.uuid().safeParse(id).success) notFound();
   const db = await getDb();
-  const patient = await getPatientForUser(db, user.labIds, id);
+  const scope = scopeOf(user);
+  const patient = await getPatientForUser(db, scope, id);
   if (!patient) notFound();
   const raw = await searchParams;
   const filters = filterSchema.parse({
@@ -53,16 +55,16 @@ export default async function PatientPage({
     from: typeof raw.from === "string" && raw.from ? raw.from : undefined,
     to: typeof raw.to === "string" && raw.to ? raw.to : undefined,
   });
-  const results = await listLabResultsForPatient(db, user.labIds, patient.id, {
+  const results = await listLabResultsForPatient(db, scope, patient.id, {
     show: filters.show,
     ...filterRange(filters),
   });
   const reports = await listReportsForLabResults(
     db,
-    user.labIds,
+    scope,
     results.map((r) => r.id),
   );
-  const accessLog = user.role === "admin" ? await listAuditEventsForPatient(db, user.labIds, patient.id) : null;
+  const accessLog = user.role === "admin" ? await listAuditEventsForPatient(db, scope, patient.id) : null;
   return (
     <>
       <PageHeader

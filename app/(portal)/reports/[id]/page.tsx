@@ -8,7 +8,8 @@ import { SideBySide } from "@/components/reports/side-by-side";
 import { buttonClasses } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db";
-import { getReportForUser } from "@/db/queries/report-viewer";
+import { getReportForUser } from "@/db/queries/reports";
+import { scopeOf } from "@/db/queries/scope";
 import { recordDeniedAccess } from "@/lib/audit";
 import { requireUser } from "@/lib/auth";
 import { formatDateTime } from "@/lib/format";
@@ -23,7 +24,7 @@ export default async function ReportPage({ params }: { params: Promise<{ id: str
   const user = await requireUser();
   const { id } = await params;
   const db = await getDb();
-  const report = z.uuid().safeParse(id).success ? await getReportForUser(db, user.labIds, id) : undefined;
+  const report = z.uuid().safeParse(id).success ? await getReportForUser(db, scopeOf(user), id) : undefined;
   if (!report) {
     // The viewer of a report this user may not see: one "denied" event, then "not found".
     const requestHeaders = await headers();

@@ -2,6 +2,7 @@ import type { NextRequest } from "next/server";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { listAuditEventsForExport } from "@/db/queries/audit";
+import { scopeOf } from "@/db/queries/scope";
 import { recordAudit } from "@/lib/audit";
 import { requireRole } from "@/lib/auth";
 import { csvLine } from "@/lib/csv";
@@ -41,7 +42,7 @@ export async function GET(request: NextRequest): Promise<Response> {
     const from = new Date(`${parsed.data.from}T00:00:00Z`);
     const to = new Date(new Date(`${parsed.data.to}T00:00:00Z`).getTime() + 86_400_000);
     const db = await getDb();
-    const rows = await listAuditEventsForExport(db, admin.labIds, from, to);
+    const rows = await listAuditEventsForExport(db, scopeOf(admin), from, to);
     await recordAudit(db, {
       action: "audit.export",
       outcome: "allowed",

@@ -1,7 +1,8 @@
 import type { NextRequest } from "next/server";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { getLabResultStatesForUser } from "@/db/queries/lab-results";
+import { getLabResultStatesForUser } from "@/db/queries/lab-result-submissions";
+import { scopeOf } from "@/db/queries/scope";
 import { requireUser } from "@/lib/auth";
 import { spacingMs } from "@/lib/docus";
 import { getEnv } from "@/lib/env";
@@ -19,7 +20,7 @@ export async function GET(request: NextRequest): Promise<Response> {
     if (!parsed.success) throw new AppError("invalid", "Give 1 to 200 lab result ids.");
     const rows = await getLabResultStatesForUser(
       await getDb(),
-      user.labIds,
+      scopeOf(user),
       parsed.data,
       spacingMs(getEnv().DOCUS_RATE_PER_MINUTE),
     );

@@ -2,6 +2,7 @@ import type { NextRequest } from "next/server";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { searchPatientsForLab } from "@/db/queries/patients";
+import { scopeOf } from "@/db/queries/scope";
 import { requireUser } from "@/lib/auth";
 import { AppError, errorResponse } from "@/lib/errors";
 
@@ -16,7 +17,7 @@ export async function GET(request: NextRequest): Promise<Response> {
     if (!user.currentLab) throw new AppError("forbidden", "Your account is not a member of any lab.");
     const parsed = querySchema.safeParse({ q: request.nextUrl.searchParams.get("q") ?? "" });
     if (!parsed.success) throw new AppError("invalid", "Give a search text of 1 to 100 characters.");
-    const rows = await searchPatientsForLab(await getDb(), { labId: user.currentLab.id }, parsed.data.q, 10);
+    const rows = await searchPatientsForLab(await getDb(), scopeOf(user), parsed.data.q, 10);
     return Response.json(
       {
         patients: rows.map(({ id, patientId, givenName, familyName, birthDate }) => ({

@@ -10,6 +10,7 @@ import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db";
 import { listLabsForAdmin } from "@/db/queries/lab-admin";
+import { scopeOf } from "@/db/queries/scope";
 import { getManageablePerson } from "@/lib/admin/people";
 import { assignableRoles, canManageUser } from "@/lib/admin/rules";
 import { requireRole } from "@/lib/auth";
@@ -24,7 +25,7 @@ export default async function PersonPage({ params }: { params: Promise<{ userId:
   const db = await getDb();
   const person = await getManageablePerson(db, actor, userId);
   if (!person || !canManageUser(actor, person) || person.id === actor.id) notFound();
-  const labs = await listLabsForAdmin(db, actor.role === "operator" ? "all" : actor.labIds);
+  const labs = await listLabsForAdmin(db, scopeOf(actor));
   const others = person.labIds.length - labs.filter((l) => person.labIds.includes(l.id)).length;
   return (
     <>

@@ -2,6 +2,7 @@ import type { NextRequest } from "next/server";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { listRefusedDeliveries } from "@/db/queries/docus-connection";
+import { scopeOf } from "@/db/queries/scope";
 import { recordAudit } from "@/lib/audit";
 import { requireRole } from "@/lib/auth";
 import { csvLine } from "@/lib/csv";
@@ -18,11 +19,7 @@ export async function GET(request: NextRequest): Promise<Response> {
     const parsed = querySchema.safeParse(Object.fromEntries(request.nextUrl.searchParams));
     if (!parsed.success) throw new AppError("invalid", "days must be a whole number from 1 to 90");
     const db = await getDb();
-    const rows = await listRefusedDeliveries(
-      db,
-      actor.role === "operator" ? "all" : actor.labIds,
-      new Date(Date.now() - parsed.data.days * 86_400_000),
-    );
+    const rows = await listRefusedDeliveries(db, scopeOf(actor), new Date(Date.now() - parsed.data.days * 86_400_000));
     await recordAudit(db, {
       action: "deliveries.refused_export",
       outcome: "allowed",

@@ -9,8 +9,8 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
   const { id } = await params;
   return serveAuditedPdf(request, id, {
     action: "lab_result_document",
-    load: async (db, labIds, labResultId) => {
-      const doc = await getLabResultDocumentForUser(db, labIds, labResultId);
+    load: async (db, scope, labResultId) => {
+      const doc = await getLabResultDocumentForUser(db, scope, labResultId);
       return doc && { ...doc, labResultId };
     },
   });

@@ -1,5 +1,7 @@
 import type { NextRequest } from "next/server";
-import { getReportDocumentForUser, markReportRead } from "@/db/queries/reports";
+import { markReportRead } from "@/db/queries/report-read-marks";
+import { getReportDocumentForUser } from "@/db/queries/reports";
+import { scopeOf } from "@/db/queries/scope";
 import { serveAuditedPdf } from "@/lib/pdf/serve";
 
 export const dynamic = "force-dynamic";
@@ -10,6 +12,6 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
   return serveAuditedPdf(request, id, {
     action: "report",
     load: getReportDocumentForUser,
-    afterAllowed: (db, user, doc) => markReportRead(db, user.id, doc.reportId ?? id),
+    afterAllowed: (db, user, doc) => markReportRead(db, scopeOf(user), doc.reportId ?? id),
   });
 }

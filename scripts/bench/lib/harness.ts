@@ -1,4 +1,7 @@
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import net from "node:net";
+import path from "node:path";
 import postgres from "postgres";
 import { withDatabase } from "@/lib/testing/test-db";
 
@@ -18,6 +21,24 @@ export function positiveInt(name: string, fallback: number, max: number): number
   if (!Number.isInteger(value) || value < 1 || value > max)
     throw new SetupError(`${name} must be a whole number from 1 to ${max}.`);
   return value;
+}
+
+/** The portal's production build must exist: the benchmarks serve it as production does. */
+export function requireProductionBuild(): void {
+  if (!existsSync(path.join(process.cwd(), ".next", "BUILD_ID")))
+    throw new SetupError("There is no production build in .next: run `npm run build` first.");
+}
+
+/** Chromium's executable: CHROMIUM_PATH, by default /usr/bin/chromium. */
+export function requireChromium(): string {
+  const chromiumPath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+  if (!existsSync(chromiumPath)) throw new SetupError(`Chromium was not found at ${chromiumPath}; set CHROMIUM_PATH.`);
+  return chromiumPath;
+}
+
+/** A random secret of `bytes` bytes, base64url (credentials and session secrets of a run). */
+export function randomToken(bytes: number): string {
+  return randomBytes(bytes).toString("base64url");
 }
 
 export function assertPortFree(port: number, purpose: string): Promise<void> {

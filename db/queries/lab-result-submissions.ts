@@ -1,0 +1,240 @@
+import "server-only";
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import { descNullsLast } from "./order";
+import type { Db, Tx } from "@/db";
+import { documents, labResults, patients, sendPendingStatuses, type LabResultStatus } from "@/db/schema";
+import { rejectedOrFailed } from "./lab-results";
+import { sameDemographics, type Demographics } from "./patient-resolution";
+import { currentLabOf, type QueryScope } from "./scope";
+
+/*
+ * A lab result's submission as the lab's users drive it: storing an upload, the
+ * duplicate check before it, the send's progress as the browser polls it, and a
+ * person's retry or cancel. The send itself (claim, attempts, leases) is the job
+ * worker's: see system/lab-result-sends.ts.
+ */
+
+export type SubmissionInput = {
+  labId: string;
+  userId: string;
+  patient:
+    | { kind: "existing"; id: string }
+    | {
+        kind: "new";
+        patientId: string;
+        givenName: string;
+        familyName: string;
+        birthDate: string;
+        sex: "female" | "male" | "other" | "unknown";
+      };
+  accessionNumber: string;
+  mode: "interpret" | "store_only";
+  notes?: string;
+  /** `base64`: the bytes in Base64 when the caller has it already (it is sent to Docus so). */
+  file: { bytes: Uint8Array; sha256: string; fileName: string; base64?: string };
+};
+
+export type PatientVersion = Demographics & { id: string; patientId: string };
+
+/** A "new" patient whose id exists in the lab with other demographics: nothing was stored. */
+export class PatientConflictError extends Error {
+  constructor(
+    public readonly existing: PatientVersion,
+    public readonly requested: Omit<PatientVersion, "id">,
+  ) {
+    super(`A patient with id ${existing.patientId} already exists in this lab with other details.`);
+    this.name = "PatientConflictError";
+  }
+}
+export class PatientNotFoundError extends Error {}
+
+/**
+ * Stores one upload in ONE transaction: the patient (created when new), the document,
+ * the lab result (`queued`), and whatever `inTransaction` adds (the job that sends it).
+ * Either all of it is committed or none.
+ */
+export async function createLabResultSubmission(
+  db: Db,
+  input: SubmissionInput,
+  inTransaction: (tx: Tx, labResultId: string) => Promise<void>,
+): Promise<{ labResultId: string; patientId: string }> {
+  return db.transaction(async (tx) => {
+    let patientId: string;
+    if (input.patient.kind === "existing") {
+      const [found] = await tx
+        .select({ id: patients.id })
+        .from(patients)
+        .where(and(eq(patients.id, input.patient.id), eq(patients.labId, input.labId)))
+        .limit(1);
+      if (!found) throw new PatientNotFoundError("That patient was not found in this lab.");
+      patientId = found.id;
+    } else {
+      patientId = await resolveNewPatient(tx, input.labId, input.patient);
+    }
+    const [doc] = await tx
+      .insert(documents)
+      .values({
+        labId: input.labId,
+        // PostgreSQL decodes the Base64 the upload needs anyway for Docus: a third less to
+        // send than postgres.js's hex for bytea, and no 2x-sized hex string in memory.
+        bytes: input.file.base64 === undefined ? input.file.bytes : sql`decode(${input.file.base64}, 'base64')`,
+        sha256: input.file.sha256,
+        sizeBytes: input.file.bytes.byteLength,
+        mimeType: "application/pdf",
+        fileName: input.file.fileName,
+      })
+      .returning({ id: documents.id });
+    const [row] = await tx
+      .insert(labResults)
+      .values({
+        labId: input.labId,
+        patientId,
+        documentId: doc!.id,
+        accessionNumber: input.accessionNumber,
+        mode: input.mode,
+        notes: input.notes ?? null,
+        submittedById: input.userId,
+        status: "queued",
+      })
+      .returning({ id: labResults.id });
+    await tx.update(patients).set({ lastActivityAt: new Date() }).where(eq(patients.id, patientId));
+    await inTransaction(tx, row!.id);
+    return { labResultId: row!.id, patientId };
+  });
+}
+
+/**
+ * The patient a "new" patient of an upload is: created when its id is new to the lab, the
+ * existing row when the id exists with the same demographics (the second file of a batch),
+ * or a PatientConflictError when they differ. Concurrent uploads of the same new patient
+ * create one row: the unique (lab, patient id) index makes the second insert wait for the
+ * first's commit and then do nothing, and the select that follows (a new snapshot under
+ * READ COMMITTED) sees the committed row.
+ */
+export async function resolveNewPatient(
+  tx: Tx,
+  labId: string,
+  requested: Extract<SubmissionInput["patient"], { kind: "new" }>,
+): Promise<string> {
+  const { kind: _kind, ...fields } = requested;
+  const [created] = await tx
+    .insert(patients)
+    .values({ labId, ...fields })
+    .onConflictDoNothing({ target: [patients.labId, patients.patientId] })
+    .returning({ id: patients.id });
+  if (created) return created.id;
+  const [existing] = await tx
+    .select({
+      id: patients.id,
+      patientId: patients.patientId,
+      givenName: patients.givenName,
+      familyName: patients.familyName,
+      birthDate: patients.birthDate,
+      sex: patients.sex,
+    })
+    .from(patients)
+    .where(and(eq(patients.labId, labId), eq(patients.patientId, fields.patientId)))
+    .limit(1);
+  if (!existing) throw new Error("The patient row vanished between its insert and its read.");
+  if (!sameDemographics(existing, fields)) throw new PatientConflictError(existing, fields);
+  return existing.id;
+}
+
+/** An earlier upload of the same file (same SHA-256) for the current lab and accession, if any. */
+export async function findDuplicateSubmission(
+  db: Db,
+  scope: QueryScope,
+  accessionNumber: string,
+  sha256: string,
+): Promise<{ id: string; status: LabResultStatus; createdAt: Date } | undefined> {
+  const labId = currentLabOf(scope);
+  if (!labId) return undefined;
+  const [row] = await db
+    .select({ id: labResults.id, status: labResults.status, createdAt: labResults.createdAt })
+    .from(labResults)
+    .innerJoin(documents, eq(documents.id, labResults.documentId))
+    .where(
+      and(
+        eq(labResults.labId, labId),
+        eq(labResults.accessionNumber, accessionNumber),
+        eq(documents.sha256, sha256),
+        ne(labResults.status, "cancelled"),
+      ),
+    )
+    .orderBy(descNullsLast(labResults.createdAt))
+    .limit(1);
+  return row;
+}
+
+export type LabResultState = {
+  id: string;
+  status: LabResultStatus;
+  attempts: number;
+  nextAttemptAt: Date | null;
+  lastError: string | null;
+  /** For a queued or retrying one: when it is expected to go, given the queue ahead of it and the rate limit. */
+  expectedAt: Date | null;
+};
+
+/**
+ * Current states of the given lab results, limited to the user's labs. A `sending` row
+ * whose lease has ended shows as `queued` (its send died; it is due again), so that no row
+ * shows "sending" for longer than the lease. `expectedAt`: the later of its own due time
+ * and now plus one `spacingMs` per lab result due before it (of any lab: Docus's limit is
+ * the portal's, not a lab's); only the estimate leaves this query, never the others' rows.
+ */
+export async function getLabResultStatesForUser(
+  db: Db,
+  scope: QueryScope,
+  ids: string[],
+  spacingMs = 0,
+): Promise<LabResultState[]> {
+  const { labIds } = scope;
+  if (labIds.length === 0 || ids.length === 0) return [];
+  const due = sql`coalesce(${labResults.nextAttemptAt}, ${labResults.createdAt})`;
+  const rows = await db
+    .select({
+      id: labResults.id,
+      status: sql<LabResultStatus>`case when ${labResults.status} = 'sending' and ${labResults.sendingUntil} < now() then 'queued' else ${labResults.status}::text end`,
+      attempts: labResults.attempts,
+      nextAttemptAt: labResults.nextAttemptAt,
+      lastError: labResults.lastError,
+      expectedAt: sql<string | null>`case when ${labResults.status} in ('queued', 'retrying') then
+        greatest(coalesce(${labResults.nextAttemptAt}, now()), now())
+        + make_interval(secs => ${spacingMs / 1000}::float8 * (select count(*) from lab_results ahead
+            where ahead.status in ('queued', 'retrying') and coalesce(ahead.next_attempt_at, ahead.created_at) < ${due}))
+      end`,
+    })
+    .from(labResults)
+    .where(and(inArray(labResults.id, ids), inArray(labResults.labId, labIds)));
+  return rows.map((row) => ({ ...row, expectedAt: row.expectedAt === null ? null : new Date(row.expectedAt) }));
+}
+
+/** A technician's retry of a rejected or failed submission: back to `queued`. */
+export async function requeueLabResult(tx: Db | Tx, scope: QueryScope, id: string): Promise<string | null> {
+  const { labIds } = scope;
+  const [row] = await tx
+    .update(labResults)
+    .set({ status: "queued", attempts: 0, nextAttemptAt: null, sendingUntil: null, updatedAt: new Date() })
+    .where(and(eq(labResults.id, id), inArray(labResults.labId, labIds), rejectedOrFailed))
+    .returning({ labId: labResults.labId });
+  return row?.labId ?? null;
+}
+
+/**
+ * Cancels a submission that Docus has not accepted: queued, waiting for its next attempt,
+ * or being sent (a request in flight may still reach Docus; its answer is then not
+ * recorded, since only a `sending` row takes one). Returns its lab, or null when nothing
+ * was cancelled.
+ */
+export async function cancelLabResult(db: Db, scope: QueryScope, id: string): Promise<string | null> {
+  const { labIds } = scope;
+  const [row] = await db
+    .update(labResults)
+    .set({ status: "cancelled", nextAttemptAt: null, sendingUntil: null, updatedAt: new Date() })
+    .where(
+      and(eq(labResults.id, id), inArray(labResults.labId, labIds), inArray(labResults.status, sendPendingStatuses)),
+    )
+    .returning({ labId: labResults.labId });
+  return row?.labId ?? null;
+}
