@@ -1,5 +1,6 @@
 import "server-only";
-import type { Db, Tx } from "@/db";
+import { after } from "next/server";
+import { getDb, type Db, type Tx } from "@/db";
 import {
   findPatientIdsNamed,
   getPatientExternalId,
@@ -10,13 +11,7 @@ import {
 import type { SubmissionInput } from "@/db/queries/lab-results";
 import { describeError } from "@/lib/errors";
 import { extractPdfText, type PdfTextLimits } from "@/lib/pdf/text";
-import {
-  candidateIdTokens,
-  decideGuard,
-  labelledOtherPatientIds,
-  normaliseId,
-  type GuardDecision,
-} from "./guard";
+import { candidateIdTokens, decideGuard, labelledOtherPatientIds, normaliseId, type GuardDecision } from "./guard";
 
 /**
  * The wrong-patient guard at work: reading an upload's text before it is stored (so that a
@@ -101,5 +96,24 @@ export async function checkDeliveredReport(db: Db, reportId: string, limits?: Pd
     );
   } catch (error) {
     console.error(`[guard] could not check a delivered report's text: ${describeError(error)}`);
+  }
+}
+
+/**
+ * The delivery route's one call: checks a newly stored report after the response has gone
+ * (Docus's 200 never waits for it). Outside a request (tests, scripts) it checks at once.
+ */
+export async function checkDeliveredReportAfterResponse(reportId: string): Promise<void> {
+  const run = async () => {
+    try {
+      await checkDeliveredReport(await getDb(), reportId);
+    } catch (error) {
+      console.error(`[guard] could not check a delivered report's text: ${describeError(error)}`);
+    }
+  };
+  try {
+    after(run);
+  } catch {
+    await run();
   }
 }

@@ -13,6 +13,8 @@ import { listAuditEventsForPatient } from "@/db/queries/audit";
 import { listLabResultsForPatient, type PatientTimelineFilter } from "@/db/queries/lab-results";
 import { getPatientForUser } from "@/db/queries/patients";
 import { listReportsForLabResults } from "@/db/queries/reports";
+import { listFlaggedReports } from "@/db/queries/guard";
+import { OtherPatientWarning } from "@/components/reports/other-patient-warning";
 import { requireUser } from "@/lib/auth";
 import { formatDate, formatDateTime } from "@/lib/format";
 import { filterRange } from "@/lib/validations/lab-result-filters";
@@ -62,6 +64,11 @@ export default async function PatientPage({
     user.labIds,
     results.map((r) => r.id),
   );
+  const flagged = await listFlaggedReports(
+    db,
+    user.labIds,
+    [...reports.values()].flat().map((v) => v.id),
+  );
   const accessLog = user.role === "admin" ? await listAuditEventsForPatient(db, user.labIds, patient.id) : null;
   return (
     <>
@@ -74,6 +81,22 @@ export default async function PatientPage({
           </Link>
         }
       />
+      {flagged.size > 0 ? (
+        <div
+          role="alert"
+          data-testid="patient-other-patient-alert"
+          className="mb-4 rounded-lg border-2 border-red-400 bg-red-50 p-4 text-sm text-red-900"
+        >
+          <p className="font-semibold">
+            {flagged.size === 1
+              ? "An interpretation report of this patient names another patient id"
+              : `${flagged.size} interpretation reports of this patient name another patient id`}
+          </p>
+          <p className="mt-0.5">
+            {`The text names patient id ${[...new Set([...flagged.values()].map((f) => f.otherPatientId ?? "unknown"))].join(", ")}, not ${patient.patientId}. Check it before relying on it; it is marked below.`}
+          </p>
+        </div>
+      ) : null}
       <section aria-labelledby="demographics-heading" className="mb-6 rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="demographics-heading" className="sr-only">
           Demographics
@@ -167,6 +190,15 @@ export default async function PatientPage({
                   <ul className="mt-3 divide-y divide-slate-100 border-t border-slate-100">
                     {versions.map((v) => (
                       <li key={v.id} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
+                        {flagged.has(v.id) ? (
+                          <div className="w-full">
+                            <OtherPatientWarning
+                              compact
+                              otherPatientId={flagged.get(v.id)?.otherPatientId ?? null}
+                              reason={flagged.get(v.id)?.reason ?? null}
+                            />
+                          </div>
+                        ) : null}
                         <span>
                           Interpretation report, version {v.version}{" "}
                           {v.superseded ? (

@@ -9,6 +9,8 @@ import { buttonClasses } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db";
 import { getReportForUser } from "@/db/queries/report-viewer";
+import { listFlaggedReports } from "@/db/queries/guard";
+import { OtherPatientWarning } from "@/components/reports/other-patient-warning";
 import { recordDeniedAccess } from "@/lib/audit";
 import { requireUser } from "@/lib/auth";
 import { formatDateTime } from "@/lib/format";
@@ -38,6 +40,7 @@ export default async function ReportPage({ params }: { params: Promise<{ id: str
     notFound();
   }
 
+  const flag = (await listFlaggedReports(db, user.labIds, [report.id])).get(report.id);
   const reportViewer = <PdfViewer src={`/api/reports/${report.id}/document`} title={REPORT_LABEL} />;
   const patientName = report.patient ? `${report.patient.familyName}, ${report.patient.givenName}` : null;
   return (
@@ -59,6 +62,7 @@ export default async function ReportPage({ params }: { params: Promise<{ id: str
           </>
         }
       />
+      {flag ? <OtherPatientWarning otherPatientId={flag.otherPatientId} reason={flag.reason} /> : null}
       <section
         aria-labelledby="report-details-heading"
         className="mb-4 rounded-lg border border-slate-200 bg-white p-4"

@@ -9,6 +9,7 @@ import {
   readBodyCapped,
 } from "@/lib/docus/delivery";
 import { getEnv } from "@/lib/env";
+import { checkDeliveredReportAfterResponse } from "@/lib/lab-results/guard-check";
 import { clientIp } from "@/lib/request";
 import { describeError } from "@/lib/errors";
 
@@ -101,6 +102,8 @@ export async function POST(request: Request): Promise<Response> {
           sha256: report.sha256,
         }),
     });
+    // The wrong-patient check of the report's text runs after the answer and never fails a delivery.
+    if (!stored.duplicate) await checkDeliveredReportAfterResponse(stored.reportId);
     return reply(200, { status: "success", duplicate: stored.duplicate });
   } catch (error) {
     // Not stored: say so, so that Docus delivers again; the idempotency key makes the
