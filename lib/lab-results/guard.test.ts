@@ -88,11 +88,15 @@ describe("decideGuard", () => {
 });
 
 describe("other patient ids in a text", () => {
-  it("lists words with a digit, and neighbouring words joined, normalised", () => {
-    const tokens = candidateIdTokens("Patient ID: P-999, ref P 77. Haemoglobin normal");
+  it("lists words that look like ids, and neighbouring words joined after a word with a letter, normalised", () => {
+    const tokens = candidateIdTokens("Patient ID: P-999, ref P 7 77. MRN 1234567 Haemoglobin 13.5 12 345 2024-01-05");
     expect(tokens).toContain("p999");
-    expect(tokens).toContain("p77");
+    expect(tokens).toContain("p777");
+    expect(tokens).toContain("1234567");
     expect(tokens).not.toContain("haemoglobin");
+    // Lab values and short numbers are not ids; nor are numbers joined across a space.
+    expect(tokens).not.toContain("13.5");
+    expect(tokens).not.toContain("12345");
   });
 
   it("reads 'Patient ID:' labels whose value is another id", () => {

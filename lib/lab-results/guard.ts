@@ -45,22 +45,26 @@ const MAX_CANDIDATES = 5_000;
 
 /**
  * The words of a text that could be patient ids, normalised (normaliseId) for a lookup
- * among the lab's patients: runs of letters, digits, '.', '_' and dashes with at least one
- * digit, and each pair of neighbouring words joined (an id split by a space, "P 123").
- * At most 5,000, so that a long text makes a bounded query.
+ * among the lab's patients. So that a lab value or a date is not taken for an id, a
+ * candidate has at least 4 characters with a letter and a digit, or at least 6 digits.
+ * Words are taken alone and, after a word with a letter, joined with the next one or two
+ * (an id split by spaces, "P 123"). At most 5,000, so that a long text makes a bounded query.
  */
 export function candidateIdTokens(text: string): string[] {
-  const words = (text.normalize("NFKC").match(TOKEN) ?? [])
-    .map((w) => w.replace(EDGE_PUNCTUATION, ""))
-    .filter(Boolean);
+  const words = (text.normalize("NFKC").match(TOKEN) ?? []).map((w) => w.replace(EDGE_PUNCTUATION, "")).filter(Boolean);
   const out = new Set<string>();
   const add = (raw: string) => {
     const token = normaliseId(raw);
-    if (token.length >= 2 && token.length <= 64 && /\p{N}/u.test(token)) out.add(token);
+    if (token.length > 64 || !/\p{N}/u.test(token)) return;
+    const letters = /\p{L}/u.test(token);
+    if ((letters && token.length >= 4) || (!letters && token.length >= 6)) out.add(token);
   };
   for (let i = 0; i < words.length && out.size < MAX_CANDIDATES; i++) {
-    add(words[i]!);
-    if (i + 1 < words.length) add(`${words[i]}${words[i + 1]}`);
+    const word = words[i]!;
+    add(word);
+    if (!/\p{L}/u.test(word)) continue;
+    if (i + 1 < words.length) add(`${word}${words[i + 1]}`);
+    if (i + 2 < words.length) add(`${word}${words[i + 1]}${words[i + 2]}`);
   }
   return [...out].slice(0, MAX_CANDIDATES);
 }
@@ -123,8 +127,7 @@ export function decideGuard(input: GuardInput): GuardDecision {
   if (text.kind === "unreadable") return { outcome: "not_checked", reason: UNREADABLE[text.reason] };
   if (textNamesId(text.text, input.patientId) || textNamesId(text.text, input.accessionNumber))
     return { outcome: "matched", reason: null };
-  const pages =
-    text.pagesRead < text.pageCount ? ` in the first ${text.pagesRead} of its ${text.pageCount} pages` : "";
+  const pages = text.pagesRead < text.pageCount ? ` in the first ${text.pagesRead} of its ${text.pageCount} pages` : "";
   const others = (input.otherPatientIds ?? []).filter((id) => normaliseId(id) !== normaliseId(input.patientId));
   const other =
     others.length > 0

@@ -46,19 +46,19 @@ class TextTimeout extends Error {
 }
 
 /** The text of the first `maxPages` pages of a PDF, within the limits. */
-export async function extractPdfText(
-  bytes: Uint8Array,
-  limits: PdfTextLimits = DEFAULT_TEXT_LIMITS,
-): Promise<PdfText> {
+export async function extractPdfText(bytes: Uint8Array, limits: PdfTextLimits = DEFAULT_TEXT_LIMITS): Promise<PdfText> {
   let pdfjs: PdfjsModule;
   try {
     pdfjs = await loadPdfjs();
   } catch {
     return { kind: "unreadable", reason: "invalid" };
   }
-  // pdf.js may take ownership of the buffer it is given: it reads a copy.
+  // pdf.js may take ownership of the buffer it is given, and refuses a Node Buffer: it reads
+  // a plain copy.
+  const data = new Uint8Array(bytes.byteLength);
+  data.set(bytes);
   const task = pdfjs.getDocument({
-    data: bytes.slice(),
+    data,
     disableFontFace: true,
     useSystemFonts: false,
     enableXfa: false,
@@ -114,7 +114,8 @@ export async function extractPdfText(
     return await Promise.race([read(), timeout]);
   } catch (error) {
     if (error instanceof TextTimeout) return { kind: "unreadable", reason: "timeout" };
-    if (error instanceof Error && error.name === "PasswordException") return { kind: "unreadable", reason: "encrypted" };
+    if (error instanceof Error && error.name === "PasswordException")
+      return { kind: "unreadable", reason: "encrypted" };
     return { kind: "unreadable", reason: "invalid" };
   } finally {
     clearTimeout(timer);
