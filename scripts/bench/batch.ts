@@ -82,13 +82,18 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer) => void): 
   const lab = { name: "Bench Lab", partnerLabId: "bench-lab" };
   const account = { email: "bench-technician@bench.test", password: `bench-${token(18)}` };
 
+  const tag = Date.now().toString(36).toUpperCase();
+  const portalAccession = `BATCH-${tag}-P`;
+  const baselineAccession = `BATCH-${tag}-B`;
+
   const filesDir = mkdtempSync(path.join(os.tmpdir(), "lab-portal-batch-"));
   cleanup.add("remove the benchmark files", () => rmSync(filesDir, { recursive: true, force: true }));
   console.log(`Generating ${files} PDFs of 300 KB…`);
   const paths: string[] = [];
   for (let i = 1; i <= files; i++) {
     const file = path.join(filesDir, `batch-${String(i).padStart(2, "0")}.pdf`);
-    writeFileSync(file, await largeLabResultPdf(FILE_BYTES));
+    // The portal's accession in the text, so that the wrong-patient guard lets the files go.
+    writeFileSync(file, await largeLabResultPdf(FILE_BYTES, `Accession ${portalAccession}`));
     paths.push(file);
   }
 
@@ -149,10 +154,6 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer) => void): 
   cleanup.add("stop the portal", () => server.stop());
   const baseline = await startUploadBaseline(env, baselinePort, lab.partnerLabId);
   cleanup.add("stop the baseline server", () => baseline.stop());
-
-  const tag = Date.now().toString(36).toUpperCase();
-  const portalAccession = `BATCH-${tag}-P`;
-  const baselineAccession = `BATCH-${tag}-B`;
 
   console.log(`Portal: ${files} files through the upload page in Chromium…`);
   const portal = await portalBatch(
