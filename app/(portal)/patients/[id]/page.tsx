@@ -190,15 +190,6 @@ export default async function PatientPage({
                   <ul className="mt-3 divide-y divide-slate-100 border-t border-slate-100">
                     {versions.map((v) => (
                       <li key={v.id} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
-                        {flagged.has(v.id) ? (
-                          <div className="w-full">
-                            <OtherPatientWarning
-                              compact
-                              otherPatientId={flagged.get(v.id)?.otherPatientId ?? null}
-                              reason={flagged.get(v.id)?.reason ?? null}
-                            />
-                          </div>
-                        ) : null}
                         <span>
                           Interpretation report, version {v.version}{" "}
                           {v.superseded ? (
@@ -230,6 +221,15 @@ export default async function PatientPage({
                             </span>
                           </a>
                         </span>
+                        {flagged.has(v.id) ? (
+                          <div className="w-full">
+                            <OtherPatientWarning
+                              compact
+                              otherPatientId={flagged.get(v.id)?.otherPatientId ?? null}
+                              reason={flagged.get(v.id)?.reason ?? null}
+                            />
+                          </div>
+                        ) : null}
                       </li>
                     ))}
                   </ul>
