@@ -99,7 +99,7 @@ export function LabForm({ labId, values, submitLabel, action }: LabFormProps) {
             defaultChecked={values.wrongPatientGuard}
             aria-describedby={`${p}-guard-hint`}
           />
-          Wrong-patient check: hold a PDF whose text names neither the patient id nor the accession number
+          Wrong-patient check: hold a PDF whose text mentions neither the patient id nor the accession number
         </label>
         <p id={`${p}-guard-hint`} className="mt-1 pl-6 text-xs text-slate-600">
           A held file is sent only after a technician confirms it. Scanned PDFs without text are never held.
