@@ -11,11 +11,7 @@ import type { ReportTextCheck } from "@/lib/domain";
 
 /** Whether the lab holds uploads whose text names neither patient nor accession (true for an unknown lab: the safe side). */
 export async function isWrongPatientGuardOn(db: Db | Tx, labId: string): Promise<boolean> {
-  const [row] = await db
-    .select({ on: labs.wrongPatientGuard })
-    .from(labs)
-    .where(eq(labs.id, labId))
-    .limit(1);
+  const [row] = await db.select({ on: labs.wrongPatientGuard }).from(labs).where(eq(labs.id, labId)).limit(1);
   return row?.on ?? true;
 }
 
@@ -76,9 +72,7 @@ export async function confirmHeldLabResult(
       guardConfirmedAt: new Date(),
       updatedAt: new Date(),
     })
-    .where(
-      and(eq(labResults.id, id), inArray(labResults.labId, labIds), eq(labResults.status, "needs_confirmation")),
-    )
+    .where(and(eq(labResults.id, id), inArray(labResults.labId, labIds), eq(labResults.status, "needs_confirmation")))
     .returning({ labId: labResults.labId });
   return row?.labId ?? null;
 }
@@ -89,9 +83,7 @@ export async function removeHeldLabResult(tx: Db | Tx, labIds: string[], id: str
   const [row] = await tx
     .update(labResults)
     .set({ status: "cancelled", nextAttemptAt: null, updatedAt: new Date() })
-    .where(
-      and(eq(labResults.id, id), inArray(labResults.labId, labIds), eq(labResults.status, "needs_confirmation")),
-    )
+    .where(and(eq(labResults.id, id), inArray(labResults.labId, labIds), eq(labResults.status, "needs_confirmation")))
     .returning({ labId: labResults.labId });
   return row?.labId ?? null;
 }
@@ -104,11 +96,7 @@ export type LabResultGuardView = {
 };
 
 /** The guard's record on one lab result of the user's labs. */
-export async function getLabResultGuard(
-  db: Db,
-  labIds: string[],
-  id: string,
-): Promise<LabResultGuardView | undefined> {
+export async function getLabResultGuard(db: Db, labIds: string[], id: string): Promise<LabResultGuardView | undefined> {
   if (labIds.length === 0) return undefined;
   const [row] = await db
     .select({
@@ -154,7 +142,11 @@ export async function recordReportTextCheck(
 export type FlaggedReport = { id: string; otherPatientId: string | null; reason: string | null };
 
 /** Reports of the user's labs whose text names another patient, by id. */
-export async function listFlaggedReports(db: Db, labIds: string[], reportIds: string[]): Promise<Map<string, FlaggedReport>> {
+export async function listFlaggedReports(
+  db: Db,
+  labIds: string[],
+  reportIds: string[],
+): Promise<Map<string, FlaggedReport>> {
   const out = new Map<string, FlaggedReport>();
   if (labIds.length === 0 || reportIds.length === 0) return out;
   const rows = await db
