@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import { signWebhook } from "@/lib/docus/webhook-signature";
@@ -17,6 +18,13 @@ import { UploadPage, type NewPatient } from "./pages/upload-page";
 const stamp = Date.now().toString(36);
 let seq = 0;
 const unique = (prefix: string) => `${prefix}-${stamp}-${++seq}`;
+
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+}
 
 function person(patientId: string, givenName: string, familyName: string): NewPatient {
   return { patientId, givenName, familyName, birthDate: "1970-03-14", sex: "female" };
@@ -98,6 +106,7 @@ test("a PDF whose text names another patient is held with its reason and first p
   await expect(preview.getByText(`Patient ID: ${other.patientId}`)).toBeAttached();
   await page.waitForTimeout(3_000);
   expect(await simRequestsFor(accession)).toHaveLength(0);
+  expect(await seriousViolations(page), "the held lab result's page").toEqual([]);
 
   mkdirSync("docs/screenshots", { recursive: true });
   await page.setViewportSize({ width: 1280, height: 800 });
@@ -110,7 +119,8 @@ test("a PDF whose text names another patient is held with its reason and first p
 
   // A person confirms: it is sent (and, interpreted, its report comes back).
   await held.getByRole("button", { name: "Confirm and send" }).click();
-  await expect(page.getByText("Confirmed by Tom Technician: queued to be sent.")).toBeVisible();
+  // The page refreshes at once: the held panel goes, and the check's line names the person.
+  await expect(page.getByTestId("guard-summary")).toContainText("Confirmed by Tom Technician", { timeout: 15_000 });
   const status = page.getByRole("region", { name: "Status" });
   await expect(status.getByText("Report ready", { exact: true })).toBeVisible({ timeout: 45_000 });
   await expect(page.getByTestId("needs-confirmation")).toHaveCount(0);
@@ -251,6 +261,7 @@ test("a delivered report whose text names another patient id is flagged on the p
   await expect(page.getByTestId("patient-other-patient-alert")).toContainText(
     `The text names patient id ${other.patientId}, not ${patient.patientId}.`,
   );
+  expect(await seriousViolations(page), "the patient page with a flagged report").toEqual([]);
   const timeline = page.getByRole("list", { name: "Lab results, newest first" });
   const flagged = timeline.getByTestId("other-patient-warning");
   await expect(flagged).toHaveCount(1);
