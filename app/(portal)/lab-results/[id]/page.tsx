@@ -224,7 +224,13 @@ export default async function LabResultPage({ params }: { params: Promise<{ id: 
           Attempt history
         </h2>
         {result.attemptHistory.length === 0 ? (
-          <p className="text-sm text-slate-600">Not sent yet: the first attempt is queued.</p>
+          <p className="text-sm text-slate-600">
+            {held
+              ? "Not sent: it waits for a person to confirm it."
+              : result.status === "cancelled"
+                ? "Never sent."
+                : "Not sent yet: the first attempt is queued."}
+          </p>
         ) : (
           <Table caption="Attempts to send this lab result to Docus">
             <thead>
