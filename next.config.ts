@@ -12,7 +12,9 @@ const nextConfig: NextConfig = {
   // Native and WebAssembly packages are loaded by Node at run time, not bundled. So is
   // rate-limiter-flexible, which imports drizzle-orm by a computed name at run time (a
   // bundler cannot follow that), with drizzle-orm itself, so that both use one copy.
+  // pdf.js's Node build (reading uploads' text) loads its worker module by a path at run time.
   serverExternalPackages: [
+    "pdfjs-dist",
     "@electric-sql/pglite",
     "@node-rs/argon2",
     "postgres",

@@ -15,8 +15,11 @@ export type LabResultMode = (typeof labResultModes)[number];
 /**
  * queued -> sending -> accepted (-> report_ready), with retrying between attempts;
  * rejected and failed are final until a person retries; cancelled is final.
+ * needs_confirmation: the wrong-patient guard held it before any send; a person confirms
+ * it (-> queued) or removes it (-> cancelled).
  */
 export const labResultStatuses = [
+  "needs_confirmation",
   "queued",
   "sending",
   "retrying",
@@ -63,3 +66,19 @@ export const finalLabResultStatuses: readonly LabResultStatus[] = [
 export function isFinalLabResultStatus(status: LabResultStatus): boolean {
   return finalLabResultStatuses.includes(status);
 }
+
+/**
+ * The wrong-patient guard's verdict on an uploaded PDF: its text names the patient id or
+ * the accession number (matched), has text but names neither (needs_confirmation), has no
+ * text to read (not_checked: a scan, never held), or the lab turned the guard off (off).
+ */
+export const guardOutcomes = ["matched", "needs_confirmation", "not_checked", "off"] as const;
+export type GuardOutcome = (typeof guardOutcomes)[number];
+
+/**
+ * What a delivered report's text says about its patient: it names no other patient id
+ * (ok), it names another patient id than the one it is attached to (other_patient), or its
+ * text could not be read (not_checked).
+ */
+export const reportTextChecks = ["ok", "other_patient", "not_checked"] as const;
+export type ReportTextCheck = (typeof reportTextChecks)[number];

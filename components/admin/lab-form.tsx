@@ -11,6 +11,7 @@ export type LabFormValues = {
   turnaroundHours: number;
   defaultUploadMode: "interpret" | "store_only";
   requireTwoFactor: boolean;
+  wrongPatientGuard: boolean;
 };
 
 export type LabFormProps = {
@@ -87,6 +88,23 @@ export function LabForm({ labId, values, submitLabel, action }: LabFormProps) {
         <input type="checkbox" name="requireTwoFactor" defaultChecked={values.requireTwoFactor} />
         Require two-factor sign-in for everyone in this lab
       </label>
+      <div>
+        {/* Unchecked boxes send nothing: "off" first, and "on" after it when checked (the last one counts). */}
+        <input type="hidden" name="wrongPatientGuard" value="off" />
+        <label className="flex items-center gap-2 text-sm">
+          <input
+            type="checkbox"
+            name="wrongPatientGuard"
+            value="on"
+            defaultChecked={values.wrongPatientGuard}
+            aria-describedby={`${p}-guard-hint`}
+          />
+          Wrong-patient check: hold a PDF whose text mentions neither the patient id nor the accession number
+        </label>
+        <p id={`${p}-guard-hint`} className="mt-1 pl-6 text-xs text-slate-600">
+          A held file is sent only after a technician confirms it. Scanned PDFs without text are never held.
+        </p>
+      </div>
       <div className="flex flex-wrap items-center gap-3">
         <Button type="submit" disabled={pending}>
           {submitLabel}

@@ -3,7 +3,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, useTransition } from "react";
-import { Button } from "@/components/ui/button";
+import { Button, buttonClasses } from "@/components/ui/button";
 import type { ActionResult } from "@/lib/errors";
 import { LabResultStatusBadge } from "./status-badge";
 import { isFinalLabResultStatus } from "@/lib/domain";
@@ -41,7 +41,11 @@ export function LabResultsLive({ initialRows, query, canManage, retry, cancel }:
     queryFn: () => fetchRows(query),
     initialData: initialRows,
     // Fast while a send is under way, slower while interpreted results await their report.
-    refetchInterval: (q) => ((q.state.data ?? []).some((r) => !isFinalLabResultStatus(r.status)) ? 2000 : 5000),
+    // A row held for confirmation waits for a person, not for the pipeline: it is not a reason to poll fast.
+    refetchInterval: (q) =>
+      (q.state.data ?? []).some((r) => !isFinalLabResultStatus(r.status) && r.status !== "needs_confirmation")
+        ? 2000
+        : 5000,
   });
   const [message, setMessage] = useState<string>();
   const [pending, startTransition] = useTransition();
@@ -104,6 +108,15 @@ export function LabResultsLive({ initialRows, query, canManage, retry, cancel }:
                     >
                       Details
                     </Link>
+                    {canManage && row.status === "needs_confirmation" ? (
+                      <Link
+                        href={`/lab-results/${row.id}`}
+                        className={buttonClasses("secondary", "px-2 py-1")}
+                        aria-label={`Review ${row.accessionNumber} (${row.fileName}) before sending`}
+                      >
+                        Review
+                      </Link>
+                    ) : null}
                     {canManage && (row.status === "rejected" || row.status === "failed") ? (
                       <Button
                         variant="secondary"

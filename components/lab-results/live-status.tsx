@@ -25,9 +25,9 @@ export function LiveStatus({ initial }: { initial: State }) {
       return results[0] ?? initial;
     },
     initialData: initial,
-    // "accepted" may still become "report ready", so it is polled too, more slowly.
+    // "accepted" may still become "report ready", and a held one waits for a person: both are polled, more slowly.
     refetchInterval: (q) =>
-      q.state.data?.status === "accepted"
+      q.state.data?.status === "accepted" || q.state.data?.status === "needs_confirmation"
         ? 5000
         : q.state.data && isFinalLabResultStatus(q.state.data.status)
           ? false

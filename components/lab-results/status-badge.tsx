@@ -2,6 +2,7 @@ import { Badge, type BadgeTone } from "@/components/ui/badge";
 import type { LabResultStatus } from "@/db/schema";
 
 const labels: Record<LabResultStatus, { label: string; tone: BadgeTone }> = {
+  needs_confirmation: { label: "Needs confirmation", tone: "warning" },
   queued: { label: "Queued", tone: "neutral" },
   sending: { label: "Sending", tone: "info" },
   retrying: { label: "Retrying", tone: "warning" },

@@ -193,6 +193,20 @@ function SentMessage({
   // The upload's own message describes the status it answered with, not later ones.
   const uploadMessage = status === state.status ? state.message : undefined;
   switch (status) {
+    case "needs_confirmation":
+      return (
+        <span className="text-amber-900">
+          Held before sending: {uploadMessage ?? "the PDF's text does not name this patient."}{" "}
+          <Link
+            href={`/lab-results/${state.labResultId}`}
+            target="_blank"
+            rel="noopener"
+            className="font-medium text-brand-700 underline underline-offset-2"
+          >
+            Review and confirm<span className="sr-only"> (opens in a new tab)</span>
+          </Link>
+        </span>
+      );
     case "queued": {
       const wait = expectedWait(live?.expectedAt);
       return (

@@ -68,6 +68,11 @@ export function summarizeRows(c: RowCounts, settled: boolean): string {
   if (notAccepted) atDocus.push(`${notAccepted} rejected or failed`);
   if (c.docus.cancelled) atDocus.push(`${c.docus.cancelled} cancelled`);
   if (atDocus.length > 0) parts.push(`At Docus: ${atDocus.join(", ")}.`);
+  if (c.docus.needs_confirmation) {
+    parts.push(
+      `${plural(c.docus.needs_confirmation, "file is", "files are")} held: the PDF does not name the patient; open Details to confirm or remove.`,
+    );
+  }
 
   if (c.ready) parts.push(`${plural(c.ready, "more file")} ready to send.`);
   if (c.checking) parts.push(`Checking ${plural(c.checking, "file")}…`);

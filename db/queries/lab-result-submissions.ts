@@ -48,15 +48,22 @@ export class PatientConflictError extends Error {
 }
 export class PatientNotFoundError extends Error {}
 
+/** The wrong-patient guard's verdict, recorded on the lab result; `needs_confirmation` holds it. */
+export type SubmissionGuard = {
+  outcome: "matched" | "needs_confirmation" | "not_checked" | "off";
+  reason: string | null;
+};
+
 /**
  * Stores one upload in ONE transaction: the patient (created when new), the document,
- * the lab result (`queued`), and whatever `inTransaction` adds (the job that sends it).
- * Either all of it is committed or none.
+ * the lab result (`queued`, or `needs_confirmation` when the guard holds it), and whatever
+ * `inTransaction` adds (the job that sends it). Either all of it is committed or none.
  */
 export async function createLabResultSubmission(
   db: Db,
   input: SubmissionInput,
   inTransaction: (tx: Tx, labResultId: string) => Promise<void>,
+  guard: SubmissionGuard | null = null,
 ): Promise<{ labResultId: string; patientId: string }> {
   return db.transaction(async (tx) => {
     let patientId: string;
@@ -94,7 +101,9 @@ export async function createLabResultSubmission(
         mode: input.mode,
         notes: input.notes ?? null,
         submittedById: input.userId,
-        status: "queued",
+        status: guard?.outcome === "needs_confirmation" ? "needs_confirmation" : "queued",
+        guardOutcome: guard?.outcome ?? null,
+        guardReason: guard?.reason ?? null,
       })
       .returning({ id: labResults.id });
     await tx.update(patients).set({ lastActivityAt: new Date() }).where(eq(patients.id, patientId));
@@ -222,7 +231,7 @@ export async function requeueLabResult(tx: Db | Tx, scope: QueryScope, id: strin
 }
 
 /**
- * Cancels a submission that Docus has not accepted: queued, waiting for its next attempt,
+ * Cancels a submission that Docus has not accepted: held by the wrong-patient guard, queued, waiting for its next attempt,
  * or being sent (a request in flight may still reach Docus; its answer is then not
  * recorded, since only a `sending` row takes one). Returns its lab, or null when nothing
  * was cancelled.
@@ -233,7 +242,11 @@ export async function cancelLabResult(db: Db, scope: QueryScope, id: string): Pr
     .update(labResults)
     .set({ status: "cancelled", nextAttemptAt: null, sendingUntil: null, updatedAt: new Date() })
     .where(
-      and(eq(labResults.id, id), inArray(labResults.labId, labIds), inArray(labResults.status, sendPendingStatuses)),
+      and(
+        eq(labResults.id, id),
+        inArray(labResults.labId, labIds),
+        inArray(labResults.status, [...sendPendingStatuses, "needs_confirmation"]),
+      ),
     )
     .returning({ labId: labResults.labId });
   return row?.labId ?? null;

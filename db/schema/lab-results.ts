@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { labResultModes, labResultStatuses } from "@/lib/domain";
+import { guardOutcomes, labResultModes, labResultStatuses } from "@/lib/domain";
 import { documents } from "./documents";
 import { labs } from "./labs";
 import { patients } from "./patients";
@@ -17,6 +17,8 @@ export {
 export const labResultMode = pgEnum("lab_result_mode", labResultModes);
 
 export const labResultStatus = pgEnum("lab_result_status", labResultStatuses);
+
+export const labResultGuardOutcome = pgEnum("lab_result_guard_outcome", guardOutcomes);
 
 /** One uploaded lab-result PDF and its submission to Docus. */
 export const labResults = pgTable(
@@ -45,6 +47,13 @@ export const labResults = pgTable(
     /** The message Docus answered with (success or rejection). */
     docusMessage: text("docus_message"),
     submittedById: uuid("submitted_by_id").references(() => users.id, { onDelete: "set null" }),
+    /** The wrong-patient guard's verdict at upload (null: uploaded before the guard existed). */
+    guardOutcome: labResultGuardOutcome("guard_outcome"),
+    /** Why it needs confirmation, or why it could not be checked, in a technician's words. */
+    guardReason: text("guard_reason"),
+    /** Who confirmed a held lab result for sending, and when. */
+    guardConfirmedById: uuid("guard_confirmed_by_id").references(() => users.id, { onDelete: "set null" }),
+    guardConfirmedAt: timestamp("guard_confirmed_at", { withTimezone: true }),
     acceptedAt: timestamp("accepted_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

@@ -18,6 +18,8 @@ export const labs = pgTable(
     defaultUploadMode: labDefaultMode("default_upload_mode").notNull().default("interpret"),
     /** Every member must use two-factor sign-in, not only admins and operators. */
     requireTwoFactor: boolean("require_two_factor").notNull().default(false),
+    /** Hold an upload whose PDF text names neither its patient id nor its accession number. */
+    wrongPatientGuard: boolean("wrong_patient_guard").notNull().default(true),
     /** A deactivated lab takes no new uploads; its data stays readable. */
     active: boolean("active").notNull().default(true),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

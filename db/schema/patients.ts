@@ -27,6 +27,8 @@ export const patients = pgTable(
   (t) => [
     uniqueIndex("patients_lab_patient_id_key").on(t.labId, t.patientId),
     index("patients_lab_activity_idx").on(t.labId, t.lastActivityAt.desc()),
+    // Patient ids compared as the wrong-patient checks do: any case, dashes ignored.
+    index("patients_lab_patient_id_norm_idx").on(t.labId, sql`lower(replace(${t.patientId}, '-', ''))`),
     // Case-insensitive prefix search on patient ids and names within a lab.
     index("patients_lab_patient_id_prefix_idx").on(t.labId, sql`lower(${t.patientId}) text_pattern_ops`),
     index("patients_lab_family_name_idx").on(t.labId, sql`lower(${t.familyName}) text_pattern_ops`),

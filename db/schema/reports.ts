@@ -11,6 +11,7 @@ import {
   uuid,
   type AnyPgColumn,
 } from "drizzle-orm/pg-core";
+import { reportTextChecks } from "@/lib/domain";
 import { documents } from "./documents";
 import { labResults } from "./lab-results";
 import { labs } from "./labs";
@@ -19,6 +20,7 @@ import { users } from "./users";
 
 export const reportMatchStates = ["matched", "unmatched"] as const;
 export const reportMatchState = pgEnum("report_match_state", reportMatchStates);
+export const reportTextCheck = pgEnum("report_text_check", reportTextChecks);
 
 /** An interpretation report PDF delivered by Docus. */
 export const interpretationReports = pgTable(
@@ -48,6 +50,12 @@ export const interpretationReports = pgTable(
     attachedById: uuid("attached_by_id").references(() => users.id, { onDelete: "set null" }),
     attachedAt: timestamp("attached_at", { withTimezone: true }),
     receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    /** The check of the report's text for another patient's id (null: not checked yet). */
+    textCheck: reportTextCheck("text_check"),
+    /** The other patient id the text names, when textCheck is other_patient. */
+    textCheckOtherPatientId: text("text_check_other_patient_id"),
+    /** What the check found, in a reader's words. */
+    textCheckReason: text("text_check_reason"),
   },
   (t) => [
     uniqueIndex("interpretation_reports_idempotency_key").on(t.idempotencyKey),

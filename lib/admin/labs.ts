@@ -14,13 +14,14 @@ const notFound = {
   message: "That lab was not found among the labs you administer.",
 } as const;
 
-function settingsOf(lab: Lab): LabSettings & { active: boolean } {
+function settingsOf(lab: Lab): LabSettings & { active: boolean; wrongPatientGuard: boolean } {
   return {
     name: lab.name,
     partnerLabId: lab.partnerLabId ?? "",
     turnaroundHours: lab.turnaroundHours,
     defaultUploadMode: lab.defaultUploadMode,
     requireTwoFactor: lab.requireTwoFactor,
+    wrongPatientGuard: lab.wrongPatientGuard,
     active: lab.active,
   };
 }

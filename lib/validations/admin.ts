@@ -79,6 +79,14 @@ export const labSettingsSchema = z.object({
     .max(24 * 60, { error: "At most 1440 hours." }),
   defaultUploadMode: z.enum(labResultModes, { error: "Choose a mode." }),
   requireTwoFactor: z.preprocess((v) => v === "on" || v === "true", z.boolean()),
+  /**
+   * The wrong-patient guard. The form sends "off" (a hidden field) then "on" when checked,
+   * and the action takes the last value; absent (an older form, a script) leaves it as it is.
+   */
+  wrongPatientGuard: z.preprocess(
+    (v) => (v === "on" || v === "true" ? true : v === "off" || v === "false" ? false : undefined),
+    z.boolean().optional(),
+  ),
 });
 export const updateLabSchema = labSettingsSchema.extend({ labId: z.uuid() });
 export const labActiveSchema = z.object({

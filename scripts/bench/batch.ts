@@ -68,13 +68,18 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer) => void): 
     baselinePort: 4303,
   });
 
+  const tag = Date.now().toString(36).toUpperCase();
+  const portalAccession = `BATCH-${tag}-P`;
+  const baselineAccession = `BATCH-${tag}-B`;
+
   const filesDir = mkdtempSync(path.join(os.tmpdir(), "lab-portal-batch-"));
   cleanup.add("remove the benchmark files", () => rmSync(filesDir, { recursive: true, force: true }));
   console.log(`Generating ${files} PDFs of 300 KB…`);
   const paths: string[] = [];
   for (let i = 1; i <= files; i++) {
     const file = path.join(filesDir, `batch-${String(i).padStart(2, "0")}.pdf`);
-    writeFileSync(file, await largeLabResultPdf(FILE_BYTES));
+    // The portal's accession in the text, so that the wrong-patient guard lets the files go.
+    writeFileSync(file, await largeLabResultPdf(FILE_BYTES, `Accession ${portalAccession}`));
     paths.push(file);
   }
 
@@ -88,10 +93,6 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer) => void): 
   );
   await stack.startPortal(onServer);
   await stack.startBaseline(baselinePort);
-
-  const tag = Date.now().toString(36).toUpperCase();
-  const portalAccession = `BATCH-${tag}-P`;
-  const baselineAccession = `BATCH-${tag}-B`;
 
   console.log(`Portal: ${files} files through the upload page in Chromium…`);
   const portal = await portalBatch(

@@ -62,7 +62,8 @@ const code = await runBenchmark(async (cleanup: Cleanup) => {
   const work = mkdtempSync(path.join(os.tmpdir(), "lab-portal-memory-"));
   cleanup.add("remove the temporary folder", () => rmSync(work, { recursive: true, force: true }));
   const pdfPath = path.join(work, "cbc-panel.pdf");
-  writeFileSync(pdfPath, await largeLabResultPdf(40 * 1024));
+  // The PDF names the patient, so that the wrong-patient guard lets it go.
+  writeFileSync(pdfPath, await largeLabResultPdf(40 * 1024, "Patient ID: MEM-0001"));
 
   // A new user's environment: no database, no secrets, no Docus settings.
   // (Next.js types NODE_ENV as always set; a new user's shell has none.)

@@ -137,10 +137,13 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer) => void): 
   cleanup.add("remove the benchmark files", () => rmSync(filesDir, { recursive: true, force: true }));
   console.log(`Generating a ${megabytes(FILE_BYTES)} PDF…`);
   const largePath = path.join(filesDir, "lab-result-10mb.pdf");
-  const largeBytes = await largeLabResultPdf(FILE_BYTES);
+  // Every upload is for one patient whose id the PDFs name, so that the wrong-patient guard lets them go.
+  const tag = Date.now().toString(36);
+  const patientId = `BENCH-${tag}`;
+  const largeBytes = await largeLabResultPdf(FILE_BYTES, `Patient ID: ${patientId}`);
   writeFileSync(largePath, largeBytes);
   const smallPath = path.join(filesDir, "recording.pdf");
-  writeFileSync(smallPath, await largeLabResultPdf(64 * 1024));
+  writeFileSync(smallPath, await largeLabResultPdf(64 * 1024, `Patient ID: ${patientId}`));
 
   const stack = await prepareUploadStack(cleanup, {
     benchmark: "upload",
@@ -157,11 +160,10 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer) => void): 
   const rssAtStart = await settledRss(server.pid, SETTLE_MS);
   if (rssAtStart === null) console.log("The server's memory cannot be read on this system (it needs Linux /proc).");
 
-  const tag = Date.now().toString(36);
   const upload = (kind: string, n: number): Upload => ({
     filePath: largePath,
     accession: `BENCH-${tag}-${kind}${n}`,
-    patientId: `BENCH-${tag}-${kind}${n}`,
+    patientId,
   });
 
   console.log("Recording the upload action with Chromium…");
@@ -172,7 +174,7 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer) => void): 
     password: account.password,
     pdfPath: smallPath,
     accession: `BENCH-${tag}-REC`,
-    patientId: `BENCH-${tag}-REC`,
+    patientId,
   });
   const target: PortalTarget = { baseUrl, ...recorded };
 

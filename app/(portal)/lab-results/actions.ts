@@ -10,6 +10,7 @@ import { recordAudit } from "@/lib/audit";
 import { requireRole } from "@/lib/auth";
 import type { ActionResult } from "@/lib/errors";
 import { enqueueSubmission } from "@/lib/jobs/boss";
+import { confirmHeldLabResultSend, removeHeldLabResultUpload } from "@/lib/lab-results/submission";
 
 const idSchema = z.uuid();
 
@@ -60,6 +61,35 @@ export async function cancelLabResultAction(id: string): Promise<ActionResult> {
   });
   revalidatePath("/lab-results");
   return { status: "success", message: "Cancelled." };
+}
+
+/**
+ * A technician or admin of the lab confirms a lab result that the wrong-patient guard held:
+ * it is queued for sending with its job, and the audit event names them.
+ */
+export async function confirmHeldLabResultAction(id: string): Promise<ActionResult> {
+  const user = await requireRole(["technician", "admin"]);
+  const parsed = idSchema.safeParse(id);
+  if (!parsed.success) return { status: "invalid", message: "Unknown lab result." };
+  const confirmed = await confirmHeldLabResultSend(user, parsed.data);
+  if (!confirmed)
+    return { status: "error", message: "Only a held lab result of your labs can be confirmed; this one is not held." };
+  revalidatePath("/lab-results");
+  revalidatePath(`/lab-results/${parsed.data}`);
+  return { status: "success", message: `Confirmed by ${user.name}: queued to be sent.` };
+}
+
+/** Removes a lab result that the wrong-patient guard held: it is never sent (audited). */
+export async function removeHeldLabResultAction(id: string): Promise<ActionResult> {
+  const user = await requireRole(["technician", "admin"]);
+  const parsed = idSchema.safeParse(id);
+  if (!parsed.success) return { status: "invalid", message: "Unknown lab result." };
+  const removed = await removeHeldLabResultUpload(user, parsed.data);
+  if (!removed)
+    return { status: "error", message: "Only a held lab result of your labs can be removed; this one is not held." };
+  revalidatePath("/lab-results");
+  revalidatePath(`/lab-results/${parsed.data}`);
+  return { status: "success", message: "Removed: it will not be sent." };
 }
 
 /** A doctor marks an interpretation report as reviewed (audited). */

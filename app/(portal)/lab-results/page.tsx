@@ -17,6 +17,7 @@ import { cancelLabResultAction, retryLabResultAction } from "./actions";
 export const metadata: Metadata = { title: "Lab results" };
 
 const statusLabels: Record<(typeof labResultStatuses)[number], string> = {
+  needs_confirmation: "Needs confirmation",
   queued: "Queued",
   sending: "Sending",
   retrying: "Retrying",

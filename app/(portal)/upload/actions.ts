@@ -100,6 +100,7 @@ export async function uploadLabResultAction(formData: FormData): Promise<UploadR
   }
 
   let labResultId: string;
+  let held: { reason: string | null } | null = null;
   try {
     const p = patient.data;
     const queued = await queueLabResult(
@@ -133,6 +134,7 @@ export async function uploadLabResultAction(formData: FormData): Promise<UploadR
         }),
     );
     labResultId = queued.labResultId;
+    if (queued.status === "needs_confirmation") held = { reason: queued.guard.reason };
   } catch (error) {
     if (error instanceof PatientConflictError) {
       const message = patientConflictMessage(error);
@@ -149,9 +151,17 @@ export async function uploadLabResultAction(formData: FormData): Promise<UploadR
     return { status: "error", message: "The lab result could not be stored. Nothing was sent; try again." };
   }
 
-  // Stored and queued: from here on nothing is lost, and a worker is already sending it.
+  // Stored and queued: from here on nothing is lost, and a worker is already sending it
+  // (or it waits for a person's confirmation, when the wrong-patient guard held it).
   revalidatePath("/lab-results");
   revalidatePath("/");
+  if (held)
+    return {
+      status: "success",
+      labResultId,
+      labResultStatus: "needs_confirmation",
+      message: held.reason ?? undefined,
+    };
   return { status: "success", labResultId, labResultStatus: "queued" };
 }
 

@@ -15,7 +15,7 @@ import { logRefusal, storeReport, type DeliveryContext } from "./store";
  */
 
 export type DeliveryOutcome =
-  | { kind: "stored"; duplicate: boolean }
+  | { kind: "stored"; duplicate: boolean; reportId: string }
   | {
       kind: "refused";
       status: 400 | 401 | 413 | 415 | 422 | 503;
@@ -81,7 +81,7 @@ export async function receiveDelivery(request: Request): Promise<DeliveryOutcome
       remoteIp,
       bodyBytes: raw.byteLength,
     });
-    return { kind: "stored", duplicate: stored.duplicate };
+    return { kind: "stored", duplicate: stored.duplicate, reportId: stored.reportId };
   } catch (error) {
     // Not stored: say so, so that Docus delivers again; the idempotency key makes the
     // later delivery store exactly once.

@@ -14,7 +14,7 @@ export type DeliveryContext = { webhookId: string | null; remoteIp: string; body
 export async function storeReport(
   report: IncomingReport,
   context: { webhookId: string | null; remoteIp: string; bodyBytes: number },
-): Promise<{ duplicate: boolean }> {
+): Promise<{ duplicate: boolean; reportId: string }> {
   const stored = await storeDeliveredReport(await getDb(), report, {
     ...context,
     idempotencyKey: (labKey) =>
@@ -26,7 +26,7 @@ export async function storeReport(
         sha256: report.sha256,
       }),
   });
-  return { duplicate: stored.duplicate };
+  return { duplicate: stored.duplicate, reportId: stored.reportId };
 }
 
 /** Writes a refused attempt to the deliveries log; a database that is down loses only the log line. */

@@ -113,6 +113,39 @@ describe("labs", () => {
     });
   });
 
+  it("turns the wrong-patient guard off and on again, each change audited with before and after", async () => {
+    session.actor = adminA();
+    const [before] = await t.db.select().from(labs).where(eq(labs.id, labA));
+    expect(before?.wrongPatientGuard).toBe(true);
+    const values = {
+      name: before!.name,
+      partnerLabId: before!.partnerLabId ?? "",
+      turnaroundHours: String(before!.turnaroundHours),
+      defaultUploadMode: before!.defaultUploadMode,
+    };
+    // The form sends "off" (hidden) and, when the box is checked, "on" after it.
+    const off = form({ ...values, labId: labA, wrongPatientGuard: "off" });
+    expect((await updateLabAction({ status: "idle" }, off)).status).toBe("success");
+    expect((await t.db.select().from(labs).where(eq(labs.id, labA)))[0]?.wrongPatientGuard).toBe(false);
+    const on = form({ ...values, labId: labA, wrongPatientGuard: "off" });
+    on.append("wrongPatientGuard", "on");
+    expect((await updateLabAction({ status: "idle" }, on)).status).toBe("success");
+    expect((await t.db.select().from(labs).where(eq(labs.id, labA)))[0]?.wrongPatientGuard).toBe(true);
+    // A form without the field leaves the setting as it is.
+    expect((await updateLabAction({ status: "idle" }, form({ ...values, labId: labA }))).status).toBe("success");
+    expect((await t.db.select().from(labs).where(eq(labs.id, labA)))[0]?.wrongPatientGuard).toBe(true);
+    const changes = (
+      await t.db.select().from(auditEvents).where(eq(auditEvents.action, "lab.update")).orderBy(auditEvents.at)
+    )
+      .map((e) => e.details as { before: { wrongPatientGuard: boolean }; after: { wrongPatientGuard: boolean } })
+      .filter((d) => d.before.wrongPatientGuard !== d.after.wrongPatientGuard)
+      .map((d) => [d.before.wrongPatientGuard, d.after.wrongPatientGuard]);
+    expect(changes).toEqual([
+      [true, false],
+      [false, true],
+    ]);
+  });
+
   it("an operator creates a lab; deactivating it stops uploads and is audited", async () => {
     session.actor = operator;
     const created = await createLabAction(

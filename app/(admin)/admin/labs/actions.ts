@@ -15,6 +15,7 @@ function settingsFrom(formData: FormData) {
     turnaroundHours: formData.get("turnaroundHours"),
     defaultUploadMode: formData.get("defaultUploadMode"),
     requireTwoFactor: formData.get("requireTwoFactor"),
+    wrongPatientGuard: formData.getAll("wrongPatientGuard").at(-1) ?? null,
   };
 }
 

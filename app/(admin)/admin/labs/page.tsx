@@ -41,6 +41,7 @@ export default async function LabsPage() {
               turnaroundHours: 48,
               defaultUploadMode: "interpret",
               requireTwoFactor: false,
+              wrongPatientGuard: true,
             }}
             submitLabel="Create lab"
             action={createLabAction}

@@ -15,11 +15,34 @@ import { getReviewedAt } from "@/db/queries/report-read-marks";
 import { listReportsForLabResult } from "@/db/queries/reports";
 import { scopeOf } from "@/db/queries/scope";
 import { ReviewButton } from "@/components/lab-results/review-button";
-import { markReportReviewedAction } from "../actions";
+import { HeldActions } from "@/components/lab-results/held-actions";
+import { PdfViewer } from "@/components/reports/pdf-viewer";
+import { getLabResultGuard, type LabResultGuardView } from "@/db/queries/guard";
+import { confirmHeldLabResultAction, markReportReviewedAction, removeHeldLabResultAction } from "../actions";
 import { requireUser } from "@/lib/auth";
 import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Lab result" };
+
+/** What the wrong-patient guard made of the uploaded PDF, in a sentence. */
+function guardSummary(guard: LabResultGuardView | undefined): string {
+  switch (guard?.outcome) {
+    case "matched":
+      return "Checked: the PDF's text names the patient.";
+    case "not_checked":
+      return guard.reason?.startsWith("Not checked: the PDF has no text")
+        ? "Not checked (no text in the PDF)."
+        : (guard.reason ?? "Not checked.");
+    case "off":
+      return "Not checked (the check is off for this lab).";
+    case "needs_confirmation":
+      return guard.confirmedBy || guard.confirmedAt
+        ? `Confirmed by ${guard.confirmedBy ?? "a former member"}${guard.confirmedAt ? ` on ${formatDateTime(guard.confirmedAt)}` : ""}. ${guard.reason ?? ""}`
+        : "Needs confirmation.";
+    default:
+      return "Not checked (uploaded before the check existed).";
+  }
+}
 
 const outcomeLabels: Record<string, string> = {
   accepted: "Accepted",
@@ -36,6 +59,9 @@ export default async function LabResultPage({ params }: { params: Promise<{ id: 
   const result = await getLabResultForUser(db, scope, id);
   if (!result) notFound();
   const reports = await listReportsForLabResult(db, scope, result.id);
+  const guard = await getLabResultGuard(db, scope, result.id);
+  const held = result.status === "needs_confirmation";
+  const canManage = user.role === "technician" || user.role === "admin";
   const reviewed = await getReviewedAt(
     db,
     scope,
@@ -59,6 +85,37 @@ export default async function LabResultPage({ params }: { params: Promise<{ id: 
           </Link>
         }
       />
+      {held ? (
+        <section
+          aria-labelledby="held-heading"
+          className="mb-6 rounded-lg border-2 border-amber-400 bg-amber-50 p-4"
+          data-testid="needs-confirmation"
+        >
+          <h2 id="held-heading" className="text-base font-semibold text-amber-950">
+            Needs confirmation before it is sent
+          </h2>
+          <p className="mt-1 text-sm text-amber-950">{guard?.reason ?? "The PDF's text does not name this patient."}</p>
+          <p className="mt-1 text-sm text-slate-700">
+            Compare the first page below with {result.patientFamilyName}, {result.patientGivenName} (patient id{" "}
+            <span className="font-mono">{result.patientExternalId}</span>, accession{" "}
+            <span className="font-mono">{result.accessionNumber}</span>). Nothing has been sent to Docus.
+          </p>
+          {canManage ? (
+            <div className="mt-3">
+              <HeldActions
+                labResultId={result.id}
+                confirm={confirmHeldLabResultAction}
+                remove={removeHeldLabResultAction}
+              />
+            </div>
+          ) : (
+            <p className="mt-3 text-sm text-slate-700">A technician or admin of the lab confirms or removes it.</p>
+          )}
+          <div className="mt-4">
+            <PdfViewer src={documentUrl} title="Uploaded PDF, first page" />
+          </div>
+        </section>
+      ) : null}
       <section aria-labelledby="status-heading" className="mb-6 rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="status-heading" className="mb-2 text-base font-semibold">
           Status
@@ -89,6 +146,10 @@ export default async function LabResultPage({ params }: { params: Promise<{ id: 
                 ? `${formatDateTime(result.acceptedAt)}${result.docusMessage ? ` · “${result.docusMessage}”` : ""}`
                 : "Not yet"}
             </dd>
+          </div>
+          <div>
+            <dt className="text-slate-600">Wrong-patient check</dt>
+            <dd data-testid="guard-summary">{guardSummary(guard)}</dd>
           </div>
           <div>
             <dt className="text-slate-600">Notes sent with it</dt>
@@ -166,7 +227,13 @@ export default async function LabResultPage({ params }: { params: Promise<{ id: 
           Attempt history
         </h2>
         {result.attemptHistory.length === 0 ? (
-          <p className="text-sm text-slate-600">Not sent yet: the first attempt is queued.</p>
+          <p className="text-sm text-slate-600">
+            {held
+              ? "Not sent: it waits for a person to confirm it."
+              : result.status === "cancelled"
+                ? "Never sent."
+                : "Not sent yet: the first attempt is queued."}
+          </p>
         ) : (
           <Table caption="Attempts to send this lab result to Docus">
             <thead>

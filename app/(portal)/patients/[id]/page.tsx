@@ -14,6 +14,8 @@ import { listLabResultsForPatient, type PatientTimelineFilter } from "@/db/queri
 import { getPatientForUser } from "@/db/queries/patients";
 import { listReportsForLabResults } from "@/db/queries/reports";
 import { scopeOf } from "@/db/queries/scope";
+import { listFlaggedReports } from "@/db/queries/guard";
+import { OtherPatientWarning } from "@/components/reports/other-patient-warning";
 import { requireUser } from "@/lib/auth";
 import { formatDate, formatDateTime } from "@/lib/format";
 import { filterRange } from "@/lib/validations/lab-result-filters";
@@ -64,6 +66,11 @@ export default async function PatientPage({
     scope,
     results.map((r) => r.id),
   );
+  const flagged = await listFlaggedReports(
+    db,
+    scope,
+    [...reports.values()].flat().map((v) => v.id),
+  );
   const accessLog = user.role === "admin" ? await listAuditEventsForPatient(db, scope, patient.id) : null;
   return (
     <>
@@ -76,6 +83,22 @@ export default async function PatientPage({
           </Link>
         }
       />
+      {flagged.size > 0 ? (
+        <div
+          role="alert"
+          data-testid="patient-other-patient-alert"
+          className="mb-4 rounded-lg border-2 border-red-400 bg-red-50 p-4 text-sm text-red-900"
+        >
+          <p className="font-semibold">
+            {flagged.size === 1
+              ? "An interpretation report of this patient names another patient id"
+              : `${flagged.size} interpretation reports of this patient name another patient id`}
+          </p>
+          <p className="mt-0.5">
+            {`The text names patient id ${[...new Set([...flagged.values()].map((f) => f.otherPatientId ?? "unknown"))].join(", ")}, not ${patient.patientId}. Check it before relying on it; it is marked below.`}
+          </p>
+        </div>
+      ) : null}
       <section aria-labelledby="demographics-heading" className="mb-6 rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="demographics-heading" className="sr-only">
           Demographics
@@ -200,6 +223,15 @@ export default async function PatientPage({
                             </span>
                           </a>
                         </span>
+                        {flagged.has(v.id) ? (
+                          <div className="w-full">
+                            <OtherPatientWarning
+                              compact
+                              otherPatientId={flagged.get(v.id)?.otherPatientId ?? null}
+                              reason={flagged.get(v.id)?.reason ?? null}
+                            />
+                          </div>
+                        ) : null}
                       </li>
                     ))}
                   </ul>

@@ -1,4 +1,5 @@
 import { receiveDelivery } from "@/lib/docus";
+import { checkDeliveredReportAfterResponse } from "@/lib/lab-results/guard-check";
 
 export const dynamic = "force-dynamic";
 
@@ -13,7 +14,11 @@ function reply(status: number, body: Record<string, unknown>, headers: Record<st
 
 export async function POST(request: Request): Promise<Response> {
   const outcome = await receiveDelivery(request);
-  if (outcome.kind === "stored") return reply(200, { status: "success", duplicate: outcome.duplicate });
+  if (outcome.kind === "stored") {
+    // The wrong-patient check of the report's text runs after the answer and never fails a delivery.
+    if (!outcome.duplicate) await checkDeliveredReportAfterResponse(outcome.reportId);
+    return reply(200, { status: "success", duplicate: outcome.duplicate });
+  }
   const { status, reason, retryAfterSeconds } = outcome;
   const retryAfter: Record<string, string> = retryAfterSeconds ? { "Retry-After": String(retryAfterSeconds) } : {};
   return reply(status, { status: "error", error: status === 401 ? "Authentication failed." : reason }, retryAfter);

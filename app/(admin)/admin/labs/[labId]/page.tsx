@@ -46,6 +46,7 @@ export default async function LabPage({ params }: { params: Promise<{ labId: str
               turnaroundHours: lab.turnaroundHours,
               defaultUploadMode: lab.defaultUploadMode,
               requireTwoFactor: lab.requireTwoFactor,
+              wrongPatientGuard: lab.wrongPatientGuard,
             }}
             submitLabel="Save settings"
             action={updateLabAction}

@@ -1,0 +1,282 @@
+import { mkdirSync } from "node:fs";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { PDFDocument, StandardFonts } from "pdf-lib";
+import { signWebhook } from "@/lib/docus/webhook-signature";
+import { E2E_DELIVERY_SECRET, E2E_WEBHOOK_SECRET, e2eLabs } from "./fixtures/accounts";
+import { scannedPdf, textPdf } from "./fixtures/pdfs";
+import { simFault, simRequestsFor } from "./fixtures/simulator";
+import { SignInPage } from "./pages/sign-in-page";
+import { UploadPage, type NewPatient } from "./pages/upload-page";
+
+/**
+ * The wrong-patient guard: a PDF whose text names another patient is held until a person
+ * confirms it; a scan (no text) is not checked and goes; a lab with the guard off sends
+ * without checking; a delivered report naming another patient is flagged.
+ */
+
+const stamp = Date.now().toString(36);
+let seq = 0;
+const unique = (prefix: string) => `${prefix}-${stamp}-${++seq}`;
+
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+}
+
+function person(patientId: string, givenName: string, familyName: string): NewPatient {
+  return { patientId, givenName, familyName, birthDate: "1970-03-14", sex: "female" };
+}
+
+async function asTechnician(page: Page): Promise<UploadPage> {
+  await new SignInPage(page).signInAs("technician");
+  const upload = new UploadPage(page);
+  await upload.goto();
+  return upload;
+}
+
+/** Uploads one file for a new patient and waits for the upload's answer (any status). */
+async function uploadFor(upload: UploadPage, patient: NewPatient, accession: string, file: string) {
+  await upload.goto();
+  await upload.newPatient(patient);
+  await upload.details(accession);
+  await upload.chooseFiles([file]);
+  await upload.send();
+}
+
+function fileName(path: string): string {
+  return path.split("/").pop()!;
+}
+
+test.beforeEach(async () => {
+  await simFault({ reset: true });
+});
+
+test("a PDF whose text names another patient is held with its reason and first page, and goes only after a person confirms it", async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const upload = await asTechnician(page);
+  // A patient of the lab, with a file that names them (checked, sent).
+  const other = person(unique("PW"), "Grace", "Hopper");
+  const otherAccession = unique("ACC-OK");
+  const named = await textPdf(`${otherAccession}.pdf`, ["Complete blood count", `Patient ID: ${other.patientId}`]);
+  await uploadFor(upload, other, otherAccession, named);
+  await expect(
+    upload
+      .row(fileName(named))
+      .getByText(/Queued|Sending|Accepted|Report ready/)
+      .first(),
+  ).toBeVisible({
+    timeout: 20_000,
+  });
+
+  // The wrong file: uploaded for another patient, but its text names Grace Hopper.
+  const patient = person(unique("PR"), "Mary", "Jackson");
+  const accession = unique("ACC-HELD");
+  const wrong = await textPdf("wrong-file.pdf", [
+    "Lipid panel",
+    `Patient ID: ${other.patientId}`,
+    "Name: Hopper, Grace",
+    "Cholesterol 5.2 mmol/L",
+  ]);
+  await uploadFor(upload, patient, accession, wrong);
+  const row = upload.row("wrong-file.pdf");
+  await expect(row.getByText("Needs confirmation", { exact: true })).toBeVisible({ timeout: 20_000 });
+  await expect(row).toContainText(`names neither patient id ${patient.patientId} nor accession ${accession}`);
+
+  // The lab results list offers a review; nothing reached Docus.
+  await page.goto("/lab-results");
+  const listed = page.getByTestId("lab-result-row").filter({ hasText: accession });
+  await expect(listed.getByText("Needs confirmation", { exact: true })).toBeVisible();
+  await listed.getByRole("link", { name: new RegExp(`Review ${accession}`) }).click();
+
+  const held = page.getByTestId("needs-confirmation");
+  await expect(held.getByRole("heading", { name: "Needs confirmation before it is sent" })).toBeVisible();
+  await expect(held).toContainText(
+    `The PDF's text names neither patient id ${patient.patientId} nor accession ${accession}.`,
+  );
+  await expect(held).toContainText(`It names patient id ${other.patientId} of another patient of this lab.`);
+  // The first page, rendered by pdf.js in the browser: its text layer carries the other patient's id.
+  const preview = held.getByRole("region", { name: /Uploaded PDF, first page, page 1 of 1/ });
+  await expect(preview).toBeVisible({ timeout: 20_000 });
+  await expect(preview).toHaveAttribute("aria-busy", "false");
+  await expect(preview.getByText(`Patient ID: ${other.patientId}`)).toBeAttached();
+  await page.waitForTimeout(3_000);
+  expect(await simRequestsFor(accession)).toHaveLength(0);
+  expect(await seriousViolations(page), "the held lab result's page").toEqual([]);
+
+  mkdirSync("docs/screenshots", { recursive: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expect(preview).toHaveAttribute("aria-busy", "false");
+  await page.screenshot({ path: "docs/screenshots/wrong-patient-guard.png" });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(preview).toHaveAttribute("aria-busy", "false");
+  await page.screenshot({ path: "test-results/screens/wrong-patient-guard-narrow.png", fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  // A person confirms: it is sent (and, interpreted, its report comes back).
+  await held.getByRole("button", { name: "Confirm and send" }).click();
+  // The page refreshes at once: the held panel goes, and the check's line names the person.
+  await expect(page.getByTestId("guard-summary")).toContainText("Confirmed by Tom Technician", { timeout: 15_000 });
+  const status = page.getByRole("region", { name: "Status" });
+  await expect(status.getByText("Report ready", { exact: true })).toBeVisible({ timeout: 45_000 });
+  await expect(page.getByTestId("needs-confirmation")).toHaveCount(0);
+  await expect(page.getByTestId("guard-summary")).toContainText("Confirmed by Tom Technician");
+  const received = await simRequestsFor(accession);
+  expect(received).toHaveLength(1);
+  expect(received[0]).toMatchObject({ status: 201, patient_id: patient.patientId });
+});
+
+test("a scanned PDF (an image, no text) is not checked and goes", async ({ page }) => {
+  const upload = await asTechnician(page);
+  const accession = unique("ACC-SCAN");
+  const scan = await scannedPdf("scanned-result.pdf");
+  await uploadFor(upload, person(unique("PS"), "Katherine", "Goble"), accession, scan);
+  await expect(upload.row("scanned-result.pdf").getByText("Report ready", { exact: true })).toBeVisible({
+    timeout: 30_000,
+  });
+  expect(await simRequestsFor(accession)).toHaveLength(1);
+  await page.goto("/lab-results");
+  await page
+    .getByTestId("lab-result-row")
+    .filter({ hasText: accession })
+    .getByRole("link", { name: /Details of/ })
+    .click();
+  await expect(page.getByTestId("guard-summary")).toHaveText("Not checked (no text in the PDF).");
+});
+
+async function setGuard(browser: Browser, on: boolean): Promise<void> {
+  const admin = await (await browser.newContext()).newPage();
+  try {
+    await new SignInPage(admin).signInAs("admin");
+    await admin.goto("/admin/labs");
+    await admin.getByRole("link", { name: `Edit ${e2eLabs.a.name}` }).click();
+    const box = admin.getByRole("checkbox", { name: /Wrong-patient check/ });
+    await box.setChecked(on);
+    await admin.getByRole("button", { name: "Save settings" }).click();
+    await expect(admin.getByText("Saved.", { exact: true })).toBeVisible();
+    await admin.reload();
+    await expect(admin.getByRole("checkbox", { name: /Wrong-patient check/ })).toBeChecked({ checked: on });
+  } finally {
+    await admin.context().close();
+  }
+}
+
+test("a lab with the guard turned off sends without checking", async ({ page, browser }) => {
+  test.setTimeout(90_000);
+  await setGuard(browser, false);
+  try {
+    const upload = await asTechnician(page);
+    const accession = unique("ACC-OFF");
+    const file = await textPdf("unchecked.pdf", ["Thyroid panel", "Patient ID: SOMEONE-ELSE-1"]);
+    await uploadFor(upload, person(unique("PO"), "Dorothy", "Vaughan"), accession, file);
+    await expect(upload.row("unchecked.pdf").getByText("Report ready", { exact: true })).toBeVisible({
+      timeout: 30_000,
+    });
+    expect(await simRequestsFor(accession)).toHaveLength(1);
+    await page.goto("/lab-results");
+    await page
+      .getByTestId("lab-result-row")
+      .filter({ hasText: accession })
+      .getByRole("link", { name: /Details of/ })
+      .click();
+    await expect(page.getByTestId("guard-summary")).toHaveText("Not checked (the check is off for this lab).");
+  } finally {
+    await setGuard(browser, true);
+  }
+});
+
+test("a delivered report whose text names another patient id is flagged on the patient page and the report view", async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(90_000);
+  const upload = await asTechnician(page);
+  const other = person(unique("PX"), "Annie", "Easley");
+  const otherAccession = unique("ACC-X");
+  await uploadFor(
+    upload,
+    other,
+    otherAccession,
+    await textPdf(`${otherAccession}.pdf`, ["Ferritin", `Patient ID: ${other.patientId}`]),
+  );
+  await expect(upload.row(`${otherAccession}.pdf`).getByText("Report ready", { exact: true })).toBeVisible({
+    timeout: 30_000,
+  });
+
+  const patient = person(unique("PF"), "Christine", "Darden");
+  const accession = unique("ACC-F");
+  await uploadFor(
+    upload,
+    patient,
+    accession,
+    await textPdf(`${accession}.pdf`, ["Vitamin D", `Patient ID: ${patient.patientId}`]),
+  );
+  await expect(upload.row(`${accession}.pdf`).getByText("Report ready", { exact: true })).toBeVisible({
+    timeout: 30_000,
+  });
+
+  // Docus delivers a second version for this patient whose text is about Annie Easley.
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  const pdfPage = doc.addPage();
+  pdfPage.drawText("Interpretation report (corrected)", { font, x: 50, y: 750, size: 16 });
+  pdfPage.drawText(`Patient ID: ${other.patientId}`, { font, x: 50, y: 720, size: 12 });
+  pdfPage.drawText(`Accession: ${accession}`, { font, x: 50, y: 700, size: 12 });
+  const raw = JSON.stringify({
+    patient_id: patient.patientId,
+    reference_id: accession,
+    partner_lab_id: e2eLabs.a.partnerLabId,
+    file_base64: {
+      mime_type: "application/pdf",
+      content: Buffer.from(await doc.save()).toString("base64"),
+      file_name: "corrected.pdf",
+    },
+  });
+  const id = `msg_${unique("guard")}`;
+  const timestamp = Math.floor(Date.now() / 1000);
+  const delivered = await request.post("/api/docus/reports", {
+    headers: {
+      "content-type": "application/json",
+      "x-api-key": E2E_DELIVERY_SECRET,
+      "webhook-id": id,
+      "webhook-timestamp": String(timestamp),
+      "webhook-signature": signWebhook(E2E_WEBHOOK_SECRET, id, timestamp, raw),
+    },
+    data: Buffer.from(raw),
+  });
+  expect(delivered.status()).toBe(200);
+
+  await page.goto(`/patients?q=${encodeURIComponent(patient.patientId)}`);
+  await page.getByRole("row").filter({ hasText: patient.patientId }).getByRole("link").first().click();
+  await expect(page.getByRole("heading", { name: "Darden, Christine", level: 1 })).toBeVisible();
+  // The check runs just after the delivery's answer.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId("patient-other-patient-alert")).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+  await expect(page.getByTestId("patient-other-patient-alert")).toContainText(
+    `The text names patient id ${other.patientId}, not ${patient.patientId}.`,
+  );
+  expect(await seriousViolations(page), "the patient page with a flagged report").toEqual([]);
+  const timeline = page.getByRole("list", { name: "Lab results, newest first" });
+  const flagged = timeline.getByTestId("other-patient-warning");
+  await expect(flagged).toHaveCount(1);
+  await expect(flagged).toContainText(
+    `This report's text names patient id ${other.patientId}, another patient of this lab,`,
+  );
+  // Only the second version is flagged: the simulator's own report names the right patient.
+  await expect(timeline.getByText("Interpretation report, version 2")).toBeVisible();
+
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.screenshot({ path: "test-results/screens/wrong-patient-report-flag.png", fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: "test-results/screens/wrong-patient-report-flag-narrow.png", fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  await timeline.getByRole("link", { name: /Open report version 2 of accession/ }).click();
+  await expect(page.getByTestId("other-patient-warning")).toContainText(`names patient id ${other.patientId}`);
+});

@@ -1,0 +1,143 @@
+import { PDFDocument, StandardFonts } from "pdf-lib";
+import { describe, expect, it } from "vitest";
+import { extractPdfText, type PdfText } from "@/lib/pdf/text";
+import { greyPng } from "@/lib/testing/png";
+import { candidateIdTokens, decideGuard, labelledOtherPatientIds, normaliseId, textNamesId } from "./guard";
+
+const text = (t: string): PdfText => ({ kind: "text", text: t, pagesRead: 1, pageCount: 1, truncated: false });
+
+async function textPdf(lines: string[], pages = 1): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  for (let p = 0; p < pages; p++) {
+    const page = doc.addPage();
+    lines.forEach((line, i) => page.drawText(line, { font, x: 50, y: 750 - i * 20, size: 12 }));
+  }
+  return doc.save();
+}
+
+async function imageOnlyPdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const image = await doc.embedPng(greyPng());
+  doc.addPage().drawImage(image, { x: 50, y: 500, width: 400, height: 200 });
+  return doc.save();
+}
+
+describe("normalisation", () => {
+  it("ignores case, spaces and dashes of every kind", () => {
+    expect(normaliseId("P-123 ab")).toBe("p123ab");
+    expect(normaliseId("p\u2013123\u00a0AB")).toBe("p123ab");
+    expect(normaliseId("A.9_1")).toBe("a.9_1");
+  });
+
+  it("finds an id written with other case, spaces or dashes", () => {
+    for (const written of ["P-123", "p-123", "P123", "p 123", "P - 1 2 3", "P\u2011123", "Patient: P-123."]) {
+      expect(textNamesId(`Result for ${written} today`, "P-123"), written).toBe(true);
+    }
+    expect(textNamesId("Accession acc 2024 0001", "ACC-2024-0001")).toBe(true);
+  });
+
+  it("does not find an id inside a longer one", () => {
+    expect(textNamesId("Patient P-1234", "P-123")).toBe(false);
+    expect(textNamesId("Patient XP-123", "P-123")).toBe(false);
+    expect(textNamesId("Patient P-12", "P-123")).toBe(false);
+    // A dash after the id ends it: the accession of a file named ACC-1-2.pdf is ACC-1.
+    expect(textNamesId("Blood count (ACC-1-2.pdf)", "ACC-1")).toBe(true);
+  });
+
+  it("keeps '.' and '_' as they are, and treats regex characters literally", () => {
+    expect(textNamesId("Sample A.9_1", "a.9_1")).toBe(true);
+    expect(textNamesId("Sample AX9_1", "A.9_1")).toBe(false);
+  });
+});
+
+describe("decideGuard", () => {
+  const base = { enabled: true, patientId: "P-123", accessionNumber: "A-9" };
+
+  it("matches when the text names the patient id or the accession", () => {
+    expect(decideGuard({ ...base, text: text("Patient ID: p123") }).outcome).toBe("matched");
+    expect(decideGuard({ ...base, text: text("Accession a 9") }).outcome).toBe("matched");
+  });
+
+  it("needs confirmation when the text names neither, with a reason a technician understands", () => {
+    const decision = decideGuard({ ...base, text: text("Patient ID: P-999"), otherPatientIds: ["P-999"] });
+    expect(decision.outcome).toBe("needs_confirmation");
+    expect(decision.reason).toContain("The PDF's text names neither patient id P-123 nor accession A-9.");
+    expect(decision.reason).toContain("It names patient id P-999 of another patient of this lab.");
+  });
+
+  it("says how much was read when only the first pages were", () => {
+    const decision = decideGuard({
+      ...base,
+      text: { kind: "text", text: "nothing", pagesRead: 10, pageCount: 30, truncated: true },
+    });
+    expect(decision.reason).toContain("in the first 10 of its 30 pages");
+  });
+
+  it("does not check (and never holds) a PDF without text, or one that cannot be read", () => {
+    expect(decideGuard({ ...base, text: { kind: "no_text", pagesRead: 1, pageCount: 1 } })).toEqual({
+      outcome: "not_checked",
+      reason: "Not checked: the PDF has no text (a scanned image?).",
+    });
+    expect(decideGuard({ ...base, text: { kind: "unreadable", reason: "timeout" } }).outcome).toBe("not_checked");
+  });
+
+  it("is off when the lab turned it off", () => {
+    expect(decideGuard({ ...base, enabled: false, text: text("anything") })).toEqual({ outcome: "off", reason: null });
+  });
+});
+
+describe("other patient ids in a text", () => {
+  it("lists words that look like ids, and neighbouring words joined after a word with a letter, normalised", () => {
+    const tokens = candidateIdTokens("Patient ID: P-999, ref P 7 77. MRN 1234567 Haemoglobin 13.5 12 345 2024-01-05");
+    expect(tokens).toContain("p999");
+    expect(tokens).toContain("p777");
+    expect(tokens).toContain("1234567");
+    expect(tokens).not.toContain("haemoglobin");
+    // Lab values and short numbers are not ids; nor are numbers joined across a space.
+    expect(tokens).not.toContain("13.5");
+    expect(tokens).not.toContain("12345");
+  });
+
+  it("reads 'Patient ID:' labels whose value is another id", () => {
+    expect(labelledOtherPatientIds("Patient ID: P-999\nName: Doe", "P-123")).toEqual(["P-999"]);
+    expect(labelledOtherPatientIds("Patient ID: p 123\nPatient no. P123", "P-123")).toEqual([]);
+    expect(labelledOtherPatientIds("Patient identifier P-1234", "P-123")).toEqual(["P-1234"]);
+    // A label followed by a word without a digit is not an id.
+    expect(labelledOtherPatientIds("Patient ID: unknown", "P-123")).toEqual([]);
+  });
+});
+
+describe("extractPdfText", () => {
+  it("reads the text of a PDF made with pdf-lib", async () => {
+    const result = await extractPdfText(await textPdf(["Complete blood count", "Patient ID: P-123  Accession A-9"]));
+    expect(result.kind).toBe("text");
+    if (result.kind !== "text") return;
+    expect(result.text).toContain("Complete blood count");
+    expect(textNamesId(result.text, "P-123")).toBe(true);
+    expect(textNamesId(result.text, "A-9")).toBe(true);
+  });
+
+  it("finds no text in an image-only PDF (a scan)", async () => {
+    expect(await extractPdfText(await imageOnlyPdf())).toEqual({ kind: "no_text", pagesRead: 1, pageCount: 1 });
+  });
+
+  it("stops at the page and character limits", async () => {
+    const pdf = await textPdf(["A line of text on every page"], 5);
+    const result = await extractPdfText(pdf, { maxPages: 2, maxChars: 1000, timeoutMs: 5000 });
+    expect(result).toMatchObject({ kind: "text", pagesRead: 2, pageCount: 5, truncated: true });
+    const short = await extractPdfText(pdf, { maxPages: 5, maxChars: 10, timeoutMs: 5000 });
+    expect(short.kind === "text" && short.text.length).toBe(10);
+  });
+
+  it("answers unreadable for bytes that are not a PDF, and for running out of time", async () => {
+    expect(await extractPdfText(new TextEncoder().encode("%PDF-1.7\nnot really\n%%EOF"))).toMatchObject({
+      kind: "unreadable",
+    });
+    const pdf = await textPdf(["x"], 3);
+    expect(await extractPdfText(pdf, { maxPages: 3, maxChars: 1000, timeoutMs: 0 })).toEqual({
+      kind: "unreadable",
+      reason: "timeout",
+    });
+  });
+});
