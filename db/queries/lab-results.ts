@@ -195,6 +195,9 @@ export type SubmissionInput = {
   accessionNumber: string;
   mode: "interpret" | "store_only";
   notes?: string;
+  /** Optional addresses for Docus's patient- and doctor-facing reports; sent only when filled in. */
+  patientEmail?: string;
+  physicianEmail?: string;
   /** `base64`: the bytes in Base64 when the caller has it already (it is sent to Docus so). */
   file: { bytes: Uint8Array; sha256: string; fileName: string; base64?: string };
 };
@@ -258,6 +261,8 @@ export async function createLabResultSubmission(
         accessionNumber: input.accessionNumber,
         mode: input.mode,
         notes: input.notes ?? null,
+        patientEmail: input.patientEmail ?? null,
+        physicianEmail: input.physicianEmail ?? null,
         submittedById: input.userId,
         status: "queued",
       })
@@ -335,6 +340,8 @@ export type ClaimedSubmission = {
   mode: "interpret" | "store_only";
   accessionNumber: string;
   notes: string | null;
+  patientEmail: string | null;
+  physicianEmail: string | null;
   patientExternalId: string;
   partnerLabId: string | null;
   document: HeldDocument;
@@ -381,6 +388,8 @@ export async function claimLabResultForSending(
       mode: labResults.mode,
       accessionNumber: labResults.accessionNumber,
       notes: labResults.notes,
+      patientEmail: labResults.patientEmail,
+      physicianEmail: labResults.physicianEmail,
       patientExternalId: patients.patientId,
       partnerLabId: labs.partnerLabId,
       documentId: labResults.documentId,
