@@ -29,3 +29,4 @@ export { checkPdfBytes, sizeProblem, type FileProblem, type FileProblemCode } fr
 export { sortProblems, type ManifestProblem, type ManifestProblemCode } from "./problems";
 export { baseName, checkRow, dateProblem, manifestRowSchema, type ManifestRow } from "./rows";
 export { countOutcomes, manifestSummaryCsv, type RowOutcome, type SummaryCounts } from "./summary";
+export type { ManifestCheckResult, ManifestFileResult } from "./results";
