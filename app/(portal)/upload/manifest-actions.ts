@@ -25,7 +25,10 @@ const filesSchema = z
     z.object({
       name: z.string().min(1).max(255),
       size: z.number().int().min(0),
-      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      sha256: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/)
+        .optional(),
     }),
   )
   .max(MAX_MANIFEST_ROWS * 2);
