@@ -20,6 +20,12 @@ async function noHorizontalOverflow(page: Page) {
   expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
 }
 
+/** Report toasts (the interpreted files' reports arriving) would cover the page in the pictures. */
+async function dismissToasts(page: Page) {
+  const dismiss = page.getByRole("button", { name: "Dismiss" });
+  for (let i = 0; i < 20 && (await dismiss.count()) > 0; i++) await dismiss.first().click();
+}
+
 /** The page at 1280x800 (kept as the README's screenshot) and at 390x844 (a phone, checked for overflow). */
 async function screenshots(page: Page, name: string) {
   mkdirSync(path.join(process.cwd(), "test-results", "screens"), { recursive: true });
@@ -98,7 +104,7 @@ test("a manifest of 12 rows for 5 patients: 3 problems shown at once, dropped, 9
   await page.goto("/upload?way=manifest");
   await expect(page.getByRole("link", { name: "Many files with a manifest" })).toHaveAttribute("aria-current", "page");
   await page.getByLabel("Manifest file (CSV or Excel .xlsx)").setInputFiles(manifestPath);
-  await page.getByLabel("PDF files").setInputFiles(pdfs);
+  await page.getByLabel("PDF files", { exact: true }).setInputFiles(pdfs);
 
   // All three problems at once, by row and column, before anything is sent.
   await expect(page.getByText("3 problems in 3 places. Nothing has been sent.", { exact: false })).toBeVisible({
@@ -139,6 +145,15 @@ test("a manifest of 12 rows for 5 patients: 3 problems shown at once, dropped, 9
     await expect(page.getByRole("region", { name: `Patient ${who}-${run}` })).toBeVisible();
   }
   await expect(page.getByText("12 rows: 9 sent, 0 refused, 3 dropped.")).toBeVisible();
+  // Every interpreted file's report has arrived: no toast comes after the pictures are taken.
+  for (const r of sent.filter((r) => r.line.includes(",interpret,"))) {
+    await expect(
+      page
+        .getByTestId("manifest-file-row")
+        .filter({ hasText: name(r.file) })
+        .getByText("Report ready"),
+    ).toBeVisible({ timeout: 60_000 });
+  }
 
   // Docus received each of the nine once, for the right patient; the new patient's three files all kept.
   const received = (await simRequests()).filter((r) => r.reference_id?.endsWith(run) && r.status === 201);
@@ -162,5 +177,7 @@ test("a manifest of 12 rows for 5 patients: 3 problems shown at once, dropped, 9
   const droppedRows = table.filter((r) => r.outcome === "dropped");
   expect(droppedRows.map((r) => r.row)).toEqual(["8", "11", "13"]);
   expect(droppedRows[1]!.reason).toContain("is not a date written as YYYY-MM-DD");
+  await page.waitForTimeout(500);
+  await dismissToasts(page);
   await screenshots(page, "manifest-summary");
 });

@@ -149,13 +149,13 @@ function BatchRow({
   }
   return (
     <li
-      className="flex min-w-0 flex-wrap items-center justify-between gap-2 py-2 text-sm"
+      className="flex min-w-0 flex-wrap items-start justify-between gap-x-3 gap-y-1 py-2 text-sm"
       data-testid="manifest-file-row"
     >
-      <span className="min-w-0 break-all text-slate-800">
-        {row.fileName}{" "}
-        <span className="text-slate-500">
-          · {row.accessionNumber} · row {row.line}
+      <span className="min-w-0 flex-1">
+        <span className="block break-all text-slate-800">{row.fileName}</span>
+        <span className="block break-words text-xs text-slate-500">
+          Accession {row.accessionNumber} · row {row.line}
         </span>
       </span>
       <Badge tone={badge.tone}>{badge.label}</Badge>

@@ -32,7 +32,11 @@ export default async function UploadPage({ searchParams }: { searchParams: Promi
     <>
       <PageHeader
         title="Upload lab results"
-        description={`Send lab-result PDFs from ${user.currentLab.name} to Docus, for interpretation or to store only. Choose the patient and accession number once, then add one or many PDFs.`}
+        description={
+          way === "manifest"
+            ? `Send many lab-result PDFs from ${user.currentLab.name} to Docus at once, for many patients, described by a manifest (CSV or Excel). Every problem is listed before anything is sent.`
+            : `Send lab-result PDFs from ${user.currentLab.name} to Docus, for interpretation or to store only. Choose the patient and accession number once, then add one or many PDFs.`
+        }
       />
       <UploadWays current={way} />
       <QueryProvider>
