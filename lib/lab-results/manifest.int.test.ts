@@ -2,6 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { PDFDocument } from "pdf-lib";
 import type { PgBoss } from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { claimLabResultForSending } from "@/db/queries/lab-results";
 import { createLab } from "@/db/queries/labs";
 import { createUser } from "@/db/queries/users";
 import { auditEvents, documents, labResults, patients } from "@/db/schema";
@@ -152,6 +153,9 @@ describe("sending a batch", () => {
     const ids = results.flat().flatMap((r) => (r.status === "success" ? [r.labResultId] : []));
     const rows = await t.db.select().from(labResults).where(eq(labResults.patientId, newPatient!.id));
     expect(rows.every((r) => r.patientEmail === "kj@example.org" && r.status === "queued")).toBe(true);
+    // The send reads it back with the row (and lib/docus sends it as patient_email).
+    const claimed = await claimLabResultForSending(t.db, rows[0]!.id, 30);
+    expect(claimed).toMatchObject({ patientEmail: "kj@example.org", physicianEmail: null });
     const jobs = await t.db.execute<{ data: unknown }>(sql`select data from pgboss.job where name = ${SUBMIT_QUEUE}`);
     const jobRows = (Array.isArray(jobs) ? jobs : (jobs as { rows: Array<{ data: unknown }> }).rows) as Array<{
       data: unknown;
