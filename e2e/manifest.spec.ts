@@ -1,7 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import Papa from "papaparse";
+import { buildXlsx } from "../lib/manifest/xlsx-fixture";
 import { labResultPdf } from "./fixtures/pdfs";
 import { simFault, simRequests } from "./fixtures/simulator";
 import { SignInPage } from "./pages/sign-in-page";
@@ -35,6 +37,16 @@ async function screenshots(page: Page, name: string) {
   await noHorizontalOverflow(page);
   await page.screenshot({ path: `test-results/screens/${name}-phone.png`, fullPage: true });
   await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+// Colours are checked as they settle (as in a11y.spec.ts).
+test.use({ reducedMotion: "reduce" });
+
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
 }
 
 test.beforeEach(async () => {
@@ -127,7 +139,10 @@ test("a manifest of 12 rows for 5 patients: 3 problems shown at once, dropped, 9
   await screenshots(page, "manifest-check");
 
   // Drop the three rows in error; the rest is checked again and can be sent.
-  await page.getByRole("button", { name: "Drop the 3 rows with problems" }).click();
+  expect(await seriousViolations(page), "the manifest check").toEqual([]);
+  // With the keyboard alone.
+  await page.getByRole("button", { name: "Drop the 3 rows with problems" }).focus();
+  await page.keyboard.press("Enter");
   await expect(page.getByText("No problems: the batch is ready to send.")).toBeVisible({ timeout: 20_000 });
   expect((await simRequests()).length).toBe(before);
   await page.getByRole("button", { name: "Send 9 files for 5 patients" }).click();
@@ -179,5 +194,49 @@ test("a manifest of 12 rows for 5 patients: 3 problems shown at once, dropped, 9
   expect(droppedRows[1]!.reason).toContain("is not a date written as YYYY-MM-DD");
   await page.waitForTimeout(500);
   await dismissToasts(page);
+  expect(await seriousViolations(page), "the summary").toEqual([]);
   await screenshots(page, "manifest-summary");
+});
+
+test("an Excel manifest is read in the browser, and its problems are listed the same way", async ({ page }) => {
+  await new SignInPage(page).signInAs("technician");
+  mkdirSync(filesDir, { recursive: true });
+  const manifestPath = path.join(filesDir, `manifest-${run}.xlsx`);
+  writeFileSync(
+    manifestPath,
+    buildXlsx([
+      ["File name", "Patient ID", "First name", "Surname", "Date of birth", "Gender", "Accession", "Mode"],
+      [
+        `x1-${run}.pdf`,
+        `X-${run}`,
+        "Mary",
+        "Jackson",
+        new Date(Date.UTC(1921, 3, 9)),
+        "f",
+        `ACC-X-${run}`,
+        "Store only",
+      ],
+      [
+        `x2-${run}.pdf`,
+        `X-${run}`,
+        "Mary",
+        "Jackson",
+        new Date(Date.UTC(1921, 3, 9)),
+        "f",
+        `ACC-X-${run}`,
+        "sometimes",
+      ],
+    ]),
+  );
+  await page.goto("/upload?way=manifest");
+  await page.getByLabel("Manifest file (CSV or Excel .xlsx)").setInputFiles(manifestPath);
+  await page
+    .getByLabel("PDF files", { exact: true })
+    .setInputFiles([await labResultPdf(`x1-${run}.pdf`), await labResultPdf(`x2-${run}.pdf`)]);
+  await expect(page.getByText("1 problem in 1 place.", { exact: false })).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole("list", { name: "Problems" })).toContainText(
+    "Mode: “sometimes” is not a mode. Write “interpret” or “store only”.",
+  );
+  await page.getByRole("button", { name: "Drop row 3" }).click();
+  await expect(page.getByRole("button", { name: "Send 1 file for 1 patient" })).toBeEnabled({ timeout: 20_000 });
 });
