@@ -6,6 +6,7 @@ import type { UploadResult } from "@/app/(portal)/upload/upload-types";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { checkPdfFile, fileSignature } from "./check-pdf-file";
+import { ContactEmailFields, contactEmailEntries, contactEmailIds, emptyContactEmails } from "./contact-email-fields";
 import { fieldIds, patientChangeButtonId } from "./field-ids";
 import { FileDropZone } from "./file-drop-zone";
 import { FileRows } from "./file-rows";
@@ -94,6 +95,7 @@ function UploadFormBody({ labName, maxUploadMb, upload, defaultMode, focusOnMoun
   const [accessionNumber, setAccessionNumber] = useState("");
   const [mode, setMode] = useState<UploadMode>(defaultMode ?? "interpret");
   const [notes, setNotes] = useState("");
+  const [contactEmails, setContactEmails] = useState(emptyContactEmails);
   const [errors, setErrors] = useState<FormErrors>({});
   const [rows, setRows] = useState<FileRow[]>([]);
   const [notice, setNotice] = useState("");
@@ -157,7 +159,13 @@ function UploadFormBody({ labName, maxUploadMb, upload, defaultMode, focusOnMoun
   /** Checks the details; on a problem shows it, focuses the field and returns null. */
   function checkedEntries(): UploadEntries | null {
     const checked = validateDetails(details);
-    if (checked.ok) return checked.entries;
+    const contacts = contactEmailEntries(contactEmails);
+    if (checked.ok) {
+      if (contacts.ok) return [...checked.entries, ...contacts.entries];
+      setNotice("Nothing was sent. Correct the e-mail address, or leave it empty.");
+      document.getElementById(contactEmailIds[contacts.field])?.focus();
+      return null;
+    }
     setErrors(checked.errors);
     const problems = Object.values(checked.errors).filter(Boolean).length;
     setNotice(`Nothing was sent. Fix ${problems === 1 ? "the field" : `the ${problems} fields`} marked in red.`);
@@ -477,6 +485,7 @@ function UploadFormBody({ labName, maxUploadMb, upload, defaultMode, focusOnMoun
                 className={controlClasses(Boolean(errors.notes))}
               />
             </Field>
+            <ContactEmailFields value={contactEmails} onChange={setContactEmails} />
           </fieldset>
         </fieldset>
 

@@ -136,6 +136,8 @@ const fieldLabels: Record<UploadField, string> = {
   accessionNumber: "Accession number",
   mode: "Mode",
   notes: "Notes",
+  patientEmail: "Patient e-mail",
+  physicianEmail: "Physician e-mail",
   file: "File",
 };
 

@@ -30,6 +30,9 @@ export type SubmissionInput = {
   accessionNumber: string;
   mode: "interpret" | "store_only";
   notes?: string;
+  /** Optional addresses for Docus's patient- and doctor-facing reports; sent only when filled in. */
+  patientEmail?: string;
+  physicianEmail?: string;
   /** `base64`: the bytes in Base64 when the caller has it already (it is sent to Docus so). */
   file: { bytes: Uint8Array; sha256: string; fileName: string; base64?: string };
 };
@@ -100,6 +103,8 @@ export async function createLabResultSubmission(
         accessionNumber: input.accessionNumber,
         mode: input.mode,
         notes: input.notes ?? null,
+        patientEmail: input.patientEmail ?? null,
+        physicianEmail: input.physicianEmail ?? null,
         submittedById: input.userId,
         status: guard?.outcome === "needs_confirmation" ? "needs_confirmation" : "queued",
         guardOutcome: guard?.outcome ?? null,

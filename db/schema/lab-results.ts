@@ -38,6 +38,9 @@ export const labResults = pgTable(
     mode: labResultMode("mode").notNull(),
     /** Free-text notes sent to Docus as `data`. */
     notes: text("notes"),
+    /** Optional contact addresses sent to Docus only when filled in (never in job payloads or logs). */
+    patientEmail: text("patient_email"),
+    physicianEmail: text("physician_email"),
     status: labResultStatus("status").notNull().default("queued"),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }),

@@ -109,6 +109,19 @@ describe("buildSubmissionBody", () => {
     expect(Object.keys(body).sort()).toEqual(["file_base64", "patient_id", "reference_id"]);
   });
 
+  it("sends patient_email and physician_email only when they are filled in", () => {
+    const filled = buildSubmissionBody({
+      ...submission,
+      patientEmail: "ada@example.org",
+      physicianEmail: "dr.who@example.org",
+    });
+    expect(filled.patient_email).toBe("ada@example.org");
+    expect(filled.physician_email).toBe("dr.who@example.org");
+    const empty = buildSubmissionBody({ ...submission, patientEmail: "", physicianEmail: null });
+    expect("patient_email" in empty).toBe(false);
+    expect("physician_email" in empty).toBe(false);
+  });
+
   it("encodes only the viewed bytes of a Uint8Array", () => {
     const padded = new Uint8Array(pdf.length + 8);
     padded.set(pdf, 4);

@@ -18,6 +18,9 @@ export type LabResultSubmission = {
   referenceId: string;
   partnerLabId?: string | null;
   notes?: string | null;
+  /** Optional; sent only when filled in (CONTRACT.md, section 4). */
+  patientEmail?: string | null;
+  physicianEmail?: string | null;
   /** `base64`: the bytes already in Base64, used as they are. */
   file?: { bytes: Uint8Array; base64?: string; fileName: string; mimeType: "application/pdf" };
 };
@@ -44,6 +47,8 @@ export function buildSubmissionBody(s: LabResultSubmission): DocusSubmissionBody
   const body: DocusSubmissionBody = { patient_id: s.patientId, reference_id: s.referenceId };
   if (s.partnerLabId !== undefined && s.partnerLabId !== null) body.partner_lab_id = s.partnerLabId;
   if (s.notes !== undefined && s.notes !== null && s.notes !== "") body.data = s.notes;
+  if (s.patientEmail) body.patient_email = s.patientEmail;
+  if (s.physicianEmail) body.physician_email = s.physicianEmail;
   if (s.file) {
     body.file_base64 = {
       mime_type: s.file.mimeType,

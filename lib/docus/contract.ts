@@ -42,6 +42,9 @@ export const submissionBodySchema = z.object(
     reference_id: z.string({ error: "reference_id must be a string." }).optional(),
     partner_lab_id: z.string({ error: "partner_lab_id must be a string." }).optional(),
     data: z.string({ error: "data must be a string." }).optional(),
+    // Optional by default; Docus requires them when patient- or doctor-facing reports are on (CONTRACT.md, section 4).
+    patient_email: z.email({ error: "patient_email must be an e-mail address." }).optional(),
+    physician_email: z.email({ error: "physician_email must be an e-mail address." }).optional(),
     file_base64: z
       .object(
         {

@@ -156,6 +156,8 @@ export async function sendLabResult(labResultId: string, deps: SendDeps = {}): P
             referenceId: claimed.accessionNumber,
             partnerLabId: claimed.partnerLabId,
             notes: claimed.notes,
+            patientEmail: claimed.patientEmail,
+            physicianEmail: claimed.physicianEmail,
             file: {
               bytes: claimed.document.bytes,
               base64: claimed.document.base64,

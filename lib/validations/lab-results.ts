@@ -33,6 +33,21 @@ export const newPatientSchema = z.object({
   sex: z.enum(patientSexes, { error: "Choose the patient's sex." }),
 });
 
+/** An optional e-mail address: empty means not given (then nothing is sent to Docus). */
+export const optionalEmailSchema = z
+  .string()
+  .trim()
+  .max(254, { error: "An e-mail address is at most 254 characters." })
+  .optional()
+  .transform((v) => (v ? v : undefined))
+  .pipe(z.email({ error: "Enter a valid e-mail address, e.g. name@example.org, or leave it empty." }).optional());
+
+/** The two optional addresses Docus accepts with a lab result (CONTRACT.md, section 4). */
+export const contactEmailsSchema = z.object({
+  patientEmail: optionalEmailSchema,
+  physicianEmail: optionalEmailSchema,
+});
+
 export const uploadFieldsSchema = z.object({
   accessionNumber: accessionNumberSchema,
   mode: z.enum(labResultModes, { error: "Choose Interpret or Store only." }),
@@ -46,6 +61,7 @@ export const uploadFieldsSchema = z.object({
     .enum(["0", "1"])
     .optional()
     .transform((v) => v === "1"),
+  ...contactEmailsSchema.shape,
 });
 
 /** The patient is either an existing one (by our id) or created with the upload. */

@@ -51,6 +51,8 @@ export async function uploadLabResultAction(formData: FormData): Promise<UploadR
     mode: text(formData, "mode"),
     notes: text(formData, "notes"),
     confirmDuplicate: text(formData, "confirmDuplicate"),
+    patientEmail: text(formData, "patientEmail"),
+    physicianEmail: text(formData, "physicianEmail"),
   });
   const patient = patientChoiceSchema.safeParse({
     patientChoice: text(formData, "patientChoice"),
@@ -87,7 +89,7 @@ export async function uploadLabResultAction(formData: FormData): Promise<UploadR
   const base64 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
 
   const db = await getDb();
-  const { accessionNumber, mode, notes, confirmDuplicate } = fields.data;
+  const { accessionNumber, mode, notes, confirmDuplicate, patientEmail, physicianEmail } = fields.data;
   if (!confirmDuplicate) {
     const earlier = await findDuplicateSubmission(db, scopeOf(user), accessionNumber, sha256);
     if (earlier) {
@@ -121,6 +123,8 @@ export async function uploadLabResultAction(formData: FormData): Promise<UploadR
         accessionNumber,
         mode,
         notes,
+        patientEmail,
+        physicianEmail,
         file: { bytes, sha256, fileName, base64 },
       },
       (tx, id) =>

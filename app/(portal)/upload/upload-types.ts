@@ -10,6 +10,8 @@ export type UploadField =
   | "accessionNumber"
   | "mode"
   | "notes"
+  | "patientEmail"
+  | "physicianEmail"
   | "file";
 
 /** What the upload server action answers for one file. */

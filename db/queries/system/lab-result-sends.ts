@@ -17,6 +17,8 @@ export type ClaimedSubmission = {
   mode: "interpret" | "store_only";
   accessionNumber: string;
   notes: string | null;
+  patientEmail: string | null;
+  physicianEmail: string | null;
   patientExternalId: string;
   partnerLabId: string | null;
   document: HeldDocument;
@@ -63,6 +65,8 @@ export async function claimLabResultForSending(
       mode: labResults.mode,
       accessionNumber: labResults.accessionNumber,
       notes: labResults.notes,
+      patientEmail: labResults.patientEmail,
+      physicianEmail: labResults.physicianEmail,
       patientExternalId: patients.patientId,
       partnerLabId: labs.partnerLabId,
       documentId: labResults.documentId,

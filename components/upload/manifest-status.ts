@@ -1,0 +1,31 @@
+import type { BadgeTone } from "@/components/ui/badge";
+
+const known: Record<string, { label: string; tone: BadgeTone }> = {
+  queued: { label: "Queued", tone: "neutral" },
+  sending: { label: "Sending", tone: "info" },
+  retrying: { label: "Retrying", tone: "warning" },
+  accepted: { label: "Accepted", tone: "success" },
+  rejected: { label: "Rejected", tone: "danger" },
+  failed: { label: "Failed", tone: "danger" },
+  cancelled: { label: "Cancelled", tone: "neutral" },
+  report_ready: { label: "Report ready", tone: "success" },
+};
+
+/**
+ * A lab result's status as words, for any status the server answers: the known ones by
+ * name, and one the portal adds later ("needs_confirmation") spelled out from its name.
+ */
+export function statusLabel(status: string): { label: string; tone: BadgeTone } {
+  const found = known[status];
+  if (found) return found;
+  const words = status.replace(/[_-]+/g, " ").trim();
+  return { label: words ? words[0]!.toUpperCase() + words.slice(1) : "Unknown", tone: "warning" };
+}
+
+const settled = new Set(["accepted", "rejected", "failed", "cancelled", "report_ready"]);
+
+/** Whether a status can still change by itself (so it is worth asking again). */
+export function isMoving(status: string, awaitReport: boolean): boolean {
+  if (status === "accepted") return awaitReport;
+  return !settled.has(status) && (status === "queued" || status === "sending" || status === "retrying");
+}
