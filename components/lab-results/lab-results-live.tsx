@@ -6,7 +6,7 @@ import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import type { ActionResult } from "@/lib/errors";
 import { LabResultStatusBadge } from "./status-badge";
-import { FINAL_STATUSES, type LabResultListItem } from "./types";
+import { FINAL_STATUSES, type LabResultListItem } from "@/lib/lab-results/list-item";
 
 export type LabResultsLiveProps = {
   initialRows: LabResultListItem[];

@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { LabResultStatusBadge } from "./status-badge";
-import { FINAL_STATUSES } from "./types";
+import { FINAL_STATUSES } from "@/lib/lab-results/list-item";
 import type { LabResultStatus } from "@/lib/domain";
 
 type State = {

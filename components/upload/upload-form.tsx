@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import type { UploadResult } from "@/app/(portal)/upload/upload-types";
+import type { UploadResult } from "@/lib/lab-results/upload-result";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { checkPdfFile, fileSignature } from "./check-pdf-file";

@@ -1,4 +1,4 @@
-import type { UploadResult } from "@/app/(portal)/upload/upload-types";
+import type { UploadResult } from "@/lib/lab-results/upload-result";
 import type { LabResultStatus } from "@/db/schema/lab-results";
 
 /** A patient as the search answers it. */

@@ -1,4 +1,4 @@
-import type { UploadField } from "@/app/(portal)/upload/upload-types";
+import type { UploadField } from "@/lib/lab-results/upload-result";
 import type { labResultModes } from "@/db/schema/lab-results";
 import {
   accessionNumberSchema,

@@ -18,7 +18,7 @@ import { queueLabResult } from "@/lib/lab-results/submission";
 import { checkPdf, sha256Hex } from "@/lib/pdf/check";
 import { sanitizeFileName } from "@/lib/pdf/response";
 import { patientChoiceSchema, uploadFieldsSchema } from "@/lib/validations/lab-results";
-import type { UploadField, UploadResult } from "./upload-types";
+import type { UploadField, UploadResult } from "@/lib/lab-results/upload-result";
 import { describeError } from "@/lib/errors";
 
 function fieldErrorsOf(error: z.ZodError): Partial<Record<UploadField, string[]>> {
