@@ -27,3 +27,20 @@ export const labResultStatuses = [
   "report_ready",
 ] as const;
 export type LabResultStatus = (typeof labResultStatuses)[number];
+
+/**
+ * The statuses after which a lab result does not change unless a person acts (retries,
+ * or a report arrives for an accepted one): what the browser treats as settled.
+ */
+export const finalLabResultStatuses = [
+  "accepted",
+  "rejected",
+  "failed",
+  "cancelled",
+  "report_ready",
+] as const satisfies readonly LabResultStatus[];
+export type FinalLabResultStatus = (typeof finalLabResultStatuses)[number];
+
+export function isFinalLabResultStatus(status: LabResultStatus): status is FinalLabResultStatus {
+  return (finalLabResultStatuses as readonly LabResultStatus[]).includes(status);
+}

@@ -1,6 +1,5 @@
 import { Badge } from "@/components/ui/badge";
 import { Table, Td, Th } from "@/components/ui/table";
-import type { AuditRow } from "@/db/queries/audit";
 import { formatDateTime } from "@/lib/format";
 
 const actionLabels: Record<string, string> = {
@@ -14,8 +13,19 @@ const actionLabels: Record<string, string> = {
   "report.attach": "Attached report",
 };
 
+/** One audit event as the trail shows it (the audit queries answer rows of this shape). */
+export type AuditTrailRow = {
+  id: number;
+  at: Date;
+  action: string;
+  outcome: "allowed" | "denied" | "failed";
+  userEmail: string | null;
+  userName: string | null;
+  ip: string | null;
+};
+
 /** Who accessed what and when; shown to admins on patients and reports. */
-export function AuditTrail({ title, rows }: { title: string; rows: AuditRow[] }) {
+export function AuditTrail({ title, rows }: { title: string; rows: AuditTrailRow[] }) {
   return (
     <section aria-label={title} className="mt-6">
       <h2 className="mb-3 text-lg font-semibold">{title}</h2>

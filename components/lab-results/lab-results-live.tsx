@@ -6,7 +6,8 @@ import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import type { ActionResult } from "@/lib/errors";
 import { LabResultStatusBadge } from "./status-badge";
-import { FINAL_STATUSES, type LabResultListItem } from "@/lib/lab-results/list-item";
+import { isFinalLabResultStatus } from "@/lib/domain";
+import type { LabResultListItem } from "@/lib/lab-results/list-item";
 
 export type LabResultsLiveProps = {
   initialRows: LabResultListItem[];
@@ -40,7 +41,7 @@ export function LabResultsLive({ initialRows, query, canManage, retry, cancel }:
     queryFn: () => fetchRows(query),
     initialData: initialRows,
     // Fast while a send is under way, slower while interpreted results await their report.
-    refetchInterval: (q) => ((q.state.data ?? []).some((r) => !FINAL_STATUSES.includes(r.status)) ? 2000 : 5000),
+    refetchInterval: (q) => ((q.state.data ?? []).some((r) => !isFinalLabResultStatus(r.status)) ? 2000 : 5000),
   });
   const [message, setMessage] = useState<string>();
   const [pending, startTransition] = useTransition();

@@ -2,8 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { LabResultStatusBadge } from "./status-badge";
-import { FINAL_STATUSES } from "@/lib/lab-results/list-item";
-import type { LabResultStatus } from "@/lib/domain";
+import { isFinalLabResultStatus, type LabResultStatus } from "@/lib/domain";
 
 type State = {
   id: string;
@@ -30,7 +29,7 @@ export function LiveStatus({ initial }: { initial: State }) {
     refetchInterval: (q) =>
       q.state.data?.status === "accepted"
         ? 5000
-        : q.state.data && FINAL_STATUSES.includes(q.state.data.status)
+        : q.state.data && isFinalLabResultStatus(q.state.data.status)
           ? false
           : 2000,
   });

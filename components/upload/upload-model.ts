@@ -1,5 +1,5 @@
 import type { UploadResult } from "@/lib/lab-results/upload-result";
-import type { LabResultStatus } from "@/db/schema/lab-results";
+import type { LabResultStatus } from "@/lib/domain";
 
 /** A patient as the search answers it. */
 export type PatientSummary = {
@@ -49,19 +49,6 @@ export function expectedWait(expectedAt: string | null | undefined, now = Date.n
   if (!Number.isFinite(ms) || ms < 45_000) return null;
   const minutes = Math.round(ms / 60_000);
   return minutes < 1 ? "less than a minute" : minutes === 1 ? "about 1 min" : `about ${minutes} min`;
-}
-
-const finalStatuses: ReadonlySet<LabResultStatus> = new Set<LabResultStatus>([
-  "accepted",
-  "rejected",
-  "failed",
-  "cancelled",
-  "report_ready",
-]);
-
-/** Statuses after which nothing changes without a person acting, so polling can stop. */
-export function isFinalStatus(status: LabResultStatus): boolean {
-  return finalStatuses.has(status);
 }
 
 export function uploadFailedMessage(maxUploadMb: number): string {

@@ -1,6 +1,6 @@
-import { labResultStatuses, type LabResultStatus } from "@/lib/domain";
+import { isFinalLabResultStatus, labResultStatuses, type LabResultStatus } from "@/lib/domain";
 import { plural } from "./format";
-import { isFinalStatus, type FileRow, type LiveLabResult, type RowPhase } from "./upload-model";
+import type { FileRow, LiveLabResult, RowPhase } from "./upload-model";
 
 export type RowCounts = Record<RowPhase, number> & {
   /** Files of the batch: handed to the upload, whatever came of it (skipped ones excepted). */
@@ -31,7 +31,7 @@ export function countRows(rows: FileRow[], live: ReadonlyMap<string, LiveLabResu
     if (state.phase === "sent") {
       const status = live.get(state.labResultId)?.status ?? state.status;
       counts.docus[status] += 1;
-      if (!isFinalStatus(status)) counts.docusPending += 1;
+      if (!isFinalLabResultStatus(status)) counts.docusPending += 1;
     }
   }
   counts.total = counts.waiting + counts.uploading + counts.sent + counts.error + counts.duplicate;

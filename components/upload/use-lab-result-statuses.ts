@@ -2,8 +2,8 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { z } from "zod";
-import { labResultStatuses, type LabResultStatus } from "@/lib/domain";
-import { isFinalStatus, type LiveLabResult } from "./upload-model";
+import { isFinalLabResultStatus, labResultStatuses, type LabResultStatus } from "@/lib/domain";
+import type { LiveLabResult } from "./upload-model";
 
 const POLL_MS = 2000;
 /** Only reports are awaited: nothing urgent, so ask less often. */
@@ -58,7 +58,7 @@ export function useLabResultStatuses(tracked: TrackedLabResult[], awaitReports: 
   const ids = tracked.map((t) => t.id).sort();
   const initial = new Map(tracked.map((t) => [t.id, t.status]));
   const awaitingReport = (status: LabResultStatus) => awaitReports && status === "accepted";
-  const settled = (status: LabResultStatus) => isFinalStatus(status) && !awaitingReport(status);
+  const settled = (status: LabResultStatus) => isFinalLabResultStatus(status) && !awaitingReport(status);
 
   const query = useQuery({
     queryKey: ["lab-result-statuses", ids],
