@@ -2,6 +2,18 @@ import { defineConfig, globalIgnores } from "eslint/config";
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
 
+/**
+ * Imports point one way: app -> components -> lib -> db, and lib/domain.ts (the shared
+ * vocabulary) is open to every layer. `upward(layers)` refuses the layers above a folder,
+ * in the alias form ("@/app/...") and the relative form ("../../app/...").
+ */
+function upward(layers, message, { allow = [] } = {}) {
+  const from = String.raw`(@/|(\./)?(\.\./)+)`;
+  const escaped = allow.map((path) => path.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"));
+  const except = escaped.length > 0 ? `(?!${from}(${escaped.join("|")})$)` : "";
+  return ["error", { patterns: [{ regex: `^${except}${from}(${layers.join("|")})(/|$)`, message }] }];
+}
+
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
@@ -10,6 +22,57 @@ export default defineConfig([
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/ban-ts-comment": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+  // Tests are imported by nothing, so they may wire layers together (a query's test uses
+  // lib/testing's database and lib/audit's writer).
+  {
+    files: ["components/**"],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": upward(
+        ["app", "db"],
+        "Components may not import app/ or db/: take data as props, types and vocabulary from lib/.",
+      ),
+    },
+  },
+  {
+    files: ["lib/**"],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": upward(
+        ["app", "components"],
+        "lib/ may not import app/ or components/: move what both need into lib/.",
+      ),
+    },
+  },
+  {
+    files: ["db/**"],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": upward(
+        ["app", "components", "lib"],
+        "db/ may not import app/, components/ or lib/ (apart from lib/domain, the shared vocabulary).",
+        { allow: ["lib/domain"] },
+      ),
+    },
+  },
+  // Two known exceptions, each allowing only its one import, until the database layer stops
+  // reading lib/ (its configuration and the delivery's parsed shape).
+  {
+    files: ["db/index.ts"],
+    rules: {
+      "no-restricted-imports": upward(["app", "components", "lib"], "db/ may not import app/, components/ or lib/.", {
+        allow: ["lib/domain", "lib/env"],
+      }),
+    },
+  },
+  {
+    files: ["db/queries/reports.ts"],
+    rules: {
+      "no-restricted-imports": upward(["app", "components", "lib"], "db/ may not import app/, components/ or lib/.", {
+        allow: ["lib/domain", "lib/docus/delivery"],
+      }),
     },
   },
   globalIgnores([
