@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { patientSexes } from "@/lib/domain";
 import { fieldIds, patientChangeButtonId } from "./field-ids";
-import { Field, FieldError, controlClasses, describedBy } from "./form-field";
+import { Field, FieldError, controlClasses, describedBy } from "@/components/ui/form-field";
 import { describePatient } from "./format";
 import type { PatientSummary } from "./upload-model";
 import type { FormErrors, NewPatientDraft, NewPatientField, PatientMode } from "./upload-validation";

@@ -9,7 +9,7 @@ import { checkPdfFile, fileSignature } from "./check-pdf-file";
 import { fieldIds, patientChangeButtonId } from "./field-ids";
 import { FileDropZone } from "./file-drop-zone";
 import { FileRows } from "./file-rows";
-import { Field, controlClasses, describedBy } from "./form-field";
+import { Field, controlClasses, describedBy } from "@/components/ui/form-field";
 import { PatientPicker } from "./patient-picker";
 import { UploadProgress } from "./upload-progress";
 import { countRows, summarizeRows } from "./upload-summary";
