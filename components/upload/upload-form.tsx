@@ -9,7 +9,7 @@ import { checkPdfFile, fileSignature } from "./check-pdf-file";
 import { fieldIds, patientChangeButtonId } from "./field-ids";
 import { FileDropZone } from "./file-drop-zone";
 import { FileRows } from "./file-rows";
-import { Field, controlClasses, describedBy } from "@/components/ui/form-field";
+import { FieldError, FormField } from "@/components/ui/form-field";
 import { PatientPicker } from "./patient-picker";
 import { UploadProgress } from "./upload-progress";
 import { countRows, summarizeRows } from "./upload-summary";
@@ -389,33 +389,32 @@ function UploadFormBody({ labName, maxUploadMb, upload, defaultMode, focusOnMoun
 
           <fieldset className="space-y-4">
             <legend className="text-base font-semibold text-slate-900">Lab result</legend>
-            <Field
+            <FormField
               id={fieldIds.accessionNumber}
               label="Accession number"
               hint="Letters, digits, “.”, “_” and “-”; the same for every file of this batch."
               error={errors.accessionNumber}
             >
-              <input
-                id={fieldIds.accessionNumber}
-                type="text"
-                autoComplete="off"
-                spellCheck={false}
-                value={accessionNumber}
-                onChange={(event) => {
-                  setAccessionNumber(event.target.value);
-                  if (errors.accessionNumber)
-                    setFieldError("accessionNumber", validateField("accessionNumber", event.target.value));
-                }}
-                onBlur={() => {
-                  if (accessionNumber.trim() || errors.accessionNumber) {
-                    setFieldError("accessionNumber", validateField("accessionNumber", accessionNumber));
-                  }
-                }}
-                aria-invalid={errors.accessionNumber ? true : undefined}
-                aria-describedby={describedBy(fieldIds.accessionNumber, true, errors.accessionNumber)}
-                className={controlClasses(Boolean(errors.accessionNumber))}
-              />
-            </Field>
+              {(control) => (
+                <input
+                  {...control}
+                  type="text"
+                  autoComplete="off"
+                  spellCheck={false}
+                  value={accessionNumber}
+                  onChange={(event) => {
+                    setAccessionNumber(event.target.value);
+                    if (errors.accessionNumber)
+                      setFieldError("accessionNumber", validateField("accessionNumber", event.target.value));
+                  }}
+                  onBlur={() => {
+                    if (accessionNumber.trim() || errors.accessionNumber) {
+                      setFieldError("accessionNumber", validateField("accessionNumber", accessionNumber));
+                    }
+                  }}
+                />
+              )}
+            </FormField>
 
             <fieldset aria-describedby={errors.mode ? `${fieldIds.mode}-error` : undefined}>
               <legend className="text-sm font-medium text-slate-800">Mode</legend>
@@ -449,34 +448,29 @@ function UploadFormBody({ labName, maxUploadMb, upload, defaultMode, focusOnMoun
                   );
                 })}
               </div>
-              {errors.mode ? (
-                <p id={`${fieldIds.mode}-error`} className="mt-1 text-sm text-red-700">
-                  {errors.mode}
-                </p>
-              ) : null}
+              <FieldError id={fieldIds.mode} error={errors.mode} />
             </fieldset>
 
-            <Field
+            <FormField
               id={fieldIds.notes}
               label="Notes"
               optional
               hint="Sent to Docus with each file. Up to 4000 characters."
               error={errors.notes}
             >
-              <textarea
-                id={fieldIds.notes}
-                rows={3}
-                value={notes}
-                onChange={(event) => {
-                  setNotes(event.target.value);
-                  if (errors.notes) setFieldError("notes", validateField("notes", event.target.value));
-                }}
-                onBlur={() => setFieldError("notes", validateField("notes", notes))}
-                aria-invalid={errors.notes ? true : undefined}
-                aria-describedby={describedBy(fieldIds.notes, true, errors.notes)}
-                className={controlClasses(Boolean(errors.notes))}
-              />
-            </Field>
+              {(control) => (
+                <textarea
+                  {...control}
+                  rows={3}
+                  value={notes}
+                  onChange={(event) => {
+                    setNotes(event.target.value);
+                    if (errors.notes) setFieldError("notes", validateField("notes", event.target.value));
+                  }}
+                  onBlur={() => setFieldError("notes", validateField("notes", notes))}
+                />
+              )}
+            </FormField>
           </fieldset>
         </fieldset>
 
