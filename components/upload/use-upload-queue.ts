@@ -1,6 +1,7 @@
 "use client";
 
-import { useRef } from "react";
+import pLimit from "p-limit";
+import { useRef, useState } from "react";
 
 /** Uploads running at once; the rest wait their turn, in the order they were queued. */
 const MAX_IN_FLIGHT = 2;
@@ -15,36 +16,23 @@ export type UploadQueue = {
 };
 
 /**
- * The batch's upload queue. It lives outside React state: it is only touched by event
- * handlers and by the uploads' own callbacks, never during render.
+ * The batch's upload queue (p-limit keeps at most MAX_IN_FLIGHT running). It lives outside
+ * React state: it is only touched by event handlers and by the uploads' own callbacks.
  */
 export function useUploadQueue(): UploadQueue {
-  const queueRef = useRef<UploadTask[]>([]);
-  const inFlightRef = useRef(0);
+  const [limit] = useState(() => pLimit(MAX_IN_FLIGHT));
   const activeKeysRef = useRef(new Set<string>());
-
-  /** Starts queued uploads while fewer than MAX_IN_FLIGHT are running. */
-  function pump() {
-    while (inFlightRef.current < MAX_IN_FLIGHT) {
-      const task = queueRef.current.shift();
-      if (!task) return;
-      inFlightRef.current += 1;
-      void task.run().finally(() => {
-        inFlightRef.current -= 1;
-        activeKeysRef.current.delete(task.key);
-        pump();
-      });
-    }
-  }
 
   return {
     enqueue(tasks) {
       const fresh = tasks.filter((task) => !activeKeysRef.current.has(task.key));
       for (const task of fresh) {
         activeKeysRef.current.add(task.key);
-        queueRef.current.push(task);
+        // A task reports its own failure on its row; the queue only frees the key.
+        void limit(task.run)
+          .catch(() => undefined)
+          .finally(() => activeKeysRef.current.delete(task.key));
       }
-      pump();
       return fresh.map((task) => task.key);
     },
     isActive: (key) => activeKeysRef.current.has(key),
