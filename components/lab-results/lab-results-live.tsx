@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import type { ActionResult } from "@/lib/errors";
+import { formatClockTime, formatDateTime } from "@/lib/format";
 import { LabResultStatusBadge } from "./status-badge";
 import { isFinalLabResultStatus } from "@/lib/domain";
 import type { LabResultListItem } from "@/lib/lab-results/list-item";
@@ -17,15 +18,6 @@ export type LabResultsLiveProps = {
   retry: (id: string) => Promise<ActionResult>;
   cancel: (id: string) => Promise<ActionResult>;
 };
-
-const time = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
-const dateTime = new Intl.DateTimeFormat("en-GB", {
-  day: "2-digit",
-  month: "short",
-  year: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-});
 
 async function fetchRows(query: string): Promise<LabResultListItem[]> {
   const response = await fetch(`/api/lab-results${query ? `?${query}` : ""}`, { cache: "no-store" });
@@ -76,7 +68,7 @@ export function LabResultsLive({ initialRows, query, canManage, retry, cancel }:
           <tbody className="divide-y divide-slate-100">
             {rows.map((row) => (
               <tr key={row.id} data-testid="lab-result-row">
-                <td className="whitespace-nowrap px-3 py-2">{dateTime.format(new Date(row.createdAt))}</td>
+                <td className="whitespace-nowrap px-3 py-2">{formatDateTime(row.createdAt)}</td>
                 <td className="px-3 py-2">
                   {row.patientName} <span className="text-slate-500">({row.patientExternalId})</span>
                 </td>
@@ -88,9 +80,7 @@ export function LabResultsLive({ initialRows, query, canManage, retry, cancel }:
                 <td className="whitespace-nowrap px-3 py-2">
                   <LabResultStatusBadge status={row.status} />
                   {row.status === "retrying" && row.nextAttemptAt ? (
-                    <span className="ml-1 text-xs text-slate-600">
-                      next at {time.format(new Date(row.nextAttemptAt))}
-                    </span>
+                    <span className="ml-1 text-xs text-slate-600">next at {formatClockTime(row.nextAttemptAt)}</span>
                   ) : null}
                 </td>
                 <td className="px-3 py-2">{row.attempts}</td>

@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { LabResultStatusBadge } from "./status-badge";
 import { isFinalLabResultStatus, type LabResultStatus } from "@/lib/domain";
+import { formatClockTime } from "@/lib/format";
 
 type State = {
   id: string;
@@ -11,8 +12,6 @@ type State = {
   nextAttemptAt: string | null;
   lastError: string | null;
 };
-
-const time = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 
 /** One lab result's status, polled every 2 s until it is final. */
 export function LiveStatus({ initial }: { initial: State }) {
@@ -38,9 +37,7 @@ export function LiveStatus({ initial }: { initial: State }) {
       <LabResultStatusBadge status={data.status} />
       <span className="text-sm text-slate-600">
         {data.attempts} attempt{data.attempts === 1 ? "" : "s"}
-        {data.status === "retrying" && data.nextAttemptAt
-          ? `, next at ${time.format(new Date(data.nextAttemptAt))}`
-          : ""}
+        {data.status === "retrying" && data.nextAttemptAt ? `, next at ${formatClockTime(data.nextAttemptAt)}` : ""}
       </span>
       {data.lastError ? <span className="text-sm text-red-700">{data.lastError}</span> : null}
     </span>
