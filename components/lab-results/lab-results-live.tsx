@@ -1,14 +1,15 @@
 "use client";
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import type { ActionResult } from "@/lib/errors";
 import { formatClockTime, formatDateTime } from "@/lib/format";
 import { LabResultStatusBadge } from "./status-badge";
-import { isFinalLabResultStatus } from "@/lib/domain";
 import type { LabResultListItem } from "@/lib/lab-results/list-item";
+import { pollIntervals } from "@/lib/lab-results/poll-interval";
+import { useStatusPolling } from "./use-status-polling";
 
 export type LabResultsLiveProps = {
   initialRows: LabResultListItem[];
@@ -28,12 +29,17 @@ async function fetchRows(query: string): Promise<LabResultListItem[]> {
 /** The lab results table, kept live by polling every 2 s while anything is still moving. */
 export function LabResultsLive({ initialRows, query, canManage, retry, cancel }: LabResultsLiveProps) {
   const queryClient = useQueryClient();
-  const { data: rows = initialRows, isError } = useQuery({
+  const { data: rows = initialRows, isError } = useStatusPolling({
     queryKey: ["lab-results", query],
     queryFn: () => fetchRows(query),
     initialData: initialRows,
     // Fast while a send is under way, slower while interpreted results await their report.
-    refetchInterval: (q) => ((q.state.data ?? []).some((r) => !isFinalLabResultStatus(r.status)) ? 2000 : 5000),
+    statusesOf: (data) => (data ?? []).map((r) => r.status),
+    policy: {
+      awaitReports: false,
+      awaitingReport: pollIntervals.awaitingReport,
+      settled: pollIntervals.awaitingReport,
+    },
   });
   const [message, setMessage] = useState<string>();
   const [pending, startTransition] = useTransition();

@@ -1,9 +1,10 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import { LabResultStatusBadge } from "./status-badge";
-import { isFinalLabResultStatus, type LabResultStatus } from "@/lib/domain";
+import type { LabResultStatus } from "@/lib/domain";
 import { formatClockTime } from "@/lib/format";
+import { pollIntervals } from "@/lib/lab-results/poll-interval";
+import { useStatusPolling } from "./use-status-polling";
 
 type State = {
   id: string;
@@ -15,7 +16,7 @@ type State = {
 
 /** One lab result's status, polled every 2 s until it is final. */
 export function LiveStatus({ initial }: { initial: State }) {
-  const { data = initial } = useQuery({
+  const { data = initial } = useStatusPolling({
     queryKey: ["lab-result-status", initial.id],
     queryFn: async (): Promise<State> => {
       const response = await fetch(`/api/lab-results/status?ids=${initial.id}`, { cache: "no-store" });
@@ -25,12 +26,8 @@ export function LiveStatus({ initial }: { initial: State }) {
     },
     initialData: initial,
     // "accepted" may still become "report ready", so it is polled too, more slowly.
-    refetchInterval: (q) =>
-      q.state.data?.status === "accepted"
-        ? 5000
-        : q.state.data && isFinalLabResultStatus(q.state.data.status)
-          ? false
-          : 2000,
+    statusesOf: (data) => [data?.status],
+    policy: { awaitReports: true, awaitingReport: pollIntervals.awaitingReport, settled: false },
   });
   return (
     <span aria-live="polite" className="inline-flex flex-wrap items-center gap-2">

@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
+import { pollIntervals } from "@/lib/lab-results/poll-interval";
 
 type Notice = {
   id: string;
@@ -24,7 +25,11 @@ async function fetchNotifications(): Promise<Notifications> {
  * each report that arrives while the page is open.
  */
 export function ReportNotifications() {
-  const { data } = useQuery({ queryKey: ["notifications"], queryFn: fetchNotifications, refetchInterval: 3000 });
+  const { data } = useQuery({
+    queryKey: ["notifications"],
+    queryFn: fetchNotifications,
+    refetchInterval: pollIntervals.notifications,
+  });
   const seen = useRef<Set<string> | null>(null);
   const [toasts, setToasts] = useState<Notice[]>([]);
 
