@@ -1,5 +1,5 @@
 import { Badge } from "@/components/ui/badge";
-import { Table, Td, Th } from "@/components/ui/table";
+import { Table, TableHead, TBody, Td } from "@/components/ui/table";
 import { formatDateTime } from "@/lib/format";
 
 const actionLabels: Record<string, string> = {
@@ -33,16 +33,8 @@ export function AuditTrail({ title, rows }: { title: string; rows: AuditTrailRow
         <p className="text-sm text-slate-600">No access recorded yet.</p>
       ) : (
         <Table caption={title}>
-          <thead>
-            <tr>
-              <Th>When</Th>
-              <Th>Who</Th>
-              <Th>What</Th>
-              <Th>Outcome</Th>
-              <Th>From</Th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
+          <TableHead columns={["When", "Who", "What", "Outcome", "From"]} />
+          <TBody>
             {rows.map((r) => (
               <tr key={r.id}>
                 <Td>{formatDateTime(r.at)}</Td>
@@ -58,7 +50,7 @@ export function AuditTrail({ title, rows }: { title: string; rows: AuditTrailRow
                 <Td className="font-mono text-xs">{r.ip ?? ""}</Td>
               </tr>
             ))}
-          </tbody>
+          </TBody>
         </Table>
       )}
     </section>
