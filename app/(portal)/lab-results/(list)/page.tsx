@@ -11,7 +11,7 @@ import { labResultStatuses } from "@/lib/domain";
 import { requireUser } from "@/lib/auth";
 import { loadLabResultList } from "@/lib/lab-results/list";
 import { labResultFiltersSchema } from "@/lib/validations/lab-result-filters";
-import { cancelLabResultAction, retryLabResultAction } from "./actions";
+import { cancelLabResultAction, retryLabResultAction } from "../actions";
 
 export const metadata: Metadata = { title: "Lab results" };
 
