@@ -60,6 +60,8 @@ export function ReportNotifications() {
           speech-input user reads out is what the link answers to. */}
       <Link
         href="/lab-results?status=report_ready"
+        // As in the navigation: a prefetched redirect of the layout would be replayed later.
+        prefetch={false}
         className="relative inline-flex items-center rounded-md px-2 py-1.5 text-sm text-slate-700 hover:bg-slate-100"
       >
         Reports
