@@ -54,17 +54,18 @@ export const sendPendingStatuses: readonly LabResultStatus[] = ["queued", "sendi
  * Final: nothing changes without a person acting, except that an accepted lab result
  * becomes report_ready when Docus delivers its report. The one list of final statuses.
  */
-export const finalLabResultStatuses: readonly LabResultStatus[] = [
+export const finalLabResultStatuses = [
   "accepted",
   "rejected",
   "failed",
   "cancelled",
   "report_ready",
-];
+] as const satisfies readonly LabResultStatus[];
+export type FinalLabResultStatus = (typeof finalLabResultStatuses)[number];
 
 /** Whether a lab result's status is final (see finalLabResultStatuses); polling can stop or slow down. */
-export function isFinalLabResultStatus(status: LabResultStatus): boolean {
-  return finalLabResultStatuses.includes(status);
+export function isFinalLabResultStatus(status: LabResultStatus): status is FinalLabResultStatus {
+  return (finalLabResultStatuses as readonly LabResultStatus[]).includes(status);
 }
 
 /**

@@ -1,6 +1,5 @@
 import { Badge } from "@/components/ui/badge";
-import { Table, Td, Th } from "@/components/ui/table";
-import type { AuditRow } from "@/db/queries/audit";
+import { Table, TableHead, TBody, Td } from "@/components/ui/table";
 import { formatDateTime } from "@/lib/format";
 
 const actionLabels: Record<string, string> = {
@@ -14,8 +13,19 @@ const actionLabels: Record<string, string> = {
   "report.attach": "Attached report",
 };
 
+/** One audit event as the trail shows it (the audit queries answer rows of this shape). */
+export type AuditTrailRow = {
+  id: number;
+  at: Date;
+  action: string;
+  outcome: "allowed" | "denied" | "failed";
+  userEmail: string | null;
+  userName: string | null;
+  ip: string | null;
+};
+
 /** Who accessed what and when; shown to admins on patients and reports. */
-export function AuditTrail({ title, rows }: { title: string; rows: AuditRow[] }) {
+export function AuditTrail({ title, rows }: { title: string; rows: AuditTrailRow[] }) {
   return (
     <section aria-label={title} className="mt-6">
       <h2 className="mb-3 text-lg font-semibold">{title}</h2>
@@ -23,16 +33,8 @@ export function AuditTrail({ title, rows }: { title: string; rows: AuditRow[] })
         <p className="text-sm text-slate-600">No access recorded yet.</p>
       ) : (
         <Table caption={title}>
-          <thead>
-            <tr>
-              <Th>When</Th>
-              <Th>Who</Th>
-              <Th>What</Th>
-              <Th>Outcome</Th>
-              <Th>From</Th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
+          <TableHead columns={["When", "Who", "What", "Outcome", "From"]} />
+          <TBody>
             {rows.map((r) => (
               <tr key={r.id}>
                 <Td>{formatDateTime(r.at)}</Td>
@@ -48,7 +50,7 @@ export function AuditTrail({ title, rows }: { title: string; rows: AuditRow[] })
                 <Td className="font-mono text-xs">{r.ip ?? ""}</Td>
               </tr>
             ))}
-          </tbody>
+          </TBody>
         </Table>
       )}
     </section>

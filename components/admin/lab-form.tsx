@@ -3,7 +3,8 @@
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import type { ActionResult } from "@/lib/errors";
-import { ActionMessage, Field, describedBy, inputClasses } from "./form-bits";
+import { FormField } from "@/components/ui/form-field";
+import { ActionMessage } from "./action-message";
 
 export type LabFormValues = {
   name: string;
@@ -30,59 +31,43 @@ export function LabForm({ labId, values, submitLabel, action }: LabFormProps) {
     <form action={formAction} className="space-y-4">
       {labId ? <input type="hidden" name="labId" value={labId} /> : null}
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field id={`${p}-name`} label="Name" error={errors.name?.[0]}>
-          <input
-            id={`${p}-name`}
-            name="name"
-            required
-            defaultValue={values.name}
-            aria-describedby={describedBy(`${p}-name`, { error: errors.name?.[0] })}
-            className={inputClasses}
-          />
-        </Field>
-        <Field
+        <FormField id={`${p}-name`} label="Name" error={errors.name?.[0]}>
+          {(control) => <input {...control} name="name" required defaultValue={values.name} />}
+        </FormField>
+        <FormField
           id={`${p}-partner`}
           label="Partner lab id"
           error={errors.partnerLabId?.[0]}
+          controlClassName="font-mono"
           hint={
             labId
               ? "Docus echoes this id on every report. Reports already requested keep the old id, so changing it leaves them unmatched until attached by hand."
               : "Sent to Docus with each lab result and echoed on its reports."
           }
         >
-          <input
-            id={`${p}-partner`}
-            name="partnerLabId"
-            required
-            defaultValue={values.partnerLabId}
-            aria-describedby={describedBy(`${p}-partner`, { hint: true, error: errors.partnerLabId?.[0] })}
-            className={`${inputClasses} font-mono`}
-          />
-        </Field>
-        <Field id={`${p}-turnaround`} label="Turnaround watchdog (hours)" error={errors.turnaroundHours?.[0]}>
-          <input
-            id={`${p}-turnaround`}
-            name="turnaroundHours"
-            type="number"
-            min={1}
-            max={1440}
-            required
-            defaultValue={values.turnaroundHours}
-            aria-describedby={describedBy(`${p}-turnaround`, { error: errors.turnaroundHours?.[0] })}
-            className={inputClasses}
-          />
-        </Field>
-        <Field id={`${p}-mode`} label="Default upload mode">
-          <select
-            id={`${p}-mode`}
-            name="defaultUploadMode"
-            defaultValue={values.defaultUploadMode}
-            className={inputClasses}
-          >
-            <option value="interpret">Send for interpretation</option>
-            <option value="store_only">Store only</option>
-          </select>
-        </Field>
+          {(control) => <input {...control} name="partnerLabId" required defaultValue={values.partnerLabId} />}
+        </FormField>
+        <FormField id={`${p}-turnaround`} label="Turnaround watchdog (hours)" error={errors.turnaroundHours?.[0]}>
+          {(control) => (
+            <input
+              {...control}
+              name="turnaroundHours"
+              type="number"
+              min={1}
+              max={1440}
+              required
+              defaultValue={values.turnaroundHours}
+            />
+          )}
+        </FormField>
+        <FormField id={`${p}-mode`} label="Default upload mode">
+          {(control) => (
+            <select {...control} name="defaultUploadMode" defaultValue={values.defaultUploadMode}>
+              <option value="interpret">Send for interpretation</option>
+              <option value="store_only">Store only</option>
+            </select>
+          )}
+        </FormField>
       </div>
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" name="requireTwoFactor" defaultChecked={values.requireTwoFactor} />

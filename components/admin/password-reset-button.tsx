@@ -3,7 +3,7 @@
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import type { ActionResult } from "@/lib/errors";
-import { ActionMessage } from "./form-bits";
+import { ActionMessage } from "./action-message";
 import { OneTimeLink } from "./one-time-link";
 
 type LinkResult = ActionResult & { link?: string };

@@ -4,7 +4,8 @@ import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import type { UserRole } from "@/lib/domain";
 import type { ActionResult } from "@/lib/errors";
-import { ActionMessage, Field, describedBy, inputClasses } from "./form-bits";
+import { FormField } from "@/components/ui/form-field";
+import { ActionMessage } from "./action-message";
 import { OneTimeLink } from "./one-time-link";
 
 type LinkResult = ActionResult & { link?: string };
@@ -21,41 +22,23 @@ export function PersonCreateForm({ roles, labs, action }: PersonCreateFormProps)
   return (
     <form action={formAction} className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
       <div className="grid gap-4 sm:grid-cols-3">
-        <Field id="person-name" label="Name" error={errors.name?.[0]}>
-          <input
-            id="person-name"
-            name="name"
-            required
-            autoComplete="off"
-            aria-describedby={describedBy("person-name", { error: errors.name?.[0] })}
-            className={inputClasses}
-          />
-        </Field>
-        <Field id="person-email" label="Email" error={errors.email?.[0]}>
-          <input
-            id="person-email"
-            name="email"
-            type="email"
-            required
-            autoComplete="off"
-            aria-describedby={describedBy("person-email", { error: errors.email?.[0] })}
-            className={inputClasses}
-          />
-        </Field>
-        <Field id="person-role" label="Role" error={errors.role?.[0]}>
-          <select
-            id="person-role"
-            name="role"
-            defaultValue={roles.includes("technician") ? "technician" : roles[0]}
-            className={inputClasses}
-          >
-            {roles.map((r) => (
-              <option key={r} value={r} className="capitalize">
-                {r}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <FormField id="person-name" label="Name" error={errors.name?.[0]}>
+          {(control) => <input {...control} name="name" required autoComplete="off" />}
+        </FormField>
+        <FormField id="person-email" label="Email" error={errors.email?.[0]}>
+          {(control) => <input {...control} name="email" type="email" required autoComplete="off" />}
+        </FormField>
+        <FormField id="person-role" label="Role" error={errors.role?.[0]}>
+          {(control) => (
+            <select {...control} name="role" defaultValue={roles.includes("technician") ? "technician" : roles[0]}>
+              {roles.map((r) => (
+                <option key={r} value={r} className="capitalize">
+                  {r}
+                </option>
+              ))}
+            </select>
+          )}
+        </FormField>
       </div>
       <fieldset>
         <legend className="text-sm font-medium text-slate-800">Labs</legend>

@@ -4,7 +4,8 @@ import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import type { UserRole } from "@/lib/domain";
 import type { ActionResult } from "@/lib/errors";
-import { ActionMessage, Field, inputClasses } from "./form-bits";
+import { FormField } from "@/components/ui/form-field";
+import { ActionMessage } from "./action-message";
 
 export type PersonEditFormProps = {
   userId: string;
@@ -21,15 +22,17 @@ export function PersonEditForm({ userId, role, roles, labs, action }: PersonEdit
     <form action={formAction} className="space-y-4">
       <input type="hidden" name="userId" value={userId} />
       <div className="max-w-xs">
-        <Field id="edit-role" label="Role">
-          <select id="edit-role" name="role" defaultValue={role} className={inputClasses}>
-            {[...new Set([role, ...roles])].map((r) => (
-              <option key={r} value={r}>
-                {r}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <FormField id="edit-role" label="Role">
+          {(control) => (
+            <select {...control} name="role" defaultValue={role}>
+              {[...new Set([role, ...roles])].map((r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
+              ))}
+            </select>
+          )}
+        </FormField>
       </div>
       <fieldset>
         <legend className="text-sm font-medium text-slate-800">Labs you administer</legend>

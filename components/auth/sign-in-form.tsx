@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
+import { FormField } from "@/components/ui/form-field";
 import { sameOriginPath } from "@/lib/request";
 import { isSecondStepFailure, secondStepMessages, type SecondStep } from "@/lib/two-factor-messages";
 import { signInSchema } from "@/lib/validations/auth";
@@ -94,66 +95,31 @@ export function SignInForm({ callbackUrl, notice }: { callbackUrl: string; notic
 
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-5">
-      <div>
-        <label htmlFor="email" className="block text-sm font-medium text-slate-800">
-          Email
-        </label>
-        <input
-          id="email"
-          name="email"
-          type="email"
-          autoComplete="username"
-          required
-          aria-invalid={fieldErrors.email ? true : undefined}
-          aria-describedby={fieldErrors.email ? "email-error" : undefined}
-          className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm"
-        />
-        {fieldErrors.email ? (
-          <p id="email-error" className="mt-1 text-sm text-red-700">
-            {fieldErrors.email}
-          </p>
-        ) : null}
-      </div>
-      <div>
-        <label htmlFor="password" className="block text-sm font-medium text-slate-800">
-          Password
-        </label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          aria-invalid={fieldErrors.password ? true : undefined}
-          aria-describedby={fieldErrors.password ? "password-error" : undefined}
-          className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm"
-        />
-        {fieldErrors.password ? (
-          <p id="password-error" className="mt-1 text-sm text-red-700">
-            {fieldErrors.password}
-          </p>
-        ) : null}
-      </div>
+      <FormField id="email" label="Email" error={fieldErrors.email}>
+        {(control) => <input {...control} name="email" type="email" autoComplete="username" required />}
+      </FormField>
+      <FormField id="password" label="Password" error={fieldErrors.password}>
+        {(control) => <input {...control} name="password" type="password" autoComplete="current-password" required />}
+      </FormField>
       {askCode ? (
-        <div>
-          <label htmlFor="code" className="block text-sm font-medium text-slate-800">
-            Authentication code
-          </label>
-          <input
-            id="code"
-            name="code"
-            type="text"
-            inputMode="text"
-            autoComplete="one-time-code"
-            autoFocus
-            required
-            aria-describedby="code-hint"
-            className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 font-mono text-sm shadow-sm"
-          />
-          <p id="code-hint" className="mt-1 text-xs text-slate-600">
-            The six digits your authenticator app shows, or one of your recovery codes.
-          </p>
-        </div>
+        <FormField
+          id="code"
+          label="Authentication code"
+          hint="The six digits your authenticator app shows, or one of your recovery codes."
+          controlClassName="font-mono"
+        >
+          {(control) => (
+            <input
+              {...control}
+              name="code"
+              type="text"
+              inputMode="text"
+              autoComplete="one-time-code"
+              autoFocus
+              required
+            />
+          )}
+        </FormField>
       ) : null}
       <div role="alert" aria-live="assertive" className="min-h-5 text-sm text-red-700">
         {message}

@@ -1,13 +1,15 @@
 "use client";
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, useTransition } from "react";
 import { Button, buttonClasses } from "@/components/ui/button";
 import type { ActionResult } from "@/lib/errors";
+import { formatClockTime, formatDateTime } from "@/lib/format";
 import { LabResultStatusBadge } from "./status-badge";
-import { isFinalLabResultStatus } from "@/lib/domain";
-import type { LabResultListItem } from "./types";
+import type { LabResultListItem } from "@/lib/lab-results/list-item";
+import { pollIntervals } from "@/lib/lab-results/poll-interval";
+import { useStatusPolling } from "./use-status-polling";
 
 export type LabResultsLiveProps = {
   initialRows: LabResultListItem[];
@@ -18,15 +20,6 @@ export type LabResultsLiveProps = {
   cancel: (id: string) => Promise<ActionResult>;
 };
 
-const time = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
-const dateTime = new Intl.DateTimeFormat("en-GB", {
-  day: "2-digit",
-  month: "short",
-  year: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-});
-
 async function fetchRows(query: string): Promise<LabResultListItem[]> {
   const response = await fetch(`/api/lab-results${query ? `?${query}` : ""}`, { cache: "no-store" });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
@@ -36,16 +29,17 @@ async function fetchRows(query: string): Promise<LabResultListItem[]> {
 /** The lab results table, kept live by polling every 2 s while anything is still moving. */
 export function LabResultsLive({ initialRows, query, canManage, retry, cancel }: LabResultsLiveProps) {
   const queryClient = useQueryClient();
-  const { data: rows = initialRows, isError } = useQuery({
+  const { data: rows = initialRows, isError } = useStatusPolling({
     queryKey: ["lab-results", query],
     queryFn: () => fetchRows(query),
     initialData: initialRows,
     // Fast while a send is under way, slower while interpreted results await their report.
-    // A row held for confirmation waits for a person, not for the pipeline: it is not a reason to poll fast.
-    refetchInterval: (q) =>
-      (q.state.data ?? []).some((r) => !isFinalLabResultStatus(r.status) && r.status !== "needs_confirmation")
-        ? 2000
-        : 5000,
+    statusesOf: (data) => (data ?? []).map((r) => r.status),
+    policy: {
+      awaitReports: false,
+      awaitingReport: pollIntervals.awaitingReport,
+      settled: pollIntervals.awaitingReport,
+    },
   });
   const [message, setMessage] = useState<string>();
   const [pending, startTransition] = useTransition();
@@ -80,7 +74,7 @@ export function LabResultsLive({ initialRows, query, canManage, retry, cancel }:
           <tbody className="divide-y divide-slate-100">
             {rows.map((row) => (
               <tr key={row.id} data-testid="lab-result-row">
-                <td className="whitespace-nowrap px-3 py-2">{dateTime.format(new Date(row.createdAt))}</td>
+                <td className="whitespace-nowrap px-3 py-2">{formatDateTime(row.createdAt)}</td>
                 <td className="px-3 py-2">
                   {row.patientName} <span className="text-slate-500">({row.patientExternalId})</span>
                 </td>
@@ -92,9 +86,7 @@ export function LabResultsLive({ initialRows, query, canManage, retry, cancel }:
                 <td className="whitespace-nowrap px-3 py-2">
                   <LabResultStatusBadge status={row.status} />
                   {row.status === "retrying" && row.nextAttemptAt ? (
-                    <span className="ml-1 text-xs text-slate-600">
-                      next at {time.format(new Date(row.nextAttemptAt))}
-                    </span>
+                    <span className="ml-1 text-xs text-slate-600">next at {formatClockTime(row.nextAttemptAt)}</span>
                   ) : null}
                 </td>
                 <td className="px-3 py-2">{row.attempts}</td>

@@ -1,8 +1,10 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import { LabResultStatusBadge } from "./status-badge";
-import { isFinalLabResultStatus, type LabResultStatus } from "@/lib/domain";
+import type { LabResultStatus } from "@/lib/domain";
+import { formatClockTime } from "@/lib/format";
+import { pollIntervals } from "@/lib/lab-results/poll-interval";
+import { useStatusPolling } from "./use-status-polling";
 
 type State = {
   id: string;
@@ -12,11 +14,9 @@ type State = {
   lastError: string | null;
 };
 
-const time = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
-
 /** One lab result's status, polled every 2 s until it is final. */
 export function LiveStatus({ initial }: { initial: State }) {
-  const { data = initial } = useQuery({
+  const { data = initial } = useStatusPolling({
     queryKey: ["lab-result-status", initial.id],
     queryFn: async (): Promise<State> => {
       const response = await fetch(`/api/lab-results/status?ids=${initial.id}`, { cache: "no-store" });
@@ -26,21 +26,15 @@ export function LiveStatus({ initial }: { initial: State }) {
     },
     initialData: initial,
     // "accepted" may still become "report ready", and a held one waits for a person: both are polled, more slowly.
-    refetchInterval: (q) =>
-      q.state.data?.status === "accepted" || q.state.data?.status === "needs_confirmation"
-        ? 5000
-        : q.state.data && isFinalLabResultStatus(q.state.data.status)
-          ? false
-          : 2000,
+    statusesOf: (data) => [data?.status],
+    policy: { awaitReports: true, awaitingReport: pollIntervals.awaitingReport, settled: false },
   });
   return (
     <span aria-live="polite" className="inline-flex flex-wrap items-center gap-2">
       <LabResultStatusBadge status={data.status} />
       <span className="text-sm text-slate-600">
         {data.attempts} attempt{data.attempts === 1 ? "" : "s"}
-        {data.status === "retrying" && data.nextAttemptAt
-          ? `, next at ${time.format(new Date(data.nextAttemptAt))}`
-          : ""}
+        {data.status === "retrying" && data.nextAttemptAt ? `, next at ${formatClockTime(data.nextAttemptAt)}` : ""}
       </span>
       {data.lastError ? <span className="text-sm text-red-700">{data.lastError}</span> : null}
     </span>

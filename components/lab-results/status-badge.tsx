@@ -1,5 +1,5 @@
 import { Badge, type BadgeTone } from "@/components/ui/badge";
-import type { LabResultStatus } from "@/db/schema";
+import type { LabResultStatus } from "@/lib/domain";
 
 const labels: Record<LabResultStatus, { label: string; tone: BadgeTone }> = {
   needs_confirmation: { label: "Needs confirmation", tone: "warning" },

@@ -1,7 +1,8 @@
 "use client";
 
 import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
-import type { PDFDocumentLoadingTask, PDFDocumentProxy, PDFWorker, RenderTask, TextLayer } from "pdfjs-dist";
+import type { PDFDocumentLoadingTask, PDFDocumentProxy, RenderTask, TextLayer } from "pdfjs-dist";
+import { isCancellation, loadPdfjs, startWorker } from "./pdfjs";
 import "./pdf-viewer.css";
 
 /** Zoom steps, relative to the page filling the viewer's width (100%). */
@@ -11,33 +12,6 @@ const DEFAULT_ZOOM_INDEX = ZOOM_STEPS.indexOf(1);
 /** Compact controls, so that the toolbar fits on one line beside the other document. */
 const CONTROL =
   "inline-flex h-8 items-center justify-center rounded-md border border-slate-300 bg-white text-sm font-medium text-slate-800 transition-colors hover:bg-slate-50 disabled:cursor-not-allowed disabled:text-slate-400";
-
-type PdfjsModule = typeof import("pdfjs-dist");
-
-let pdfjsModule: Promise<PdfjsModule> | null = null;
-
-/** pdf.js is loaded on first use only: it is large, and it needs the browser (never the server render). */
-function loadPdfjs(): Promise<PdfjsModule> {
-  pdfjsModule ??= import("pdfjs-dist");
-  return pdfjsModule;
-}
-
-/**
- * A dedicated pdf.js worker for one document. The bundler emits the worker as a
- * same-origin module script under /_next/static, which the CSP's `worker-src 'self'`
- * allows; nothing is fetched from a CDN.
- */
-function startWorker(pdfjs: PdfjsModule): { port: Worker; pdfWorker: PDFWorker } {
-  const port = new Worker(new URL("pdfjs-dist/build/pdf.worker.min.mjs", import.meta.url), {
-    type: "module",
-    name: "pdfjs",
-  });
-  return { port, pdfWorker: pdfjs.PDFWorker.create({ port }) };
-}
-
-function isCancellation(error: unknown): boolean {
-  return error instanceof Error && (error.name === "RenderingCancelledException" || error.name === "AbortException");
-}
 
 type LoadState = { status: "loading" } | { status: "ready"; doc: PDFDocumentProxy } | { status: "error" };
 
@@ -73,7 +47,7 @@ export function PdfViewer({ src, title }: PdfViewerProps) {
   useEffect(() => {
     let cancelled = false;
     let task: PDFDocumentLoadingTask | null = null;
-    let worker: { port: Worker; pdfWorker: PDFWorker } | null = null;
+    let worker: ReturnType<typeof startWorker> | null = null;
     loadPdfjs()
       .then((pdfjs) => {
         if (cancelled) return null;

@@ -1,4 +1,4 @@
-import type { UserRole } from "@/db/schema";
+import type { UserRole } from "@/lib/domain";
 
 export type NavItem = { href: string; label: string; roles: readonly UserRole[] };
 

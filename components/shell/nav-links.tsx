@@ -17,8 +17,12 @@ export function NavLinks({ items }: { items: Pick<NavItem, "href" | "label">[] }
         const active = isActive(pathname, item.href);
         return (
           <li key={item.href}>
+            {/* No prefetch: a prefetch stops at a page's loading state but runs the layouts above it,
+                and a layout that sends a person elsewhere (to enrol in two-factor sign-in) would be
+                remembered and replayed after that has changed. */}
             <Link
               href={item.href}
+              prefetch={false}
               aria-current={active ? "page" : undefined}
               className={cn(
                 "block whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium",

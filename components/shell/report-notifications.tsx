@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
+import { pollIntervals } from "@/lib/lab-results/poll-interval";
 
 type Notice = {
   id: string;
@@ -24,7 +25,11 @@ async function fetchNotifications(): Promise<Notifications> {
  * each report that arrives while the page is open.
  */
 export function ReportNotifications() {
-  const { data } = useQuery({ queryKey: ["notifications"], queryFn: fetchNotifications, refetchInterval: 3000 });
+  const { data } = useQuery({
+    queryKey: ["notifications"],
+    queryFn: fetchNotifications,
+    refetchInterval: pollIntervals.notifications,
+  });
   const seen = useRef<Set<string> | null>(null);
   const [toasts, setToasts] = useState<Notice[]>([]);
 
@@ -55,6 +60,8 @@ export function ReportNotifications() {
           speech-input user reads out is what the link answers to. */}
       <Link
         href="/lab-results?status=report_ready"
+        // As in the navigation: a prefetched redirect of the layout would be replayed later.
+        prefetch={false}
         className="relative inline-flex items-center rounded-md px-2 py-1.5 text-sm text-slate-700 hover:bg-slate-100"
       >
         Reports

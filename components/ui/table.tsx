@@ -25,3 +25,31 @@ export function Th({ className, ...props }: ThHTMLAttributes<HTMLTableCellElemen
 export function Td({ className, ...props }: TdHTMLAttributes<HTMLTableCellElement>) {
   return <td className={cn("px-4 py-2 text-slate-800", className)} {...props} />;
 }
+
+export type TableHeadProps = {
+  columns: ReactNode[];
+  /** A last column of row actions, named for screen readers only. */
+  actions?: boolean;
+};
+
+/** The header row of a table: one column heading per entry. */
+export function TableHead({ columns, actions }: TableHeadProps) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((column, index) => (
+          <Th key={index}>{column}</Th>
+        ))}
+        {actions ? (
+          <Th>
+            <span className="sr-only">Actions</span>
+          </Th>
+        ) : null}
+      </tr>
+    </thead>
+  );
+}
+
+export function TBody({ children }: { children: ReactNode }) {
+  return <tbody className="divide-y divide-slate-100">{children}</tbody>;
+}

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { contactEmailsSchema } from "@/lib/validations/lab-results";
-import { Field, controlClasses, describedBy } from "./form-field";
+import { FormField } from "@/components/ui/form-field";
 
 export type ContactEmails = { patientEmail: string; physicianEmail: string };
 type ContactField = keyof ContactEmails;
@@ -62,7 +62,7 @@ export function ContactEmailFields({ value, onChange }: ContactEmailFieldsProps)
       {(["patientEmail", "physicianEmail"] as const).map((field) => {
         const id = contactEmailIds[field];
         return (
-          <Field
+          <FormField
             key={field}
             id={id}
             label={labels[field].label}
@@ -70,22 +70,21 @@ export function ContactEmailFields({ value, onChange }: ContactEmailFieldsProps)
             hint={labels[field].hint}
             error={errors[field]}
           >
-            <input
-              id={id}
-              type="email"
-              autoComplete="off"
-              spellCheck={false}
-              value={value[field]}
-              onChange={(event) => {
-                onChange({ ...value, [field]: event.target.value });
-                if (errors[field]) check(field, event.target.value);
-              }}
-              onBlur={() => check(field, value[field])}
-              aria-invalid={errors[field] ? true : undefined}
-              aria-describedby={describedBy(id, true, errors[field])}
-              className={controlClasses(Boolean(errors[field]))}
-            />
-          </Field>
+            {(control) => (
+              <input
+                {...control}
+                type="email"
+                autoComplete="off"
+                spellCheck={false}
+                value={value[field]}
+                onChange={(event) => {
+                  onChange({ ...value, [field]: event.target.value });
+                  if (errors[field]) check(field, event.target.value);
+                }}
+                onBlur={() => check(field, value[field])}
+              />
+            )}
+          </FormField>
         );
       })}
     </div>

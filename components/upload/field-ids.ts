@@ -15,3 +15,17 @@ export const fieldIds: Record<DetailField | "files", string> = {
 };
 
 export const patientChangeButtonId = "upload-patient-change";
+
+/** The order in which the fields are shown: the first one with a problem gets the focus. */
+export const errorFocusOrder: Array<DetailField | "files"> = [
+  "patientRef",
+  "patientId",
+  "givenName",
+  "familyName",
+  "birthDate",
+  "sex",
+  "accessionNumber",
+  "mode",
+  "notes",
+  "files",
+];

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState, type DragEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { fieldIds } from "./field-ids";
-import { FieldError } from "./form-field";
+import { FieldError } from "@/components/ui/form-field";
 
 export type FileDropZoneProps = {
   maxUploadMb: number;

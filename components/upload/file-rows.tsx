@@ -5,7 +5,7 @@ import type { ReactNode } from "react";
 import { LabResultStatusBadge } from "@/components/lab-results/status-badge";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { formatClockTime, formatFileSize } from "./format";
+import { formatClockTime, formatFileSize } from "@/lib/format";
 import { expectedWait, type FileRow, type LiveLabResult, type RowPhase, type RowState } from "./upload-model";
 
 export type FileRowsProps = {

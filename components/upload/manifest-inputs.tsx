@@ -1,7 +1,8 @@
 "use client";
 
 import { FileDropZone } from "./file-drop-zone";
-import { formatFileSize, plural } from "./format";
+import { formatFileSize } from "@/lib/format";
+import { plural } from "./format";
 
 export type ManifestInputsProps = {
   maxUploadMb: number;

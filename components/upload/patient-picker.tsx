@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { patientSexes } from "@/lib/domain";
 import { fieldIds, patientChangeButtonId } from "./field-ids";
-import { Field, FieldError, controlClasses, describedBy } from "./form-field";
+import { FieldError, FieldHint, FormField, controlClasses, describedBy } from "@/components/ui/form-field";
 import { describePatient } from "./format";
 import type { PatientSummary } from "./upload-model";
 import type { FormErrors, NewPatientDraft, NewPatientField, PatientMode } from "./upload-validation";
@@ -192,10 +192,10 @@ function PatientSearchBox({
         aria-describedby={describedBy(inputId, true, error)}
         className={controlClasses(Boolean(error))}
       />
-      <p id={`${inputId}-hint`} className="mt-1 text-xs text-slate-600">
-        Type at least {MIN_SEARCH_LENGTH} characters of the name or the patient id, then choose with the arrow keys and
-        Enter.
-      </p>
+      <FieldHint
+        id={inputId}
+        hint={`Type at least ${MIN_SEARCH_LENGTH} characters of the name or the patient id, then choose with the arrow keys and Enter.`}
+      />
       <FieldError id={inputId} error={error} />
       <p role="status" className={cn("mt-1 text-sm", search.state === "error" ? "text-red-700" : "text-slate-600")}>
         {search.state === "searching"
@@ -264,48 +264,46 @@ function NewPatientFields({ newPatient, onNewPatientChange, onNewPatientBlur, er
         const id = fieldIds[field];
         const error = errors[field];
         return (
-          <Field
+          <FormField
             key={field}
             id={id}
             label={label}
             error={error}
             hint={field === "patientId" ? "Your lab's own patient identifier." : undefined}
           >
-            <input
-              id={id}
-              type={type}
-              autoComplete={autoComplete}
-              spellCheck={false}
-              value={newPatient[field]}
-              disabled={disabled}
-              onChange={(event) => onNewPatientChange(field, event.target.value)}
-              onBlur={() => onNewPatientBlur(field)}
-              aria-invalid={error ? true : undefined}
-              aria-describedby={describedBy(id, field === "patientId", error)}
-              className={controlClasses(Boolean(error))}
-            />
-          </Field>
+            {(control) => (
+              <input
+                {...control}
+                type={type}
+                autoComplete={autoComplete}
+                spellCheck={false}
+                value={newPatient[field]}
+                disabled={disabled}
+                onChange={(event) => onNewPatientChange(field, event.target.value)}
+                onBlur={() => onNewPatientBlur(field)}
+              />
+            )}
+          </FormField>
         );
       })}
-      <Field id={fieldIds.sex} label="Sex" error={errors.sex}>
-        <select
-          id={fieldIds.sex}
-          value={newPatient.sex}
-          disabled={disabled}
-          onChange={(event) => onNewPatientChange("sex", event.target.value)}
-          onBlur={() => onNewPatientBlur("sex")}
-          aria-invalid={errors.sex ? true : undefined}
-          aria-describedby={describedBy(fieldIds.sex, false, errors.sex)}
-          className={controlClasses(Boolean(errors.sex))}
-        >
-          <option value="">Choose…</option>
-          {patientSexes.map((sex) => (
-            <option key={sex} value={sex}>
-              {sexLabels[sex]}
-            </option>
-          ))}
-        </select>
-      </Field>
+      <FormField id={fieldIds.sex} label="Sex" error={errors.sex}>
+        {(control) => (
+          <select
+            {...control}
+            value={newPatient.sex}
+            disabled={disabled}
+            onChange={(event) => onNewPatientChange("sex", event.target.value)}
+            onBlur={() => onNewPatientBlur("sex")}
+          >
+            <option value="">Choose…</option>
+            {patientSexes.map((sex) => (
+              <option key={sex} value={sex}>
+                {sexLabels[sex]}
+              </option>
+            ))}
+          </select>
+        )}
+      </FormField>
     </div>
   );
 }

@@ -1,24 +1,21 @@
 "use client";
 
-import Link from "next/link";
-import { useEffect, useRef, useState, type FormEvent } from "react";
-import type { UploadResult } from "@/app/(portal)/upload/upload-types";
-import { Button } from "@/components/ui/button";
-import { cn } from "@/components/ui/cn";
-import { checkPdfFile, fileSignature } from "./check-pdf-file";
+import { useEffect, useState, type FormEvent } from "react";
+import type { UploadResult } from "@/lib/lab-results/upload-result";
 import { ContactEmailFields, contactEmailEntries, contactEmailIds, emptyContactEmails } from "./contact-email-fields";
-import { fieldIds, patientChangeButtonId } from "./field-ids";
+import { BatchControls } from "./batch-controls";
+import { ExistingPatientNotice } from "./existing-patient-notice";
+import { errorFocusOrder, fieldIds, patientChangeButtonId } from "./field-ids";
 import { FileDropZone } from "./file-drop-zone";
 import { FileRows } from "./file-rows";
-import { Field, controlClasses, describedBy } from "./form-field";
+import { LabResultFields } from "./lab-result-fields";
 import { PatientPicker } from "./patient-picker";
-import { UploadProgress } from "./upload-progress";
-import { countRows, summarizeRows } from "./upload-summary";
-import { uploadFailedMessage, type FileRow, type PatientSummary, type RowState } from "./upload-model";
+import { rowOutcome } from "./result-state";
+import { addedNotice, countRows, summarizeRows } from "./upload-summary";
+import { uploadFailedMessage, type FileRow, type PatientSummary } from "./upload-model";
 import {
   buildUploadFormData,
   emptyNewPatient,
-  splitServerFieldErrors,
   validateDetails,
   validateField,
   type DetailField,
@@ -30,6 +27,9 @@ import {
   type UploadMode,
 } from "./upload-validation";
 import { useLabResultStatuses } from "./use-lab-result-statuses";
+import { useFileRows } from "./use-file-rows";
+import { useUploadQueue } from "./use-upload-queue";
+import { useWarnBeforeLeaving } from "./use-warn-before-leaving";
 
 export type UploadFormProps = {
   labName: string;
@@ -53,36 +53,6 @@ export function UploadForm(props: UploadFormProps) {
   );
 }
 
-const MAX_IN_FLIGHT = 2;
-
-const modeOptions: Array<{ value: UploadMode; label: string; description: string }> = [
-  {
-    value: "interpret",
-    label: "Interpret",
-    description: "Docus interprets the results and sends an interpretation report back to the portal.",
-  },
-  {
-    value: "store_only",
-    label: "Store only",
-    description: "Docus keeps the results on file without interpreting them; no report comes back.",
-  },
-];
-
-const errorFocusOrder: Array<DetailField | "files"> = [
-  "patientRef",
-  "patientId",
-  "givenName",
-  "familyName",
-  "birthDate",
-  "sex",
-  "accessionNumber",
-  "mode",
-  "notes",
-  "files",
-];
-
-type UploadJob = { key: string; formData: FormData };
-
 const detailsId = "upload-details";
 const filesHeadingId = "upload-files-heading";
 
@@ -97,18 +67,13 @@ function UploadFormBody({ labName, maxUploadMb, upload, defaultMode, focusOnMoun
   const [notes, setNotes] = useState("");
   const [contactEmails, setContactEmails] = useState(emptyContactEmails);
   const [errors, setErrors] = useState<FormErrors>({});
-  const [rows, setRows] = useState<FileRow[]>([]);
   const [notice, setNotice] = useState("");
   // A "new" patient whose id the lab already has with other details: offered instead.
   const [conflictPatient, setConflictPatient] = useState<PatientSummary | null>(null);
 
-  // The upload queue lives outside React state: it is only touched by event handlers and
-  // by the uploads' own callbacks, never during render.
-  const queueRef = useRef<UploadJob[]>([]);
-  const inFlightRef = useRef(0);
-  // Rows waiting or uploading; a second click cannot queue the same file twice.
-  const activeKeysRef = useRef(new Set<string>());
-  const nextKeyRef = useRef(0);
+  const fileRows = useFileRows(maxUploadMb);
+  const rows = fileRows.rows;
+  const queue = useUploadQueue();
 
   const tracked = rows.flatMap((row) =>
     row.state.phase === "sent" ? [{ id: row.state.labResultId, status: row.state.status }] : [],
@@ -123,7 +88,6 @@ function UploadFormBody({ labName, maxUploadMb, upload, defaultMode, focusOnMoun
   const isSendable = (row: FileRow) =>
     row.state.phase === "ready" || (row.state.phase === "error" && row.state.retryable);
   const sendable = rows.filter(isSendable).length;
-  const canSubmit = sendable > 0 && counts.checking === 0;
   const settled =
     counts.total + counts.skipped > 0 &&
     counts.checking + counts.waiting + counts.uploading + counts.duplicate + counts.ready === 0;
@@ -132,18 +96,9 @@ function UploadFormBody({ labName, maxUploadMb, upload, defaultMode, focusOnMoun
     if (focusOnMount) document.getElementById(fieldIds.patientRef)?.focus();
   }, [focusOnMount]);
 
-  useEffect(() => {
-    if (!busy) return;
-    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
-    window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
-  }, [busy]);
+  useWarnBeforeLeaving(busy);
 
   const details = { patientMode, selectedPatient, newPatient, accessionNumber, mode, notes };
-
-  function setRowState(key: string, state: RowState) {
-    setRows((previous) => previous.map((row) => (row.key === key ? { ...row, state } : row)));
-  }
 
   function setFieldError(field: DetailField | "files", error: string | undefined) {
     setErrors((previous) => (previous[field] === error ? previous : { ...previous, [field]: error }));
@@ -175,119 +130,42 @@ function UploadFormBody({ labName, maxUploadMb, upload, defaultMode, focusOnMoun
 
   function addFiles(files: File[]) {
     if (files.length === 0) return;
-    const known = new Set(rows.map((row) => fileSignature(row.file)));
-    const added: FileRow[] = [];
-    const repeated: string[] = [];
-    for (const file of files) {
-      const signature = fileSignature(file);
-      if (known.has(signature)) {
-        repeated.push(file.name);
-        continue;
-      }
-      known.add(signature);
-      nextKeyRef.current += 1;
-      added.push({ key: `file-${nextKeyRef.current}`, file, state: { phase: "checking" } });
-    }
-    setRows((previous) => [...previous, ...added]);
+    const { added, repeated } = fileRows.add(files);
     setFieldError("files", undefined);
-    setNotice(
-      [
-        added.length > 0 ? `${added.length === 1 ? "1 file" : `${added.length} files`} added.` : "",
-        repeated.length > 0 ? `Already in the list: ${repeated.join(", ")}.` : "",
-      ]
-        .filter(Boolean)
-        .join(" "),
-    );
-    for (const row of added) {
-      void checkPdfFile(row.file, maxUploadMb).then((problem) => {
-        setRows((previous) =>
-          previous.map((r) =>
-            r.key === row.key && r.state.phase === "checking"
-              ? { ...r, state: problem ? { phase: "refused", problem } : { phase: "ready" } }
-              : r,
-          ),
-        );
-      });
-    }
+    setNotice(addedNotice(added, repeated));
   }
 
-  function stateFromResult(result: UploadResult): RowState {
-    switch (result.status) {
-      case "success":
-        return {
-          phase: "sent",
-          labResultId: result.labResultId,
-          status: result.labResultStatus,
-          message: result.message,
-        };
-      case "duplicate":
-        return { phase: "duplicate", message: result.message, duplicateOf: result.duplicateOf };
-      case "invalid": {
-        const { lines, formErrors } = splitServerFieldErrors(result.fieldErrors);
-        if (result.existingPatient) setConflictPatient(result.existingPatient);
-        if (Object.keys(formErrors).length > 0) setErrors((previous) => ({ ...previous, ...formErrors }));
-        const aboutDetails = Object.keys(formErrors).length > 0;
-        return {
-          phase: "error",
-          message:
-            result.message ??
-            (aboutDetails
-              ? "The portal did not accept these details. Fix the fields marked in red, then try again."
-              : "The portal did not accept this file."),
-          details: lines,
-          // Sending the same file again cannot help when only the file was refused.
-          retryable: aboutDetails || !result.fieldErrors?.file,
-        };
-      }
-      case "error":
-        return { phase: "error", message: result.message, details: [], retryable: true };
-      default:
-        return {
-          phase: "error",
-          message: "The portal answered in an unexpected way. Try again.",
-          details: [],
-          retryable: true,
-        };
-    }
-  }
-
-  async function runJob(job: UploadJob) {
+  async function send(key: string, formData: FormData) {
+    fileRows.setState(key, { phase: "uploading" });
     try {
-      const result = await upload(job.formData);
-      setRowState(job.key, stateFromResult(result));
+      const { state, formErrors, existingPatient } = rowOutcome(await upload(formData));
+      if (existingPatient) setConflictPatient(existingPatient);
+      if (Object.keys(formErrors).length > 0) setErrors((previous) => ({ ...previous, ...formErrors }));
+      fileRows.setState(key, state);
     } catch {
       // A body over the server's limit or a lost connection rejects the call; the server
       // stored nothing, so the row says so and can be tried again.
-      setRowState(job.key, { phase: "error", message: uploadFailedMessage(maxUploadMb), details: [], retryable: true });
-    }
-  }
-
-  /** Starts queued uploads while fewer than MAX_IN_FLIGHT are running. */
-  function pump() {
-    while (inFlightRef.current < MAX_IN_FLIGHT) {
-      const job = queueRef.current.shift();
-      if (!job) return;
-      inFlightRef.current += 1;
-      setRowState(job.key, { phase: "uploading" });
-      void runJob(job).finally(() => {
-        inFlightRef.current -= 1;
-        activeKeysRef.current.delete(job.key);
-        pump();
+      fileRows.setState(key, {
+        phase: "error",
+        message: uploadFailedMessage(maxUploadMb),
+        details: [],
+        retryable: true,
       });
     }
   }
 
   function enqueue(keys: string[], entries: UploadEntries, confirmDuplicate: boolean) {
-    const wanted = new Set(keys.filter((key) => !activeKeysRef.current.has(key)));
+    const wanted = new Set(keys.filter((key) => !queue.isActive(key)));
     const chosen = rows.filter((row) => wanted.has(row.key));
     if (chosen.length === 0) return;
-    for (const row of chosen) activeKeysRef.current.add(row.key);
     setNotice("");
-    setRows((previous) => previous.map((row) => (wanted.has(row.key) ? { ...row, state: { phase: "waiting" } } : row)));
-    for (const row of chosen) {
-      queueRef.current.push({ key: row.key, formData: buildUploadFormData(entries, row.file, confirmDuplicate) });
-    }
-    pump();
+    fileRows.setWaiting(wanted);
+    queue.enqueue(
+      chosen.map((row) => {
+        const formData = buildUploadFormData(entries, row.file, confirmDuplicate);
+        return { key: row.key, run: () => send(row.key, formData) };
+      }),
+    );
   }
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -322,8 +200,7 @@ function UploadFormBody({ labName, maxUploadMb, upload, defaultMode, focusOnMoun
   }
 
   function remove(key: string) {
-    const row = rows.find((r) => r.key === key);
-    setRows((previous) => previous.filter((r) => r.key !== key));
+    const row = fileRows.remove(key);
     if (row) setNotice(`${row.file.name} removed.`);
     document.getElementById(fieldIds.files)?.focus();
   }
@@ -372,121 +249,29 @@ function UploadFormBody({ labName, maxUploadMb, upload, defaultMode, focusOnMoun
             disabled={detailsLocked}
           />
           {conflictPatient && patientMode === "new" ? (
-            <div className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950">
-              <p>
-                The lab already has patient id {conflictPatient.patientId}: {conflictPatient.familyName},{" "}
-                {conflictPatient.givenName}
-                {conflictPatient.birthDate ? `, born ${conflictPatient.birthDate}` : ""}.
-              </p>
-              <Button
-                type="button"
-                variant="secondary"
-                className="mt-2 px-2 py-1"
-                onClick={() => {
-                  setPatientMode("existing");
-                  setSelectedPatient(conflictPatient);
-                  setConflictPatient(null);
-                  setFieldError("patientId", undefined);
-                  setFieldError("patientRef", undefined);
-                }}
-              >
-                Use this existing patient
-              </Button>
-            </div>
+            <ExistingPatientNotice
+              patient={conflictPatient}
+              onUse={() => {
+                setPatientMode("existing");
+                setSelectedPatient(conflictPatient);
+                setConflictPatient(null);
+                setFieldError("patientId", undefined);
+                setFieldError("patientRef", undefined);
+              }}
+            />
           ) : null}
 
-          <fieldset className="space-y-4">
-            <legend className="text-base font-semibold text-slate-900">Lab result</legend>
-            <Field
-              id={fieldIds.accessionNumber}
-              label="Accession number"
-              hint="Letters, digits, “.”, “_” and “-”; the same for every file of this batch."
-              error={errors.accessionNumber}
-            >
-              <input
-                id={fieldIds.accessionNumber}
-                type="text"
-                autoComplete="off"
-                spellCheck={false}
-                value={accessionNumber}
-                onChange={(event) => {
-                  setAccessionNumber(event.target.value);
-                  if (errors.accessionNumber)
-                    setFieldError("accessionNumber", validateField("accessionNumber", event.target.value));
-                }}
-                onBlur={() => {
-                  if (accessionNumber.trim() || errors.accessionNumber) {
-                    setFieldError("accessionNumber", validateField("accessionNumber", accessionNumber));
-                  }
-                }}
-                aria-invalid={errors.accessionNumber ? true : undefined}
-                aria-describedby={describedBy(fieldIds.accessionNumber, true, errors.accessionNumber)}
-                className={controlClasses(Boolean(errors.accessionNumber))}
-              />
-            </Field>
-
-            <fieldset aria-describedby={errors.mode ? `${fieldIds.mode}-error` : undefined}>
-              <legend className="text-sm font-medium text-slate-800">Mode</legend>
-              <div className="mt-2 space-y-2">
-                {modeOptions.map((option) => {
-                  const id = option.value === "interpret" ? fieldIds.mode : "upload-mode-store-only";
-                  return (
-                    <div key={option.value} className="flex items-start gap-3">
-                      <input
-                        id={id}
-                        type="radio"
-                        name="mode"
-                        value={option.value}
-                        checked={mode === option.value}
-                        onChange={() => {
-                          setMode(option.value);
-                          setFieldError("mode", undefined);
-                        }}
-                        aria-describedby={`${id}-description`}
-                        className="mt-0.5 h-4 w-4 accent-brand-600"
-                      />
-                      <div className="text-sm">
-                        <label htmlFor={id} className="font-medium text-slate-800">
-                          {option.label}
-                        </label>
-                        <p id={`${id}-description`} className="text-slate-600">
-                          {option.description}
-                        </p>
-                      </div>
-                    </div>
-                  );
-                })}
-              </div>
-              {errors.mode ? (
-                <p id={`${fieldIds.mode}-error`} className="mt-1 text-sm text-red-700">
-                  {errors.mode}
-                </p>
-              ) : null}
-            </fieldset>
-
-            <Field
-              id={fieldIds.notes}
-              label="Notes"
-              optional
-              hint="Sent to Docus with each file. Up to 4000 characters."
-              error={errors.notes}
-            >
-              <textarea
-                id={fieldIds.notes}
-                rows={3}
-                value={notes}
-                onChange={(event) => {
-                  setNotes(event.target.value);
-                  if (errors.notes) setFieldError("notes", validateField("notes", event.target.value));
-                }}
-                onBlur={() => setFieldError("notes", validateField("notes", notes))}
-                aria-invalid={errors.notes ? true : undefined}
-                aria-describedby={describedBy(fieldIds.notes, true, errors.notes)}
-                className={controlClasses(Boolean(errors.notes))}
-              />
-            </Field>
-            <ContactEmailFields value={contactEmails} onChange={setContactEmails} />
-          </fieldset>
+          <LabResultFields
+            accessionNumber={accessionNumber}
+            onAccessionNumberChange={setAccessionNumber}
+            mode={mode}
+            onModeChange={setMode}
+            notes={notes}
+            onNotesChange={setNotes}
+            errors={errors}
+            setFieldError={setFieldError}
+          />
+          <ContactEmailFields value={contactEmails} onChange={setContactEmails} />
         </fieldset>
 
         <section
@@ -498,53 +283,18 @@ function UploadFormBody({ labName, maxUploadMb, upload, defaultMode, focusOnMoun
           </h2>
           <FileDropZone maxUploadMb={maxUploadMb} error={errors.files} onFiles={addFiles} />
 
-          <div className="space-y-3">
-            <div className="flex flex-wrap items-center gap-3">
-              <Button type="submit" disabled={!canSubmit} aria-describedby="upload-submit-hint">
-                {submitLabel}
-              </Button>
-              <p id="upload-submit-hint" className="text-sm text-slate-600">
-                {counts.checking > 0
-                  ? "Checking the files…"
-                  : sendable === 0
-                    ? "Choose at least one PDF file."
-                    : `${sendable === 1 ? "1 file" : `${sendable} files`} to send for ${labName}${
-                        detailsLocked ? ", with the same patient and accession number" : ""
-                      }.`}
-              </p>
-            </div>
-
-            {counts.total >= 2 ? <UploadProgress sent={counts.sent} total={counts.total} /> : null}
-
-            <div
-              aria-live="polite"
-              role="status"
-              className={cn("space-y-1 text-sm text-slate-700", !notice && !summary && "sr-only")}
-            >
-              {notice ? <p>{notice}</p> : null}
-              {summary ? <p>{summary}</p> : null}
-              {statuses.stale ? (
-                <p className="text-amber-900">The statuses could not be refreshed; trying again.</p>
-              ) : null}
-            </div>
-
-            {settled ? (
-              <div className="space-y-2 rounded-md border border-slate-200 bg-slate-50 p-3">
-                {counts.docusPending > 0 ? (
-                  <p className="text-sm text-slate-700">
-                    Files still on their way to Docus keep going if you start again; follow them under{" "}
-                    <Link href="/lab-results" className="text-brand-700 underline underline-offset-2">
-                      Lab results
-                    </Link>
-                    .
-                  </p>
-                ) : null}
-                <Button variant="secondary" onClick={onStartOver}>
-                  Upload more for another patient
-                </Button>
-              </div>
-            ) : null}
-          </div>
+          <BatchControls
+            labName={labName}
+            submitLabel={submitLabel}
+            counts={counts}
+            sendable={sendable}
+            detailsLocked={detailsLocked}
+            notice={notice}
+            summary={summary}
+            stale={statuses.stale}
+            settled={settled}
+            onStartOver={onStartOver}
+          />
 
           {rows.length > 0 ? (
             <FileRows
@@ -553,7 +303,7 @@ function UploadFormBody({ labName, maxUploadMb, upload, defaultMode, focusOnMoun
               onRemove={remove}
               onRetry={retry}
               onSendAgain={sendAgain}
-              onSkip={(key) => setRowState(key, { phase: "skipped" })}
+              onSkip={(key) => fileRows.setState(key, { phase: "skipped" })}
             />
           ) : null}
         </section>

@@ -1,5 +1,5 @@
-import type { UploadResult } from "@/app/(portal)/upload/upload-types";
-import type { LabResultStatus } from "@/db/schema/lab-results";
+import type { UploadResult } from "@/lib/lab-results/upload-result";
+import type { LabResultStatus } from "@/lib/domain";
 
 /** A patient as the search answers it. */
 export type PatientSummary = {

@@ -78,3 +78,13 @@ export function summarizeRows(c: RowCounts, settled: boolean): string {
   if (c.checking) parts.push(`Checking ${plural(c.checking, "file")}…`);
   return parts.join(" ");
 }
+
+/** What the form says after files were chosen: how many were added, which were already listed. */
+export function addedNotice(added: number, repeated: string[]): string {
+  return [
+    added > 0 ? `${added === 1 ? "1 file" : `${added} files`} added.` : "",
+    repeated.length > 0 ? `Already in the list: ${repeated.join(", ")}.` : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
+}

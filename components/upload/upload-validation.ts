@@ -1,5 +1,5 @@
-import type { UploadField } from "@/app/(portal)/upload/upload-types";
-import type { labResultModes } from "@/db/schema/lab-results";
+import type { UploadField } from "@/lib/lab-results/upload-result";
+import type { LabResultMode } from "@/lib/domain";
 import {
   accessionNumberSchema,
   newPatientSchema,
@@ -8,7 +8,7 @@ import {
 } from "@/lib/validations/lab-results";
 import type { PatientSummary } from "./upload-model";
 
-export type UploadMode = (typeof labResultModes)[number];
+export type UploadMode = LabResultMode;
 export type PatientMode = "existing" | "new";
 export type NewPatientField = "patientId" | "givenName" | "familyName" | "birthDate" | "sex";
 export type NewPatientDraft = Record<NewPatientField, string>;

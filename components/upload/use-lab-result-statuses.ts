@@ -1,13 +1,11 @@
 "use client";
 
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData } from "@tanstack/react-query";
 import { z } from "zod";
 import { isFinalLabResultStatus, labResultStatuses, type LabResultStatus } from "@/lib/domain";
+import { useStatusPolling } from "@/components/lab-results/use-status-polling";
+import { pollIntervals } from "@/lib/lab-results/poll-interval";
 import type { LiveLabResult } from "./upload-model";
-
-const POLL_MS = 2000;
-/** Only reports are awaited: nothing urgent, so ask less often. */
-const REPORT_POLL_MS = 4000;
 
 const statusResponseSchema = z.object({
   results: z.array(
@@ -50,7 +48,7 @@ export type LabResultStatuses = {
 };
 
 /**
- * Polls the status of the lab results sent from this form every two seconds, until each
+ * Polls the status of the lab results sent from this form (useStatusPolling), until each
  * one is final. `tracked` carries the status the upload answered with, used until the
  * first poll and to decide whether polling is needed at all.
  */
@@ -60,21 +58,18 @@ export function useLabResultStatuses(tracked: TrackedLabResult[], awaitReports: 
   const awaitingReport = (status: LabResultStatus) => awaitReports && status === "accepted";
   const settled = (status: LabResultStatus) => isFinalLabResultStatus(status) && !awaitingReport(status);
 
-  const query = useQuery({
+  const query = useStatusPolling({
     queryKey: ["lab-result-statuses", ids],
     queryFn: ({ signal }) => fetchStatuses(ids, signal),
     enabled: ids.length > 0 && tracked.some((t) => !settled(t.status)),
     placeholderData: keepPreviousData,
     staleTime: 0,
     retry: false,
-    refetchInterval: (q) => {
-      const latest = new Map((q.state.data ?? []).map((r) => [r.id, r.status]));
-      const current = ids.map((id) => latest.get(id) ?? initial.get(id));
-      if (current.every((status) => status !== undefined && settled(status))) return false;
-      return current.every((status) => status !== undefined && (settled(status) || awaitingReport(status)))
-        ? REPORT_POLL_MS
-        : POLL_MS;
+    statusesOf: (data) => {
+      const latest = new Map((data ?? []).map((r) => [r.id, r.status]));
+      return ids.map((id) => latest.get(id) ?? initial.get(id));
     },
+    policy: { awaitReports, awaitingReport: pollIntervals.batchAwaitingReport, settled: false },
   });
 
   const byId = new Map<string, LiveLabResult>();

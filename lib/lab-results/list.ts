@@ -1,5 +1,5 @@
 import "server-only";
-import type { LabResultListItem } from "@/components/lab-results/types";
+import type { LabResultListItem } from "@/lib/lab-results/list-item";
 import { getDb } from "@/db";
 import { listLabResultsForLab } from "@/db/queries/lab-results";
 import type { QueryScope } from "@/db/queries/scope";

@@ -3,9 +3,10 @@ import Link from "next/link";
 import { TurnaroundForm } from "@/components/admin/turnaround-form";
 import { UserActiveToggle } from "@/components/admin/user-active-toggle";
 import { buttonClasses } from "@/components/ui/button";
-import { Badge } from "@/components/ui/badge";
+import { ActiveBadge } from "@/components/admin/active-badge";
 import { PageHeader } from "@/components/ui/page-header";
-import { Table, Td, Th } from "@/components/ui/table";
+import { Section } from "@/components/ui/section";
+import { Table, TableHead, TBody, Td } from "@/components/ui/table";
 import { getDb } from "@/db";
 import { getLabsForUser } from "@/db/queries/labs";
 import { listUsersForLabs } from "@/db/queries/users";
@@ -47,19 +48,12 @@ export default async function AdminPage() {
           </nav>
         }
       />
-      <section aria-labelledby="labs-heading" className="mb-8">
-        <h2 id="labs-heading" className="mb-3 text-lg font-semibold">
-          Labs
-        </h2>
+      <Section headingId="labs-heading" title="Labs" className="mb-8">
         <Table caption="Labs">
-          <thead>
-            <tr>
-              <Th>Name</Th>
-              <Th>Partner lab id</Th>
-              <Th>Turnaround watchdog (dashboard flags reports later than this)</Th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
+          <TableHead
+            columns={["Name", "Partner lab id", "Turnaround watchdog (dashboard flags reports later than this)"]}
+          />
+          <TBody>
             {labs.map((lab) => (
               <tr key={lab.id}>
                 <Td>{lab.name}</Td>
@@ -74,28 +68,13 @@ export default async function AdminPage() {
                 </Td>
               </tr>
             ))}
-          </tbody>
+          </TBody>
         </Table>
-      </section>
-      <section aria-labelledby="users-heading">
-        <h2 id="users-heading" className="mb-3 text-lg font-semibold">
-          Users
-        </h2>
+      </Section>
+      <Section headingId="users-heading" title="Users">
         <Table caption="Users">
-          <thead>
-            <tr>
-              <Th>Name</Th>
-              <Th>Email</Th>
-              <Th>Role</Th>
-              <Th>Labs</Th>
-              <Th>Last sign-in</Th>
-              <Th>Status</Th>
-              <Th>
-                <span className="sr-only">Actions</span>
-              </Th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
+          <TableHead columns={["Name", "Email", "Role", "Labs", "Last sign-in", "Status"]} actions />
+          <TBody>
             {users.map((user) => (
               <tr key={user.id}>
                 <Td>{user.name}</Td>
@@ -103,7 +82,9 @@ export default async function AdminPage() {
                 <Td className="capitalize">{user.role}</Td>
                 <Td>{user.labs.map((l) => l.name).join(", ")}</Td>
                 <Td>{user.lastSignInAt ? formatDateTime(user.lastSignInAt) : "Never"}</Td>
-                <Td>{user.active ? <Badge tone="success">Active</Badge> : <Badge tone="neutral">Inactive</Badge>}</Td>
+                <Td>
+                  <ActiveBadge active={user.active} />
+                </Td>
                 <Td>
                   {user.id === admin.id ? (
                     <span className="text-xs text-slate-500">You</span>
@@ -118,9 +99,9 @@ export default async function AdminPage() {
                 </Td>
               </tr>
             ))}
-          </tbody>
+          </TBody>
         </Table>
-      </section>
+      </Section>
       <section aria-labelledby="audit-heading" className="mt-8">
         <h2 id="audit-heading" className="mb-1 text-lg font-semibold">
           Audit trail export

@@ -20,7 +20,7 @@ import { sha256Hex } from "@/lib/crypto";
 import { checkPdf } from "@/lib/pdf/check";
 import { sanitizeFileName } from "@/lib/pdf/file-name";
 import { patientChoiceSchema, uploadFieldsSchema } from "@/lib/validations/lab-results";
-import type { UploadField, UploadResult } from "./upload-types";
+import type { UploadField, UploadResult } from "@/lib/lab-results/upload-result";
 import { describeError } from "@/lib/errors";
 
 function fieldErrorsOf(error: z.ZodError): Partial<Record<UploadField, string[]>> {

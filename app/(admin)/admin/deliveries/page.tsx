@@ -1,11 +1,12 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { AdminPageHeader } from "@/components/admin/admin-page-header";
 import { AttachReportForm } from "@/components/admin/attach-report-form";
 import { RouteReportForm } from "@/components/admin/route-report-form";
+import { WaitingReportsTable } from "@/components/admin/waiting-reports-table";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
-import { PageHeader } from "@/components/ui/page-header";
-import { Table, Td, Th } from "@/components/ui/table";
+import { Section } from "@/components/ui/section";
+import { Table, TableHead, TBody, Td } from "@/components/ui/table";
 import { getDb } from "@/db";
 import { listLabResultsForLab } from "@/db/queries/lab-results";
 import { listAllLabs } from "@/db/queries/labs";
@@ -34,47 +35,29 @@ async function OperatorDeliveries() {
   }));
   return (
     <>
-      <PageHeader
+      <AdminPageHeader
         title="Report triage"
         description="Reports whose partner lab id names no lab of the portal, and delivery attempts tied to no lab. Hand each report to its lab; the lab's administrators attach it to a lab result."
+        back={false}
       />
-      <section aria-labelledby="unmatched-heading" className="mb-8">
-        <h2 id="unmatched-heading" className="mb-3 text-lg font-semibold">
-          Reports of an unknown lab ({lablessReports.length})
-        </h2>
+      <Section
+        headingId="unmatched-heading"
+        title={`Reports of an unknown lab (${lablessReports.length})`}
+        className="mb-8"
+      >
         {lablessReports.length === 0 ? (
           <EmptyState title="No reports waiting for a lab">
             A report whose partner lab id is unknown is kept here until you hand it to a lab.
           </EmptyState>
         ) : (
-          <Table caption="Reports of an unknown lab">
-            <thead>
-              <tr>
-                <Th>Received</Th>
-                <Th>Partner lab id</Th>
-                <Th>Reference id</Th>
-                <Th>Patient id</Th>
-                <Th>File</Th>
-                <Th>Hand to lab</Th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {lablessReports.map((r) => (
-                <tr key={r.id}>
-                  <Td>{formatDateTime(r.receivedAt)}</Td>
-                  <Td className="font-mono">{r.partnerLabId ?? "—"}</Td>
-                  <Td className="font-mono">{r.referenceId ?? "—"}</Td>
-                  <Td className="font-mono">{r.deliveredPatientId}</Td>
-                  <Td>{r.fileName}</Td>
-                  <Td>
-                    <RouteReportForm reportId={r.id} labs={labOptions} action={routeReportAction} />
-                  </Td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
+          <WaitingReportsTable
+            caption="Reports of an unknown lab"
+            reports={lablessReports}
+            actionHeading="Hand to lab"
+            action={(r) => <RouteReportForm reportId={r.id} labs={labOptions} action={routeReportAction} />}
+          />
         )}
-      </section>
+      </Section>
       <DeliveryLog log={log} />
     </>
   );
@@ -96,53 +79,25 @@ export default async function DeliveriesPage() {
   }));
   return (
     <>
-      <PageHeader
+      <AdminPageHeader
         title="Report deliveries"
         description="Every delivery attempt from Docus, accepted or refused, and the reports that matched no lab result."
-        actions={
-          <Link href="/admin" className="text-sm text-brand-700 underline">
-            Back to administration
-          </Link>
-        }
       />
-      <section aria-labelledby="unmatched-heading" className="mb-8">
-        <h2 id="unmatched-heading" className="mb-3 text-lg font-semibold">
-          Unmatched reports ({unmatched.length})
-        </h2>
+      <Section headingId="unmatched-heading" title={`Unmatched reports (${unmatched.length})`} className="mb-8">
         {unmatched.length === 0 ? (
           <EmptyState title="No unmatched reports">
             A report of your lab whose accession and patient id match no lab result is kept here until you attach it. It
             is never dropped.
           </EmptyState>
         ) : (
-          <Table caption="Unmatched reports">
-            <thead>
-              <tr>
-                <Th>Received</Th>
-                <Th>Partner lab id</Th>
-                <Th>Reference id</Th>
-                <Th>Patient id</Th>
-                <Th>File</Th>
-                <Th>Attach to a lab result of {admin.currentLab?.name ?? "your lab"}</Th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {unmatched.map((r) => (
-                <tr key={r.id}>
-                  <Td>{formatDateTime(r.receivedAt)}</Td>
-                  <Td className="font-mono">{r.partnerLabId ?? "—"}</Td>
-                  <Td className="font-mono">{r.referenceId ?? "—"}</Td>
-                  <Td className="font-mono">{r.deliveredPatientId}</Td>
-                  <Td>{r.fileName}</Td>
-                  <Td>
-                    <AttachReportForm reportId={r.id} candidates={options} action={attachReportAction} />
-                  </Td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
+          <WaitingReportsTable
+            caption="Unmatched reports"
+            reports={unmatched}
+            actionHeading={`Attach to a lab result of ${admin.currentLab?.name ?? "your lab"}`}
+            action={(r) => <AttachReportForm reportId={r.id} candidates={options} action={attachReportAction} />}
+          />
         )}
-      </section>
+      </Section>
       <DeliveryLog log={log} />
     </>
   );
@@ -150,29 +105,17 @@ export default async function DeliveriesPage() {
 
 function DeliveryLog({ log }: { log: DeliveryLogRow[] }) {
   return (
-    <section aria-labelledby="log-heading">
-      <h2 id="log-heading" className="mb-3 text-lg font-semibold">
-        Delivery log
-      </h2>
+    <Section headingId="log-heading" title="Delivery log">
       {log.length === 0 ? (
         <EmptyState title="No deliveries yet">
           Each attempt Docus makes to deliver a report is listed here, with its outcome.
         </EmptyState>
       ) : (
         <Table caption="Delivery attempts, newest first">
-          <thead>
-            <tr>
-              <Th>When</Th>
-              <Th>Outcome</Th>
-              <Th>HTTP</Th>
-              <Th>Reason</Th>
-              <Th>Partner lab id</Th>
-              <Th>Reference id</Th>
-              <Th>Idempotency key</Th>
-              <Th>From</Th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
+          <TableHead
+            columns={["When", "Outcome", "HTTP", "Reason", "Partner lab id", "Reference id", "Idempotency key", "From"]}
+          />
+          <TBody>
             {log.map((d) => (
               <tr key={d.id} data-testid="delivery-row">
                 <Td>{formatDateTime(d.receivedAt)}</Td>
@@ -189,9 +132,9 @@ function DeliveryLog({ log }: { log: DeliveryLogRow[] }) {
                 <Td className="font-mono text-xs">{d.remoteIp ?? ""}</Td>
               </tr>
             ))}
-          </tbody>
+          </TBody>
         </Table>
       )}
-    </section>
+    </Section>
   );
 }

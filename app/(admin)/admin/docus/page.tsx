@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { AdminPageHeader } from "@/components/admin/admin-page-header";
 import { Badge } from "@/components/ui/badge";
-import { PageHeader } from "@/components/ui/page-header";
+import { Section } from "@/components/ui/section";
 import { StatCard } from "@/components/ui/stat-card";
-import { Table, Td, Th } from "@/components/ui/table";
+import { Table, TableHead, TBody, Td } from "@/components/ui/table";
 import { getDb } from "@/db";
 import { getConnectionSnapshot } from "@/db/queries/docus-connection";
 import { scopeOf } from "@/db/queries/scope";
@@ -32,26 +32,15 @@ export default async function DocusConnectionPage() {
   const failures = snapshot.failures24h.credentials + snapshot.failures24h.rejected + snapshot.failures24h.transient;
   return (
     <>
-      <PageHeader
+      <AdminPageHeader
         title="Docus connection"
         description={
           actor.role === "operator"
             ? "Sends and deliveries of every lab."
             : "Sends and deliveries of your labs. Secrets are never shown."
         }
-        actions={
-          <Link href="/admin" className="text-sm font-medium text-brand-700 underline">
-            Back to administration
-          </Link>
-        }
       />
-      <section
-        aria-labelledby="config-heading"
-        className="mb-8 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
-      >
-        <h2 id="config-heading" className="mb-3 text-lg font-semibold">
-          Configuration
-        </h2>
+      <Section headingId="config-heading" title="Configuration" card className="mb-8">
         <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
           <div>
             <dt className="font-medium text-slate-700">Talking to</dt>
@@ -100,11 +89,8 @@ export default async function DocusConnectionPage() {
             </dd>
           </div>
         </dl>
-      </section>
-      <section aria-labelledby="sends-heading" className="mb-8">
-        <h2 id="sends-heading" className="mb-3 text-lg font-semibold">
-          Sending lab results
-        </h2>
+      </Section>
+      <Section headingId="sends-heading" title="Sending lab results" className="mb-8">
         <dl className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
           <StatCard
             label="Last successful send"
@@ -119,13 +105,8 @@ export default async function DocusConnectionPage() {
         </dl>
         <div className="mt-4">
           <Table caption="Send failures in the last 24 hours by reason">
-            <thead>
-              <tr>
-                <Th>Reason</Th>
-                <Th>Failures (24 h)</Th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
+            <TableHead columns={["Reason", "Failures (24 h)"]} />
+            <TBody>
               <tr>
                 <Td>Credentials refused (401/403)</Td>
                 <Td>{snapshot.failures24h.credentials}</Td>
@@ -138,14 +119,11 @@ export default async function DocusConnectionPage() {
                 <Td>Transient (timeouts, 429, 5xx; retried)</Td>
                 <Td>{snapshot.failures24h.transient}</Td>
               </tr>
-            </tbody>
+            </TBody>
           </Table>
         </div>
-      </section>
-      <section aria-labelledby="deliveries-heading">
-        <h2 id="deliveries-heading" className="mb-3 text-lg font-semibold">
-          Receiving reports
-        </h2>
+      </Section>
+      <Section headingId="deliveries-heading" title="Receiving reports">
         <p className="mb-3 text-sm text-slate-700">
           Last delivery received:{" "}
           {snapshot.lastDelivery ? (
@@ -159,13 +137,8 @@ export default async function DocusConnectionPage() {
           )}
         </p>
         <Table caption="Refused deliveries in the last 24 hours by reason">
-          <thead>
-            <tr>
-              <Th>Reason refused</Th>
-              <Th>Deliveries (24 h)</Th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
+          <TableHead columns={["Reason refused", "Deliveries (24 h)"]} />
+          <TBody>
             {snapshot.refused24h.length === 0 ? (
               <tr>
                 <Td colSpan={2}>None refused.</Td>
@@ -178,14 +151,14 @@ export default async function DocusConnectionPage() {
                 </tr>
               ))
             )}
-          </tbody>
+          </TBody>
         </Table>
         <p className="mt-3 text-sm">
           <a href="/api/admin/docus/refused?days=30" className="font-medium text-brand-700 underline">
             Download refused deliveries of the last 30 days (CSV)
           </a>
         </p>
-      </section>
+      </Section>
     </>
   );
 }

@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { ActiveBadge } from "@/components/admin/active-badge";
+import { AdminPageHeader } from "@/components/admin/admin-page-header";
 import { LabForm } from "@/components/admin/lab-form";
-import { Badge } from "@/components/ui/badge";
-import { PageHeader } from "@/components/ui/page-header";
-import { Table, Td, Th } from "@/components/ui/table";
+import { Section } from "@/components/ui/section";
+import { Table, TableHead, TBody, Td } from "@/components/ui/table";
 import { getDb } from "@/db";
 import { listLabsForAdmin } from "@/db/queries/lab-admin";
 import { scopeOf } from "@/db/queries/scope";
@@ -17,23 +18,12 @@ export default async function LabsPage() {
   const labs = await listLabsForAdmin(await getDb(), scopeOf(actor));
   return (
     <>
-      <PageHeader
+      <AdminPageHeader
         title="Labs"
         description={actor.role === "operator" ? "Every lab on the platform." : "The labs you administer."}
-        actions={
-          <Link href="/admin" className="text-sm font-medium text-brand-700 underline">
-            Back to administration
-          </Link>
-        }
       />
       {actor.role === "operator" ? (
-        <section
-          aria-labelledby="new-lab-heading"
-          className="mb-8 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
-        >
-          <h2 id="new-lab-heading" className="mb-3 text-lg font-semibold">
-            New lab
-          </h2>
+        <Section headingId="new-lab-heading" title="New lab" card className="mb-8">
           <LabForm
             values={{
               name: "",
@@ -46,29 +36,20 @@ export default async function LabsPage() {
             submitLabel="Create lab"
             action={createLabAction}
           />
-        </section>
+        </Section>
       ) : null}
       <Table caption="Labs">
-        <thead>
-          <tr>
-            <Th>Name</Th>
-            <Th>Partner lab id</Th>
-            <Th>Members</Th>
-            <Th>Two-factor for all</Th>
-            <Th>Status</Th>
-            <Th>
-              <span className="sr-only">Actions</span>
-            </Th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
+        <TableHead columns={["Name", "Partner lab id", "Members", "Two-factor for all", "Status"]} actions />
+        <TBody>
           {labs.map((lab) => (
             <tr key={lab.id}>
               <Td>{lab.name}</Td>
               <Td className="font-mono">{lab.partnerLabId ?? "—"}</Td>
               <Td>{lab.members}</Td>
               <Td>{lab.requireTwoFactor ? "Yes" : "No"}</Td>
-              <Td>{lab.active ? <Badge tone="success">Active</Badge> : <Badge tone="neutral">Inactive</Badge>}</Td>
+              <Td>
+                <ActiveBadge active={lab.active} />
+              </Td>
               <Td>
                 <Link
                   href={`/admin/labs/${lab.id}`}
@@ -80,7 +61,7 @@ export default async function LabsPage() {
               </Td>
             </tr>
           ))}
-        </tbody>
+        </TBody>
       </Table>
     </>
   );

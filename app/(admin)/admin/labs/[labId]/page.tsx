@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { LabActiveToggle } from "@/components/admin/lab-active-toggle";
 import { LabForm } from "@/components/admin/lab-form";
-import { PageHeader } from "@/components/ui/page-header";
+import { AdminPageHeader } from "@/components/admin/admin-page-header";
+import { Section } from "@/components/ui/section";
 import { getDb } from "@/db";
 import { getLabById } from "@/db/queries/lab-admin";
 import { administers } from "@/lib/admin/rules";
@@ -21,23 +21,13 @@ export default async function LabPage({ params }: { params: Promise<{ labId: str
   if (!lab) notFound();
   return (
     <>
-      <PageHeader
+      <AdminPageHeader
         title={lab.name}
         description={lab.active ? "Active: takes uploads." : "Inactive: no new uploads; its data stays readable."}
-        actions={
-          <Link href="/admin/labs" className="text-sm font-medium text-brand-700 underline">
-            Back to labs
-          </Link>
-        }
+        back={{ href: "/admin/labs", label: "Back to labs" }}
       />
       <div className="space-y-8">
-        <section
-          aria-labelledby="settings-heading"
-          className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
-        >
-          <h2 id="settings-heading" className="mb-3 text-lg font-semibold">
-            Settings
-          </h2>
+        <Section headingId="settings-heading" title="Settings" card>
           <LabForm
             labId={lab.id}
             values={{
@@ -51,13 +41,10 @@ export default async function LabPage({ params }: { params: Promise<{ labId: str
             submitLabel="Save settings"
             action={updateLabAction}
           />
-        </section>
-        <section aria-labelledby="status-heading" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
-          <h2 id="status-heading" className="mb-3 text-lg font-semibold">
-            Status
-          </h2>
+        </Section>
+        <Section headingId="status-heading" title="Status" card>
           <LabActiveToggle labId={lab.id} labName={lab.name} active={lab.active} action={setLabActiveAction} />
-        </section>
+        </Section>
       </div>
     </>
   );

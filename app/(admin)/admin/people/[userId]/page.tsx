@@ -1,13 +1,14 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
 import { z } from "zod";
+import { ActiveBadge } from "@/components/admin/active-badge";
 import { PasswordResetButton } from "@/components/admin/password-reset-button";
 import { PersonEditForm } from "@/components/admin/person-edit-form";
 import { TwoFactorResetButton } from "@/components/admin/two-factor-reset-button";
 import { UserActiveToggle } from "@/components/admin/user-active-toggle";
 import { Badge } from "@/components/ui/badge";
-import { PageHeader } from "@/components/ui/page-header";
+import { AdminPageHeader } from "@/components/admin/admin-page-header";
+import { Section } from "@/components/ui/section";
 import { getDb } from "@/db";
 import { listLabsForAdmin } from "@/db/queries/lab-admin";
 import { scopeOf } from "@/db/queries/scope";
@@ -29,20 +30,13 @@ export default async function PersonPage({ params }: { params: Promise<{ userId:
   const others = person.labIds.length - labs.filter((l) => person.labIds.includes(l.id)).length;
   return (
     <>
-      <PageHeader
+      <AdminPageHeader
         title={person.name}
         description={`${person.email} · ${person.role}${person.active ? "" : " · inactive"}`}
-        actions={
-          <Link href="/admin/people" className="text-sm font-medium text-brand-700 underline">
-            Back to people
-          </Link>
-        }
+        back={{ href: "/admin/people", label: "Back to people" }}
       />
       <div className="space-y-8">
-        <section aria-labelledby="role-heading" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
-          <h2 id="role-heading" className="mb-3 text-lg font-semibold">
-            Role and labs
-          </h2>
+        <Section headingId="role-heading" title="Role and labs" card>
           {others > 0 ? (
             <p className="mb-3 text-sm text-slate-600">
               They also belong to {others} lab(s) you do not administer; those memberships stay as they are.
@@ -55,16 +49,12 @@ export default async function PersonPage({ params }: { params: Promise<{ userId:
             labs={labs.map((l) => ({ id: l.id, name: l.name, member: person.labIds.includes(l.id) }))}
             action={updatePersonAction}
           />
-        </section>
-        <section aria-labelledby="access-heading" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
-          <h2 id="access-heading" className="mb-3 text-lg font-semibold">
-            Access
-          </h2>
+        </Section>
+        <Section headingId="access-heading" title="Access" card>
           <div className="space-y-4">
             <div>
               <p className="mb-2 text-sm text-slate-700">
-                Status: {person.active ? <Badge tone="success">Active</Badge> : <Badge tone="neutral">Inactive</Badge>}{" "}
-                Deactivating ends their sessions at once.
+                Status: <ActiveBadge active={person.active} /> Deactivating ends their sessions at once.
               </p>
               <UserActiveToggle
                 userId={person.id}
@@ -87,7 +77,7 @@ export default async function PersonPage({ params }: { params: Promise<{ userId:
               {person.totpEnabledAt ? <TwoFactorResetButton userId={person.id} action={resetTwoFactorAction} /> : null}
             </div>
           </div>
-        </section>
+        </Section>
       </div>
     </>
   );

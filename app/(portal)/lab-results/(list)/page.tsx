@@ -12,7 +12,7 @@ import { requireUser } from "@/lib/auth";
 import { scopeOf } from "@/db/queries/scope";
 import { loadLabResultList } from "@/lib/lab-results/list";
 import { labResultFiltersSchema } from "@/lib/validations/lab-result-filters";
-import { cancelLabResultAction, retryLabResultAction } from "./actions";
+import { cancelLabResultAction, retryLabResultAction } from "../actions";
 
 export const metadata: Metadata = { title: "Lab results" };
 

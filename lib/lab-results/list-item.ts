@@ -1,10 +1,10 @@
-import type { LabResultStatus } from "@/lib/domain";
+import type { LabResultMode, LabResultStatus } from "@/lib/domain";
 
 /** A lab results list row as it crosses to the browser (dates as ISO strings). */
 export type LabResultListItem = {
   id: string;
   accessionNumber: string;
-  mode: "interpret" | "store_only";
+  mode: LabResultMode;
   status: LabResultStatus;
   attempts: number;
   lastError: string | null;

@@ -1,0 +1,5 @@
+import { PageSkeleton } from "@/components/ui/skeleton";
+
+export default function DashboardLoading() {
+  return <PageSkeleton label="the dashboard" variant="dashboard" />;
+}

@@ -1,0 +1,5 @@
+import { PageSkeleton } from "@/components/ui/skeleton";
+
+export default function LabResultsLoading() {
+  return <PageSkeleton label="lab results" variant="table" />;
+}
