@@ -124,9 +124,10 @@ describe("sending a batch", () => {
     const groups = [newRows, existingRows];
     const results = await Promise.all(
       groups.map(async ([first, ...rest]) => {
-        const head = await send(first!, await pdf(first!.fileName));
+        // Lab results name their patient, so that the wrong-patient guard lets them go.
+        const head = await send(first!, await pdf(`${first!.fileName} for ${first!.patientId}`));
         const ref = head.status === "success" ? head.patientRef : undefined;
-        return [head, ...(await Promise.all(rest.map(async (r) => send(r, await pdf(r.fileName), actor, ref))))];
+        return [head, ...(await Promise.all(rest.map(async (r) => send(r, await pdf(`${r.fileName} for ${r.patientId}`), actor, ref))))];
       }),
     );
     expect(results.flat().map((r) => r.status)).toEqual(["success", "success", "success", "success", "success"]);
