@@ -1,4 +1,5 @@
 import { csvLine } from "@/lib/csv";
+import { labResultDetailFields } from "@/lib/lab-results/upload-result";
 
 /**
  * The manifest's columns: the name each has in the template, the other header names a
@@ -6,19 +7,7 @@ import { csvLine } from "@/lib/csv";
  * without case, accents, spaces or punctuation ("Date of birth" = "date_of_birth" = "DOB").
  */
 
-export const manifestColumns = [
-  "fileName",
-  "patientId",
-  "givenName",
-  "familyName",
-  "birthDate",
-  "sex",
-  "accessionNumber",
-  "mode",
-  "notes",
-  "patientEmail",
-  "physicianEmail",
-] as const;
+export const manifestColumns = ["fileName", ...labResultDetailFields, "patientEmail", "physicianEmail"] as const;
 export type ManifestColumn = (typeof manifestColumns)[number];
 
 type ColumnSpec = { header: string; label: string; required: boolean; aliases: string[] };
