@@ -6,6 +6,7 @@ import type { UserRole } from "@/lib/domain";
 import type { ActionResult } from "@/lib/errors";
 import { FormField } from "@/components/ui/form-field";
 import { ActionMessage } from "./action-message";
+import { LabCheckboxes } from "./lab-checkboxes";
 
 export type PersonEditFormProps = {
   userId: string;
@@ -34,17 +35,10 @@ export function PersonEditForm({ userId, role, roles, labs, action }: PersonEdit
           )}
         </FormField>
       </div>
-      <fieldset>
-        <legend className="text-sm font-medium text-slate-800">Labs you administer</legend>
-        <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
-          {labs.map((lab) => (
-            <label key={lab.id} className="inline-flex items-center gap-2 text-sm">
-              <input type="checkbox" name="labIds" value={lab.id} defaultChecked={lab.member} />
-              {lab.name}
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <LabCheckboxes
+        legend="Labs you administer"
+        labs={labs.map((lab) => ({ id: lab.id, name: lab.name, checked: lab.member }))}
+      />
       <div className="flex flex-wrap items-center gap-3">
         <Button type="submit" disabled={pending}>
           Save role and labs
