@@ -8,6 +8,7 @@ import { FormField } from "@/components/ui/form-field";
 import { ActionMessage } from "./action-message";
 import { LabCheckboxes } from "./lab-checkboxes";
 import { OneTimeLink } from "./one-time-link";
+import { RoleField } from "./role-field";
 
 type LinkResult = ActionResult & { link?: string };
 
@@ -29,17 +30,13 @@ export function PersonCreateForm({ roles, labs, action }: PersonCreateFormProps)
         <FormField id="person-email" label="Email" error={errors.email?.[0]}>
           {(control) => <input {...control} name="email" type="email" required autoComplete="off" />}
         </FormField>
-        <FormField id="person-role" label="Role" error={errors.role?.[0]}>
-          {(control) => (
-            <select {...control} name="role" defaultValue={roles.includes("technician") ? "technician" : roles[0]}>
-              {roles.map((r) => (
-                <option key={r} value={r} className="capitalize">
-                  {r}
-                </option>
-              ))}
-            </select>
-          )}
-        </FormField>
+        <RoleField
+          id="person-role"
+          roles={roles}
+          defaultValue={roles.includes("technician") ? "technician" : roles[0]}
+          error={errors.role?.[0]}
+          optionClassName="capitalize"
+        />
       </div>
       <LabCheckboxes
         legend="Labs"

@@ -4,9 +4,9 @@ import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import type { UserRole } from "@/lib/domain";
 import type { ActionResult } from "@/lib/errors";
-import { FormField } from "@/components/ui/form-field";
 import { ActionMessage } from "./action-message";
 import { LabCheckboxes } from "./lab-checkboxes";
+import { RoleField } from "./role-field";
 
 export type PersonEditFormProps = {
   userId: string;
@@ -23,17 +23,7 @@ export function PersonEditForm({ userId, role, roles, labs, action }: PersonEdit
     <form action={formAction} className="space-y-4">
       <input type="hidden" name="userId" value={userId} />
       <div className="max-w-xs">
-        <FormField id="edit-role" label="Role">
-          {(control) => (
-            <select {...control} name="role" defaultValue={role}>
-              {[...new Set([role, ...roles])].map((r) => (
-                <option key={r} value={r}>
-                  {r}
-                </option>
-              ))}
-            </select>
-          )}
-        </FormField>
+        <RoleField id="edit-role" roles={[...new Set([role, ...roles])]} defaultValue={role} />
       </div>
       <LabCheckboxes
         legend="Labs you administer"
