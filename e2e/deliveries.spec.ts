@@ -221,9 +221,7 @@ test.describe("the round trip with the simulated Docus", () => {
   }) => {
     const accession = unique("LOOP");
     const upload = await uploadInterpret(page, accession);
-    await expect(upload.row(`${accession}.pdf`).getByText("Report ready", { exact: true })).toBeVisible({
-      timeout: 15_000,
-    });
+    await upload.expectReportReady(`${accession}.pdf`, 15_000);
     const toast = page.getByRole("status").filter({ hasText: "Interpretation report ready" });
     await expect(toast).toBeVisible({ timeout: 10_000 });
     await expect(toast).toContainText(accession);
@@ -247,9 +245,7 @@ test.describe("the round trip with the simulated Docus", () => {
     await simFault({ deliverTwice: true });
     const accession = unique("TWICE");
     const upload = await uploadInterpret(page, accession);
-    await expect(upload.row(`${accession}.pdf`).getByText("Report ready", { exact: true })).toBeVisible({
-      timeout: 15_000,
-    });
+    await upload.expectReportReady(`${accession}.pdf`, 15_000);
     await page.waitForTimeout(2000);
     await openLabResult(page, accession);
     await expect(page.getByRole("link", { name: /Open report/ })).toHaveCount(1);

@@ -202,30 +202,23 @@ test("an Excel manifest is read in the browser, and its problems are listed the 
   await new SignInPage(page).signInAs("technician");
   mkdirSync(filesDir, { recursive: true });
   const manifestPath = path.join(filesDir, `manifest-${run}.xlsx`);
+  // Two files of one patient and accession; only the mode differs (the second is not a mode).
+  const maryJackson = (file: string, mode: string) => [
+    file,
+    `X-${run}`,
+    "Mary",
+    "Jackson",
+    new Date(Date.UTC(1921, 3, 9)),
+    "f",
+    `ACC-X-${run}`,
+    mode,
+  ];
   writeFileSync(
     manifestPath,
     buildXlsx([
       ["File name", "Patient ID", "First name", "Surname", "Date of birth", "Gender", "Accession", "Mode"],
-      [
-        `x1-${run}.pdf`,
-        `X-${run}`,
-        "Mary",
-        "Jackson",
-        new Date(Date.UTC(1921, 3, 9)),
-        "f",
-        `ACC-X-${run}`,
-        "Store only",
-      ],
-      [
-        `x2-${run}.pdf`,
-        `X-${run}`,
-        "Mary",
-        "Jackson",
-        new Date(Date.UTC(1921, 3, 9)),
-        "f",
-        `ACC-X-${run}`,
-        "sometimes",
-      ],
+      maryJackson(`x1-${run}.pdf`, "Store only"),
+      maryJackson(`x2-${run}.pdf`, "sometimes"),
     ]),
   );
   await page.goto("/upload?way=manifest");

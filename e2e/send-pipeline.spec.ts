@@ -41,9 +41,7 @@ test("a new patient with 5 PDFs and Interpret: 5 lab results of one patient, all
     files: files,
   });
   for (let i = 1; i <= 5; i++) {
-    await expect(upload.row(`${accession}-${i}.pdf`).getByText("Report ready", { exact: true })).toBeVisible({
-      timeout: 45_000,
-    });
+    await upload.expectReportReady(`${accession}-${i}.pdf`, 45_000);
   }
   await page.screenshot({ path: "test-results/screens/upload-batch.png", fullPage: true });
 

@@ -1,11 +1,13 @@
 import { mkdirSync } from "node:fs";
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Browser } from "@playwright/test";
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import { signWebhook } from "@/lib/docus/webhook-signature";
+import { seriousViolations } from "./fixtures/a11y";
 import { E2E_DELIVERY_SECRET, E2E_WEBHOOK_SECRET, e2eLabs } from "./fixtures/accounts";
+import { unique } from "./fixtures/ids";
 import { scannedPdf, textPdf } from "./fixtures/pdfs";
 import { simFault, simRequestsFor } from "./fixtures/simulator";
+import { openLabResult } from "./pages/lab-results";
 import { SignInPage } from "./pages/sign-in-page";
 import { UploadPage, type NewPatient } from "./pages/upload-page";
 
@@ -15,35 +17,14 @@ import { UploadPage, type NewPatient } from "./pages/upload-page";
  * without checking; a delivered report naming another patient is flagged.
  */
 
-const stamp = Date.now().toString(36);
-let seq = 0;
-const unique = (prefix: string) => `${prefix}-${stamp}-${++seq}`;
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  return results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
-}
-
 function person(patientId: string, givenName: string, familyName: string): NewPatient {
   return { patientId, givenName, familyName, birthDate: "1970-03-14", sex: "female" };
-}
-
-async function asTechnician(page: Page): Promise<UploadPage> {
-  await new SignInPage(page).signInAs("technician");
-  const upload = new UploadPage(page);
-  await upload.goto();
-  return upload;
 }
 
 /** Uploads one file for a new patient and waits for the upload's answer (any status). */
 async function uploadFor(upload: UploadPage, patient: NewPatient, accession: string, file: string) {
   await upload.goto();
-  await upload.newPatient(patient);
-  await upload.details(accession);
-  await upload.chooseFiles([file]);
-  await upload.send();
+  await upload.submit({ patient, accession, files: [file] });
 }
 
 function fileName(path: string): string {
@@ -58,7 +39,7 @@ test("a PDF whose text names another patient is held with its reason and first p
   page,
 }) => {
   test.setTimeout(120_000);
-  const upload = await asTechnician(page);
+  const upload = await UploadPage.signedIn(page);
   // A patient of the lab, with a file that names them (checked, sent).
   const other = person(unique("PW"), "Grace", "Hopper");
   const otherAccession = unique("ACC-OK");
@@ -131,20 +112,13 @@ test("a PDF whose text names another patient is held with its reason and first p
 });
 
 test("a scanned PDF (an image, no text) is not checked and goes", async ({ page }) => {
-  const upload = await asTechnician(page);
+  const upload = await UploadPage.signedIn(page);
   const accession = unique("ACC-SCAN");
   const scan = await scannedPdf("scanned-result.pdf");
   await uploadFor(upload, person(unique("PS"), "Katherine", "Goble"), accession, scan);
-  await expect(upload.row("scanned-result.pdf").getByText("Report ready", { exact: true })).toBeVisible({
-    timeout: 30_000,
-  });
+  await upload.expectReportReady("scanned-result.pdf");
   expect(await simRequestsFor(accession)).toHaveLength(1);
-  await page.goto("/lab-results");
-  await page
-    .getByTestId("lab-result-row")
-    .filter({ hasText: accession })
-    .getByRole("link", { name: /Details of/ })
-    .click();
+  await openLabResult(page, accession);
   await expect(page.getByTestId("guard-summary")).toHaveText("Not checked (no text in the PDF).");
 });
 
@@ -169,20 +143,13 @@ test("a lab with the guard turned off sends without checking", async ({ page, br
   test.setTimeout(90_000);
   await setGuard(browser, false);
   try {
-    const upload = await asTechnician(page);
+    const upload = await UploadPage.signedIn(page);
     const accession = unique("ACC-OFF");
     const file = await textPdf("unchecked.pdf", ["Thyroid panel", "Patient ID: SOMEONE-ELSE-1"]);
     await uploadFor(upload, person(unique("PO"), "Dorothy", "Vaughan"), accession, file);
-    await expect(upload.row("unchecked.pdf").getByText("Report ready", { exact: true })).toBeVisible({
-      timeout: 30_000,
-    });
+    await upload.expectReportReady("unchecked.pdf");
     expect(await simRequestsFor(accession)).toHaveLength(1);
-    await page.goto("/lab-results");
-    await page
-      .getByTestId("lab-result-row")
-      .filter({ hasText: accession })
-      .getByRole("link", { name: /Details of/ })
-      .click();
+    await openLabResult(page, accession);
     await expect(page.getByTestId("guard-summary")).toHaveText("Not checked (the check is off for this lab).");
   } finally {
     await setGuard(browser, true);
@@ -194,7 +161,7 @@ test("a delivered report whose text names another patient id is flagged on the p
   request,
 }) => {
   test.setTimeout(90_000);
-  const upload = await asTechnician(page);
+  const upload = await UploadPage.signedIn(page);
   const other = person(unique("PX"), "Annie", "Easley");
   const otherAccession = unique("ACC-X");
   await uploadFor(
@@ -203,9 +170,7 @@ test("a delivered report whose text names another patient id is flagged on the p
     otherAccession,
     await textPdf(`${otherAccession}.pdf`, ["Ferritin", `Patient ID: ${other.patientId}`]),
   );
-  await expect(upload.row(`${otherAccession}.pdf`).getByText("Report ready", { exact: true })).toBeVisible({
-    timeout: 30_000,
-  });
+  await upload.expectReportReady(`${otherAccession}.pdf`);
 
   const patient = person(unique("PF"), "Christine", "Darden");
   const accession = unique("ACC-F");
@@ -215,9 +180,7 @@ test("a delivered report whose text names another patient id is flagged on the p
     accession,
     await textPdf(`${accession}.pdf`, ["Vitamin D", `Patient ID: ${patient.patientId}`]),
   );
-  await expect(upload.row(`${accession}.pdf`).getByText("Report ready", { exact: true })).toBeVisible({
-    timeout: 30_000,
-  });
+  await upload.expectReportReady(`${accession}.pdf`);
 
   // Docus delivers a second version for this patient whose text is about Annie Easley.
   const doc = await PDFDocument.create();

@@ -1,5 +1,6 @@
 import { Badge } from "@/components/ui/badge";
 import { Table, TableHead, TBody, Td } from "@/components/ui/table";
+import type { AuditTrailRow } from "@/lib/audit-trail";
 import { formatDateTime } from "@/lib/format";
 
 const actionLabels: Record<string, string> = {
@@ -11,17 +12,6 @@ const actionLabels: Record<string, string> = {
   "lab_result.retry": "Retried",
   "lab_result.cancel": "Cancelled",
   "report.attach": "Attached report",
-};
-
-/** One audit event as the trail shows it (the audit queries answer rows of this shape). */
-export type AuditTrailRow = {
-  id: number;
-  at: Date;
-  action: string;
-  outcome: "allowed" | "denied" | "failed";
-  userEmail: string | null;
-  userName: string | null;
-  ip: string | null;
 };
 
 /** Who accessed what and when; shown to admins on patients and reports. */

@@ -6,7 +6,9 @@ import type { UserRole } from "@/lib/domain";
 import type { ActionResult } from "@/lib/errors";
 import { FormField } from "@/components/ui/form-field";
 import { ActionMessage } from "./action-message";
+import { LabCheckboxes } from "./lab-checkboxes";
 import { OneTimeLink } from "./one-time-link";
+import { RoleField } from "./role-field";
 
 type LinkResult = ActionResult & { link?: string };
 
@@ -28,30 +30,19 @@ export function PersonCreateForm({ roles, labs, action }: PersonCreateFormProps)
         <FormField id="person-email" label="Email" error={errors.email?.[0]}>
           {(control) => <input {...control} name="email" type="email" required autoComplete="off" />}
         </FormField>
-        <FormField id="person-role" label="Role" error={errors.role?.[0]}>
-          {(control) => (
-            <select {...control} name="role" defaultValue={roles.includes("technician") ? "technician" : roles[0]}>
-              {roles.map((r) => (
-                <option key={r} value={r} className="capitalize">
-                  {r}
-                </option>
-              ))}
-            </select>
-          )}
-        </FormField>
+        <RoleField
+          id="person-role"
+          roles={roles}
+          defaultValue={roles.includes("technician") ? "technician" : roles[0]}
+          error={errors.role?.[0]}
+          optionClassName="capitalize"
+        />
       </div>
-      <fieldset>
-        <legend className="text-sm font-medium text-slate-800">Labs</legend>
-        <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
-          {labs.map((lab) => (
-            <label key={lab.id} className="inline-flex items-center gap-2 text-sm">
-              <input type="checkbox" name="labIds" value={lab.id} defaultChecked={labs.length === 1} />
-              {lab.name}
-            </label>
-          ))}
-        </div>
-        {errors.labIds?.[0] ? <p className="mt-1 text-sm text-red-700">{errors.labIds[0]}</p> : null}
-      </fieldset>
+      <LabCheckboxes
+        legend="Labs"
+        labs={labs.map((lab) => ({ id: lab.id, name: lab.name, checked: labs.length === 1 }))}
+        error={errors.labIds?.[0]}
+      />
       <div className="flex flex-wrap items-center gap-3">
         <Button type="submit" disabled={pending}>
           {pending ? "Creating…" : "Create person"}

@@ -4,8 +4,9 @@ import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import type { UserRole } from "@/lib/domain";
 import type { ActionResult } from "@/lib/errors";
-import { FormField } from "@/components/ui/form-field";
 import { ActionMessage } from "./action-message";
+import { LabCheckboxes } from "./lab-checkboxes";
+import { RoleField } from "./role-field";
 
 export type PersonEditFormProps = {
   userId: string;
@@ -22,29 +23,12 @@ export function PersonEditForm({ userId, role, roles, labs, action }: PersonEdit
     <form action={formAction} className="space-y-4">
       <input type="hidden" name="userId" value={userId} />
       <div className="max-w-xs">
-        <FormField id="edit-role" label="Role">
-          {(control) => (
-            <select {...control} name="role" defaultValue={role}>
-              {[...new Set([role, ...roles])].map((r) => (
-                <option key={r} value={r}>
-                  {r}
-                </option>
-              ))}
-            </select>
-          )}
-        </FormField>
+        <RoleField id="edit-role" roles={[...new Set([role, ...roles])]} defaultValue={role} />
       </div>
-      <fieldset>
-        <legend className="text-sm font-medium text-slate-800">Labs you administer</legend>
-        <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
-          {labs.map((lab) => (
-            <label key={lab.id} className="inline-flex items-center gap-2 text-sm">
-              <input type="checkbox" name="labIds" value={lab.id} defaultChecked={lab.member} />
-              {lab.name}
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <LabCheckboxes
+        legend="Labs you administer"
+        labs={labs.map((lab) => ({ id: lab.id, name: lab.name, checked: lab.member }))}
+      />
       <div className="flex flex-wrap items-center gap-3">
         <Button type="submit" disabled={pending}>
           Save role and labs

@@ -110,24 +110,14 @@ export function LabResultsLive({ initialRows, query, canManage, retry, cancel }:
                       </Link>
                     ) : null}
                     {canManage && (row.status === "rejected" || row.status === "failed") ? (
-                      <Button
-                        variant="secondary"
-                        className="px-2 py-1"
-                        disabled={pending}
-                        onClick={() => run(retry, row.id)}
-                      >
+                      <RowButton disabled={pending} onClick={() => run(retry, row.id)}>
                         Retry
-                      </Button>
+                      </RowButton>
                     ) : null}
                     {canManage && (row.status === "queued" || row.status === "retrying" || row.status === "sending") ? (
-                      <Button
-                        variant="secondary"
-                        className="px-2 py-1"
-                        disabled={pending}
-                        onClick={() => run(cancel, row.id)}
-                      >
+                      <RowButton disabled={pending} onClick={() => run(cancel, row.id)}>
                         Cancel
-                      </Button>
+                      </RowButton>
                     ) : null}
                   </div>
                 </td>
@@ -137,5 +127,14 @@ export function LabResultsLive({ initialRows, query, canManage, retry, cancel }:
         </table>
       </div>
     </div>
+  );
+}
+
+/** A small secondary button of a lab result's row (retry, cancel). */
+function RowButton({ disabled, onClick, children }: { disabled: boolean; onClick: () => void; children: string }) {
+  return (
+    <Button variant="secondary" className="px-2 py-1" disabled={disabled} onClick={onClick}>
+      {children}
+    </Button>
   );
 }

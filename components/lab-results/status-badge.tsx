@@ -1,19 +1,8 @@
-import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { Badge } from "@/components/ui/badge";
 import type { LabResultStatus } from "@/lib/domain";
-
-const labels: Record<LabResultStatus, { label: string; tone: BadgeTone }> = {
-  needs_confirmation: { label: "Needs confirmation", tone: "warning" },
-  queued: { label: "Queued", tone: "neutral" },
-  sending: { label: "Sending", tone: "info" },
-  retrying: { label: "Retrying", tone: "warning" },
-  accepted: { label: "Accepted", tone: "success" },
-  rejected: { label: "Rejected", tone: "danger" },
-  failed: { label: "Failed", tone: "danger" },
-  cancelled: { label: "Cancelled", tone: "neutral" },
-  report_ready: { label: "Report ready", tone: "success" },
-};
+import { labResultStatusLabels } from "./status-labels";
 
 export function LabResultStatusBadge({ status }: { status: LabResultStatus }) {
-  const { label, tone } = labels[status];
+  const { label, tone } = labResultStatusLabels[status];
   return <Badge tone={tone}>{label}</Badge>;
 }

@@ -196,16 +196,13 @@ export function PdfViewer({ src, title }: PdfViewerProps) {
           className="flex flex-wrap items-center justify-between gap-x-3 gap-y-2"
         >
           <div className="flex items-center gap-1">
-            <button
-              type="button"
+            <IconButton
               className={iconControl}
-              aria-label="Previous page"
-              title="Previous page"
+              label="Previous page"
+              glyph="‹"
               onClick={() => goTo(pageNumber - 1)}
               disabled={!ready || pageNumber <= 1}
-            >
-              <span aria-hidden="true">‹</span>
-            </button>
+            />
             <span
               className="min-w-22 text-center text-sm tabular-nums text-slate-700"
               aria-live="polite"
@@ -213,28 +210,22 @@ export function PdfViewer({ src, title }: PdfViewerProps) {
             >
               {ready ? `Page ${pageNumber} of ${pageCount}` : "Page – of –"}
             </span>
-            <button
-              type="button"
+            <IconButton
               className={iconControl}
-              aria-label="Next page"
-              title="Next page"
+              label="Next page"
+              glyph="›"
               onClick={() => goTo(pageNumber + 1)}
               disabled={!ready || pageNumber >= pageCount}
-            >
-              <span aria-hidden="true">›</span>
-            </button>
+            />
           </div>
           <div className="flex items-center gap-1">
-            <button
-              type="button"
+            <IconButton
               className={iconControl}
-              aria-label="Zoom out"
-              title="Zoom out"
+              label="Zoom out"
+              glyph="−"
               onClick={() => setZoomIndex((i) => Math.max(0, i - 1))}
               disabled={!ready || zoomIndex === 0}
-            >
-              <span aria-hidden="true">−</span>
-            </button>
+            />
             <span
               className="w-12 text-center text-sm tabular-nums text-slate-700"
               aria-live="polite"
@@ -243,16 +234,13 @@ export function PdfViewer({ src, title }: PdfViewerProps) {
               <span className="sr-only">Zoom </span>
               {Math.round(zoom * 100)}%
             </span>
-            <button
-              type="button"
+            <IconButton
               className={iconControl}
-              aria-label="Zoom in"
-              title="Zoom in"
+              label="Zoom in"
+              glyph="+"
               onClick={() => setZoomIndex((i) => Math.min(ZOOM_STEPS.length - 1, i + 1))}
               disabled={!ready || zoomIndex === ZOOM_STEPS.length - 1}
-            >
-              <span aria-hidden="true">+</span>
-            </button>
+            />
             <button
               type="button"
               className={control}
@@ -288,5 +276,26 @@ export function PdfViewer({ src, title }: PdfViewerProps) {
         <div ref={pageRef} className={ready ? "pdf-viewer-page relative mx-auto bg-white shadow-sm" : "hidden"} />
       </div>
     </section>
+  );
+}
+
+/** A toolbar button that shows only a glyph; its name is its label, also shown as a tooltip. */
+function IconButton({
+  className,
+  label,
+  glyph,
+  onClick,
+  disabled,
+}: {
+  className: string;
+  label: string;
+  glyph: string;
+  onClick: () => void;
+  disabled: boolean;
+}) {
+  return (
+    <button type="button" className={className} aria-label={label} title={label} onClick={onClick} disabled={disabled}>
+      <span aria-hidden="true">{glyph}</span>
+    </button>
   );
 }

@@ -8,6 +8,7 @@ import { navItemsFor } from "./nav-items";
 import { NavLinks } from "./nav-links";
 import { ReportNotifications } from "./report-notifications";
 import { SignOutButton } from "./sign-out-button";
+import { BrandMark } from "./brand-mark";
 import { QueryProvider } from "@/components/providers/query-provider";
 
 const roleLabels = {
@@ -39,12 +40,7 @@ export function AppShell({ user, switchLab, signOutEverywhere, children }: AppSh
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-4 px-4 py-3">
           <div className="flex items-center gap-3">
-            <span
-              aria-hidden="true"
-              className="grid h-8 w-8 place-items-center rounded-md bg-brand-600 text-sm font-bold text-white"
-            >
-              LR
-            </span>
+            <BrandMark size="small" />
             <span className="text-lg font-semibold text-slate-900">Lab Results Portal</span>
           </div>
           <div className="flex flex-wrap items-center gap-4">

@@ -1,4 +1,4 @@
-import type { DetailField } from "./upload-validation";
+import { detailFieldOrder, type DetailField } from "./upload-validation";
 
 /** The id of the control that shows each field, to focus the first one with a problem. */
 export const fieldIds: Record<DetailField | "files", string> = {
@@ -17,15 +17,4 @@ export const fieldIds: Record<DetailField | "files", string> = {
 export const patientChangeButtonId = "upload-patient-change";
 
 /** The order in which the fields are shown: the first one with a problem gets the focus. */
-export const errorFocusOrder: Array<DetailField | "files"> = [
-  "patientRef",
-  "patientId",
-  "givenName",
-  "familyName",
-  "birthDate",
-  "sex",
-  "accessionNumber",
-  "mode",
-  "notes",
-  "files",
-];
+export const errorFocusOrder: Array<DetailField | "files"> = [...detailFieldOrder, "files"];

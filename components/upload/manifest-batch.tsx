@@ -15,6 +15,7 @@ import { groupByPatient } from "./manifest-send";
 import { statusLabel } from "./manifest-status";
 import { UploadProgress } from "./upload-progress";
 import { useManifestStatuses } from "./use-manifest-statuses";
+import { UploadCard } from "./upload-card";
 
 export type ManifestBatchProps = {
   rows: RawManifestRow[];
@@ -66,14 +67,15 @@ export function ManifestBatch(props: ManifestBatchProps) {
 
   return (
     <div className="min-w-0 space-y-6">
-      <section
-        aria-labelledby="manifest-progress-heading"
-        className="min-w-0 space-y-4 rounded-lg border border-slate-200 bg-white p-5 shadow-sm"
+      <UploadCard
+        headingId="manifest-progress-heading"
+        title={
+          <>
+            {done ? "Sent" : "Sending"}: {plural(ready.length, "file")} for{" "}
+            {plural(new Set(ready.map((r) => r.patientId)).size, "patient")}
+          </>
+        }
       >
-        <h2 id="manifest-progress-heading" className="text-base font-semibold text-slate-900">
-          {done ? "Sent" : "Sending"}: {plural(ready.length, "file")} for{" "}
-          {plural(new Set(ready.map((r) => r.patientId)).size, "patient")}
-        </h2>
         <UploadProgress sent={handled} total={ready.length} />
         {statuses.stale ? (
           <p className="text-sm text-amber-900">The statuses could not be refreshed; trying again.</p>
@@ -95,15 +97,9 @@ export function ManifestBatch(props: ManifestBatchProps) {
             );
           })}
         </div>
-      </section>
+      </UploadCard>
       {done ? (
-        <section
-          aria-labelledby="manifest-summary-heading"
-          className="min-w-0 space-y-3 rounded-lg border border-slate-200 bg-white p-5 shadow-sm"
-        >
-          <h2 id="manifest-summary-heading" className="text-base font-semibold text-slate-900">
-            Summary
-          </h2>
+        <UploadCard headingId="manifest-summary-heading" title="Summary" spacing={3}>
           <p role="status" className="text-sm text-slate-800">
             {plural(rows.length, "row")}: {counts.sent} sent, {counts.refused} refused, {counts.dropped} dropped
             {counts.notSent > 0 ? `, ${counts.notSent} not sent` : ""}.
@@ -122,7 +118,7 @@ export function ManifestBatch(props: ManifestBatchProps) {
           <Button variant="secondary" onClick={() => download(manifestSummaryCsv(rows, outcomes))}>
             Download the summary (CSV)
           </Button>
-        </section>
+        </UploadCard>
       ) : null}
     </div>
   );

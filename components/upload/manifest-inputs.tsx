@@ -3,6 +3,7 @@
 import { FileDropZone } from "./file-drop-zone";
 import { formatFileSize } from "@/lib/format";
 import { plural } from "./format";
+import { UploadCard } from "./upload-card";
 
 export type ManifestInputsProps = {
   maxUploadMb: number;
@@ -27,13 +28,7 @@ export function ManifestInputs({
   const total = files.reduce((sum, f) => sum + f.size, 0);
   return (
     <div className="grid gap-6 lg:grid-cols-2">
-      <section
-        aria-labelledby="manifest-heading"
-        className="min-w-0 space-y-3 rounded-lg border border-slate-200 bg-white p-5 shadow-sm"
-      >
-        <h2 id="manifest-heading" className="text-base font-semibold text-slate-900">
-          1. Manifest
-        </h2>
+      <UploadCard headingId="manifest-heading" title="1. Manifest" spacing={3}>
         <p className="text-sm text-slate-700">
           One row per PDF: file name, patient id, given name, family name, birth date, sex, accession number, mode
           (interpret or store only), notes, and optionally patient and physician e-mail.{" "}
@@ -63,21 +58,15 @@ export function ManifestInputs({
             <p className="mt-1 text-xs text-slate-600">Columns not used: {ignoredHeaders.join(", ")}.</p>
           ) : null}
         </div>
-      </section>
-      <section
-        aria-labelledby="manifest-files-heading"
-        className="min-w-0 space-y-3 rounded-lg border border-slate-200 bg-white p-5 shadow-sm"
-      >
-        <h2 id="manifest-files-heading" className="text-base font-semibold text-slate-900">
-          2. PDF files
-        </h2>
+      </UploadCard>
+      <UploadCard headingId="manifest-files-heading" title="2. PDF files" spacing={3}>
         <FileDropZone maxUploadMb={maxUploadMb} onFiles={onFiles} />
         <p className="text-sm text-slate-700">
           {files.length === 0
             ? "No files chosen yet."
             : `${plural(files.length, "file")} chosen (${formatFileSize(total)}). A file chosen again replaces the one of the same name.`}
         </p>
-      </section>
+      </UploadCard>
     </div>
   );
 }

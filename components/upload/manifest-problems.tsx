@@ -3,6 +3,7 @@
 import { Button } from "@/components/ui/button";
 import { columnSpecs, type ManifestProblem } from "@/lib/manifest";
 import { plural } from "./format";
+import { UploadCard } from "./upload-card";
 
 export type ManifestProblemsProps = {
   problems: ManifestProblem[];
@@ -55,13 +56,7 @@ export function ManifestProblems({
         : "No problems: the batch is ready to send."
       : `${plural(problems.length, "problem")} in ${plural(groups.length, "place")}. Nothing has been sent. Fix the manifest and choose it again, or drop the rows in error and send the rest.`;
   return (
-    <section
-      aria-labelledby="manifest-check-heading"
-      className="min-w-0 space-y-4 rounded-lg border border-slate-200 bg-white p-5 shadow-sm"
-    >
-      <h2 id="manifest-check-heading" className="text-base font-semibold text-slate-900">
-        3. Check
-      </h2>
+    <UploadCard headingId="manifest-check-heading" title="3. Check">
       <p role="status" aria-live="polite" className="text-sm font-medium text-slate-800">
         {summary}
       </p>
@@ -113,6 +108,6 @@ export function ManifestProblems({
             : "Sending is possible once no problem is left."}
         </p>
       </div>
-    </section>
+    </UploadCard>
   );
 }

@@ -1,19 +1,11 @@
+import { labResultStatusLabels } from "@/components/lab-results/status-labels";
 import type { BadgeTone } from "@/components/ui/badge";
 
-const known: Record<string, { label: string; tone: BadgeTone }> = {
-  queued: { label: "Queued", tone: "neutral" },
-  sending: { label: "Sending", tone: "info" },
-  retrying: { label: "Retrying", tone: "warning" },
-  accepted: { label: "Accepted", tone: "success" },
-  rejected: { label: "Rejected", tone: "danger" },
-  failed: { label: "Failed", tone: "danger" },
-  cancelled: { label: "Cancelled", tone: "neutral" },
-  report_ready: { label: "Report ready", tone: "success" },
-};
+const known: Record<string, { label: string; tone: BadgeTone }> = labResultStatusLabels;
 
 /**
  * A lab result's status as words, for any status the server answers: the known ones by
- * name, and one the portal adds later ("needs_confirmation") spelled out from its name.
+ * name, and one the portal adds later spelled out from its name.
  */
 export function statusLabel(status: string): { label: string; tone: BadgeTone } {
   const found = known[status];

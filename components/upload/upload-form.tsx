@@ -30,6 +30,7 @@ import { useLabResultStatuses } from "./use-lab-result-statuses";
 import { useFileRows } from "./use-file-rows";
 import { useUploadQueue } from "./use-upload-queue";
 import { useWarnBeforeLeaving } from "./use-warn-before-leaving";
+import { UploadCard } from "./upload-card";
 
 export type UploadFormProps = {
   labName: string;
@@ -274,13 +275,7 @@ function UploadFormBody({ labName, maxUploadMb, upload, defaultMode, focusOnMoun
           <ContactEmailFields value={contactEmails} onChange={setContactEmails} />
         </fieldset>
 
-        <section
-          aria-labelledby={filesHeadingId}
-          className="min-w-0 space-y-4 rounded-lg border border-slate-200 bg-white p-5 shadow-sm"
-        >
-          <h2 id={filesHeadingId} tabIndex={-1} className="text-base font-semibold text-slate-900">
-            Files
-          </h2>
+        <UploadCard headingId={filesHeadingId} title="Files" focusableHeading>
           <FileDropZone maxUploadMb={maxUploadMb} error={errors.files} onFiles={addFiles} />
 
           <BatchControls
@@ -306,7 +301,7 @@ function UploadFormBody({ labName, maxUploadMb, upload, defaultMode, focusOnMoun
               onSkip={(key) => fileRows.setState(key, { phase: "skipped" })}
             />
           ) : null}
-        </section>
+        </UploadCard>
       </div>
     </form>
   );

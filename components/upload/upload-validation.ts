@@ -1,4 +1,4 @@
-import type { UploadField } from "@/lib/lab-results/upload-result";
+import { labResultDetailFields, type UploadField } from "@/lib/lab-results/upload-result";
 import type { LabResultMode } from "@/lib/domain";
 import {
   accessionNumberSchema,
@@ -31,20 +31,12 @@ export type UploadDetails = {
   notes: string;
 };
 
-export type DetailField = "patientRef" | NewPatientField | "accessionNumber" | "mode" | "notes";
+/** The fields entered once for a batch, in the order they are shown. */
+export const detailFieldOrder = ["patientRef", ...labResultDetailFields] as const;
+export type DetailField = (typeof detailFieldOrder)[number];
 export type FormErrors = Partial<Record<DetailField | "files", string>>;
 
-const detailFields: ReadonlySet<string> = new Set<DetailField>([
-  "patientRef",
-  "patientId",
-  "givenName",
-  "familyName",
-  "birthDate",
-  "sex",
-  "accessionNumber",
-  "mode",
-  "notes",
-]);
+const detailFields: ReadonlySet<string> = new Set<DetailField>(detailFieldOrder);
 
 export function isDetailField(name: string): name is DetailField {
   return detailFields.has(name);

@@ -6,6 +6,6 @@ export async function openLabResult(page: Page, accession: string): Promise<void
   await page
     .getByTestId("lab-result-row")
     .filter({ hasText: accession })
-    .getByRole("link", { name: /Details/ })
+    .getByRole("link", { name: /Details of/ })
     .click();
 }

@@ -61,4 +61,9 @@ export class UploadPage {
   row(fileName: string): Locator {
     return this.page.getByRole("list", { name: "Chosen files" }).getByRole("listitem").filter({ hasText: fileName });
   }
+
+  /** Waits until the chosen file's row shows that its interpretation report came back. */
+  async expectReportReady(fileName: string, timeout = 30_000) {
+    await expect(this.row(fileName).getByText("Report ready", { exact: true })).toBeVisible({ timeout });
+  }
 }

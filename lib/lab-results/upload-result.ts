@@ -1,18 +1,19 @@
 import type { LabResultStatus } from "@/lib/domain";
 
-export type UploadField =
-  | "patientRef"
-  | "patientId"
-  | "givenName"
-  | "familyName"
-  | "birthDate"
-  | "sex"
-  | "accessionNumber"
-  | "mode"
-  | "notes"
-  | "patientEmail"
-  | "physicianEmail"
-  | "file";
+/** The details of a lab result that a single upload and a manifest row both take, in the order they are shown. */
+export const labResultDetailFields = [
+  "patientId",
+  "givenName",
+  "familyName",
+  "birthDate",
+  "sex",
+  "accessionNumber",
+  "mode",
+  "notes",
+] as const;
+export type LabResultDetailField = (typeof labResultDetailFields)[number];
+
+export type UploadField = "patientRef" | LabResultDetailField | "patientEmail" | "physicianEmail" | "file";
 
 /** What the upload server action answers for one file. */
 export type UploadResult =

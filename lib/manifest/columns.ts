@@ -1,4 +1,5 @@
 import { csvLine } from "@/lib/csv";
+import { labResultDetailFields } from "@/lib/lab-results/upload-result";
 
 /**
  * The manifest's columns: the name each has in the template, the other header names a
@@ -6,19 +7,7 @@ import { csvLine } from "@/lib/csv";
  * without case, accents, spaces or punctuation ("Date of birth" = "date_of_birth" = "DOB").
  */
 
-export const manifestColumns = [
-  "fileName",
-  "patientId",
-  "givenName",
-  "familyName",
-  "birthDate",
-  "sex",
-  "accessionNumber",
-  "mode",
-  "notes",
-  "patientEmail",
-  "physicianEmail",
-] as const;
+export const manifestColumns = ["fileName", ...labResultDetailFields, "patientEmail", "physicianEmail"] as const;
 export type ManifestColumn = (typeof manifestColumns)[number];
 
 type ColumnSpec = { header: string; label: string; required: boolean; aliases: string[] };
@@ -97,35 +86,25 @@ export function columnForHeader(header: string): ManifestColumn | undefined {
   return byKey.get(headerKey(header));
 }
 
-/** The downloadable template: the header row and two example rows. */
+/** The downloadable template: the header row and two example rows (two files of one patient and accession). */
 export function manifestTemplateCsv(): string {
+  const adaLovelace = (fileName: string, mode: string, notes: string, patientEmail: string, physicianEmail: string) =>
+    csvLine([
+      fileName,
+      "P-0001",
+      "Ada",
+      "Lovelace",
+      "1980-12-10",
+      "female",
+      "ACC-2026-0001",
+      mode,
+      notes,
+      patientEmail,
+      physicianEmail,
+    ]);
   return [
     csvLine(manifestColumns.map((c) => columnSpecs[c].header)),
-    csvLine([
-      "cbc-0001.pdf",
-      "P-0001",
-      "Ada",
-      "Lovelace",
-      "1980-12-10",
-      "female",
-      "ACC-2026-0001",
-      "interpret",
-      "Fasting sample",
-      "",
-      "",
-    ]),
-    csvLine([
-      "lipids-0001.pdf",
-      "P-0001",
-      "Ada",
-      "Lovelace",
-      "1980-12-10",
-      "female",
-      "ACC-2026-0001",
-      "store only",
-      "",
-      "ada@example.org",
-      "dr.byron@example.org",
-    ]),
+    adaLovelace("cbc-0001.pdf", "interpret", "Fasting sample", "", ""),
+    adaLovelace("lipids-0001.pdf", "store only", "", "ada@example.org", "dr.byron@example.org"),
   ].join("");
 }

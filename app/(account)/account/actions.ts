@@ -7,6 +7,7 @@ import { changeOwnPassword } from "@/lib/account/passwords";
 import { beginEnrolment, confirmEnrolment } from "@/lib/account/two-factor";
 import { requireUser } from "@/lib/auth";
 import type { ActionResult } from "@/lib/errors";
+import { invalidFields } from "@/app/invalid-fields";
 import { groupSecret } from "@/lib/totp";
 import { changePasswordSchema } from "@/lib/validations/admin";
 
@@ -18,12 +19,7 @@ export async function changePasswordAction(_state: ActionResult, formData: FormD
     password: formData.get("password"),
     confirm: formData.get("confirm"),
   });
-  if (!parsed.success)
-    return {
-      status: "invalid",
-      message: "Check the highlighted fields.",
-      fieldErrors: z.flattenError(parsed.error).fieldErrors,
-    };
+  if (!parsed.success) return invalidFields(parsed.error);
   const outcome = await changeOwnPassword(await getDb(), user.id, parsed.data.currentPassword, parsed.data.password);
   if (!outcome.ok)
     return { status: "invalid", message: outcome.message, fieldErrors: { [outcome.field]: [outcome.message] } };

@@ -1,10 +1,10 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { z } from "zod";
 import { getDb } from "@/db";
 import { redeemPasswordLink } from "@/lib/account/passwords";
 import type { ActionResult } from "@/lib/errors";
+import { invalidFields } from "@/app/invalid-fields";
 import { setPasswordSchema } from "@/lib/validations/admin";
 
 /**
@@ -17,12 +17,7 @@ export async function setPasswordAction(_state: ActionResult, formData: FormData
     password: formData.get("password"),
     confirm: formData.get("confirm"),
   });
-  if (!parsed.success)
-    return {
-      status: "invalid",
-      message: "Check the highlighted fields.",
-      fieldErrors: z.flattenError(parsed.error).fieldErrors,
-    };
+  if (!parsed.success) return invalidFields(parsed.error);
   const outcome = await redeemPasswordLink(await getDb(), parsed.data.token, parsed.data.password);
   if (!outcome.ok) {
     return outcome.field === "link"

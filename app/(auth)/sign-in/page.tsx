@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
+import { BrandMark } from "@/components/shell/brand-mark";
 import { getCurrentUser } from "@/lib/auth";
 import { getEnv } from "@/lib/env";
 import { sameOriginPath } from "@/lib/request";
@@ -32,12 +33,7 @@ export default async function SignInPage({
     <main id="main" className="grid min-h-screen place-items-center px-4">
       <div className="w-full max-w-sm">
         <div className="mb-8 text-center">
-          <span
-            aria-hidden="true"
-            className="mx-auto grid h-12 w-12 place-items-center rounded-lg bg-brand-600 text-lg font-bold text-white"
-          >
-            LR
-          </span>
+          <BrandMark size="large" />
           <h1 className="mt-4 text-2xl font-semibold text-slate-900">Lab Results Portal</h1>
           <p className="mt-1 text-sm text-slate-600">Sign in to upload lab results and read interpretation reports.</p>
         </div>

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AttentionList } from "@/components/dashboard/attention-list";
 import { NoLab } from "@/components/shell/no-lab";
-import { buttonClasses } from "@/components/ui/button";
+import { UploadLink } from "@/components/lab-results/upload-link";
 import { PageHeader } from "@/components/ui/page-header";
 import { StatCard } from "@/components/ui/stat-card";
 import { getDb } from "@/db";
@@ -33,13 +33,7 @@ export default async function DashboardPage() {
       <PageHeader
         title="Dashboard"
         description={`${user.currentLab.name}: new reports for you, submissions that need attention, and today's activity.`}
-        actions={
-          canUpload ? (
-            <Link href="/upload" className={buttonClasses("primary")}>
-              Upload lab results
-            </Link>
-          ) : null
-        }
+        actions={canUpload ? <UploadLink /> : null}
       />
       <dl className="grid grid-cols-2 gap-4 lg:grid-cols-4">
         <StatCard label="Lab results today" value={counts.today} />

@@ -1,11 +1,11 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { z } from "zod";
 import { getDb } from "@/db";
 import { createLabAsActor, setLabActiveAsActor, updateLabAsActor } from "@/lib/admin/labs";
 import { requireRole } from "@/lib/auth";
 import type { ActionResult } from "@/lib/errors";
+import { invalidFields } from "@/app/invalid-fields";
 import { labActiveSchema, labSettingsSchema, updateLabSchema } from "@/lib/validations/admin";
 
 function settingsFrom(formData: FormData) {
@@ -23,12 +23,7 @@ function settingsFrom(formData: FormData) {
 export async function createLabAction(_state: ActionResult, formData: FormData): Promise<ActionResult> {
   const actor = await requireRole(["admin", "operator"]);
   const parsed = labSettingsSchema.safeParse(settingsFrom(formData));
-  if (!parsed.success)
-    return {
-      status: "invalid",
-      message: "Check the highlighted fields.",
-      fieldErrors: z.flattenError(parsed.error).fieldErrors,
-    };
+  if (!parsed.success) return invalidFields(parsed.error);
   const outcome = await createLabAsActor(await getDb(), actor, parsed.data);
   if (!outcome.ok) return { status: "error", message: outcome.message };
   revalidatePath("/admin/labs");
@@ -39,12 +34,7 @@ export async function createLabAction(_state: ActionResult, formData: FormData):
 export async function updateLabAction(_state: ActionResult, formData: FormData): Promise<ActionResult> {
   const actor = await requireRole(["admin", "operator"]);
   const parsed = updateLabSchema.safeParse({ ...settingsFrom(formData), labId: formData.get("labId") });
-  if (!parsed.success)
-    return {
-      status: "invalid",
-      message: "Check the highlighted fields.",
-      fieldErrors: z.flattenError(parsed.error).fieldErrors,
-    };
+  if (!parsed.success) return invalidFields(parsed.error);
   const outcome = await updateLabAsActor(await getDb(), actor, parsed.data);
   if (!outcome.ok) return { status: "error", message: outcome.message };
   revalidatePath("/admin/labs");

@@ -8,6 +8,7 @@ import { resetTwoFactor } from "@/lib/account/two-factor";
 import { requireRole } from "@/lib/auth";
 import { getEnv } from "@/lib/env";
 import type { ActionResult } from "@/lib/errors";
+import { invalidFields } from "@/app/invalid-fields";
 import { createPersonSchema, updatePersonSchema, userIdSchema } from "@/lib/validations/admin";
 import { z } from "zod";
 
@@ -31,13 +32,7 @@ export async function createPersonAction(_state: LinkActionResult, formData: For
     role: formData.get("role"),
     labIds: formData.getAll("labIds"),
   });
-  if (!parsed.success) {
-    return {
-      status: "invalid",
-      message: "Check the highlighted fields.",
-      fieldErrors: z.flattenError(parsed.error).fieldErrors,
-    };
-  }
+  if (!parsed.success) return invalidFields(parsed.error);
   const outcome = await createPerson(await getDb(), actor, parsed.data);
   if (!outcome.ok) return refused(outcome);
   revalidatePath("/admin/people");

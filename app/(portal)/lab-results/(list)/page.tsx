@@ -4,6 +4,7 @@ import { LabResultsLive } from "@/components/lab-results/lab-results-live";
 import { QueryProvider } from "@/components/providers/query-provider";
 import { NoLab } from "@/components/shell/no-lab";
 import { buttonClasses } from "@/components/ui/button";
+import { UploadLink } from "@/components/lab-results/upload-link";
 import { DateRangeFields } from "@/components/ui/date-range-fields";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
@@ -52,13 +53,7 @@ export default async function LabResultsPage({
       <PageHeader
         title="Lab results"
         description={`Every lab result submitted by ${user.currentLab.name}, newest first. States update by themselves.`}
-        actions={
-          canManage ? (
-            <Link href="/upload" className={buttonClasses("primary")}>
-              Upload lab results
-            </Link>
-          ) : null
-        }
+        actions={canManage ? <UploadLink /> : null}
       />
       <form
         method="get"

@@ -1,25 +1,22 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { z } from "zod";
 import { LiveStatus } from "@/components/lab-results/live-status";
 import { QueryProvider } from "@/components/providers/query-provider";
 import { buttonClasses } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
 import { AuditTrail } from "@/components/admin/audit-trail";
-import { getDb } from "@/db";
 import { listAuditEventsForReport } from "@/db/queries/audit";
 import { getLabResultForUser } from "@/db/queries/lab-results";
 import { getReviewedAt } from "@/db/queries/report-read-marks";
 import { listReportsForLabResult } from "@/db/queries/reports";
-import { scopeOf } from "@/db/queries/scope";
 import { ReviewButton } from "@/components/lab-results/review-button";
 import { HeldActions } from "@/components/lab-results/held-actions";
 import { PdfViewer } from "@/components/reports/pdf-viewer";
 import { getLabResultGuard, type LabResultGuardView } from "@/db/queries/guard";
 import { confirmHeldLabResultAction, markReportReviewedAction, removeHeldLabResultAction } from "../actions";
-import { requireUser } from "@/lib/auth";
+import { openRecordPage } from "../../record-page";
 import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Lab result" };
@@ -51,11 +48,7 @@ const outcomeLabels: Record<string, string> = {
 };
 
 export default async function LabResultPage({ params }: { params: Promise<{ id: string }> }) {
-  const user = await requireUser();
-  const { id } = await params;
-  if (!z.uuid().safeParse(id).success) notFound();
-  const db = await getDb();
-  const scope = scopeOf(user);
+  const { user, id, db, scope } = await openRecordPage(params);
   const result = await getLabResultForUser(db, scope, id);
   if (!result) notFound();
   const reports = await listReportsForLabResult(db, scope, result.id);

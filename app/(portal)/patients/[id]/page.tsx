@@ -8,15 +8,13 @@ import { buttonClasses } from "@/components/ui/button";
 import { DateRangeFields } from "@/components/ui/date-range-fields";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { getDb } from "@/db";
 import { listAuditEventsForPatient } from "@/db/queries/audit";
 import { listLabResultsForPatient, type PatientTimelineFilter } from "@/db/queries/lab-results";
 import { getPatientForUser } from "@/db/queries/patients";
 import { listReportsForLabResults } from "@/db/queries/reports";
-import { scopeOf } from "@/db/queries/scope";
 import { listFlaggedReports } from "@/db/queries/guard";
 import { OtherPatientWarning } from "@/components/reports/other-patient-warning";
-import { requireUser } from "@/lib/auth";
+import { openRecordPage } from "../../record-page";
 import { formatDate, formatDateTime } from "@/lib/format";
 import { filterRange } from "@/lib/validations/lab-result-filters";
 
@@ -44,11 +42,7 @@ export default async function PatientPage({
   params: Promise<{ id: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const user = await requireUser();
-  const { id } = await params;
-  if (!z.uuid().safeParse(id).success) notFound();
-  const db = await getDb();
-  const scope = scopeOf(user);
+  const { user, id, db, scope } = await openRecordPage(params);
   const patient = await getPatientForUser(db, scope, id);
   if (!patient) notFound();
   const raw = await searchParams;
