@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { afterAll, beforeAll } from "vitest";
 import type { Db } from "@/db";
 import { createLabResultSubmission } from "@/db/queries/lab-result-submissions";
 import { createLab } from "@/db/queries/labs";
@@ -63,4 +64,33 @@ export async function seedTwoLabs(db: Db): Promise<TwoLabs> {
     async () => {},
   );
   return { labA, labB, adminA, labResultId };
+}
+
+export type TwoLabsSuite = TwoLabs & {
+  db: Db;
+  /** storeReport on the suite's database. */
+  store: (report: IncomingReport, webhookId?: string | null) => ReturnType<typeof storeReport>;
+};
+
+/**
+ * A test file's database with the two labs of seedTwoLabs: registers a beforeAll that opens
+ * the database with `open` (e.g. lib/testing's createTestDb) and seeds it, and an afterAll that
+ * closes it. The returned object is filled in by that beforeAll, so read it only in tests and
+ * in hooks registered after this call.
+ */
+export function twoLabsSuite(open: () => Promise<{ db: Db; close: () => Promise<void> }>): TwoLabsSuite {
+  let close: (() => Promise<void>) | undefined;
+  const suite = {
+    store: (report: IncomingReport, webhookId: string | null = null) => storeReport(suite.db, report, webhookId),
+  } as TwoLabsSuite;
+  beforeAll(async () => {
+    const opened = await open();
+    close = opened.close;
+    suite.db = opened.db;
+    Object.assign(suite, await seedTwoLabs(opened.db));
+  });
+  afterAll(async () => {
+    await close?.();
+  });
+  return suite;
 }
