@@ -1,7 +1,6 @@
 import "server-only";
 import { and, eq, gte, inArray, lt, type SQL } from "drizzle-orm";
-import type { PgColumn } from "drizzle-orm/pg-core";
-import { descNullsLast } from "./order";
+import { descNullsLast, type OrderBy } from "./order";
 import type { Db } from "@/db";
 import { auditEvents, users } from "@/db/schema";
 import type { QueryScope } from "./scope";
@@ -41,7 +40,7 @@ async function selectAuditEvents(
   db: Db,
   scope: QueryScope,
   where: SQL | undefined,
-  order: SQL | PgColumn,
+  order: OrderBy,
   limit: number,
 ): Promise<AuditRow[]> {
   const { labIds } = scope;
