@@ -127,7 +127,12 @@ describe("sending a batch", () => {
         // Lab results name their patient, so that the wrong-patient guard lets them go.
         const head = await send(first!, await pdf(`${first!.fileName} for ${first!.patientId}`));
         const ref = head.status === "success" ? head.patientRef : undefined;
-        return [head, ...(await Promise.all(rest.map(async (r) => send(r, await pdf(`${r.fileName} for ${r.patientId}`), actor, ref))))];
+        return [
+          head,
+          ...(await Promise.all(
+            rest.map(async (r) => send(r, await pdf(`${r.fileName} for ${r.patientId}`), actor, ref)),
+          )),
+        ];
       }),
     );
     expect(results.flat().map((r) => r.status)).toEqual(["success", "success", "success", "success", "success"]);
