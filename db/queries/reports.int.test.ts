@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { incoming, pdf, storeReport } from "@/db/testing/deliveries";
+import { incoming, pdf, storeReport, submitForNewPatient } from "@/db/testing/deliveries";
 import { scopeFor } from "@/db/testing/scope";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { createLabResultSubmission } from "./lab-result-submissions";
 import { createLab } from "./labs";
 import { getReportDocumentForUser, getReportForUser, listReportsForLabResult } from "./reports";
 import type { IncomingReport } from "./system/deliveries";
@@ -38,25 +37,13 @@ beforeAll(async () => {
       labIds: [labA],
     })
   ).id;
-  ({ labResultId } = await createLabResultSubmission(
-    t.db,
-    {
-      labId: labA,
-      userId: technician,
-      patient: {
-        kind: "new",
-        patientId: "P-200",
-        givenName: "Grace",
-        familyName: "Hopper",
-        birthDate: "1906-12-09",
-        sex: "female",
-      },
-      accessionNumber: "ACC-200",
-      mode: "interpret",
-      file: { bytes: pdf, sha256: "x", fileName: "cbc.pdf" },
-    },
-    async () => {},
-  ));
+  ({ labResultId } = await submitForNewPatient(t.db, {
+    labId: labA,
+    userId: technician,
+    patient: { patientId: "P-200", givenName: "Grace", familyName: "Hopper", birthDate: "1906-12-09", sex: "female" },
+    accessionNumber: "ACC-200",
+    fileName: "cbc.pdf",
+  }));
 });
 
 afterAll(async () => {

@@ -2,12 +2,11 @@ import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { deliveries, documents, interpretationReports, labResults, patients } from "@/db/schema";
-import { incoming, pdf, twoLabsSuite } from "@/db/testing/deliveries";
+import { incoming, pdf, submitForNewPatient, twoLabsSuite } from "@/db/testing/deliveries";
 import { scopeFor } from "@/db/testing/scope";
 import { createTestDb } from "@/lib/testing/test-db";
 import { listLablessReportsForOperator } from "./operator-triage";
 import { listUnmatchedReportsForAdmin } from "../deliveries";
-import { createLabResultSubmission } from "../lab-result-submissions";
 import { listReportsForLabResult } from "../reports";
 
 const ctx = twoLabsSuite(createTestDb);
@@ -122,25 +121,13 @@ describe("storeDeliveredReport", () => {
   });
 
   it("gives concurrent reports for one lab result distinct versions, and the database refuses a repeated version", async () => {
-    const { labResultId: fresh } = await createLabResultSubmission(
-      ctx.db,
-      {
-        labId: ctx.labA,
-        userId: ctx.adminA,
-        patient: {
-          kind: "new",
-          patientId: "P-CONC",
-          givenName: "Con",
-          familyName: "Current",
-          birthDate: "1970-01-01",
-          sex: "other",
-        },
-        accessionNumber: "ACC-CONC",
-        mode: "interpret",
-        file: { bytes: pdf, sha256: "x", fileName: "conc.pdf" },
-      },
-      async () => {},
-    );
+    const { labResultId: fresh } = await submitForNewPatient(ctx.db, {
+      labId: ctx.labA,
+      userId: ctx.adminA,
+      patient: { patientId: "P-CONC", givenName: "Con", familyName: "Current", birthDate: "1970-01-01", sex: "other" },
+      accessionNumber: "ACC-CONC",
+      fileName: "conc.pdf",
+    });
     const stored = await Promise.all(
       Array.from({ length: 6 }, (_, i) => {
         const bytes = new TextEncoder().encode(`%PDF-1.4\n% copy ${i}\n%%EOF\n`);
