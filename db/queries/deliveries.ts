@@ -1,7 +1,7 @@
 import "server-only";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import { descNullsLast } from "./order";
-import type { Db } from "@/db";
+import type { Db, Tx } from "@/db";
 import { deliveries, documents, interpretationReports, labResults, patients } from "@/db/schema";
 import { latestReportVersion } from "./reports";
 import type { QueryScope } from "./scope";
@@ -77,21 +77,7 @@ export async function attachUnmatchedReport(
       .where(and(eq(labResults.id, labResultId), inArray(labResults.labId, scope.labIds)))
       .for("update", { of: labResults });
     if (!target) return { ok: false, reason: "not_found" };
-    const [report] = await tx
-      .select({
-        id: interpretationReports.id,
-        documentId: interpretationReports.documentId,
-        deliveredPatientId: interpretationReports.deliveredPatientId,
-      })
-      .from(interpretationReports)
-      .where(
-        and(
-          eq(interpretationReports.id, reportId),
-          eq(interpretationReports.matchState, "unmatched"),
-          eq(interpretationReports.labId, target.labId),
-        ),
-      )
-      .for("update");
+    const report = await lockUnmatchedReport(tx, reportId, target.labId);
     if (!report) return { ok: false, reason: "not_found" };
     const patientMismatch = report.deliveredPatientId !== target.patientExternalId;
     if (patientMismatch && !override) {
@@ -135,4 +121,27 @@ export async function listDeliveriesForAdmin(db: Db, scope: QueryScope, limit = 
     .where(inArray(deliveries.labId, labIds))
     .orderBy(descNullsLast(deliveries.receivedAt))
     .limit(limit);
+}
+
+/**
+ * An unmatched report held for this lab (with null: held for no lab), locked for the rest
+ * of the transaction; undefined when there is none.
+ */
+export async function lockUnmatchedReport(tx: Tx, reportId: string, labId: string | null) {
+  const [report] = await tx
+    .select({
+      id: interpretationReports.id,
+      documentId: interpretationReports.documentId,
+      deliveredPatientId: interpretationReports.deliveredPatientId,
+    })
+    .from(interpretationReports)
+    .where(
+      and(
+        eq(interpretationReports.id, reportId),
+        eq(interpretationReports.matchState, "unmatched"),
+        labId === null ? isNull(interpretationReports.labId) : eq(interpretationReports.labId, labId),
+      ),
+    )
+    .for("update");
+  return report;
 }

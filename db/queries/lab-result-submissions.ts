@@ -6,6 +6,7 @@ import { documents, labResults, patients, sendPendingStatuses, type LabResultSta
 import { rejectedOrFailed } from "./lab-results";
 import { sameDemographics, type Demographics } from "./patient-resolution";
 import { currentLabOf, type QueryScope } from "./scope";
+import { patientIdentityColumns } from "./patient-columns";
 
 /*
  * A lab result's submission as the lab's users drive it: storing an upload, the
@@ -138,14 +139,7 @@ export async function resolveNewPatient(
     .returning({ id: patients.id });
   if (created) return created.id;
   const [existing] = await tx
-    .select({
-      id: patients.id,
-      patientId: patients.patientId,
-      givenName: patients.givenName,
-      familyName: patients.familyName,
-      birthDate: patients.birthDate,
-      sex: patients.sex,
-    })
+    .select(patientIdentityColumns)
     .from(patients)
     .where(and(eq(patients.labId, labId), eq(patients.patientId, fields.patientId)))
     .limit(1);

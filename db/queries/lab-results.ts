@@ -1,6 +1,6 @@
 import "server-only";
-import { and, count, eq, gte, inArray, lt, sql } from "drizzle-orm";
-import { descNullsLast } from "./order";
+import { and, count, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { descNullsLast, type OrderBy } from "./order";
 import type { Db } from "@/db";
 import {
   documents,
@@ -250,13 +250,13 @@ const attentionColumns = {
   patientName: sql<string>`${patients.familyName} || ', ' || ${patients.givenName}`,
 };
 
-/** Interpreted lab results still without a report after the lab's turnaround time (the watchdog). */
-export async function listOverdueLabResults(
+/** The current lab's lab results matching `where`, as attention rows, in `order`; empty without a current lab. */
+async function selectAttentionRows(
   db: Db,
   scope: QueryScope,
-  turnaroundHours: number,
-  now = new Date(),
-  limit = 10,
+  where: SQL | undefined,
+  order: OrderBy,
+  limit: number,
 ): Promise<AttentionRow[]> {
   const labId = currentLabOf(scope);
   if (!labId) return [];
@@ -264,26 +264,24 @@ export async function listOverdueLabResults(
     .select(attentionColumns)
     .from(labResults)
     .innerJoin(patients, eq(patients.id, labResults.patientId))
-    .where(
-      and(
-        eq(labResults.labId, labId),
-        waitingForReport,
-        lt(labResults.createdAt, new Date(now.getTime() - turnaroundHours * 3_600_000)),
-      ),
-    )
-    .orderBy(labResults.createdAt)
+    .where(and(eq(labResults.labId, labId), where))
+    .orderBy(order)
     .limit(limit);
 }
 
+/** Interpreted lab results still without a report after the lab's turnaround time (the watchdog). */
+export function listOverdueLabResults(
+  db: Db,
+  scope: QueryScope,
+  turnaroundHours: number,
+  now = new Date(),
+  limit = 10,
+): Promise<AttentionRow[]> {
+  const overdue = lt(labResults.createdAt, new Date(now.getTime() - turnaroundHours * 3_600_000));
+  return selectAttentionRows(db, scope, and(waitingForReport, overdue), labResults.createdAt, limit);
+}
+
 /** Rejected or failed submissions that a technician should look at, newest first. */
-export async function listRejectedLabResults(db: Db, scope: QueryScope, limit = 10): Promise<AttentionRow[]> {
-  const labId = currentLabOf(scope);
-  if (!labId) return [];
-  return db
-    .select(attentionColumns)
-    .from(labResults)
-    .innerJoin(patients, eq(patients.id, labResults.patientId))
-    .where(and(eq(labResults.labId, labId), rejectedOrFailed))
-    .orderBy(descNullsLast(labResults.updatedAt))
-    .limit(limit);
+export function listRejectedLabResults(db: Db, scope: QueryScope, limit = 10): Promise<AttentionRow[]> {
+  return selectAttentionRows(db, scope, rejectedOrFailed, descNullsLast(labResults.updatedAt), limit);
 }

@@ -3,6 +3,7 @@ import { and, eq, inArray, ne } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
 import { documents, labResults, patients, type Patient } from "@/db/schema";
 import { currentLabOf, type QueryScope } from "./scope";
+import { patientIdentityColumns } from "./patient-columns";
 
 /** The lab's patients with these patient ids (the manifest's check: who exists already, as whom). */
 export async function listPatientsByExternalIds(
@@ -13,14 +14,7 @@ export async function listPatientsByExternalIds(
   const labId = currentLabOf(scope);
   if (!labId || patientIds.length === 0) return [];
   return db
-    .select({
-      id: patients.id,
-      patientId: patients.patientId,
-      givenName: patients.givenName,
-      familyName: patients.familyName,
-      birthDate: patients.birthDate,
-      sex: patients.sex,
-    })
+    .select(patientIdentityColumns)
     .from(patients)
     .where(and(eq(patients.labId, labId), inArray(patients.patientId, patientIds)));
 }
@@ -30,14 +24,7 @@ export async function getPatientOfLab(db: Db | Tx, scope: QueryScope, id: string
   const labId = currentLabOf(scope);
   if (!labId) return undefined;
   const [row] = await db
-    .select({
-      id: patients.id,
-      patientId: patients.patientId,
-      givenName: patients.givenName,
-      familyName: patients.familyName,
-      birthDate: patients.birthDate,
-      sex: patients.sex,
-    })
+    .select(patientIdentityColumns)
     .from(patients)
     .where(and(eq(patients.labId, labId), eq(patients.id, id)))
     .limit(1);

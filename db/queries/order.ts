@@ -1,4 +1,8 @@
 import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import type { PgColumn } from "drizzle-orm/pg-core";
+
+/** One ORDER BY term, as a shared query builder takes it from its callers. */
+export type OrderBy = SQL | PgColumn;
 
 /**
  * Descending order that matches the schema's `.desc()` indexes, which drizzle-kit creates

@@ -5,6 +5,7 @@ import { interpretationReports, patients, type LabResultStatus, type Patient } f
 import { descNullsLast } from "./order";
 import { unreadReportCondition } from "./report-read-marks";
 import { currentLabOf, type QueryScope } from "./scope";
+import { patientNameColumns } from "./patient-columns";
 
 /**
  * Searches shorter than this match by prefix only. A trigram match of three or four letters
@@ -254,11 +255,7 @@ function pageRows(
   return db
     .with(...(hits ? [hits] : []))
     .select({
-      id: patients.id,
-      patientId: patients.patientId,
-      givenName: patients.givenName,
-      familyName: patients.familyName,
-      birthDate: patients.birthDate,
+      ...patientNameColumns,
       lastActivityAt: patients.lastActivityAt,
       total: chosen.total,
       // The per-row subqueries name "chosen" explicitly: drizzle renders columns unqualified

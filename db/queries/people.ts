@@ -3,6 +3,7 @@ import { and, asc, count, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
 import { labMemberships, labs, users, type Lab, type User, type UserRole } from "@/db/schema";
 import { seesEveryLab, type QueryScope } from "./scope";
+import { userAccountColumns } from "./users";
 
 export type PersonRow = Pick<User, "id" | "email" | "name" | "role" | "active" | "lastSignInAt"> & {
   twoFactor: boolean;
@@ -25,11 +26,7 @@ export async function listPeople(db: Db, scope: QueryScope): Promise<PersonRow[]
         );
   const rows = await db
     .select({
-      id: users.id,
-      email: users.email,
-      name: users.name,
-      role: users.role,
-      active: users.active,
+      ...userAccountColumns,
       lastSignInAt: users.lastSignInAt,
       totpEnabledAt: users.totpEnabledAt,
       labId: labs.id,
@@ -57,11 +54,7 @@ export type PersonState = Pick<User, "id" | "email" | "name" | "role" | "active"
 export async function getPersonState(db: Db | Tx, userId: string): Promise<PersonState | undefined> {
   const [user] = await db
     .select({
-      id: users.id,
-      email: users.email,
-      name: users.name,
-      role: users.role,
-      active: users.active,
+      ...userAccountColumns,
       totpEnabledAt: users.totpEnabledAt,
     })
     .from(users)

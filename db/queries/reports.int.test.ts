@@ -1,11 +1,10 @@
-import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { incoming, pdf, storeReport, submitForNewPatient } from "@/db/testing/deliveries";
 import { scopeFor } from "@/db/testing/scope";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { createLabResultSubmission } from "./lab-result-submissions";
 import { createLab } from "./labs";
 import { getReportDocumentForUser, getReportForUser, listReportsForLabResult } from "./reports";
-import { storeDeliveredReport, type IncomingReport } from "./system/deliveries";
+import type { IncomingReport } from "./system/deliveries";
 import { createUser } from "./users";
 
 let t: TestDb;
@@ -14,25 +13,15 @@ let labB: string;
 let labResultId: string;
 let technician: string;
 
-const pdf = new TextEncoder().encode("%PDF-1.4\n1 0 obj<<>>endobj\nstartxref\n0\n%%EOF\n");
-
+/** A delivery for lab A's lab result ACC-200 of patient P-200, with `overrides`, keyed by its webhook id. */
 function store(overrides: Partial<IncomingReport>, webhookId: string) {
-  const report: IncomingReport = {
+  const report = incoming({
     patientId: "P-200",
     referenceId: "ACC-200",
-    partnerLabId: "lab-a",
     fileName: "interpretation-ACC-200.pdf",
-    pdf,
-    sha256: createHash("sha256").update(pdf).digest("hex"),
-    metadata: {},
     ...overrides,
-  };
-  return storeDeliveredReport(t.db, report, {
-    webhookId,
-    remoteIp: "127.0.0.1",
-    bodyBytes: 1000,
-    idempotencyKey: () => `wh:${webhookId}`,
   });
+  return storeReport(t.db, report, webhookId);
 }
 
 beforeAll(async () => {
@@ -48,25 +37,13 @@ beforeAll(async () => {
       labIds: [labA],
     })
   ).id;
-  ({ labResultId } = await createLabResultSubmission(
-    t.db,
-    {
-      labId: labA,
-      userId: technician,
-      patient: {
-        kind: "new",
-        patientId: "P-200",
-        givenName: "Grace",
-        familyName: "Hopper",
-        birthDate: "1906-12-09",
-        sex: "female",
-      },
-      accessionNumber: "ACC-200",
-      mode: "interpret",
-      file: { bytes: pdf, sha256: "x", fileName: "cbc.pdf" },
-    },
-    async () => {},
-  ));
+  ({ labResultId } = await submitForNewPatient(t.db, {
+    labId: labA,
+    userId: technician,
+    patient: { patientId: "P-200", givenName: "Grace", familyName: "Hopper", birthDate: "1906-12-09", sex: "female" },
+    accessionNumber: "ACC-200",
+    fileName: "cbc.pdf",
+  }));
 });
 
 afterAll(async () => {

@@ -121,6 +121,15 @@ export async function setUserActiveForAdmin(
   return updated.length > 0 ? sharedLabs : null;
 }
 
+/** What an admin sees of a user account in lists: id, e-mail, name, role and whether it is active. */
+export const userAccountColumns = {
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  role: users.role,
+  active: users.active,
+};
+
 export type LabUserRow = Pick<User, "id" | "email" | "name" | "role" | "active" | "lastSignInAt"> & {
   labs: Pick<Lab, "id" | "name">[];
 };
@@ -131,11 +140,7 @@ export async function listUsersForLabs(db: Db, scope: QueryScope): Promise<LabUs
   if (labIds.length === 0) return [];
   const rows = await db
     .select({
-      id: users.id,
-      email: users.email,
-      name: users.name,
-      role: users.role,
-      active: users.active,
+      ...userAccountColumns,
       lastSignInAt: users.lastSignInAt,
       labId: labs.id,
       labName: labs.name,

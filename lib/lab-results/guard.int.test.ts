@@ -13,6 +13,7 @@ import { SUBMIT_QUEUE, createBoss } from "@/lib/jobs/boss";
 import { runSubmitJob, sweepLabResults } from "@/lib/jobs/worker";
 import { sha256Hex } from "@/lib/crypto";
 import { greyPng } from "@/lib/testing/png";
+import { newPatientSubmission } from "@/lib/testing/submission-input";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { checkDeliveredReport } from "./guard-check";
 import { confirmHeldLabResultSend, queueLabResult, removeHeldLabResultUpload, sendLabResult } from "./submission";
@@ -45,22 +46,11 @@ let counter = 0;
 function upload(pdf: Uint8Array, overrides: Partial<SubmissionInput> & { patientId?: string } = {}): SubmissionInput {
   counter++;
   const { patientId, ...rest } = overrides;
-  return {
-    labId,
-    userId: tech.id,
-    patient: {
-      kind: "new",
-      patientId: patientId ?? `P-${counter}00`,
-      givenName: "Ada",
-      familyName: "Lovelace",
-      birthDate: "1980-12-10",
-      sex: "female",
-    },
-    accessionNumber: `ACC-${counter}`,
-    mode: "interpret",
-    file: { bytes: pdf, sha256: sha256Hex(pdf), fileName: `result-${counter}.pdf` },
-    ...rest,
-  };
+  return newPatientSubmission(
+    { labId, userId: tech.id, patientId: patientId ?? `P-${counter}00`, sequence: counter },
+    pdf,
+    rest,
+  );
 }
 
 async function row(id: string) {

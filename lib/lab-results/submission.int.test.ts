@@ -15,6 +15,7 @@ import { createDocusSimulator, type DocusSimulator, type SimRequestRecord } from
 import { SUBMIT_QUEUE, createBoss, enqueueSubmission } from "@/lib/jobs/boss";
 import { runSubmitJob, startSubmitWorker, sweepLabResults } from "@/lib/jobs/worker";
 import { sha256Hex } from "@/lib/crypto";
+import { newPatientSubmission } from "@/lib/testing/submission-input";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { sendLabResult, type SendDeps } from "./submission";
 
@@ -47,22 +48,7 @@ async function fault(spec: Record<string, unknown>) {
 let counter = 0;
 function input(overrides: Partial<SubmissionInput> = {}): SubmissionInput {
   counter++;
-  return {
-    labId,
-    userId,
-    patient: {
-      kind: "new",
-      patientId: `P-${counter}`,
-      givenName: "Ada",
-      familyName: "Lovelace",
-      birthDate: "1980-12-10",
-      sex: "female",
-    },
-    accessionNumber: `ACC-${counter}`,
-    mode: "interpret",
-    file: { bytes: pdf, sha256: sha256Hex(pdf), fileName: `result-${counter}.pdf` },
-    ...overrides,
-  };
+  return newPatientSubmission({ labId, userId, patientId: `P-${counter}`, sequence: counter }, pdf, overrides);
 }
 
 async function statusOf(id: string) {

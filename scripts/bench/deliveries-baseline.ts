@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import postgres from "postgres";
 import { authenticateDelivery, deliveryAuthFromEnv, parseDelivery } from "@/lib/docus";
 import { getEnv } from "@/lib/env";
+import { reply, serveUntilSignalled } from "./lib/baseline-server";
 
 /**
  * The delivery benchmark's baseline (started by scripts/bench/deliveries.ts): a bare
@@ -33,16 +34,6 @@ function headerSource(request: IncomingMessage): { get(name: string): string | n
       return Array.isArray(value) ? value.join(", ") : value;
     },
   };
-}
-
-function reply(response: ServerResponse, status: number, body: Record<string, unknown>): void {
-  const json = JSON.stringify(body);
-  response.writeHead(status, {
-    "Content-Type": "application/json",
-    "Content-Length": Buffer.byteLength(json),
-    "Cache-Control": "no-store",
-  });
-  response.end(json);
 }
 
 /** The whole body, or null when it is larger than maxBytes. */
@@ -107,17 +98,9 @@ const server = createServer((request, response) => {
   });
 });
 
-let stopping = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    server.close();
-    server.closeAllConnections();
-    void sql.end({ timeout: 5 }).finally(() => process.exit(0));
-  });
-}
-
-server.listen(port, "127.0.0.1", () => {
-  console.log(`Baseline delivery server on http://127.0.0.1:${port}`);
-});
+serveUntilSignalled(
+  server,
+  port,
+  () => sql.end({ timeout: 5 }),
+  `Baseline delivery server on http://127.0.0.1:${port}`,
+);

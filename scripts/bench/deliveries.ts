@@ -1,5 +1,4 @@
 import autocannon from "autocannon";
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
@@ -15,7 +14,7 @@ import {
   type DeliveryCredentials,
   type VariantPdf,
 } from "./deliveries-requests";
-import { portalServerSpec, runCli, sleep } from "./lib/portal";
+import { portalServerSpec, runCli, sleep, startServerProcess, type PortalServer, type ServerSpec } from "./lib/portal";
 import { describeMachine, loadAverage, loadAverageNote, table } from "./lib/report";
 import {
   Cleanup,
@@ -50,82 +49,15 @@ const PARTNER_LAB_ID = "bench-lab";
 const DELIVERY_PATH = "/api/docus/reports";
 
 /**
- * Where the benchmark database is created and dropped: DATABASE_URL itself, or the
- * server's `postgres` database when DATABASE_URL names a database that does not exist.
+ * Starts a server (see startServerProcess) and registers its stop with the cleanup as soon
+ * as it is spawned, so that a server that never becomes healthy is stopped too.
  */
-type RunningServer = { pid: number; logTail: () => string; stop: () => Promise<void> };
-
-const LOG_LINES = 60;
-
-/**
- * Starts a server in its own process group (so that stopping it also stops anything it
- * started), registers its stop with the cleanup as soon as it is spawned, and waits until
- * `healthUrl` answers 200.
- */
-async function startServer(
-  cleanup: Cleanup,
-  spec: {
-    label: string;
-    command: string;
-    args: string[];
-    env: NodeJS.ProcessEnv;
-    healthUrl: string;
-    timeoutMs: number;
-  },
-): Promise<RunningServer> {
-  const child = spawn(spec.command, spec.args, { env: spec.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  const lines: string[] = [];
-  const keep = (chunk: Buffer) => {
-    lines.push(...chunk.toString("utf8").split("\n").filter(Boolean));
-    lines.splice(0, Math.max(0, lines.length - LOG_LINES));
-  };
-  child.stdout.on("data", keep);
-  child.stderr.on("data", keep);
-  let exited = false;
-  const exit = new Promise<void>((resolve) => {
-    child.on("exit", () => {
-      exited = true;
-      resolve();
-    });
+function startServer(cleanup: Cleanup, spec: ServerSpec): Promise<PortalServer> {
+  return startServerProcess({
+    ...spec,
+    pollMs: 100,
+    onSpawn: (server) => cleanup.add(`stop the ${spec.label}`, () => server.stop()),
   });
-  const pid = await new Promise<number>((resolve, reject) => {
-    child.once("spawn", () => resolve(child.pid ?? -1));
-    child.once("error", reject);
-  });
-  const server: RunningServer = {
-    pid,
-    logTail: () => lines.join("\n"),
-    stop: async () => {
-      if (exited) return;
-      const signalGroup = (signal: NodeJS.Signals) => {
-        try {
-          process.kill(-pid, signal);
-        } catch {
-          // The group is already gone.
-        }
-      };
-      signalGroup("SIGTERM");
-      const stopped = await Promise.race([exit.then(() => true), sleep(10_000).then(() => false)]);
-      if (!stopped) {
-        signalGroup("SIGKILL");
-        await exit;
-      }
-    },
-  };
-  cleanup.add(`stop the ${spec.label}`, () => server.stop());
-
-  const deadline = Date.now() + spec.timeoutMs;
-  while (Date.now() < deadline) {
-    if (exited) throw new Error(`The ${spec.label} exited before it was ready:\n${server.logTail()}`);
-    try {
-      const response = await fetch(spec.healthUrl, { signal: AbortSignal.timeout(2000) });
-      if (response.ok) return server;
-    } catch {
-      // Not listening yet.
-    }
-    await sleep(100);
-  }
-  throw new Error(`The ${spec.label} did not answer within ${spec.timeoutMs / 1000} s:\n${server.logTail()}`);
 }
 
 /** What one target was sent and answered, by reference id, over all of its phases. */
@@ -399,7 +331,7 @@ function printReport(
   console.log("These figures are informational: the benchmark does not fail on them.");
 }
 
-async function run(cleanup: Cleanup, onServer: (server: RunningServer | undefined) => void): Promise<void> {
+async function run(cleanup: Cleanup, onServer: (server: PortalServer | undefined) => void): Promise<void> {
   requireProductionBuild();
   const root = process.cwd();
   const duration = positiveInt("BENCH_DURATION", 10, 3600);

@@ -8,6 +8,7 @@ import { labResultModes, patientSexes, type LabResultMode } from "@/lib/domain";
 import { getEnv } from "@/lib/env";
 import { sha256Hex } from "@/lib/crypto";
 import { checkPdf } from "@/lib/pdf/check";
+import { reply, serveUntilSignalled } from "./lib/baseline-server";
 
 /**
  * The upload benchmarks' baseline (started by scripts/bench/upload.ts and batch.ts): a bare
@@ -75,16 +76,6 @@ const fieldsSchema = z.object({
   accessionNumber: z.string().trim().min(1).max(64),
   mode: z.enum(labResultModes),
 });
-
-function reply(response: ServerResponse, status: number, body: Record<string, unknown>): void {
-  const json = JSON.stringify(body);
-  response.writeHead(status, {
-    "Content-Type": "application/json",
-    "Content-Length": Buffer.byteLength(json),
-    "Cache-Control": "no-store",
-  });
-  response.end(json);
-}
 
 type Parsed = { fields: Record<string, string>; file: { bytes: Buffer; name: string } | null; tooLarge: boolean };
 
@@ -228,21 +219,13 @@ const server = createServer((request, response) => {
   });
 });
 
-let stopping = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    server.close();
-    server.closeAllConnections();
-    void boss
+serveUntilSignalled(
+  server,
+  port,
+  () =>
+    boss
       .stop({ graceful: false, timeout: 2000 })
       .catch(() => undefined)
-      .then(() => sql.end({ timeout: 5 }))
-      .finally(() => process.exit(0));
-  });
-}
-
-server.listen(port, "127.0.0.1", () => {
-  console.log(`Baseline upload server on http://127.0.0.1:${port}`);
-});
+      .then(() => sql.end({ timeout: 5 })),
+  `Baseline upload server on http://127.0.0.1:${port}`,
+);

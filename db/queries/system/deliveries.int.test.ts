@@ -1,48 +1,31 @@
 import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { deliveries, documents, interpretationReports, labResults, patients } from "@/db/schema";
-import { incoming, pdf, seedTwoLabs, storeReport } from "@/db/testing/deliveries";
+import { incoming, pdf, submitForNewPatient, twoLabsSuite } from "@/db/testing/deliveries";
 import { scopeFor } from "@/db/testing/scope";
-import { createTestDb, type TestDb } from "@/lib/testing/test-db";
+import { createTestDb } from "@/lib/testing/test-db";
 import { listLablessReportsForOperator } from "./operator-triage";
 import { listUnmatchedReportsForAdmin } from "../deliveries";
-import { createLabResultSubmission } from "../lab-result-submissions";
 import { listReportsForLabResult } from "../reports";
-import type { IncomingReport } from "./deliveries";
 
-let t: TestDb;
-let labA: string;
-let labB: string;
-let adminA: string;
-let labResultId: string;
-
-const store = (report: IncomingReport, webhookId: string | null = null) => storeReport(t.db, report, webhookId);
-
-beforeAll(async () => {
-  t = await createTestDb();
-  ({ labA, labB, adminA, labResultId } = await seedTwoLabs(t.db));
-});
-
-afterAll(async () => {
-  await t?.close();
-});
+const ctx = twoLabsSuite(createTestDb);
 
 describe("storeDeliveredReport", () => {
   it("matches a report to its lab result by lab, accession and patient id, and marks it ready", async () => {
-    const [patientBefore] = await t.db.select().from(patients).where(eq(patients.patientId, "P-100"));
-    const stored = await store(incoming({ metadata: { doctor_note: "urgent" } }), "msg_1");
-    expect(stored).toMatchObject({ duplicate: false, matched: true, labId: labA });
-    const [lr] = await t.db.select().from(labResults).where(eq(labResults.id, labResultId));
+    const [patientBefore] = await ctx.db.select().from(patients).where(eq(patients.patientId, "P-100"));
+    const stored = await ctx.store(incoming({ metadata: { doctor_note: "urgent" } }), "msg_1");
+    expect(stored).toMatchObject({ duplicate: false, matched: true, labId: ctx.labA });
+    const [lr] = await ctx.db.select().from(labResults).where(eq(labResults.id, ctx.labResultId));
     expect(lr?.status).toBe("report_ready");
-    const [report] = await t.db
+    const [report] = await ctx.db
       .select()
       .from(interpretationReports)
       .where(eq(interpretationReports.id, stored.reportId));
     expect(report).toMatchObject({
-      labId: labA,
+      labId: ctx.labA,
       patientId: patientBefore?.id,
-      labResultId,
+      labResultId: ctx.labResultId,
       matchState: "matched",
       referenceId: "ACC-100",
       deliveredPatientId: "P-100",
@@ -52,24 +35,24 @@ describe("storeDeliveredReport", () => {
       idempotencyKey: "wh:msg_1",
       metadata: { doctor_note: "urgent" },
     });
-    const [doc] = await t.db.select().from(documents).where(eq(documents.id, report!.documentId));
+    const [doc] = await ctx.db.select().from(documents).where(eq(documents.id, report!.documentId));
     expect(doc).toMatchObject({
-      labId: labA,
+      labId: ctx.labA,
       sizeBytes: pdf.byteLength,
       mimeType: "application/pdf",
       fileName: "interpretation-ACC-100.pdf",
     });
     expect(Buffer.from(doc!.bytes).equals(Buffer.from(pdf))).toBe(true);
-    const [patientAfter] = await t.db.select().from(patients).where(eq(patients.id, patientBefore!.id));
+    const [patientAfter] = await ctx.db.select().from(patients).where(eq(patients.id, patientBefore!.id));
     expect(patientAfter!.lastActivityAt.getTime()).toBeGreaterThanOrEqual(patientBefore!.lastActivityAt.getTime());
-    const [log] = await t.db.select().from(deliveries).where(eq(deliveries.reportId, stored.reportId));
+    const [log] = await ctx.db.select().from(deliveries).where(eq(deliveries.reportId, stored.reportId));
     expect(log).toMatchObject({
       outcome: "accepted",
       httpStatus: 200,
       reason: null,
       idempotencyKey: "wh:msg_1",
       webhookId: "msg_1",
-      labId: labA,
+      labId: ctx.labA,
       partnerLabId: "lab-a",
       referenceId: "ACC-100",
       remoteIp: "127.0.0.1",
@@ -78,30 +61,30 @@ describe("storeDeliveredReport", () => {
   });
 
   it("answers a repeat with the same report and stores nothing new", async () => {
-    const before = await t.db.$count(interpretationReports);
-    const again = await store(incoming(), "msg_1");
+    const before = await ctx.db.$count(interpretationReports);
+    const again = await ctx.store(incoming(), "msg_1");
     expect(again.duplicate).toBe(true);
-    expect(await t.db.$count(interpretationReports)).toBe(before);
-    expect(await t.db.$count(deliveries, eq(deliveries.outcome, "duplicate"))).toBe(1);
+    expect(await ctx.db.$count(interpretationReports)).toBe(before);
+    expect(await ctx.db.$count(deliveries, eq(deliveries.outcome, "duplicate"))).toBe(1);
   });
 
   it("stores exactly one report for twenty identical deliveries in parallel", async () => {
-    const before = await t.db.$count(interpretationReports);
+    const before = await ctx.db.$count(interpretationReports);
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => store(incoming({ referenceId: "ACC-100" }), "msg_parallel")),
+      Array.from({ length: 20 }, () => ctx.store(incoming({ referenceId: "ACC-100" }), "msg_parallel")),
     );
     expect(new Set(results.map((r) => r.reportId)).size).toBe(1);
     expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
-    expect(await t.db.$count(interpretationReports)).toBe(before + 1);
+    expect(await ctx.db.$count(interpretationReports)).toBe(before + 1);
   });
 
   it("keeps a second report for the same lab result as a new version; the older one is superseded", async () => {
-    const reports = await listReportsForLabResult(t.db, scopeFor(adminA, [labA]), labResultId);
+    const reports = await listReportsForLabResult(ctx.db, scopeFor(ctx.adminA, [ctx.labA]), ctx.labResultId);
     expect(reports.map((r) => [r.version, r.superseded])).toEqual([
       [2, false],
       [1, true],
     ]);
-    const [newest] = await t.db
+    const [newest] = await ctx.db
       .select()
       .from(interpretationReports)
       .where(eq(interpretationReports.id, reports[0]!.id));
@@ -109,28 +92,28 @@ describe("storeDeliveredReport", () => {
   });
 
   it("parks a report that matches no lab result, or names an unknown partner lab, as unmatched", async () => {
-    const noMatch = await store(incoming({ referenceId: "ACC-404" }), "msg_nomatch");
-    const unknownLab = await store(incoming({ partnerLabId: "who-knows" }), "msg_unknown");
-    expect(noMatch).toMatchObject({ matched: false, labId: labA });
+    const noMatch = await ctx.store(incoming({ referenceId: "ACC-404" }), "msg_nomatch");
+    const unknownLab = await ctx.store(incoming({ partnerLabId: "who-knows" }), "msg_unknown");
+    expect(noMatch).toMatchObject({ matched: false, labId: ctx.labA });
     expect(unknownLab).toMatchObject({ matched: false, labId: null });
-    const listed = (await listUnmatchedReportsForAdmin(t.db, scopeFor(adminA, [labA]))).map((r) => r.id);
+    const listed = (await listUnmatchedReportsForAdmin(ctx.db, scopeFor(ctx.adminA, [ctx.labA]))).map((r) => r.id);
     expect(listed).toContain(noMatch.reportId);
     // A report of an unknown lab is no lab admin's: only the platform operator sees it.
     expect(listed).not.toContain(unknownLab.reportId);
-    const forB = (await listUnmatchedReportsForAdmin(t.db, scopeFor(adminA, [labB]))).map((r) => r.id);
+    const forB = (await listUnmatchedReportsForAdmin(ctx.db, scopeFor(ctx.adminA, [ctx.labB]))).map((r) => r.id);
     expect(forB).not.toContain(unknownLab.reportId);
     expect(forB).not.toContain(noMatch.reportId);
-    const forOperator = (await listLablessReportsForOperator(t.db)).map((r) => r.id);
+    const forOperator = (await listLablessReportsForOperator(ctx.db)).map((r) => r.id);
     expect(forOperator).toContain(unknownLab.reportId);
     expect(forOperator).not.toContain(noMatch.reportId);
   });
 
   it("uses the only lab of a single-lab deployment when no partner lab id is given", async () => {
     // Two labs exist here, so a delivery without a partner lab id cannot be routed.
-    const stored = await store(incoming({ partnerLabId: null, referenceId: "ACC-100" }), "msg_nolab");
+    const stored = await ctx.store(incoming({ partnerLabId: null, referenceId: "ACC-100" }), "msg_nolab");
     expect(stored.labId).toBeNull();
     expect(
-      await t.db.$count(
+      await ctx.db.$count(
         interpretationReports,
         sql`${interpretationReports.id} = ${stored.reportId} and match_state = 'unmatched'`,
       ),
@@ -138,29 +121,17 @@ describe("storeDeliveredReport", () => {
   });
 
   it("gives concurrent reports for one lab result distinct versions, and the database refuses a repeated version", async () => {
-    const { labResultId: fresh } = await createLabResultSubmission(
-      t.db,
-      {
-        labId: labA,
-        userId: adminA,
-        patient: {
-          kind: "new",
-          patientId: "P-CONC",
-          givenName: "Con",
-          familyName: "Current",
-          birthDate: "1970-01-01",
-          sex: "other",
-        },
-        accessionNumber: "ACC-CONC",
-        mode: "interpret",
-        file: { bytes: pdf, sha256: "x", fileName: "conc.pdf" },
-      },
-      async () => {},
-    );
+    const { labResultId: fresh } = await submitForNewPatient(ctx.db, {
+      labId: ctx.labA,
+      userId: ctx.adminA,
+      patient: { patientId: "P-CONC", givenName: "Con", familyName: "Current", birthDate: "1970-01-01", sex: "other" },
+      accessionNumber: "ACC-CONC",
+      fileName: "conc.pdf",
+    });
     const stored = await Promise.all(
       Array.from({ length: 6 }, (_, i) => {
         const bytes = new TextEncoder().encode(`%PDF-1.4\n% copy ${i}\n%%EOF\n`);
-        return store(
+        return ctx.store(
           incoming({
             patientId: "P-CONC",
             referenceId: "ACC-CONC",
@@ -172,12 +143,12 @@ describe("storeDeliveredReport", () => {
       }),
     );
     expect(stored.every((r) => r.matched)).toBe(true);
-    const versions = (await listReportsForLabResult(t.db, scopeFor(adminA, [labA]), fresh))
+    const versions = (await listReportsForLabResult(ctx.db, scopeFor(ctx.adminA, [ctx.labA]), fresh))
       .map((r) => r.version)
       .sort((a, b) => a - b);
     expect(versions).toEqual([1, 2, 3, 4, 5, 6]);
     await expect(
-      t.db.execute(sql`update interpretation_reports set version = 1 where lab_result_id = ${fresh} and version = 2`),
+      ctx.db.execute(sql`update interpretation_reports set version = 1 where lab_result_id = ${fresh} and version = 2`),
     ).rejects.toThrow();
   });
 });

@@ -3,7 +3,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { descNullsLast } from "../order";
 import type { Db } from "@/db";
 import { deliveries, documents, interpretationReports, labs, patients } from "@/db/schema";
-import { unmatchedColumns, type DeliveryLogRow, type UnmatchedReport } from "../deliveries";
+import { lockUnmatchedReport, unmatchedColumns, type DeliveryLogRow, type UnmatchedReport } from "../deliveries";
 
 /*
  * SYSTEM ONLY: the platform operator's triage of deliveries that no lab could be found
@@ -32,20 +32,7 @@ export async function routeReportToLab(db: Db, reportId: string, labId: string):
   return db.transaction(async (tx) => {
     const [lab] = await tx.select({ id: labs.id }).from(labs).where(eq(labs.id, labId));
     if (!lab) return false;
-    const [report] = await tx
-      .select({
-        documentId: interpretationReports.documentId,
-        deliveredPatientId: interpretationReports.deliveredPatientId,
-      })
-      .from(interpretationReports)
-      .where(
-        and(
-          eq(interpretationReports.id, reportId),
-          eq(interpretationReports.matchState, "unmatched"),
-          isNull(interpretationReports.labId),
-        ),
-      )
-      .for("update");
+    const report = await lockUnmatchedReport(tx, reportId, null);
     if (!report) return false;
     const [knownPatient] = await tx
       .select({ id: patients.id })

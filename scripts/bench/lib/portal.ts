@@ -82,6 +82,10 @@ export type ServerSpec = {
   env: NodeJS.ProcessEnv;
   healthUrl: string;
   timeoutMs?: number;
+  /** How often the health URL is tried while the server starts (default 250 ms). */
+  pollMs?: number;
+  /** Called as soon as the process is spawned, before it is healthy (e.g. to register its stop). */
+  onSpawn?: (server: PortalServer) => void;
 };
 
 /**
@@ -130,6 +134,7 @@ export async function startServerProcess(spec: ServerSpec): Promise<PortalServer
       }
     },
   };
+  spec.onSpawn?.(server);
 
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -140,7 +145,7 @@ export async function startServerProcess(spec: ServerSpec): Promise<PortalServer
     } catch {
       // Not listening yet.
     }
-    await sleep(250);
+    await sleep(spec.pollMs ?? 250);
   }
   await server.stop();
   throw new Error(`The ${spec.label} did not become healthy within ${timeoutMs / 1000} s:\n${server.logTail()}`);
