@@ -28,11 +28,11 @@ async function dismissToasts(page: Page) {
   for (let i = 0; i < 20 && (await dismiss.count()) > 0; i++) await dismiss.first().click();
 }
 
-/** The page at 1280x800 (kept as the README's screenshot) and at 390x844 (a phone, checked for overflow). */
+/** The page at 1280x800 (the README's screenshot is a copy) and at 390x844 (a phone, checked for overflow). */
 async function screenshots(page: Page, name: string) {
   mkdirSync(path.join(process.cwd(), "test-results", "screens"), { recursive: true });
   await page.setViewportSize({ width: 1280, height: 800 });
-  await page.screenshot({ path: `docs/screenshots/${name}.png`, fullPage: true });
+  await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
   await noHorizontalOverflow(page);
   await page.screenshot({ path: `test-results/screens/${name}-phone.png`, fullPage: true });

@@ -89,10 +89,10 @@ test("a PDF whose text names another patient is held with its reason and first p
   expect(await simRequestsFor(accession)).toHaveLength(0);
   expect(await seriousViolations(page), "the held lab result's page").toEqual([]);
 
-  mkdirSync("docs/screenshots", { recursive: true });
+  mkdirSync("test-results/screens", { recursive: true });
   await page.setViewportSize({ width: 1280, height: 800 });
   await expect(preview).toHaveAttribute("aria-busy", "false");
-  await page.screenshot({ path: "docs/screenshots/wrong-patient-guard.png" });
+  await page.screenshot({ path: "test-results/screens/wrong-patient-guard.png" });
   await page.setViewportSize({ width: 390, height: 844 });
   await expect(preview).toHaveAttribute("aria-busy", "false");
   await page.screenshot({ path: "test-results/screens/wrong-patient-guard-narrow.png", fullPage: true });
