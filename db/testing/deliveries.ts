@@ -37,10 +37,17 @@ export function storeReport(db: Db, report: IncomingReport, webhookId: string | 
 
 type NewPatient = Omit<Extract<SubmissionInput["patient"], { kind: "new" }>, "kind">;
 
-/** Stores `pdf` as a lab result to interpret for a new patient, as an upload does, without queueing its send. */
+/** Stores `pdf` as a lab result (to interpret unless said otherwise) for a new patient, as an upload does, without queueing its send. */
 export function submitForNewPatient(
   db: Db,
-  input: { labId: string; userId: string; patient: NewPatient; accessionNumber: string; fileName: string },
+  input: {
+    labId: string;
+    userId: string;
+    patient: NewPatient;
+    accessionNumber: string;
+    fileName: string;
+    mode?: "interpret" | "store_only";
+  },
 ) {
   return createLabResultSubmission(
     db,
@@ -49,7 +56,7 @@ export function submitForNewPatient(
       userId: input.userId,
       patient: { kind: "new", ...input.patient },
       accessionNumber: input.accessionNumber,
-      mode: "interpret",
+      mode: input.mode ?? "interpret",
       file: { bytes: pdf, sha256: "x", fileName: input.fileName },
     },
     async () => {},

@@ -151,4 +151,42 @@ describe("storeDeliveredReport", () => {
       ctx.db.execute(sql`update interpretation_reports set version = 1 where lab_result_id = ${fresh} and version = 2`),
     ).rejects.toThrow();
   });
+
+  it("gives a report to the file sent to interpret, not to a stored-only file of the same accession accepted before it", async () => {
+    const patient = {
+      patientId: "P-MIX",
+      givenName: "Mix",
+      familyName: "Ed",
+      birthDate: "1970-01-01",
+      sex: "other" as const,
+    };
+    const common = { labId: ctx.labA, userId: ctx.adminA, patient, accessionNumber: "ACC-MIX" };
+    const { labResultId: storedOnly } = await submitForNewPatient(ctx.db, {
+      ...common,
+      fileName: "kept.pdf",
+      mode: "store_only",
+    });
+    const { labResultId: interpreted } = await submitForNewPatient(ctx.db, { ...common, fileName: "read.pdf" });
+    // Docus accepted the stored-only file first: it has waited longer, but waits for no report.
+    const acceptedAt = (secondsAgo: number) => sql`now() - make_interval(secs => ${secondsAgo})`;
+    await ctx.db
+      .update(labResults)
+      .set({ status: "accepted", acceptedAt: acceptedAt(60) })
+      .where(eq(labResults.id, storedOnly));
+    await ctx.db
+      .update(labResults)
+      .set({ status: "accepted", acceptedAt: acceptedAt(30) })
+      .where(eq(labResults.id, interpreted));
+
+    const stored = await ctx.store(incoming({ patientId: "P-MIX", referenceId: "ACC-MIX" }), "msg_mix");
+    expect(stored.matched).toBe(true);
+    const statuses = await ctx.db
+      .select({ id: labResults.id, status: labResults.status })
+      .from(labResults)
+      .where(eq(labResults.accessionNumber, "ACC-MIX"));
+    expect(Object.fromEntries(statuses.map((r) => [r.id, r.status]))).toEqual({
+      [storedOnly]: "accepted",
+      [interpreted]: "report_ready",
+    });
+  });
 });

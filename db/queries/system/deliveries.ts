@@ -93,8 +93,11 @@ export async function storeDeliveredReport(
 
     // The lab result with this accession and patient id. Several files of one batch share
     // both (the wire carries nothing else to tell them apart), so the report goes to the
-    // one that has waited longest for a report (accepted, in the order Docus accepted
-    // them); when none is waiting, to the newest, as a new version of its report.
+    // one that has waited longest for a report (sent to interpret and accepted, in the
+    // order Docus accepted them); when none is waiting, to the newest one sent to
+    // interpret, as a new version of its report. A file stored only ("store only", which
+    // Docus does not interpret) shares the accession but takes a report only when nothing
+    // else can.
     const findTarget = (skipLocked: boolean) =>
       tx
         .select({ id: labResults.id, patientRef: labResults.patientId })
@@ -108,7 +111,7 @@ export async function storeDeliveredReport(
           ),
         )
         .orderBy(
-          sql`case when ${labResults.status} = 'accepted' then 0 else 1 end`,
+          sql`case when ${labResults.mode} <> 'interpret' then 2 when ${labResults.status} = 'accepted' then 0 else 1 end`,
           sql`case when ${labResults.status} = 'accepted' then ${labResults.acceptedAt} end asc nulls last`,
           descNullsLast(labResults.createdAt),
         )
