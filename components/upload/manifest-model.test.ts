@@ -62,6 +62,9 @@ describe("statusLabel", () => {
     expect(isMoving("accepted", true)).toBe(true);
     expect(isMoving("accepted", false)).toBe(false);
     expect(isMoving("needs_confirmation", true)).toBe(false);
+    expect(isMoving("retrying", false)).toBe(true);
+    expect(isMoving("failed", true)).toBe(false);
+    expect(isMoving("report_ready", true)).toBe(false);
   });
 });
 

@@ -1,5 +1,6 @@
 import { labResultStatusLabels } from "@/components/lab-results/status-labels";
 import type { BadgeTone } from "@/components/ui/badge";
+import { sendPendingStatuses } from "@/lib/domain";
 
 const known: Record<string, { label: string; tone: BadgeTone }> = labResultStatusLabels;
 
@@ -14,10 +15,12 @@ export function statusLabel(status: string): { label: string; tone: BadgeTone } 
   return { label: words ? words[0]!.toUpperCase() + words.slice(1) : "Unknown", tone: "warning" };
 }
 
-const settled = new Set(["accepted", "rejected", "failed", "cancelled", "report_ready"]);
-
-/** Whether a status can still change by itself (so it is worth asking again). */
+/**
+ * Whether a status can still change by itself (so it is worth asking again): a send still
+ * pending (lib/domain's list), or an accepted file whose report is awaited. Any other
+ * status, known or not, waits for a person.
+ */
 export function isMoving(status: string, awaitReport: boolean): boolean {
   if (status === "accepted") return awaitReport;
-  return !settled.has(status) && (status === "queued" || status === "sending" || status === "retrying");
+  return (sendPendingStatuses as readonly string[]).includes(status);
 }
