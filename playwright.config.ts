@@ -1,5 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
-import { E2E_PORT } from "./e2e/fixtures/accounts";
+import { E2E_BASE_PORT, E2E_PORT, E2E_WORKERS } from "./e2e/fixtures/accounts";
 import { CHROMIUM_ARGS, chromiumPath } from "./scripts/lib/chromium";
 
 const isCI = Boolean(process.env.CI);
@@ -7,8 +7,9 @@ const isCI = Boolean(process.env.CI);
 export default defineConfig({
   testDir: "e2e",
   outputDir: "test-results",
-  // One server and one database on a 2-core machine: run the specs one after another.
-  workers: 1,
+  // E2E_WORKERS workers (default 2), each with its own portal, simulator and database (its
+  // shard, see e2e/fixtures/accounts.ts); the tests of one spec file run in order in one worker.
+  workers: E2E_WORKERS,
   fullyParallel: false,
   forbidOnly: isCI,
   retries: 0,
@@ -16,6 +17,7 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   reporter: isCI ? [["list"], ["html", { open: "never" }]] : [["list"]],
   use: {
+    // This file is evaluated again in each worker, where E2E_PORT is that worker's shard's port.
     baseURL: `http://localhost:${E2E_PORT}`,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
@@ -23,12 +25,13 @@ export default defineConfig({
     launchOptions: { executablePath: chromiumPath(), args: CHROMIUM_ARGS },
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
-  webServer: {
+  webServer: Array.from({ length: E2E_WORKERS }, (_, shard) => ({
     command: "tsx --conditions=react-server e2e/serve.ts",
-    url: `http://localhost:${E2E_PORT}/api/health`,
+    env: { E2E_SHARD: String(shard) },
+    url: `http://localhost:${E2E_BASE_PORT + 10 * shard}/api/health`,
     reuseExistingServer: false,
     timeout: 360_000,
-    stdout: "pipe",
-    stderr: "pipe",
-  },
+    stdout: "pipe" as const,
+    stderr: "pipe" as const,
+  })),
 });

@@ -1,7 +1,7 @@
 import { expect, test, type Browser, type BrowserContext } from "@playwright/test";
 import postgres from "postgres";
 import { createDocusSimulator, type DocusSimulator, type SimRequestRecord } from "@/scripts/docus-simulator/simulator";
-import { E2E_DELIVERY_SECRET, E2E_PORT, E2E_SIM_PORT, E2E_WEBHOOK_SECRET } from "./fixtures/accounts";
+import { E2E_DELIVERY_SECRET, E2E_PORT, E2E_SHARD, E2E_SIM_PORT, E2E_WEBHOOK_SECRET } from "./fixtures/accounts";
 import { labResultPdf } from "./fixtures/pdfs";
 import {
   e2eBaseDatabaseUrl,
@@ -132,7 +132,7 @@ async function newContext(browser: Browser, baseURL: string): Promise<BrowserCon
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
-  dbEnv = await freshE2eDatabase("recovery");
+  dbEnv = await freshE2eDatabase(`recovery${E2E_SHARD}`);
   prepareE2eData(envFor(PORT_A));
   sql = postgres(dbEnv.DATABASE_URL!, { max: 2, onnotice: () => {} });
   sim = createDocusSimulator({
