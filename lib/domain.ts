@@ -48,6 +48,12 @@ export type IncomingReport = {
 };
 
 /** Still to be sent: waiting for the first or the next attempt, or being sent. */
+/**
+ * What an attempt to send says when its process stopped before Docus answered (found and
+ * closed by the instance that took the send over when the lease lapsed).
+ */
+export const ABANDONED_ATTEMPT_MESSAGE = "Abandoned: the instance stopped before Docus answered.";
+
 export const sendPendingStatuses: readonly LabResultStatus[] = ["queued", "sending", "retrying"];
 
 /**

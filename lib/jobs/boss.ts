@@ -22,7 +22,12 @@ export const SUBMIT_QUEUE = "lab-result-submit";
 /** The periodic sweep (pg-boss's scheduler: one instance sends each tick). */
 export const SWEEP_QUEUE = "lab-result-sweep";
 
-export type SubmitJob = { labResultId: string };
+/**
+ * One send job. `takeover`: the job set for the end of a send's lease, which takes the send
+ * over should its process have died mid-request; when it finds nothing to take over it ends
+ * without a successor (the row's own jobs carry it on).
+ */
+export type SubmitJob = { labResultId: string; takeover?: true };
 
 const bossKey = Symbol.for("lab-portal.boss");
 type BossCache = { [bossKey]?: Promise<PgBoss> };
@@ -147,9 +152,10 @@ export async function enqueueSubmission(
   labResultId: string,
   startAfterSeconds: number,
   boss?: PgBoss,
+  { takeover = false }: { takeover?: boolean } = {},
 ): Promise<void> {
   boss ??= await getBoss();
-  const data: SubmitJob = { labResultId };
+  const data: SubmitJob = takeover ? { labResultId, takeover: true } : { labResultId };
   await boss.send(SUBMIT_QUEUE, data, {
     startAfter: Math.max(0, Math.ceil(startAfterSeconds)),
     db: fromDrizzle(tx as unknown as Parameters<typeof fromDrizzle>[0], sql),

@@ -19,7 +19,7 @@ export async function startSubmitWorker(boss?: PgBoss, deps: SendDeps = {}): Pro
     { batchSize: 1, localConcurrency: 4, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 5 },
     async ([job]) => {
       if (!job) return;
-      await runSubmitJob(job.data.labResultId, sendDeps);
+      await runSubmitJob(job.data.labResultId, sendDeps, { takeover: job.data.takeover === true });
     },
   );
   await boss.work(SWEEP_QUEUE, { batchSize: 1, pollingIntervalSeconds: 2 }, async () => {
@@ -34,12 +34,18 @@ export async function startSubmitWorker(boss?: PgBoss, deps: SendDeps = {}): Pro
 /**
  * One job: one send. A job never completes while its row still needs a send: when the
  * send is skipped (another holds the lease, or the row is not due yet), a successor job is
- * enqueued, in one transaction with the check, for when the row is due. A throw leaves the
- * job to pg-boss's retries.
+ * enqueued, in one transaction with the check, for when the row is due. A takeover job
+ * (set for the end of a send's lease) needs none: whatever holds the row then set its own
+ * (a live send sets a takeover job per attempt, a retry or a deferral its own job). A throw
+ * leaves the job to pg-boss's retries.
  */
-export async function runSubmitJob(labResultId: string, deps: SendDeps & { boss: PgBoss }): Promise<void> {
+export async function runSubmitJob(
+  labResultId: string,
+  deps: SendDeps & { boss: PgBoss },
+  { takeover = false }: { takeover?: boolean } = {},
+): Promise<void> {
   const result = await sendLabResult(labResultId, deps);
-  if (result !== "skipped") return;
+  if (result !== "skipped" || takeover) return;
   const db = deps.db ?? (await getDb());
   await db.transaction(async (tx) => {
     const wait = await secondsUntilDue(tx, labResultId);

@@ -13,6 +13,8 @@ import { documents, labResults, patients, submissionAttempts } from "@/db/schema
 import type { DocusCredentials } from "@/lib/docus";
 import { createDocusSimulator, type DocusSimulator, type SimRequestRecord } from "@/scripts/docus-simulator/simulator";
 import { SUBMIT_QUEUE, createBoss, enqueueSubmission } from "@/lib/jobs/boss";
+import { claimLabResultForSending, startSubmissionAttempt } from "@/db/queries/system/lab-result-sends";
+import { ABANDONED_ATTEMPT_MESSAGE } from "@/lib/domain";
 import { runSubmitJob, startSubmitWorker, sweepLabResults } from "@/lib/jobs/worker";
 import { sha256Hex } from "@/lib/crypto";
 import { newPatientSubmission } from "@/lib/testing/submission-input";
@@ -67,6 +69,18 @@ async function jobsFor(id: string): Promise<Array<{ data: unknown; state: string
     data: unknown;
     state: string;
   }>;
+}
+
+/** The send jobs waiting for a lab result, each with how many seconds until it may start. */
+async function pendingJobs(id: string): Promise<Array<{ startsInSeconds: number }>> {
+  const rows = await t.db.execute<{ starts_in: number }>(
+    sql`select extract(epoch from (start_after - now()))::float8 as starts_in from pgboss.job
+        where name = ${SUBMIT_QUEUE} and state in ('created', 'retry') and data->>'labResultId' = ${id}`,
+  );
+  const list = (Array.isArray(rows) ? rows : (rows as { rows: Array<{ starts_in: number }> }).rows) as Array<{
+    starts_in: number;
+  }>;
+  return list.map((r) => ({ startsInSeconds: Number(r.starts_in) }));
 }
 
 beforeAll(async () => {
@@ -254,7 +268,12 @@ describe("sending", () => {
     expect(row.lastError).toMatch(/503/);
     // Retry-After (3 s) wins over the shorter backoff.
     expect(row.nextAttemptAt!.getTime()).toBeGreaterThanOrEqual(Date.now() + 2000);
-    expect((await jobsFor(labResultId)).map((j) => j.state)).toEqual(["created"]);
+    // The retry, after Retry-After, and the job set for the end of the send's lease (17 s
+    // for a 2 s timeout), which takes a send over when its process died mid-request.
+    const starts = (await pendingJobs(labResultId)).map((j) => j.startsInSeconds).sort((a, b) => a - b);
+    expect(starts).toHaveLength(2);
+    expect(starts[0]).toBeLessThan(4);
+    expect(starts[1]).toBeGreaterThan(15);
     // Not before its time.
     expect(await sendLabResult(labResultId, deps())).toBe("skipped");
     await new Promise((resolve) => setTimeout(resolve, row.nextAttemptAt!.getTime() - Date.now()));
@@ -278,7 +297,16 @@ describe("sending", () => {
     const row = await statusOf(labResultId);
     expect(row.status).toBe("rejected");
     expect(row.lastError).toContain("reference_id is not a known order");
-    expect(await jobsFor(labResultId)).toEqual([]);
+    // No retry: only the job set for the end of the lease, which finds nothing to do and
+    // leaves no successor.
+    const jobs = await pendingJobs(labResultId);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]!.startsInSeconds).toBeGreaterThan(15);
+    await t.db.execute(
+      sql`delete from pgboss.job where name = ${SUBMIT_QUEUE} and data->>'labResultId' = ${labResultId}`,
+    );
+    await runSubmitJob(labResultId, { ...deps(), boss }, { takeover: true });
+    expect(await pendingJobs(labResultId)).toEqual([]);
     expect(await sendLabResult(labResultId, deps())).toBe("skipped");
   });
 
@@ -309,17 +337,6 @@ describe("sending", () => {
 });
 
 describe("nothing stays stuck", () => {
-  async function pendingJobs(id: string): Promise<Array<{ startsInSeconds: number }>> {
-    const rows = await t.db.execute<{ starts_in: number }>(
-      sql`select extract(epoch from (start_after - now()))::float8 as starts_in from pgboss.job
-          where name = ${SUBMIT_QUEUE} and state in ('created', 'retry') and data->>'labResultId' = ${id}`,
-    );
-    const list = (Array.isArray(rows) ? rows : (rows as { rows: Array<{ starts_in: number }> }).rows) as Array<{
-      starts_in: number;
-    }>;
-    return list.map((r) => ({ startsInSeconds: Number(r.starts_in) }));
-  }
-
   it("the sweep enqueues a due lab result that has no job, once, and one whose sending lease has ended", async () => {
     // A row whose job was lost (committed without one).
     const { labResultId } = await createLabResultSubmission(t.db, input(), async () => {});
@@ -357,6 +374,57 @@ describe("nothing stays stuck", () => {
     await t.db.update(labResults).set({ status: "accepted" }).where(eq(labResults.id, done.labResultId));
     await runSubmitJob(done.labResultId, { ...deps(), boss });
     expect(await pendingJobs(done.labResultId)).toEqual([]);
+  });
+
+  it("a send whose process died mid-request is taken over as soon as its lease lapses, by the job set for the lease's end; the dead attempt reads abandoned and the count is what the history lists", async () => {
+    // The jobs earlier tests left behind (rows never sent on purpose) would queue ahead.
+    await t.db.execute(sql`delete from pgboss.job where name = ${SUBMIT_QUEUE} and state in ('created', 'retry')`);
+    const { labResultId } = await createLabResultSubmission(t.db, input(), async () => {});
+    // What sendLabResult does up to the request, with a 2-second lease; then the process "dies".
+    const leaseSeconds = 2;
+    expect(await claimLabResultForSending(t.db, labResultId, leaseSeconds)).toBeDefined();
+    await t.db.transaction(async (tx) => {
+      await startSubmissionAttempt(tx, labResultId);
+      await enqueueSubmission(tx, labResultId, leaseSeconds + 1, boss, { takeover: true });
+    });
+    const diedAt = Date.now();
+    // The job for the lease's end is all there is: the sweep adds nothing for this row.
+    expect(await pendingJobs(labResultId)).toHaveLength(1);
+    await sweepLabResults({ db: t.db, boss });
+    expect(await pendingJobs(labResultId)).toHaveLength(1);
+
+    // Another instance, whose sweep runs only once a minute.
+    const other = await createBoss(t.bossTarget, { sweepSeconds: 60 });
+    try {
+      // No rate limit here: the sends of the tests before this one may have spent the minute's budget.
+      await startSubmitWorker(other, { db: t.db, credentials, policy: fastPolicy, timeoutMs: 2000, limiter: null });
+      await expect.poll(async () => (await statusOf(labResultId)).status, { timeout: 15_000 }).toBe("accepted");
+      // Within the lease plus ten seconds of the death, not at the next sweep.
+      expect(Date.now() - diedAt).toBeLessThan((leaseSeconds + 10) * 1000);
+    } finally {
+      await other.stop({ graceful: true });
+    }
+    const history = await t.db
+      .select()
+      .from(submissionAttempts)
+      .where(eq(submissionAttempts.labResultId, labResultId))
+      .orderBy(submissionAttempts.startedAt);
+    expect(history.map((a) => [a.attempt, a.outcome, a.message === ABANDONED_ATTEMPT_MESSAGE])).toEqual([
+      [1, "transient", true],
+      [2, "accepted", false],
+    ]);
+    expect(history.every((a) => a.finishedAt !== null)).toBe(true);
+    expect((await statusOf(labResultId)).attempts).toBe(history.length);
+  });
+
+  it("a claim that never reached a request (its process died waiting for the rate limit) counts no attempt", async () => {
+    const { labResultId } = await createLabResultSubmission(t.db, input(), async () => {});
+    expect(await claimLabResultForSending(t.db, labResultId, 1)).toBeDefined();
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(await sendLabResult(labResultId, deps())).toBe("accepted");
+    const history = await t.db.select().from(submissionAttempts).where(eq(submissionAttempts.labResultId, labResultId));
+    expect(history).toHaveLength(1);
+    expect((await statusOf(labResultId)).attempts).toBe(1);
   });
 
   it("a rate limit without a slot soon gives the claim back and queues the row for when there is one", async () => {

@@ -11,7 +11,6 @@ import {
   finishSubmissionAttempt,
   startSubmissionAttempt,
   type AttemptResult,
-  type HeldDocument,
 } from "@/db/queries/system/lab-result-sends";
 import {
   docusCredentialsFromEnv,
@@ -48,8 +47,6 @@ export type SendDeps = {
   random?: () => number;
   /** The shared Docus rate limit; null sends without one (tests of other things). */
   limiter?: DocusRateLimiter | null;
-  /** The document's bytes when the caller already holds them. */
-  preloaded?: HeldDocument;
 };
 
 export type SendResult = "skipped" | "deferred" | AttemptResult["state"];
@@ -125,7 +122,7 @@ export async function sendLabResult(labResultId: string, deps: SendDeps = {}): P
   const policy = deps.policy ?? retryPolicyFromEnv();
   const random = deps.random ?? Math.random;
   const leaseSeconds = sendLeaseSeconds(timeoutMs);
-  const claimed = await claimLabResultForSending(db, labResultId, leaseSeconds, deps.preloaded);
+  const claimed = await claimLabResultForSending(db, labResultId, leaseSeconds);
   if (!claimed) return "skipped";
   const untrack = trackInFlight(labResultId);
   try {
@@ -144,7 +141,14 @@ export async function sendLabResult(labResultId: string, deps: SendDeps = {}): P
         return "deferred";
       }
     }
-    const attemptId = await startSubmissionAttempt(db, labResultId, claimed.attempts);
+    // The attempt is counted and listed, and a job is set for the lease's end, in one
+    // transaction: should this process die mid-request, that job lets any instance take the
+    // send over as soon as the lease lapses (the sweep remains the backstop).
+    const { id: attemptId, attempt } = await db.transaction(async (tx) => {
+      const started = await startSubmissionAttempt(tx, labResultId);
+      await enqueueSubmission(tx, labResultId, leaseSeconds + 1, deps.boss, { takeover: true });
+      return started;
+    });
 
     const credentials = deps.credentials === undefined ? docusCredentialsFromEnv() : deps.credentials;
     const outcome = credentials
@@ -160,7 +164,6 @@ export async function sendLabResult(labResultId: string, deps: SendDeps = {}): P
             physicianEmail: claimed.physicianEmail,
             file: {
               bytes: claimed.document.bytes,
-              base64: claimed.document.base64,
               fileName: claimed.document.fileName,
               mimeType: "application/pdf",
             },
@@ -173,7 +176,7 @@ export async function sendLabResult(labResultId: string, deps: SendDeps = {}): P
       await limiter.pause(outcome.retryAfterMs).catch(() => undefined);
     }
     const result: AttemptResult = outcome
-      ? toAttemptResult(outcome, claimed.attempts, policy, random)
+      ? toAttemptResult(outcome, attempt, policy, random)
       : { state: "failed", message: NOT_CONFIGURED };
 
     await db.transaction(async (tx) => {

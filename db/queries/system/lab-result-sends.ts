@@ -2,6 +2,7 @@ import "server-only";
 import { and, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
 import { documents, labResults, labs, patients, sendPendingStatuses, submissionAttempts } from "@/db/schema";
+import { ABANDONED_ATTEMPT_MESSAGE } from "@/lib/domain";
 
 /*
  * SYSTEM ONLY: the send's state machine (claim with a lease, record each attempt, defer,
@@ -24,25 +25,25 @@ export type ClaimedSubmission = {
   document: HeldDocument;
 };
 
-/** A document's bytes in memory, with their Base64 when it has been worked out already. */
-export type HeldDocument = { bytes: Uint8Array; fileName: string; base64?: string };
+/** A document's bytes in memory. */
+export type HeldDocument = { bytes: Uint8Array; fileName: string };
 
 /**
  * Takes the lab result for one send: only one caller can hold it (a lease), so that
  * never two requests are in flight for one lab result. A `sending` row whose lease has
- * run out (its process died) can be taken again.
+ * run out (its process died) can be taken again; the attempt that process left
+ * unfinished is then closed as abandoned, so the history never shows it "in progress".
+ * The claim counts no attempt: startSubmissionAttempt does, when a request is about to go.
  */
 export async function claimLabResultForSending(
   db: Db,
   id: string,
   leaseSeconds: number,
-  preloaded?: HeldDocument,
 ): Promise<ClaimedSubmission | undefined> {
   const [claimed] = await db
     .update(labResults)
     .set({
       status: "sending",
-      attempts: sql`${labResults.attempts} + 1`,
       sendingUntil: sql`now() + make_interval(secs => ${leaseSeconds})`,
       updatedAt: new Date(),
     })
@@ -60,6 +61,11 @@ export async function claimLabResultForSending(
     )
     .returning({ id: labResults.id, attempts: labResults.attempts });
   if (!claimed) return undefined;
+  // Whoever held the row before is gone (or finished): an attempt still open is theirs.
+  await db
+    .update(submissionAttempts)
+    .set({ finishedAt: new Date(), outcome: "transient", message: ABANDONED_ATTEMPT_MESSAGE })
+    .where(and(eq(submissionAttempts.labResultId, id), isNull(submissionAttempts.finishedAt)));
   const [row] = await db
     .select({
       mode: labResults.mode,
@@ -77,25 +83,34 @@ export async function claimLabResultForSending(
     .where(eq(labResults.id, id));
   if (!row) return undefined;
   const { documentId, ...rest } = row;
-  // The upload that just stored the document still holds its bytes: no second read.
-  const document =
-    preloaded ??
-    (
-      await db
-        .select({ bytes: documents.bytes, fileName: documents.fileName })
-        .from(documents)
-        .where(eq(documents.id, documentId))
-    )[0];
+  const [document] = await db
+    .select({ bytes: documents.bytes, fileName: documents.fileName })
+    .from(documents)
+    .where(eq(documents.id, documentId));
   if (!document) return undefined;
   return { id, attempts: claimed.attempts, ...rest, document };
 }
 
-export async function startSubmissionAttempt(db: Db, labResultId: string, attempt: number): Promise<string> {
-  const [row] = await db
+/**
+ * A request is about to go: counts the attempt on the lab result and records it in the
+ * history, in the caller's transaction, so that the count is always what the history
+ * lists. Returns the attempt's id and number.
+ */
+export async function startSubmissionAttempt(
+  tx: Db | Tx,
+  labResultId: string,
+): Promise<{ id: string; attempt: number }> {
+  const [counted] = await tx
+    .update(labResults)
+    .set({ attempts: sql`${labResults.attempts} + 1` })
+    .where(eq(labResults.id, labResultId))
+    .returning({ attempts: labResults.attempts });
+  const attempt = counted!.attempts;
+  const [row] = await tx
     .insert(submissionAttempts)
     .values({ labResultId, attempt })
     .returning({ id: submissionAttempts.id });
-  return row!.id;
+  return { id: row!.id, attempt };
 }
 
 export type AttemptResult =
@@ -144,15 +159,14 @@ export async function finishSubmissionAttempt(
 
 /**
  * Gives back a claim that could not be used (the rate limit has no slot soon): the row is
- * due again after `waitMs`, and the claim's attempt is not counted. False when the row is
- * no longer this send's (cancelled meanwhile).
+ * due again after `waitMs` (no attempt was counted). False when the row is no longer this
+ * send's (cancelled meanwhile).
  */
 export async function deferLabResult(tx: Db | Tx, id: string, waitMs: number): Promise<boolean> {
   const rows = await tx
     .update(labResults)
     .set({
-      status: sql`case when ${labResults.attempts} > 1 then 'retrying'::lab_result_status else 'queued'::lab_result_status end`,
-      attempts: sql`greatest(${labResults.attempts} - 1, 0)`,
+      status: sql`case when ${labResults.attempts} > 0 then 'retrying'::lab_result_status else 'queued'::lab_result_status end`,
       sendingUntil: null,
       nextAttemptAt: sql`now() + make_interval(secs => ${Math.ceil(waitMs) / 1000})`,
       updatedAt: new Date(),

@@ -18,6 +18,7 @@ import { getLabResultGuard, type LabResultGuardView } from "@/db/queries/guard";
 import { confirmHeldLabResultAction, markReportReviewedAction, removeHeldLabResultAction } from "../actions";
 import { openRecordPage } from "../../record-page";
 import { formatDateTime } from "@/lib/format";
+import { ABANDONED_ATTEMPT_MESSAGE } from "@/lib/domain";
 
 export const metadata: Metadata = { title: "Lab result" };
 
@@ -243,7 +244,15 @@ export default async function LabResultPage({ params }: { params: Promise<{ id: 
                 <tr key={`${a.attempt}-${a.startedAt.toISOString()}`}>
                   <Td>{a.attempt}</Td>
                   <Td>{formatDateTime(a.startedAt)}</Td>
-                  <Td>{a.outcome ? outcomeLabels[a.outcome] : a.finishedAt ? "Unknown" : "In progress"}</Td>
+                  <Td>
+                    {a.message === ABANDONED_ATTEMPT_MESSAGE
+                      ? "Abandoned"
+                      : a.outcome
+                        ? outcomeLabels[a.outcome]
+                        : a.finishedAt
+                          ? "Unknown"
+                          : "In progress"}
+                  </Td>
                   <Td>{a.httpStatus ?? "—"}</Td>
                   <Td>{a.message ?? ""}</Td>
                 </tr>
