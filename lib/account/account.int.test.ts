@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLab } from "@/db/queries/labs";
 import { createUser, getUserById } from "@/db/queries/users";
 import { auditEvents, passwordSetTokens, users } from "@/db/schema";
-import { createPerson, resetPassword } from "@/lib/admin/people";
+import { createPerson, resetPassword, setPersonActive } from "@/lib/admin/people";
 import { hashPassword, verifyPassword } from "@/lib/password";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { changeOwnPassword, inspectPasswordLink, linkMessages, redeemPasswordLink } from "./passwords";
@@ -99,6 +99,22 @@ describe("set-password links", () => {
     const events = await t.db.select().from(auditEvents).where(eq(auditEvents.action, "user.password_reset"));
     expect(events.some((e) => JSON.stringify(e).includes(first.token))).toBe(false);
     expect(events[0]).toMatchObject({ labId, userId: operator.id });
+  });
+  it("deactivating a person retires their open link, and reactivating does not revive it", async () => {
+    const { userId, token } = await newPerson("leaver@lab.test");
+    const before = (await getUserById(t.db, userId))!.passwordHash;
+    expect(await inspectPasswordLink(t.db, token)).toMatchObject({ usable: true });
+    expect(await setPersonActive(t.db, operator, { userId, active: false })).toEqual({ ok: true });
+    expect(await setPersonActive(t.db, operator, { userId, active: true })).toEqual({ ok: true });
+    expect(await inspectPasswordLink(t.db, token)).toEqual({ usable: false, message: linkMessages.expired });
+    expect(await redeemPasswordLink(t.db, token, strong)).toEqual({
+      ok: false,
+      field: "link",
+      message: linkMessages.expired,
+    });
+    expect((await getUserById(t.db, userId))!.passwordHash).toBe(before);
+    const links = await t.db.select().from(passwordSetTokens).where(eq(passwordSetTokens.userId, userId));
+    expect(links.every((link) => link.expiresAt.getTime() <= Date.now())).toBe(true);
   });
 });
 
