@@ -175,6 +175,21 @@ describe("two-factor sign-in", () => {
     expect(await checkSecondStep(t.db, await p.user(), then, later)).toBe("ok");
   });
 
+  it("checks at most the limit of parallel wrong codes; the rest are refused as rate-limited, a right one too", async () => {
+    const p = await enrolled("burst@lab.test");
+    const user = await p.user();
+    const right = await generate({ secret: p.secret, epoch: Math.floor(Date.now() / 1000) + 30 });
+    const wrong = right === "111111" ? "222222" : "111111";
+    const outcomes = await Promise.all(
+      Array.from({ length: 3 * TWO_FACTOR_LIMIT.failures }, () => checkSecondStep(t.db, user, wrong)),
+    );
+    const checked = outcomes.filter((o) => o === "two_factor_invalid").length;
+    expect(checked).toBeLessThanOrEqual(TWO_FACTOR_LIMIT.failures);
+    expect(outcomes.filter((o) => o === "two_factor_limited")).toHaveLength(outcomes.length - checked);
+    if (checked === TWO_FACTOR_LIMIT.failures)
+      expect(await checkSecondStep(t.db, await p.user(), right)).toBe("two_factor_limited");
+  });
+
   it("accepts a recovery code once and says so when it is used twice", async () => {
     const p = await enrolled("recovery@lab.test");
     const code = p.recoveryCodes[3]!;

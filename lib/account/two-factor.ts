@@ -7,11 +7,11 @@ import {
   clearTwoFactor,
   enableTwoFactor,
   listSpentRecoveryCodes,
-  listTwoFactorFailures,
   listUnusedRecoveryCodes,
-  recordTwoFactorAttempt,
+  markTwoFactorAttemptSucceeded,
   spendRecoveryCode,
   storePendingSecret,
+  takeTwoFactorAttempt,
 } from "@/db/queries/two-factor";
 import { getUserById } from "@/db/queries/users";
 import type { User } from "@/db/schema";
@@ -25,8 +25,8 @@ import { newRecoveryCodes, newTotpSecret, normalizeRecoveryCode, totpQrSvg, totp
 /**
  * Given the failure times within a window (any order), is the next attempt refused? Once
  * `limit` failures lie within the window, until the oldest of them leaves it. (The second
- * step counts its failures from its own table, written by the same transaction that
- * judges the code; the sign-in throttle is rate-limiter-flexible's.)
+ * step counts its failures from its own table, where each attempt is recorded as a
+ * failure before its code is checked; the sign-in throttle is rate-limiter-flexible's.)
  */
 export function evaluateFailures(failures: Date[], limit: number, windowMs: number, now: Date): { limited: boolean } {
   const recent = failures.map((d) => d.getTime()).filter((t) => t > now.getTime() - windowMs && t <= now.getTime());
@@ -144,13 +144,16 @@ export async function checkSecondStep(
   if (!user.totpEnabledAt || !user.totpSecret) return "ok";
   const given = typeof code === "string" ? code.trim().slice(0, 64) : "";
   if (given === "") return "two_factor_required";
-  const failures = await listTwoFactorFailures(
+  // Consume first, check after: the attempt counts as a failure until its code has passed.
+  const attemptId = await takeTwoFactorAttempt(
     db,
     user.id,
-    new Date(now.getTime() - TWO_FACTOR_LIMIT.windowMs),
+    now,
+    (failures) => evaluateFailures(failures, TWO_FACTOR_LIMIT.failures, TWO_FACTOR_LIMIT.windowMs, now).limited,
     TWO_FACTOR_LIMIT.failures,
+    TWO_FACTOR_LIMIT.windowMs,
   );
-  if (evaluateFailures(failures, TWO_FACTOR_LIMIT.failures, TWO_FACTOR_LIMIT.windowMs, now).limited) {
+  if (attemptId === null) {
     await recordAudit(db, {
       action: "auth.two_factor",
       outcome: "denied",
@@ -181,7 +184,7 @@ export async function checkSecondStep(
         ? "two_factor_recovery_used"
         : "two_factor_invalid";
   }
-  await recordTwoFactorAttempt(db, user.id, outcome === "ok");
+  if (outcome === "ok") await markTwoFactorAttemptSucceeded(db, attemptId);
   await recordAudit(db, {
     action: "auth.two_factor",
     outcome: outcome === "ok" ? "allowed" : "denied",
