@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { generate } from "otplib";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -75,6 +76,7 @@ beforeAll(async () => {
   t = await createTestDb();
   holder.db = t.db;
   process.env.NEXTAUTH_SECRET ||= "a-test-secret-of-at-least-thirty-two-characters";
+  process.env.TOTP_ENCRYPTION_KEY = randomBytes(32).toString("base64");
   resetEnvCache();
   labId = (await createLab(t.db, { name: "Lab A", partnerLabId: "lab-a" })).id;
 });

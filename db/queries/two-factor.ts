@@ -23,6 +23,30 @@ export async function storePendingSecret(db: Db | Tx, userId: string, secret: st
   return rows.length > 0;
 }
 
+/**
+ * Stores a secret again (re-encrypted) only if the row still holds `expected`: a reset or
+ * a new enrolment in between wins. Returns whether it was stored.
+ */
+export async function replaceTotpSecret(db: Db | Tx, userId: string, expected: string, next: string): Promise<boolean> {
+  const rows = await db
+    .update(users)
+    .set({ totpSecret: next })
+    .where(and(eq(users.id, userId), eq(users.totpSecret, expected)))
+    .returning({ id: users.id });
+  return rows.length > 0;
+}
+
+/** Every stored TOTP secret (enrolled or pending), locked for the rest of the transaction. */
+export async function lockStoredTotpSecrets(tx: Tx): Promise<{ id: string; totpSecret: string }[]> {
+  const rows = await tx
+    .select({ id: users.id, totpSecret: users.totpSecret })
+    .from(users)
+    .where(isNotNull(users.totpSecret))
+    .orderBy(users.id)
+    .for("update");
+  return rows.flatMap((r) => (r.totpSecret === null ? [] : [{ id: r.id, totpSecret: r.totpSecret }]));
+}
+
 /** Turns two-factor on with a verified step and stores the recovery code hashes. */
 export async function enableTwoFactor(
   tx: Tx,

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { generate } from "otplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -5,7 +6,9 @@ import { createLab } from "@/db/queries/labs";
 import { createUser, getUserById } from "@/db/queries/users";
 import { auditEvents, passwordSetTokens, users } from "@/db/schema";
 import { createPerson, resetPassword, setPersonActive } from "@/lib/admin/people";
+import { resetEnvCache } from "@/lib/env";
 import { hashPassword, verifyPassword } from "@/lib/password";
+import { encryptTotpSecret, totpKeyId, totpKeyring } from "@/lib/totp-secret";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { changeOwnPassword, inspectPasswordLink, linkMessages, redeemPasswordLink } from "./passwords";
 import {
@@ -13,7 +16,9 @@ import {
   checkSecondStep,
   confirmEnrolment,
   mustEnrolTwoFactor,
+  reencryptTotpSecrets,
   resetTwoFactor,
+  TotpRotationError,
   TWO_FACTOR_LIMIT,
 } from "./two-factor";
 
@@ -22,7 +27,16 @@ let labId: string;
 let operator: { id: string; role: "operator"; labIds: string[] };
 const strong = "copper kettle orbit lantern";
 
+const keyA = randomBytes(32).toString("base64");
+/** Sets the TOTP keys of this process's configuration. */
+function useTotpKeys(current: string, previous: string[] = []) {
+  process.env.TOTP_ENCRYPTION_KEY = current;
+  process.env.TOTP_ENCRYPTION_KEYS_PREVIOUS = previous.join(",");
+  resetEnvCache();
+}
+
 beforeAll(async () => {
+  useTotpKeys(keyA);
   t = await createTestDb();
   labId = (await createLab(t.db, { name: "Lab A", partnerLabId: "lab-a" })).id;
   const op = await createUser(t.db, {
@@ -36,6 +50,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  delete process.env.TOTP_ENCRYPTION_KEY;
+  delete process.env.TOTP_ENCRYPTION_KEYS_PREVIOUS;
+  resetEnvCache();
   await t?.close();
 });
 
@@ -225,5 +242,96 @@ describe("two-factor sign-in", () => {
     expect(await mustEnrolTwoFactor(t.db, userId)).toBe(true);
     await t.db.update(labs).set({ requireTwoFactor: false }).where(eq(labs.id, labId));
     expect((await t.db.select().from(users).where(eq(users.id, userId)))[0]!.totpEnabledAt).toBeNull();
+  });
+
+  describe("secrets at rest", () => {
+    const storedSecret = async (userId: string) =>
+      (await t.db.select({ stored: users.totpSecret }).from(users).where(eq(users.id, userId)))[0]!.stored!;
+    const keyIdOf = (base64: string) => totpKeyId(Buffer.from(base64, "base64"));
+    const keyB = randomBytes(32).toString("base64");
+    const codeAfter = (secret: string, steps: number) =>
+      generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 * steps });
+
+    it("enrolment stores a ciphertext under the current key, never the base32 secret", async () => {
+      const { userId } = await newPerson("at-rest@lab.test", "admin");
+      const enrolment = await beginEnrolment(t.db, userId);
+      const pending = await storedSecret(userId);
+      expect(pending).not.toContain(enrolment!.secret);
+      expect(pending.split(".").slice(0, 2)).toEqual(["v1", keyIdOf(keyA)]);
+      const done = await confirmEnrolment(t.db, userId, await generate({ secret: enrolment!.secret }));
+      expect(done.ok).toBe(true);
+      const stored = await storedSecret(userId);
+      expect(stored).not.toContain(enrolment!.secret);
+      expect(stored).toMatch(/^v1\./);
+      // The second step of sign-in works with the encrypted secret.
+      const user = (await getUserById(t.db, userId))!;
+      expect(await checkSecondStep(t.db, user, await codeAfter(enrolment!.secret, 1))).toBe("ok");
+    });
+
+    it("a ciphertext copied to another user's row does not sign them in", async () => {
+      const p = await enrolled("victim-row@lab.test");
+      const other = await enrolled("copier-row@lab.test");
+      await t.db
+        .update(users)
+        .set({ totpSecret: await storedSecret(p.userId) })
+        .where(eq(users.id, other.userId));
+      const code = await codeAfter(p.secret, 1);
+      expect(await checkSecondStep(t.db, (await getUserById(t.db, other.userId))!, code)).toBe("two_factor_invalid");
+      await t.db.update(users).set({ totpSecret: null, totpEnabledAt: null }).where(eq(users.id, other.userId));
+    });
+
+    it("reads a legacy plain-text secret and re-encrypts it on its next successful use", async () => {
+      const p = await enrolled("legacy@lab.test");
+      await t.db.update(users).set({ totpSecret: p.secret }).where(eq(users.id, p.userId));
+      expect(await checkSecondStep(t.db, await p.user(), "000000")).toBe("two_factor_invalid");
+      expect(await storedSecret(p.userId)).toBe(p.secret);
+      expect(await checkSecondStep(t.db, await p.user(), await codeAfter(p.secret, 1))).toBe("ok");
+      const stored = await storedSecret(p.userId);
+      expect(stored).not.toContain(p.secret);
+      expect(stored.split(".").slice(0, 2)).toEqual(["v1", keyIdOf(keyA)]);
+    });
+
+    it("rotation re-encrypts with a new key; the old key works until it is removed", async () => {
+      const p = await enrolled("rotate@lab.test");
+      const q = await enrolled("rotate-later@lab.test");
+      const legacy = await enrolled("rotate-legacy@lab.test");
+      await t.db.update(users).set({ totpSecret: legacy.secret }).where(eq(users.id, legacy.userId));
+      try {
+        useTotpKeys(keyB, [keyA]);
+        // Before the rotation, secrets under the old key still sign in.
+        expect(await checkSecondStep(t.db, await p.user(), await codeAfter(p.secret, 1))).toBe("ok");
+        const report = await reencryptTotpSecrets(t.db, totpKeyring(keyB, [keyA]));
+        expect(report.total).toBe(report.reencrypted + report.alreadyCurrent);
+        expect(report.reencrypted).toBeGreaterThanOrEqual(2);
+        expect(report.legacy).toBeGreaterThanOrEqual(1);
+        const all = await t.db.select({ stored: users.totpSecret }).from(users);
+        for (const { stored } of all) if (stored) expect(stored.split(".").slice(0, 2)).toEqual(["v1", keyIdOf(keyB)]);
+        // A second run has nothing left to do.
+        expect(await reencryptTotpSecrets(t.db, totpKeyring(keyB, [keyA]))).toMatchObject({ reencrypted: 0 });
+        // The old key removed: everyone still signs in.
+        useTotpKeys(keyB);
+        expect(await checkSecondStep(t.db, await q.user(), await codeAfter(q.secret, 1))).toBe("ok");
+        expect(await checkSecondStep(t.db, await legacy.user(), await codeAfter(legacy.secret, 1))).toBe("ok");
+      } finally {
+        useTotpKeys(keyA, []);
+      }
+    });
+
+    it("rotation refuses, changing nothing, when a secret decrypts with no known key, naming only the user", async () => {
+      const p = await enrolled("lost-key@lab.test");
+      const lostKey = randomBytes(32).toString("base64");
+      const orphan = encryptTotpSecret(p.secret, p.userId, totpKeyring(lostKey));
+      await t.db.update(users).set({ totpSecret: orphan }).where(eq(users.id, p.userId));
+      const before = await t.db.select({ id: users.id, stored: users.totpSecret }).from(users).orderBy(users.id);
+      const keyC = randomBytes(32).toString("base64");
+      const refusal = await reencryptTotpSecrets(t.db, totpKeyring(keyC, [keyA, keyB])).catch((e: unknown) => e);
+      expect(refusal).toBeInstanceOf(TotpRotationError);
+      expect((refusal as TotpRotationError).userIds).toEqual([p.userId]);
+      expect((refusal as Error).message).toContain(p.userId);
+      expect((refusal as Error).message).not.toContain(p.secret);
+      expect(await t.db.select({ id: users.id, stored: users.totpSecret }).from(users).orderBy(users.id)).toEqual(
+        before,
+      );
+    });
   });
 });
