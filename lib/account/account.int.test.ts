@@ -15,6 +15,7 @@ import {
   beginEnrolment,
   checkSecondStep,
   confirmEnrolment,
+  evaluateFailures,
   mustEnrolTwoFactor,
   reencryptTotpSecrets,
   resetTwoFactor,
@@ -205,6 +206,16 @@ describe("two-factor sign-in", () => {
     expect(outcomes.filter((o) => o === "two_factor_limited")).toHaveLength(outcomes.length - checked);
     if (checked === TWO_FACTOR_LIMIT.failures)
       expect(await checkSecondStep(t.db, await p.user(), right)).toBe("two_factor_limited");
+  });
+
+  it("counts a failure stamped just after `now` (a parallel attempt that read the clock later but locked first)", () => {
+    const now = new Date("2026-01-01T12:00:00Z");
+    const at = (ms: number) => new Date(now.getTime() + ms);
+    const { failures, windowMs } = TWO_FACTOR_LIMIT;
+    const justAfter = Array.from({ length: failures }, (_, i) => at(i + 1));
+    expect(evaluateFailures(justAfter, failures, windowMs, now)).toEqual({ limited: true });
+    const expired = Array.from({ length: failures }, () => at(-windowMs));
+    expect(evaluateFailures(expired, failures, windowMs, now)).toEqual({ limited: false });
   });
 
   it("accepts a recovery code once and says so when it is used twice", async () => {

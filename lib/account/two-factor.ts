@@ -37,9 +37,11 @@ import {
  * `limit` failures lie within the window, until the oldest of them leaves it. (The second
  * step counts its failures from its own table, where each attempt is recorded as a
  * failure before its code is checked; the sign-in throttle is rate-limiter-flexible's.)
+ * A failure stamped after `now` counts too: a parallel attempt that read the clock later
+ * may have taken the lock first.
  */
 export function evaluateFailures(failures: Date[], limit: number, windowMs: number, now: Date): { limited: boolean } {
-  const recent = failures.map((d) => d.getTime()).filter((t) => t > now.getTime() - windowMs && t <= now.getTime());
+  const recent = failures.map((d) => d.getTime()).filter((t) => t > now.getTime() - windowMs);
   return { limited: recent.length >= limit };
 }
 
