@@ -1,6 +1,6 @@
 import type { NextConfig } from "next";
 import { parseEnv } from "./lib/env";
-import { staticSecurityHeaders } from "./lib/security-headers";
+import { secretLinkHeaders, staticSecurityHeaders } from "./lib/security-headers";
 
 // An upload may be MAX_UPLOAD_MB; leave room for Base64 growth and the form's own fields.
 // The action itself refuses a file over the limit with a clear message.
@@ -27,7 +27,8 @@ const nextConfig: NextConfig = {
     serverActions: { bodySizeLimit: `${uploadBodyLimitMb}mb` },
   },
   async headers() {
-    return [{ source: "/:path*", headers: [...staticSecurityHeaders] }];
+    // Of two rules that set one header, the later wins: the secret-link rules come last.
+    return [{ source: "/:path*", headers: [...staticSecurityHeaders] }, ...secretLinkHeaders];
   },
 };
 

@@ -26,6 +26,19 @@ test("pages and API responses carry the security headers", async ({ request }) =
   expectBaseline(redirect.headers());
 });
 
+test("a set-password page's response itself says no-referrer, so that its token never leaves in a Referer", async ({
+  request,
+}) => {
+  const response = await request.get(`/set-password/${"A".repeat(43)}`, { maxRedirects: 0 });
+  expect(response.status()).toBe(200);
+  const headers = response.headers();
+  // One header, not a list with the baseline's value in it: a browser would take the last it understands.
+  expect(headers["referrer-policy"]).toBe("no-referrer");
+  expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+  // Other pages keep the baseline.
+  expect((await request.get("/sign-in")).headers()["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+});
+
 test("every page gets its own CSP nonce, and the page's scripts carry it", async ({ page, request }) => {
   const first = (await request.get("/sign-in")).headers()["content-security-policy"];
   const second = (await request.get("/sign-in")).headers()["content-security-policy"];

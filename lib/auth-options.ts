@@ -54,32 +54,33 @@ export function authOptions(): NextAuthOptions {
           const ok = await verifyPassword(user?.passwordHash ?? (await timingDummyHash()), password);
           const demoRefused =
             env.productionDeployment && user !== undefined && (user.isDemo || isDemoPassword(password));
-          const success = ok && user !== undefined && user.active && !demoRefused;
-          if (success) await forgiveSignIn(db, email, ip);
+          const passwordOk = ok && user !== undefined && user.active && !demoRefused;
           const event = {
             action: "auth.sign_in",
-            outcome: success ? ("allowed" as const) : ("denied" as const),
             userId: user?.id ?? null,
             ip,
             userAgent: typeof req.headers?.["user-agent"] === "string" ? req.headers["user-agent"].slice(0, 300) : null,
-            details: success
-              ? null
-              : {
-                  reason: !user
-                    ? "unknown_email"
-                    : !ok
-                      ? "wrong_password"
-                      : !user.active
-                        ? "inactive"
-                        : "demo_account_in_production",
-                },
           };
           // One event per lab of the account, so that each lab's trail and export has it.
-          await recordAuditForLabs(db, event, user ? await listLabIdsForUser(db, user.id) : []);
-          if (!success || !user) return null;
-          // The second step (a TOTP or recovery code) has its own limit; its outcome names what is missing.
+          const labIds = user ? await listLabIdsForUser(db, user.id) : [];
+          if (!passwordOk || !user) {
+            const reason = !user
+              ? "unknown_email"
+              : !ok
+                ? "wrong_password"
+                : !user.active
+                  ? "inactive"
+                  : "demo_account_in_production";
+            await recordAuditForLabs(db, { ...event, outcome: "denied", details: { reason } }, labIds);
+            return null;
+          }
+          // The second step (a TOTP or recovery code) has its own limit and audits its own failures
+          // (auth.two_factor); its outcome names what is missing. Only a passed second step signs
+          // in: until then the throttle keeps this attempt's point and no event says "allowed".
           const secondStep = await checkSecondStep(db, user, credentials?.code);
           if (secondStep !== "ok") throw new Error(secondStep);
+          await forgiveSignIn(db, email, ip);
+          await recordAuditForLabs(db, { ...event, outcome: "allowed", details: null }, labIds);
           const sessionId = await recordSignIn(db, user.id);
           return {
             id: user.id,

@@ -4,6 +4,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { EnvError, docusLaunch, parseEnv, resolveEnv } from "./env";
 
+const TOTP_KEY = Buffer.alloc(32, 7).toString("base64");
+
 function issuesOf(source: Record<string, string | undefined>): string[] {
   try {
     parseEnv(source);
@@ -58,12 +60,37 @@ describe("parseEnv", () => {
   });
 
   it("requires NEXTAUTH_SECRET in a production deployment", () => {
-    const issues = issuesOf({ NODE_ENV: "production", DATABASE_URL: "postgres://localhost/x" });
+    const issues = issuesOf({
+      NODE_ENV: "production",
+      DATABASE_URL: "postgres://localhost/x",
+      TOTP_ENCRYPTION_KEY: TOTP_KEY,
+    });
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatch(/^NEXTAUTH_SECRET is required in production/);
     expect(
       issuesOf({ NODE_ENV: "production", DATABASE_URL: "postgres://localhost/x", NEXTAUTH_SECRET: "short" })[0],
     ).toMatch(/^NEXTAUTH_SECRET must be at least 32/);
+  });
+
+  it("requires TOTP_ENCRYPTION_KEY in a production deployment, as base64 of 32 bytes, and reads the previous keys", () => {
+    const production = {
+      NODE_ENV: "production",
+      DATABASE_URL: "postgres://localhost/x",
+      NEXTAUTH_SECRET: "x".repeat(32),
+    };
+    expect(issuesOf(production)).toEqual([expect.stringMatching(/^TOTP_ENCRYPTION_KEY is required in production/)]);
+    expect(issuesOf({ ...production, TOTP_ENCRYPTION_KEY: Buffer.alloc(16).toString("base64") })[0]).toMatch(
+      /^TOTP_ENCRYPTION_KEY must be the base64 of 32 random bytes/,
+    );
+    expect(issuesOf({ ...production, TOTP_ENCRYPTION_KEY: TOTP_KEY })).toEqual([]);
+    const other = Buffer.alloc(32, 9).toString("base64url");
+    expect(
+      parseEnv({ TOTP_ENCRYPTION_KEYS_PREVIOUS: ` ${TOTP_KEY}, ${other} ,` }).TOTP_ENCRYPTION_KEYS_PREVIOUS,
+    ).toEqual([TOTP_KEY, other]);
+    expect(parseEnv({}).TOTP_ENCRYPTION_KEYS_PREVIOUS).toEqual([]);
+    expect(issuesOf({ TOTP_ENCRYPTION_KEYS_PREVIOUS: `${TOTP_KEY},short` })[0]).toMatch(
+      /^TOTP_ENCRYPTION_KEYS_PREVIOUS\.1 each key must be the base64 of 32 random bytes/,
+    );
   });
 
   it("lower-cases the delivery header name", () => {
@@ -80,6 +107,11 @@ describe("resolveEnv", () => {
     expect(first.NEXTAUTH_SECRET?.length).toBeGreaterThanOrEqual(32);
     expect(second.NEXTAUTH_SECRET).toBe(first.NEXTAUTH_SECRET);
     expect(readFileSync(path.join(dir, "nextauth-secret"), "utf8").trim()).toBe(first.NEXTAUTH_SECRET);
+    // The TOTP encryption key likewise: 32 random bytes in base64, kept beside it.
+    expect(Buffer.from(first.TOTP_ENCRYPTION_KEY ?? "", "base64")).toHaveLength(32);
+    expect(second.TOTP_ENCRYPTION_KEY).toBe(first.TOTP_ENCRYPTION_KEY);
+    expect(first.TOTP_ENCRYPTION_KEY).not.toBe(first.NEXTAUTH_SECRET);
+    expect(readFileSync(path.join(dir, "totp-encryption-key"), "utf8").trim()).toBe(first.TOTP_ENCRYPTION_KEY);
     expect(first.embedded).toBe(true);
     expect(first.productionDeployment).toBe(false);
     expect(first.NEXTAUTH_URL).toBe("http://localhost:3000");
@@ -91,6 +123,7 @@ describe("resolveEnv", () => {
         NODE_ENV: "production",
         DATABASE_URL: "postgres://h/db",
         NEXTAUTH_SECRET: "x".repeat(32),
+        TOTP_ENCRYPTION_KEY: TOTP_KEY,
         PORT: "8080",
       }),
     );
@@ -101,11 +134,17 @@ describe("resolveEnv", () => {
 
   it("leaves the secret unset for PostgreSQL outside production (CLIs need none)", () => {
     expect(resolveEnv(parseEnv({ DATABASE_URL: "postgres://h/db" })).NEXTAUTH_SECRET).toBeUndefined();
+    expect(resolveEnv(parseEnv({ DATABASE_URL: "postgres://h/db" })).TOTP_ENCRYPTION_KEY).toBeUndefined();
   });
 });
 
 describe("security settings", () => {
-  const production = { NODE_ENV: "production", DATABASE_URL: "postgres://db/portal", NEXTAUTH_SECRET: "x".repeat(32) };
+  const production = {
+    NODE_ENV: "production",
+    DATABASE_URL: "postgres://db/portal",
+    NEXTAUTH_SECRET: "x".repeat(32),
+    TOTP_ENCRYPTION_KEY: TOTP_KEY,
+  };
 
   it("refuses plain-http NEXTAUTH_URL and DOCUS_API_URL in a production deployment", () => {
     const issues = issuesOf({

@@ -24,6 +24,12 @@ const intWithDefault = (fallback: number, min: number, max: number) =>
       .min(min, { error: `must be at least ${min}` })
       .max(max, { error: `must be at most ${max}` }),
   );
+/** A 256-bit key written as base64 (or base64url) of exactly 32 bytes. */
+export function isBase64Key32(value: string): boolean {
+  return /^[A-Za-z0-9+/_-]{43}=?$/.test(value) && Buffer.from(value, "base64").length === 32;
+}
+const KEY_HINT = "must be the base64 of 32 random bytes (try: openssl rand -base64 32)";
+const base64Key = z.string().refine(isBase64Key32, { error: KEY_HINT });
 const flag = z.preprocess(
   (v) => (v === "" || v === undefined ? "0" : v),
   z
@@ -47,6 +53,22 @@ export const envSchema = z
     NEXTAUTH_SECRET: z.preprocess(
       (v) => (v === "" ? undefined : v),
       z.string().min(32, { error: "must be at least 32 characters (try: openssl rand -base64 32)" }).optional(),
+    ),
+    /**
+     * Encrypts the TOTP secrets stored in the database (AES-256-GCM). The current key
+     * encrypts; the previous ones (comma-separated) are still accepted for decryption
+     * until `npm run totp:rotate-key` has re-encrypted everything with the current one.
+     */
+    TOTP_ENCRYPTION_KEY: z.preprocess((v) => (v === "" ? undefined : v), base64Key.optional()),
+    TOTP_ENCRYPTION_KEYS_PREVIOUS: z.preprocess(
+      (v) =>
+        typeof v === "string"
+          ? v
+              .split(",")
+              .map((k) => k.trim())
+              .filter((k) => k !== "")
+          : [],
+      z.array(z.string().refine(isBase64Key32, { error: `each key ${KEY_HINT}` })),
     ),
     DOCUS_API_URL: optionalUrl,
     DOCUS_API_KEY: optionalString,
@@ -122,6 +144,13 @@ export const envSchema = z
         message: "is required in production (try: openssl rand -base64 32)",
       });
     }
+    if (env.NODE_ENV === "production" && env.DATABASE_URL && !env.TOTP_ENCRYPTION_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["TOTP_ENCRYPTION_KEY"],
+        message: "is required in production (try: openssl rand -base64 32)",
+      });
+    }
     if (env.NODE_ENV === "production" && env.DATABASE_URL && !env.ALLOW_INSECURE_HTTP) {
       // Session cookies are Secure only over https; credentials and PDFs travel in clear otherwise.
       for (const name of ["NEXTAUTH_URL", "DOCUS_API_URL"] as const) {
@@ -182,29 +211,41 @@ export function parseEnv(source: Record<string, string | undefined>): RawEnv {
 }
 
 /**
- * The embedded default keeps a generated NEXTAUTH_SECRET in the data folder, so that
- * sessions survive restarts without anyone having to configure a secret.
+ * The embedded default keeps its generated secrets in the data folder (NEXTAUTH_SECRET,
+ * TOTP_ENCRYPTION_KEY), so that sessions and enrolled second factors survive restarts
+ * without anyone having to configure a secret.
  */
-function embeddedSecret(dataDir: string): string {
-  const file = path.join(path.dirname(path.resolve(dataDir)), "nextauth-secret");
+function embeddedSecret(
+  dataDir: string,
+  fileName: string,
+  valid: (value: string) => boolean,
+  encoding: "base64" | "base64url",
+): string {
+  const file = path.join(path.dirname(path.resolve(dataDir)), fileName);
   try {
     const existing = readFileSync(file, "utf8").trim();
-    if (existing.length >= 32) return existing;
+    if (valid(existing)) return existing;
   } catch {
     // Missing: generated below.
   }
   mkdirSync(path.dirname(file), { recursive: true });
-  const secret = randomBytes(32).toString("base64url");
+  const secret = randomBytes(32).toString(encoding);
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return secret;
 }
 
 export function resolveEnv(raw: RawEnv): Env {
   const embedded = !raw.DATABASE_URL;
-  const secret = raw.NEXTAUTH_SECRET ?? (embedded ? embeddedSecret(raw.PGLITE_DATA_DIR) : undefined);
+  const secret =
+    raw.NEXTAUTH_SECRET ??
+    (embedded ? embeddedSecret(raw.PGLITE_DATA_DIR, "nextauth-secret", (v) => v.length >= 32, "base64url") : undefined);
+  const totpKey =
+    raw.TOTP_ENCRYPTION_KEY ??
+    (embedded ? embeddedSecret(raw.PGLITE_DATA_DIR, "totp-encryption-key", isBase64Key32, "base64") : undefined);
   return {
     ...raw,
     NEXTAUTH_SECRET: secret,
+    TOTP_ENCRYPTION_KEY: totpKey,
     NEXTAUTH_URL: raw.NEXTAUTH_URL ?? `http://localhost:${raw.PORT}`,
     embedded,
     productionDeployment: raw.NODE_ENV === "production" && !embedded,
@@ -251,6 +292,18 @@ export function getAuthSecret(): string {
   if (!secret)
     throw new EnvError(["NEXTAUTH_SECRET is required when DATABASE_URL is set (try: openssl rand -base64 32)"]);
   return secret;
+}
+
+/**
+ * The keys of the stored TOTP secrets: the current one (encrypts) and the previous ones
+ * (still decrypt). Production refuses to start without a key (see the schema); elsewhere
+ * only enrolment, sign-in and the rotation need it.
+ */
+export function getTotpKeys(): { current: string; previous: string[] } {
+  const env = getEnv();
+  if (!env.TOTP_ENCRYPTION_KEY)
+    throw new EnvError(["TOTP_ENCRYPTION_KEY is required when DATABASE_URL is set (try: openssl rand -base64 32)"]);
+  return { current: env.TOTP_ENCRYPTION_KEY, previous: env.TOTP_ENCRYPTION_KEYS_PREVIOUS };
 }
 
 /** Test helper: forget the cached configuration. */

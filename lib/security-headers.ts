@@ -39,3 +39,12 @@ export const staticSecurityHeaders: ReadonlyArray<{ key: string; value: string }
   { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=(), usb=()" },
   { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
 ];
+
+/**
+ * Pages whose URL is itself a secret (set-password links): no Referer at all, so that a
+ * request the page makes elsewhere never carries the token. Sent as a response header,
+ * after the baseline, which it overrides for these paths.
+ */
+export const secretLinkHeaders: ReadonlyArray<{ source: string; headers: Array<{ key: string; value: string }> }> = [
+  { source: "/set-password/:path*", headers: [{ key: "Referrer-Policy", value: "no-referrer" }] },
+];

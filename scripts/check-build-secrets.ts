@@ -6,7 +6,8 @@ import { parseEnv } from "@/lib/env";
 
 /**
  * Fails when the build output (.next) contains the value of any server-held secret that
- * was set while building: Docus credentials, delivery secrets, the session secret.
+ * was set while building: Docus credentials, delivery secrets, the session secret, the
+ * TOTP encryption keys.
  *
  * `--build` (what `npm test` runs) builds first, and gives every secret that is not set a
  * fresh sentinel value for that build, so that the scan always has something to look
@@ -21,9 +22,12 @@ const secretNames = [
   "DOCUS_DELIVERY_SECRET",
   "DOCUS_WEBHOOK_SECRET",
   "NEXTAUTH_SECRET",
+  "TOTP_ENCRYPTION_KEY",
 ] as const;
 
 function sentinel(name: (typeof secretNames)[number]): string {
+  // A key must be the base64 of 32 bytes, or the configuration is refused: random ones are unique enough.
+  if (name === "TOTP_ENCRYPTION_KEY") return randomBytes(32).toString("base64");
   const value = `sentinel-${name.toLowerCase().replaceAll("_", "-")}-${randomBytes(12).toString("hex")}`;
   // The webhook secret must keep its documented shape, or the configuration is refused.
   return name === "DOCUS_WEBHOOK_SECRET" ? `whsec_${Buffer.from(value).toString("base64")}` : value;
@@ -45,9 +49,10 @@ if (process.argv.includes("--build")) {
 }
 
 const env = parseEnv(buildEnv);
-const secrets = secretNames
-  .map((name): [string, string | undefined] => [name, env[name]])
-  .filter((entry): entry is [string, string] => typeof entry[1] === "string" && entry[1].length >= 8);
+const secrets = [
+  ...secretNames.map((name): [string, string | undefined] => [name, env[name]]),
+  ...env.TOTP_ENCRYPTION_KEYS_PREVIOUS.map((key): [string, string] => ["TOTP_ENCRYPTION_KEYS_PREVIOUS", key]),
+].filter((entry): entry is [string, string] => typeof entry[1] === "string" && entry[1].length >= 8);
 
 const buildDir = path.join(process.cwd(), ".next");
 

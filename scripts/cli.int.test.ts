@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -24,7 +25,8 @@ type CliResult = { code: number; stdout: string; stderr: string };
 
 async function cli(script: string, args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await run(tsx, ["--conditions=react-server", `scripts/${script}.ts`, ...args], {
+    const file = script.includes("/") ? script : `scripts/${script}.ts`;
+    const { stdout, stderr } = await run(tsx, ["--conditions=react-server", file, ...args], {
       env: { ...process.env, ...targetEnv, ...extraEnv, NODE_ENV: "development" },
       timeout: 60_000,
     });
@@ -151,6 +153,56 @@ describe("user:create", () => {
       "doctor",
     ]);
     expect(again.code).toBe(0);
+  });
+});
+
+describe("totp:rotate-key", () => {
+  const keyA = randomBytes(32).toString("base64");
+  const keyB = randomBytes(32).toString("base64");
+  const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+  const keys = (current: string, previous: string[] = []) => ({
+    TOTP_ENCRYPTION_KEY: current,
+    TOTP_ENCRYPTION_KEYS_PREVIOUS: previous.join(","),
+  });
+
+  it("re-encrypts a plain-text secret, then moves to a new key, and refuses a secret no key opens", async () => {
+    const created = await cli("user-create", [
+      "--email",
+      "rotating-op@lab.test",
+      "--password",
+      "copper kettle orbit lantern",
+      "--role",
+      "operator",
+    ]);
+    expect(created.code).toBe(0);
+    const userId = /^id: ([0-9a-f-]{36})$/m.exec(created.stdout)![1]!;
+    // A secret stored before encryption existed (as the e2e fixture stores it).
+    expect((await cli("e2e/fixtures/enrol-two-factor.ts", [secret, "rotating-op@lab.test"])).code).toBe(0);
+
+    const first = await cli("totp-rotate-key", [], keys(keyA));
+    expect(first.stderr).toBe("");
+    expect(first.stdout).toMatch(
+      /Re-encrypted 1 of 1 stored TOTP secret\(s\) with key [0-9a-f]{8} \(1 were plain text\)/,
+    );
+
+    // Key B alone cannot open what key A encrypted: refused, naming the user and no secret.
+    const refused = await cli("totp-rotate-key", [], keys(keyB));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(userId);
+    expect(refused.stderr).toMatch(/Nothing was changed/);
+    expect(refused.stderr + refused.stdout).not.toContain(secret);
+
+    const rotated = await cli("totp-rotate-key", [], keys(keyB, [keyA]));
+    expect(rotated.stdout).toMatch(/Re-encrypted 1 of 1 .*\(0 were plain text\)/);
+    const done = await cli("totp-rotate-key", [], keys(keyB));
+    expect(done.code).toBe(0);
+    expect(done.stdout).toMatch(/Re-encrypted 0 of 1 .*1 already used that key/);
+  });
+
+  it("refuses a key that is not 32 bytes of base64", async () => {
+    const result = await cli("totp-rotate-key", [], { TOTP_ENCRYPTION_KEY: "too-short" });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/TOTP_ENCRYPTION_KEY must be the base64 of 32 random bytes/);
   });
 });
 

@@ -8,17 +8,23 @@ export async function insertPasswordLink(
   tx: Tx,
   input: { userId: string; tokenHash: string; createdBy: string | null; expiresAt: Date },
 ): Promise<void> {
-  await tx
-    .update(passwordSetTokens)
-    .set({ expiresAt: new Date() })
-    .where(
-      and(
-        eq(passwordSetTokens.userId, input.userId),
-        isNull(passwordSetTokens.usedAt),
-        gt(passwordSetTokens.expiresAt, new Date()),
-      ),
-    );
+  await retirePasswordLinks(tx, input.userId);
   await tx.insert(passwordSetTokens).values(input);
+}
+
+/**
+ * Ends every unused, unexpired link of the user now (they read as expired from then on).
+ * A new link or a deactivation does this, so that no older link outlives it.
+ */
+export async function retirePasswordLinks(tx: Tx, userId: string, now = new Date()): Promise<number> {
+  const rows = await tx
+    .update(passwordSetTokens)
+    .set({ expiresAt: now })
+    .where(
+      and(eq(passwordSetTokens.userId, userId), isNull(passwordSetTokens.usedAt), gt(passwordSetTokens.expiresAt, now)),
+    )
+    .returning({ id: passwordSetTokens.id });
+  return rows.length;
 }
 
 export async function findPasswordLink(db: Db | Tx, tokenHash: string): Promise<PasswordSetToken | undefined> {

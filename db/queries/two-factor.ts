@@ -23,6 +23,30 @@ export async function storePendingSecret(db: Db | Tx, userId: string, secret: st
   return rows.length > 0;
 }
 
+/**
+ * Stores a secret again (re-encrypted) only if the row still holds `expected`: a reset or
+ * a new enrolment in between wins. Returns whether it was stored.
+ */
+export async function replaceTotpSecret(db: Db | Tx, userId: string, expected: string, next: string): Promise<boolean> {
+  const rows = await db
+    .update(users)
+    .set({ totpSecret: next })
+    .where(and(eq(users.id, userId), eq(users.totpSecret, expected)))
+    .returning({ id: users.id });
+  return rows.length > 0;
+}
+
+/** Every stored TOTP secret (enrolled or pending), locked for the rest of the transaction. */
+export async function lockStoredTotpSecrets(tx: Tx): Promise<{ id: string; totpSecret: string }[]> {
+  const rows = await tx
+    .select({ id: users.id, totpSecret: users.totpSecret })
+    .from(users)
+    .where(isNotNull(users.totpSecret))
+    .orderBy(users.id)
+    .for("update");
+  return rows.flatMap((r) => (r.totpSecret === null ? [] : [{ id: r.id, totpSecret: r.totpSecret }]));
+}
+
 /** Turns two-factor on with a verified step and stores the recovery code hashes. */
 export async function enableTwoFactor(
   tx: Tx,
@@ -85,8 +109,36 @@ export async function spendRecoveryCode(db: Db | Tx, id: string): Promise<boolea
   return rows.length > 0;
 }
 
-export async function recordTwoFactorAttempt(db: Db | Tx, userId: string, success: boolean): Promise<void> {
-  await db.insert(twoFactorAttempts).values({ userId, success });
+/**
+ * Takes one attempt of the user's second step BEFORE its code is checked: under a lock
+ * of the user's row, counts the failures within the window and, below the limit, records
+ * this attempt as a failure (it becomes a success only once its code passed). Parallel
+ * guesses queue on the lock, so no more than `limit` of them are ever checked. Returns the
+ * attempt's id, or null when the limit is reached (nothing is recorded then).
+ */
+export async function takeTwoFactorAttempt(
+  db: Db,
+  userId: string,
+  now: Date,
+  isLimited: (failures: Date[]) => boolean,
+  limit: number,
+  windowMs: number,
+): Promise<string | null> {
+  return db.transaction(async (tx) => {
+    await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for("update");
+    const failures = await listTwoFactorFailures(tx, userId, new Date(now.getTime() - windowMs), limit);
+    if (isLimited(failures)) return null;
+    const [row] = await tx
+      .insert(twoFactorAttempts)
+      .values({ userId, success: false, at: now })
+      .returning({ id: twoFactorAttempts.id });
+    return row!.id;
+  });
+}
+
+/** The attempt's code passed: it no longer counts against the limit. */
+export async function markTwoFactorAttemptSucceeded(db: Db | Tx, attemptId: string): Promise<void> {
+  await db.update(twoFactorAttempts).set({ success: true }).where(eq(twoFactorAttempts.id, attemptId));
 }
 
 /** The newest failures of the user's second step within the window (for the rate limit). */

@@ -1,19 +1,25 @@
+import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { generate } from "otplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLab } from "@/db/queries/labs";
 import { createUser, getUserById } from "@/db/queries/users";
 import { auditEvents, passwordSetTokens, users } from "@/db/schema";
-import { createPerson, resetPassword } from "@/lib/admin/people";
+import { createPerson, resetPassword, setPersonActive } from "@/lib/admin/people";
+import { resetEnvCache } from "@/lib/env";
 import { hashPassword, verifyPassword } from "@/lib/password";
+import { encryptTotpSecret, totpKeyId, totpKeyring } from "@/lib/totp-secret";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { changeOwnPassword, inspectPasswordLink, linkMessages, redeemPasswordLink } from "./passwords";
 import {
   beginEnrolment,
   checkSecondStep,
   confirmEnrolment,
+  evaluateFailures,
   mustEnrolTwoFactor,
+  reencryptTotpSecrets,
   resetTwoFactor,
+  TotpRotationError,
   TWO_FACTOR_LIMIT,
 } from "./two-factor";
 
@@ -22,7 +28,16 @@ let labId: string;
 let operator: { id: string; role: "operator"; labIds: string[] };
 const strong = "copper kettle orbit lantern";
 
+const keyA = randomBytes(32).toString("base64");
+/** Sets the TOTP keys of this process's configuration. */
+function useTotpKeys(current: string, previous: string[] = []) {
+  process.env.TOTP_ENCRYPTION_KEY = current;
+  process.env.TOTP_ENCRYPTION_KEYS_PREVIOUS = previous.join(",");
+  resetEnvCache();
+}
+
 beforeAll(async () => {
+  useTotpKeys(keyA);
   t = await createTestDb();
   labId = (await createLab(t.db, { name: "Lab A", partnerLabId: "lab-a" })).id;
   const op = await createUser(t.db, {
@@ -36,6 +51,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  delete process.env.TOTP_ENCRYPTION_KEY;
+  delete process.env.TOTP_ENCRYPTION_KEYS_PREVIOUS;
+  resetEnvCache();
   await t?.close();
 });
 
@@ -100,6 +118,22 @@ describe("set-password links", () => {
     expect(events.some((e) => JSON.stringify(e).includes(first.token))).toBe(false);
     expect(events[0]).toMatchObject({ labId, userId: operator.id });
   });
+  it("deactivating a person retires their open link, and reactivating does not revive it", async () => {
+    const { userId, token } = await newPerson("leaver@lab.test");
+    const before = (await getUserById(t.db, userId))!.passwordHash;
+    expect(await inspectPasswordLink(t.db, token)).toMatchObject({ usable: true });
+    expect(await setPersonActive(t.db, operator, { userId, active: false })).toEqual({ ok: true });
+    expect(await setPersonActive(t.db, operator, { userId, active: true })).toEqual({ ok: true });
+    expect(await inspectPasswordLink(t.db, token)).toEqual({ usable: false, message: linkMessages.expired });
+    expect(await redeemPasswordLink(t.db, token, strong)).toEqual({
+      ok: false,
+      field: "link",
+      message: linkMessages.expired,
+    });
+    expect((await getUserById(t.db, userId))!.passwordHash).toBe(before);
+    const links = await t.db.select().from(passwordSetTokens).where(eq(passwordSetTokens.userId, userId));
+    expect(links.every((link) => link.expiresAt.getTime() <= Date.now())).toBe(true);
+  });
 });
 
 describe("own password change", () => {
@@ -159,6 +193,31 @@ describe("two-factor sign-in", () => {
     expect(await checkSecondStep(t.db, await p.user(), then, later)).toBe("ok");
   });
 
+  it("checks at most the limit of parallel wrong codes; the rest are refused as rate-limited, a right one too", async () => {
+    const p = await enrolled("burst@lab.test");
+    const user = await p.user();
+    const right = await generate({ secret: p.secret, epoch: Math.floor(Date.now() / 1000) + 30 });
+    const wrong = right === "111111" ? "222222" : "111111";
+    const outcomes = await Promise.all(
+      Array.from({ length: 3 * TWO_FACTOR_LIMIT.failures }, () => checkSecondStep(t.db, user, wrong)),
+    );
+    const checked = outcomes.filter((o) => o === "two_factor_invalid").length;
+    expect(checked).toBeLessThanOrEqual(TWO_FACTOR_LIMIT.failures);
+    expect(outcomes.filter((o) => o === "two_factor_limited")).toHaveLength(outcomes.length - checked);
+    if (checked === TWO_FACTOR_LIMIT.failures)
+      expect(await checkSecondStep(t.db, await p.user(), right)).toBe("two_factor_limited");
+  });
+
+  it("counts a failure stamped just after `now` (a parallel attempt that read the clock later but locked first)", () => {
+    const now = new Date("2026-01-01T12:00:00Z");
+    const at = (ms: number) => new Date(now.getTime() + ms);
+    const { failures, windowMs } = TWO_FACTOR_LIMIT;
+    const justAfter = Array.from({ length: failures }, (_, i) => at(i + 1));
+    expect(evaluateFailures(justAfter, failures, windowMs, now)).toEqual({ limited: true });
+    const expired = Array.from({ length: failures }, () => at(-windowMs));
+    expect(evaluateFailures(expired, failures, windowMs, now)).toEqual({ limited: false });
+  });
+
   it("accepts a recovery code once and says so when it is used twice", async () => {
     const p = await enrolled("recovery@lab.test");
     const code = p.recoveryCodes[3]!;
@@ -194,5 +253,96 @@ describe("two-factor sign-in", () => {
     expect(await mustEnrolTwoFactor(t.db, userId)).toBe(true);
     await t.db.update(labs).set({ requireTwoFactor: false }).where(eq(labs.id, labId));
     expect((await t.db.select().from(users).where(eq(users.id, userId)))[0]!.totpEnabledAt).toBeNull();
+  });
+
+  describe("secrets at rest", () => {
+    const storedSecret = async (userId: string) =>
+      (await t.db.select({ stored: users.totpSecret }).from(users).where(eq(users.id, userId)))[0]!.stored!;
+    const keyIdOf = (base64: string) => totpKeyId(Buffer.from(base64, "base64"));
+    const keyB = randomBytes(32).toString("base64");
+    const codeAfter = (secret: string, steps: number) =>
+      generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 * steps });
+
+    it("enrolment stores a ciphertext under the current key, never the base32 secret", async () => {
+      const { userId } = await newPerson("at-rest@lab.test", "admin");
+      const enrolment = await beginEnrolment(t.db, userId);
+      const pending = await storedSecret(userId);
+      expect(pending).not.toContain(enrolment!.secret);
+      expect(pending.split(".").slice(0, 2)).toEqual(["v1", keyIdOf(keyA)]);
+      const done = await confirmEnrolment(t.db, userId, await generate({ secret: enrolment!.secret }));
+      expect(done.ok).toBe(true);
+      const stored = await storedSecret(userId);
+      expect(stored).not.toContain(enrolment!.secret);
+      expect(stored).toMatch(/^v1\./);
+      // The second step of sign-in works with the encrypted secret.
+      const user = (await getUserById(t.db, userId))!;
+      expect(await checkSecondStep(t.db, user, await codeAfter(enrolment!.secret, 1))).toBe("ok");
+    });
+
+    it("a ciphertext copied to another user's row does not sign them in", async () => {
+      const p = await enrolled("victim-row@lab.test");
+      const other = await enrolled("copier-row@lab.test");
+      await t.db
+        .update(users)
+        .set({ totpSecret: await storedSecret(p.userId) })
+        .where(eq(users.id, other.userId));
+      const code = await codeAfter(p.secret, 1);
+      expect(await checkSecondStep(t.db, (await getUserById(t.db, other.userId))!, code)).toBe("two_factor_invalid");
+      await t.db.update(users).set({ totpSecret: null, totpEnabledAt: null }).where(eq(users.id, other.userId));
+    });
+
+    it("reads a legacy plain-text secret and re-encrypts it on its next successful use", async () => {
+      const p = await enrolled("legacy@lab.test");
+      await t.db.update(users).set({ totpSecret: p.secret }).where(eq(users.id, p.userId));
+      expect(await checkSecondStep(t.db, await p.user(), "000000")).toBe("two_factor_invalid");
+      expect(await storedSecret(p.userId)).toBe(p.secret);
+      expect(await checkSecondStep(t.db, await p.user(), await codeAfter(p.secret, 1))).toBe("ok");
+      const stored = await storedSecret(p.userId);
+      expect(stored).not.toContain(p.secret);
+      expect(stored.split(".").slice(0, 2)).toEqual(["v1", keyIdOf(keyA)]);
+    });
+
+    it("rotation re-encrypts with a new key; the old key works until it is removed", async () => {
+      const p = await enrolled("rotate@lab.test");
+      const q = await enrolled("rotate-later@lab.test");
+      const legacy = await enrolled("rotate-legacy@lab.test");
+      await t.db.update(users).set({ totpSecret: legacy.secret }).where(eq(users.id, legacy.userId));
+      try {
+        useTotpKeys(keyB, [keyA]);
+        // Before the rotation, secrets under the old key still sign in.
+        expect(await checkSecondStep(t.db, await p.user(), await codeAfter(p.secret, 1))).toBe("ok");
+        const report = await reencryptTotpSecrets(t.db, totpKeyring(keyB, [keyA]));
+        expect(report.total).toBe(report.reencrypted + report.alreadyCurrent);
+        expect(report.reencrypted).toBeGreaterThanOrEqual(2);
+        expect(report.legacy).toBeGreaterThanOrEqual(1);
+        const all = await t.db.select({ stored: users.totpSecret }).from(users);
+        for (const { stored } of all) if (stored) expect(stored.split(".").slice(0, 2)).toEqual(["v1", keyIdOf(keyB)]);
+        // A second run has nothing left to do.
+        expect(await reencryptTotpSecrets(t.db, totpKeyring(keyB, [keyA]))).toMatchObject({ reencrypted: 0 });
+        // The old key removed: everyone still signs in.
+        useTotpKeys(keyB);
+        expect(await checkSecondStep(t.db, await q.user(), await codeAfter(q.secret, 1))).toBe("ok");
+        expect(await checkSecondStep(t.db, await legacy.user(), await codeAfter(legacy.secret, 1))).toBe("ok");
+      } finally {
+        useTotpKeys(keyA, []);
+      }
+    });
+
+    it("rotation refuses, changing nothing, when a secret decrypts with no known key, naming only the user", async () => {
+      const p = await enrolled("lost-key@lab.test");
+      const lostKey = randomBytes(32).toString("base64");
+      const orphan = encryptTotpSecret(p.secret, p.userId, totpKeyring(lostKey));
+      await t.db.update(users).set({ totpSecret: orphan }).where(eq(users.id, p.userId));
+      const before = await t.db.select({ id: users.id, stored: users.totpSecret }).from(users).orderBy(users.id);
+      const keyC = randomBytes(32).toString("base64");
+      const refusal = await reencryptTotpSecrets(t.db, totpKeyring(keyC, [keyA, keyB])).catch((e: unknown) => e);
+      expect(refusal).toBeInstanceOf(TotpRotationError);
+      expect((refusal as TotpRotationError).userIds).toEqual([p.userId]);
+      expect((refusal as Error).message).toContain(p.userId);
+      expect((refusal as Error).message).not.toContain(p.secret);
+      expect(await t.db.select({ id: users.id, stored: users.totpSecret }).from(users).orderBy(users.id)).toEqual(
+        before,
+      );
+    });
   });
 });

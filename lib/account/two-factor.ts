@@ -7,11 +7,13 @@ import {
   clearTwoFactor,
   enableTwoFactor,
   listSpentRecoveryCodes,
-  listTwoFactorFailures,
   listUnusedRecoveryCodes,
-  recordTwoFactorAttempt,
+  lockStoredTotpSecrets,
+  markTwoFactorAttemptSucceeded,
+  replaceTotpSecret,
   spendRecoveryCode,
   storePendingSecret,
+  takeTwoFactorAttempt,
 } from "@/db/queries/two-factor";
 import { getUserById } from "@/db/queries/users";
 import type { User } from "@/db/schema";
@@ -21,15 +23,25 @@ import { canManageUser, type Actor } from "@/lib/admin/rules";
 import { recordAudit } from "@/lib/audit";
 import { hashPassword, verifyPassword } from "@/lib/password";
 import { newRecoveryCodes, newTotpSecret, normalizeRecoveryCode, totpQrSvg, totpUri, verifyTotp } from "@/lib/totp";
+import {
+  configuredTotpKeyring,
+  decryptTotpSecret,
+  encryptTotpSecret,
+  TotpSecretUnreadableError,
+  type OpenedTotpSecret,
+  type TotpKeyring,
+} from "@/lib/totp-secret";
 
 /**
  * Given the failure times within a window (any order), is the next attempt refused? Once
  * `limit` failures lie within the window, until the oldest of them leaves it. (The second
- * step counts its failures from its own table, written by the same transaction that
- * judges the code; the sign-in throttle is rate-limiter-flexible's.)
+ * step counts its failures from its own table, where each attempt is recorded as a
+ * failure before its code is checked; the sign-in throttle is rate-limiter-flexible's.)
+ * A failure stamped after `now` counts too: a parallel attempt that read the clock later
+ * may have taken the lock first.
  */
 export function evaluateFailures(failures: Date[], limit: number, windowMs: number, now: Date): { limited: boolean } {
-  const recent = failures.map((d) => d.getTime()).filter((t) => t > now.getTime() - windowMs && t <= now.getTime());
+  const recent = failures.map((d) => d.getTime()).filter((t) => t > now.getTime() - windowMs);
   return { limited: recent.length >= limit };
 }
 
@@ -56,7 +68,8 @@ export async function beginEnrolment(db: Db, userId: string): Promise<Enrolment 
   const user = await getUserById(db, userId);
   if (!user || user.totpEnabledAt) return null;
   const secret = newTotpSecret();
-  if (!(await storePendingSecret(db, userId, secret))) return null;
+  // Only the encrypted form is stored; the plain secret is shown once, to the person enrolling.
+  if (!(await storePendingSecret(db, userId, encryptTotpSecret(secret, userId, configuredTotpKeyring())))) return null;
   const uri = totpUri(secret, user.email);
   return { secret, uri, qrSvg: await totpQrSvg(uri) };
 }
@@ -70,7 +83,9 @@ export async function confirmEnrolment(
   const user = await getUserById(db, userId);
   if (!user?.totpSecret || user.totpEnabledAt)
     return { ok: false, reason: "invalid", message: "Start the set-up again." };
-  const step = await verifyTotp(user.totpSecret, code.replace(/\s/g, ""), null);
+  const opened = openStoredSecret(user.totpSecret, userId);
+  if (!opened) return { ok: false, reason: "invalid", message: "Start the set-up again." };
+  const step = await verifyTotp(opened.secret, code.replace(/\s/g, ""), null);
   if (step === null)
     return {
       ok: false,
@@ -144,13 +159,16 @@ export async function checkSecondStep(
   if (!user.totpEnabledAt || !user.totpSecret) return "ok";
   const given = typeof code === "string" ? code.trim().slice(0, 64) : "";
   if (given === "") return "two_factor_required";
-  const failures = await listTwoFactorFailures(
+  // Consume first, check after: the attempt counts as a failure until its code has passed.
+  const attemptId = await takeTwoFactorAttempt(
     db,
     user.id,
-    new Date(now.getTime() - TWO_FACTOR_LIMIT.windowMs),
+    now,
+    (failures) => evaluateFailures(failures, TWO_FACTOR_LIMIT.failures, TWO_FACTOR_LIMIT.windowMs, now).limited,
     TWO_FACTOR_LIMIT.failures,
+    TWO_FACTOR_LIMIT.windowMs,
   );
-  if (evaluateFailures(failures, TWO_FACTOR_LIMIT.failures, TWO_FACTOR_LIMIT.windowMs, now).limited) {
+  if (attemptId === null) {
     await recordAudit(db, {
       action: "auth.two_factor",
       outcome: "denied",
@@ -162,8 +180,21 @@ export async function checkSecondStep(
   let outcome: SecondStep = "two_factor_invalid";
   const digits = given.replace(/\s/g, "");
   if (/^\d{6}$/.test(digits)) {
-    const step = await verifyTotp(user.totpSecret, digits, user.totpLastTimeStep, Math.floor(now.getTime() / 1000));
-    if (step !== null && (await advanceTimeStep(db, user.id, step))) outcome = "ok";
+    const opened = openStoredSecret(user.totpSecret, user.id);
+    const step = opened
+      ? await verifyTotp(opened.secret, digits, user.totpLastTimeStep, Math.floor(now.getTime() / 1000))
+      : null;
+    if (step !== null && (await advanceTimeStep(db, user.id, step))) {
+      outcome = "ok";
+      // A legacy plain-text secret, or one under a previous key, is stored again with the current key.
+      if (opened?.stale)
+        await replaceTotpSecret(
+          db,
+          user.id,
+          user.totpSecret,
+          encryptTotpSecret(opened.secret, user.id, configuredTotpKeyring()),
+        );
+    }
   } else {
     const normalized = normalizeRecoveryCode(given);
     const unused = await listUnusedRecoveryCodes(db, user.id);
@@ -181,7 +212,7 @@ export async function checkSecondStep(
         ? "two_factor_recovery_used"
         : "two_factor_invalid";
   }
-  await recordTwoFactorAttempt(db, user.id, outcome === "ok");
+  if (outcome === "ok") await markTwoFactorAttemptSucceeded(db, attemptId);
   await recordAudit(db, {
     action: "auth.two_factor",
     outcome: outcome === "ok" ? "allowed" : "denied",
@@ -189,6 +220,68 @@ export async function checkSecondStep(
     details: outcome === "ok" ? { method: /^\d{6}$/.test(digits) ? "totp" : "recovery_code" } : { reason: outcome },
   });
   return outcome;
+}
+
+/**
+ * The stored secret in the clear, or null when no configured key decrypts it (logged with
+ * the user's id only; the person can still sign in with a recovery code).
+ */
+function openStoredSecret(stored: string, userId: string): OpenedTotpSecret | null {
+  try {
+    return decryptTotpSecret(stored, userId, configuredTotpKeyring());
+  } catch (error) {
+    if (!(error instanceof TotpSecretUnreadableError)) throw error;
+    console.error(`[two-factor] ${error.message}`);
+    return null;
+  }
+}
+
+export type TotpRotationReport = { total: number; reencrypted: number; legacy: number; alreadyCurrent: number };
+
+/** Some stored secrets decrypt with no key of the keyring: nothing was changed. */
+export class TotpRotationError extends Error {
+  readonly userIds: string[];
+  constructor(userIds: string[]) {
+    super(
+      `the stored TOTP secrets of ${userIds.length} user(s) cannot be decrypted with any configured key (user ids: ${userIds.join(", ")}); add the key they were encrypted with to TOTP_ENCRYPTION_KEYS_PREVIOUS, or reset their second factor`,
+    );
+    this.name = "TotpRotationError";
+    this.userIds = userIds;
+  }
+}
+
+/**
+ * Re-encrypts every stored TOTP secret (enrolled or pending) with the keyring's current
+ * key, in one transaction: legacy plain-text values and values under previous keys are
+ * rewritten, values under the current key are left as they are. Refuses (changing
+ * nothing) when any value decrypts with no key of the keyring.
+ */
+export async function reencryptTotpSecrets(db: Db, keyring: TotpKeyring): Promise<TotpRotationReport> {
+  return db.transaction(async (tx) => {
+    const rows = await lockStoredTotpSecrets(tx);
+    const opened: { id: string; stored: string; secret: OpenedTotpSecret }[] = [];
+    const unreadable: string[] = [];
+    for (const row of rows) {
+      try {
+        opened.push({ id: row.id, stored: row.totpSecret, secret: decryptTotpSecret(row.totpSecret, row.id, keyring) });
+      } catch (error) {
+        if (!(error instanceof TotpSecretUnreadableError)) throw error;
+        unreadable.push(row.id);
+      }
+    }
+    if (unreadable.length > 0) throw new TotpRotationError(unreadable);
+    const report: TotpRotationReport = { total: rows.length, reencrypted: 0, legacy: 0, alreadyCurrent: 0 };
+    for (const row of opened) {
+      if (!row.secret.stale) {
+        report.alreadyCurrent++;
+        continue;
+      }
+      await replaceTotpSecret(tx, row.id, row.stored, encryptTotpSecret(row.secret.secret, row.id, keyring));
+      report.reencrypted++;
+      if (row.secret.keyId === null) report.legacy++;
+    }
+    return report;
+  });
 }
 
 async function recoveryCodeWasSpent(db: Db, userId: string, normalized: string): Promise<boolean> {

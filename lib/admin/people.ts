@@ -11,7 +11,7 @@ import {
   writePerson,
   type PersonState,
 } from "@/db/queries/people";
-import { setPasswordHash } from "@/db/queries/password-links";
+import { retirePasswordLinks, setPasswordHash } from "@/db/queries/password-links";
 import { labMemberships, labs, users, type UserRole } from "@/db/schema";
 import { recordChange } from "@/lib/admin/audit-change";
 import { issuePasswordToken } from "@/lib/admin/password-links";
@@ -186,6 +186,8 @@ export async function setPersonActive(
     });
     if (problem) return refuse("conflict", problem);
     await writePerson(tx, before.id, { active: input.active, endSessions: true });
+    // A deactivated person's open set-password links die with their access; reactivating does not revive them.
+    if (!input.active) await retirePasswordLinks(tx, before.id);
     await recordChange(tx, {
       action: input.active ? "user.activate" : "user.deactivate",
       actorId: actor.id,

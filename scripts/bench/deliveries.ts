@@ -371,6 +371,7 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer | undefined
     PORT: String(port),
     NEXTAUTH_URL: `http://localhost:${port}`,
     NEXTAUTH_SECRET: token(32),
+    TOTP_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     NEXT_TELEMETRY_DISABLED: "1",
     DOCUS_DELIVERY_HEADER: credentials.header,
     DOCUS_DELIVERY_SECRET: credentials.sharedSecret,

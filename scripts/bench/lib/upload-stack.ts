@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { createDocusSimulator } from "@/scripts/docus-simulator/simulator";
 import type { Account } from "./browser";
 import { Cleanup, SetupError, assertPortFree, positiveInt, randomToken, requireChromium } from "./harness";
@@ -81,6 +82,7 @@ export async function prepareUploadStack(
     PORT: String(options.port),
     NEXTAUTH_URL: baseUrl,
     NEXTAUTH_SECRET: randomToken(32),
+    TOTP_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     NEXT_TELEMETRY_DISABLED: "1",
   };
   runCli("migrate", [], env);
