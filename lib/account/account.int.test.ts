@@ -19,7 +19,7 @@ import {
 
 let t: TestDb;
 let labId: string;
-let operator: { id: string; role: "operator"; labIds: string[] };
+let operator: { id: string; role: "operator"; labs: { id: string; role: "admin" | "technician" | "doctor" }[] };
 const strong = "copper kettle orbit lantern";
 
 beforeAll(async () => {
@@ -32,7 +32,7 @@ beforeAll(async () => {
     role: "operator",
     labIds: [],
   });
-  operator = { id: op.id, role: "operator", labIds: [] };
+  operator = { id: op.id, role: "operator", labs: [] };
 });
 
 afterAll(async () => {
@@ -194,5 +194,21 @@ describe("two-factor sign-in", () => {
     expect(await mustEnrolTwoFactor(t.db, userId)).toBe(true);
     await t.db.update(labs).set({ requireTwoFactor: false }).where(eq(labs.id, labId));
     expect((await t.db.select().from(users).where(eq(users.id, userId)))[0]!.totpEnabledAt).toBeNull();
+  });
+
+  it("is required of an admin in any lab, whatever their role elsewhere, and of an operator", async () => {
+    const other = await createLab(t.db, { name: "Lab Two-factor", partnerLabId: "lab-2fa" });
+    const doctorHere = await createUser(t.db, {
+      email: "doc-admin@lab.test",
+      name: "Doc Admin",
+      passwordHash: "x",
+      role: "doctor",
+      labIds: [labId],
+    });
+    expect(await mustEnrolTwoFactor(t.db, doctorHere.id)).toBe(false);
+    const { labMemberships } = await import("@/db/schema");
+    await t.db.insert(labMemberships).values({ userId: doctorHere.id, labId: other.id, role: "admin" });
+    expect(await mustEnrolTwoFactor(t.db, doctorHere.id)).toBe(true);
+    expect(await mustEnrolTwoFactor(t.db, operator.id)).toBe(true);
   });
 });
