@@ -53,6 +53,7 @@ test("a technician in one lab and doctor in another sees the upload in its lab o
   const details = page.url();
 
   const shell = new AppShell(page);
+  await page.goto("/");
   await shell.labSwitcher().selectOption({ label: e2eLabs.b.name });
   await expect(page.getByRole("banner").getByText("Doctor", { exact: true })).toBeVisible();
   expect(await shell.navLabels()).not.toContain("Upload");
