@@ -50,6 +50,7 @@ test("a technician in one lab and doctor in another sees the upload in its lab o
   });
   await expect(upload.row(`${accession}.pdf`).getByText("Accepted", { exact: true })).toBeVisible();
   await openLabResult(page, accession);
+  await expect(page).toHaveURL(/\/lab-results\/[0-9a-f-]{36}$/);
   const details = page.url();
 
   const shell = new AppShell(page);
@@ -60,7 +61,10 @@ test("a technician in one lab and doctor in another sees the upload in its lab o
   await page.goto("/lab-results");
   await expect(page.getByRole("heading", { name: "Lab results", level: 1 })).toBeVisible();
   await expect(page.getByTestId("lab-result-row").filter({ hasText: accession })).toHaveCount(0);
-  expect((await page.goto(details))?.status()).toBe(404);
+  await page.goto(details);
+  await expect(
+    page.getByText(/This lab result does not exist, or is not part of the lab you are working in/),
+  ).toBeVisible();
   expect((await page.goto("/upload"))?.status()).toBe(403);
 });
 
