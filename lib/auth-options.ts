@@ -10,7 +10,6 @@ import { recordAuditForLabs } from "@/lib/audit";
 import { isDemoPassword } from "@/lib/demo";
 import { getAuthSecret, getEnv } from "@/lib/env";
 import { timingDummyHash, verifyPassword } from "@/lib/password";
-import { userRoles } from "@/lib/domain";
 import { forgiveSignIn } from "@/lib/rate-limit";
 import { clientIpFromRecord, sameOriginPath } from "@/lib/request";
 import { signInSchema } from "@/lib/validations/auth";
@@ -21,7 +20,7 @@ export function sessionCookieIsSecure(): boolean {
   return getEnv().NEXTAUTH_URL.startsWith("https://");
 }
 
-const sessionUserSchema = z.object({ id: z.string(), role: z.enum(userRoles) });
+const sessionUserSchema = z.object({ id: z.string() });
 
 /** next-auth's configuration, built from the validated environment. */
 export function authOptions(): NextAuthOptions {
@@ -86,7 +85,6 @@ export function authOptions(): NextAuthOptions {
             id: user.id,
             email: user.email,
             name: user.name,
-            role: user.role,
             sessionVersion: user.sessionVersion,
             sessionId,
           };
@@ -102,7 +100,6 @@ export function authOptions(): NextAuthOptions {
           token.sub = user.id;
           token.email = user.email;
           token.name = user.name;
-          token.role = user.role;
           token.sv = user.sessionVersion;
           token.authTime = Math.floor(Date.now() / 1000);
           token.sid = user.sessionId;
@@ -110,11 +107,10 @@ export function authOptions(): NextAuthOptions {
         return token;
       },
       session({ session, token }) {
-        const parsed = sessionUserSchema.safeParse({ id: token.sub, role: token.role });
+        const parsed = sessionUserSchema.safeParse({ id: token.sub });
         if (parsed.success) {
           session.user = {
             id: parsed.data.id,
-            role: parsed.data.role,
             email: token.email ?? "",
             name: token.name ?? "",
           };

@@ -6,7 +6,7 @@ import { cache } from "react";
 import { getDb } from "@/db";
 import { listLabsForUser } from "@/db/queries/labs";
 import { getUserById, isSessionOpen } from "@/db/queries/users";
-import type { Lab, UserRole } from "@/db/schema";
+import type { Lab, LabRole, UserRole } from "@/db/schema";
 import { SIGN_IN_PATH, authOptions } from "@/lib/auth-options";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -16,15 +16,28 @@ import { isPastAbsoluteLifetime } from "@/lib/session-policy";
 /** Cookie naming the lab the user is working in (validated against memberships on every read). */
 export const CURRENT_LAB_COOKIE = "portal-lab";
 
+/** A lab the user belongs to, with their role in it. */
+export type UserLab = Pick<Lab, "id" | "name" | "partnerLabId"> & { role: LabRole };
+
 export type CurrentUser = {
   id: string;
   email: string;
   name: string;
-  role: UserRole;
-  labs: Pick<Lab, "id" | "name" | "partnerLabId">[];
+  /**
+   * What this session may do: "operator" for a platform operator (in any lab), else the
+   * user's role in the current lab; null for a non-operator without any lab.
+   */
+  role: UserRole | null;
+  /** A platform operator (account-wide; lab roles are per membership). */
+  isOperator: boolean;
+  /** The user's memberships: each lab with their role in it. */
+  labs: UserLab[];
   /** The lab the user is working in; null only for a user without any lab. */
-  currentLab: Pick<Lab, "id" | "name" | "partnerLabId"> | null;
-  /** Every lab id the user may see; queries filter by these. */
+  currentLab: UserLab | null;
+  /**
+   * The lab ids whose patient data this session may see: the current lab only, so that a
+   * role never reaches another lab's rows (a doctor here is not a doctor there).
+   */
   labIds: string[];
   /** The server-side session of this request (sign-out revokes it). */
   sessionId: string;
@@ -48,20 +61,32 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   ]);
   if (!user || !open || !user.active || user.sessionVersion !== session.sessionVersion) return null;
   if (env.productionDeployment && user.isDemo) return null;
-  const labs = (await listLabsForUser(db, user.id)).map(({ id, name, partnerLabId }) => ({ id, name, partnerLabId }));
+  const labs = (await listLabsForUser(db, user.id)).map(({ id, name, partnerLabId, role }) => ({
+    id,
+    name,
+    partnerLabId,
+    role,
+  }));
   const wanted = (await cookies()).get(CURRENT_LAB_COOKIE)?.value;
   const currentLab = labs.find((l) => l.id === wanted) ?? labs[0] ?? null;
   return {
     id: user.id,
     email: user.email,
     name: user.name,
-    role: user.role,
+    role: effectiveRole(user.isOperator, currentLab),
+    isOperator: user.isOperator,
     labs,
     currentLab,
-    labIds: labs.map((l) => l.id),
+    labIds: currentLab ? [currentLab.id] : [],
     sessionId: session.sessionId,
   };
 });
+
+/** The role a session acts with: operator on the platform, else the role in the lab it works in. */
+export function effectiveRole(isOperator: boolean, currentLab: { role: LabRole } | null): UserRole | null {
+  if (isOperator) return "operator";
+  return currentLab?.role ?? null;
+}
 
 type OnFail = { onFail?: "redirect" | "error" };
 
@@ -82,10 +107,10 @@ export async function requireUser({ onFail = "redirect" }: OnFail = {}): Promise
   redirect(await signInUrl());
 }
 
-/** As requireUser, and the user must have one of `roles` (403 otherwise). */
+/** As requireUser, and the user's role in the current lab (or operator) must be one of `roles` (403 otherwise). */
 export async function requireRole(roles: UserRole | UserRole[], options: OnFail = {}): Promise<CurrentUser> {
   const user = await requireUser(options);
-  const allowed = Array.isArray(roles) ? roles : [roles];
+  const allowed: (UserRole | null)[] = Array.isArray(roles) ? roles : [roles];
   if (allowed.includes(user.role)) return user;
   if (options.onFail === "error") throw new AppError("forbidden");
   forbidden();

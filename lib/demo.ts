@@ -2,7 +2,7 @@ import "server-only";
 import type { Db } from "@/db";
 import { createLab } from "@/db/queries/labs";
 import { countUsers, createUser } from "@/db/queries/users";
-import type { UserRole } from "@/db/schema";
+import type { LabRole, UserRole } from "@/db/schema";
 import { hashPassword } from "@/lib/password";
 
 /**
@@ -18,8 +18,11 @@ export const demoAccounts: ReadonlyArray<{
   email: string;
   password: string;
   name: string;
+  /** Their role in each of `labs` ("operator": a platform operator, in no lab). */
   role: UserRole;
   labs: ReadonlyArray<(typeof demoLabs)[number]["name"]>;
+  /** Other labs, each with a role of its own (roles are per lab). */
+  members?: ReadonlyArray<{ lab: (typeof demoLabs)[number]["name"]; role: LabRole }>;
 }> = [
   {
     email: "admin@demo.lab",
@@ -34,6 +37,7 @@ export const demoAccounts: ReadonlyArray<{
     name: "Theo Technician",
     role: "technician",
     labs: ["Demo Reference Lab"],
+    members: [{ lab: "Northside Clinical Lab", role: "doctor" }],
   },
   {
     email: "doctor@demo.lab",
@@ -63,6 +67,10 @@ export async function seedDemo(db: Db): Promise<boolean> {
       role: account.role,
       passwordHash: await hashPassword(account.password),
       labIds: account.labs.map((name) => labIds.get(name)).filter((id): id is string => id !== undefined),
+      memberships: (account.members ?? []).flatMap((m) => {
+        const labId = labIds.get(m.lab);
+        return labId ? [{ labId, role: m.role }] : [];
+      }),
       isDemo: true,
     });
   }
@@ -70,6 +78,9 @@ export async function seedDemo(db: Db): Promise<boolean> {
 }
 
 export function demoCredentialsText(): string {
-  const rows = demoAccounts.map((a) => `    ${a.role.padEnd(11)} ${a.email.padEnd(22)} ${a.password}`);
+  const rows = demoAccounts.map(
+    (a) =>
+      `    ${a.role.padEnd(11)} ${a.email.padEnd(22)} ${a.password}${(a.members ?? []).map((m) => ` (${m.role} in ${m.lab})`).join("")}`,
+  );
   return ["Demo accounts (embedded default only):", ...rows].join("\n");
 }

@@ -6,6 +6,10 @@
 export const userRoles = ["operator", "admin", "technician", "doctor"] as const;
 export type UserRole = (typeof userRoles)[number];
 
+/** The roles a person has in one lab (a membership's role). "operator" is a platform role on the account. */
+export const labRoles = ["admin", "technician", "doctor"] as const;
+export type LabRole = (typeof labRoles)[number];
+
 export const patientSexes = ["female", "male", "other", "unknown"] as const;
 export type PatientSex = (typeof patientSexes)[number];
 

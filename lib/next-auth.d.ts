@@ -1,8 +1,8 @@
-import type { UserRole } from "@/db/schema";
-
+// The session carries no role: roles are per lab and re-read from the database on every request (lib/auth).
+export {};
 declare module "next-auth" {
   interface Session {
-    user: { id: string; email: string; name: string; role: UserRole };
+    user: { id: string; email: string; name: string };
     /** Seconds since the epoch when the user signed in (for the absolute lifetime). */
     authTime: number;
     sessionVersion: number;
@@ -13,7 +13,6 @@ declare module "next-auth" {
     id: string;
     email: string;
     name: string;
-    role: UserRole;
     sessionVersion: number;
     sessionId: string;
   }
@@ -21,7 +20,6 @@ declare module "next-auth" {
 
 declare module "next-auth/jwt" {
   interface JWT {
-    role?: UserRole;
     name?: string;
     email?: string;
     sv?: number;

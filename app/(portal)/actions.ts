@@ -17,7 +17,8 @@ const switchLabSchema = z.object({ labId: z.uuid() });
 export async function switchLabAction(_state: ActionResult, formData: FormData): Promise<ActionResult> {
   const user = await requireUser();
   const parsed = switchLabSchema.safeParse({ labId: formData.get("labId") });
-  if (!parsed.success || !user.labIds.includes(parsed.data.labId)) {
+  // Any lab the user belongs to (user.labIds is only the current one).
+  if (!parsed.success || !user.labs.some((lab) => lab.id === parsed.data.labId)) {
     return { status: "invalid", message: "That lab is not one of yours." };
   }
   (await cookies()).set(CURRENT_LAB_COOKIE, parsed.data.labId, {
@@ -42,7 +43,7 @@ export async function signOutEverywhereAction(): Promise<void> {
   await recordAuditForLabs(
     db,
     { action: "auth.sign_out_everywhere", outcome: "allowed", userId: user.id, details: { sessions: ended } },
-    user.labIds,
+    user.labs.map((lab) => lab.id),
   );
   redirect(SIGN_IN_PATH);
 }

@@ -20,10 +20,12 @@ export type LabFormProps = {
   labId?: string;
   values: LabFormValues;
   submitLabel: string;
+  /** Shown but not sent (only an operator changes a lab's partner lab id). */
+  partnerLabIdReadOnly?: boolean;
   action: (state: ActionResult, formData: FormData) => Promise<ActionResult>;
 };
 
-export function LabForm({ labId, values, submitLabel, action }: LabFormProps) {
+export function LabForm({ labId, values, submitLabel, partnerLabIdReadOnly = false, action }: LabFormProps) {
   const [state, formAction, pending] = useActionState(action, { status: "idle" });
   const errors = state.fieldErrors ?? {};
   const p = labId ? `lab-${labId.slice(0, 8)}` : "new-lab";
@@ -34,19 +36,30 @@ export function LabForm({ labId, values, submitLabel, action }: LabFormProps) {
         <FormField id={`${p}-name`} label="Name" error={errors.name?.[0]}>
           {(control) => <input {...control} name="name" required defaultValue={values.name} />}
         </FormField>
-        <FormField
-          id={`${p}-partner`}
-          label="Partner lab id"
-          error={errors.partnerLabId?.[0]}
-          controlClassName="font-mono"
-          hint={
-            labId
-              ? "Docus echoes this id on every report. Reports already requested keep the old id, so changing it leaves them unmatched until attached by hand."
-              : "Sent to Docus with each lab result and echoed on its reports."
-          }
-        >
-          {(control) => <input {...control} name="partnerLabId" required defaultValue={values.partnerLabId} />}
-        </FormField>
+        {partnerLabIdReadOnly ? (
+          <FormField
+            id={`${p}-partner`}
+            label="Partner lab id"
+            controlClassName="font-mono"
+            hint="Docus echoes this id on every report. Only an operator changes it."
+          >
+            {(control) => <input {...control} readOnly disabled value={values.partnerLabId || "—"} />}
+          </FormField>
+        ) : (
+          <FormField
+            id={`${p}-partner`}
+            label="Partner lab id"
+            error={errors.partnerLabId?.[0]}
+            controlClassName="font-mono"
+            hint={
+              labId
+                ? "Docus echoes this id on every report. Reports already requested keep the old id, so changing it leaves them unmatched until attached by hand."
+                : "Sent to Docus with each lab result and echoed on its reports."
+            }
+          >
+            {(control) => <input {...control} name="partnerLabId" required defaultValue={values.partnerLabId} />}
+          </FormField>
+        )}
         <FormField id={`${p}-turnaround`} label="Turnaround watchdog (hours)" error={errors.turnaroundHours?.[0]}>
           {(control) => (
             <input

@@ -39,7 +39,7 @@ export function PersonCreateForm({ roles, labs, action }: PersonCreateFormProps)
         />
       </div>
       <LabCheckboxes
-        legend="Labs"
+        legend="Labs (the role applies in each lab chosen; an operator belongs to none)"
         labs={labs.map((lab) => ({ id: lab.id, name: lab.name, checked: labs.length === 1 }))}
         error={errors.labIds?.[0]}
       />

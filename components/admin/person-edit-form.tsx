@@ -2,36 +2,61 @@
 
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
-import type { UserRole } from "@/lib/domain";
+import { labRoles, type LabRole } from "@/lib/domain";
 import type { ActionResult } from "@/lib/errors";
 import { ActionMessage } from "./action-message";
-import { LabCheckboxes } from "./lab-checkboxes";
-import { RoleField } from "./role-field";
 
 export type PersonEditFormProps = {
   userId: string;
-  role: UserRole;
-  roles: UserRole[];
-  /** The labs the actor administers, with whether the person belongs to each. */
-  labs: { id: string; name: string; member: boolean }[];
+  /** The labs the actor administers, with the person's role in each (null: not a member). */
+  labs: { id: string; name: string; role: LabRole | null }[];
+  /** Present for an operator: the person's platform operator flag, which only an operator changes. */
+  isOperator?: boolean;
   action: (state: ActionResult, formData: FormData) => Promise<ActionResult>;
 };
 
-export function PersonEditForm({ userId, role, roles, labs, action }: PersonEditFormProps) {
+/** The person's role per lab (one select named `role:<labId>` each; empty = not a member). */
+export function PersonEditForm({ userId, labs, isOperator, action }: PersonEditFormProps) {
   const [state, formAction, pending] = useActionState(action, { status: "idle" });
   return (
     <form action={formAction} className="space-y-4">
       <input type="hidden" name="userId" value={userId} />
-      <div className="max-w-xs">
-        <RoleField id="edit-role" roles={[...new Set([role, ...roles])]} defaultValue={role} />
-      </div>
-      <LabCheckboxes
-        legend="Labs you administer"
-        labs={labs.map((lab) => ({ id: lab.id, name: lab.name, checked: lab.member }))}
-      />
+      <fieldset>
+        <legend className="text-sm font-medium text-slate-800">Role in each lab you administer</legend>
+        <div className="mt-1 grid max-w-lg gap-2">
+          {labs.map((lab) => (
+            <label key={lab.id} className="flex items-center justify-between gap-4 text-sm">
+              <span>{lab.name}</span>
+              <select
+                name={`role:${lab.id}`}
+                defaultValue={lab.role ?? ""}
+                aria-label={`Role in ${lab.name}`}
+                className="rounded border border-slate-300 px-2 py-1 capitalize"
+              >
+                <option value="">Not a member</option>
+                {labRoles.map((r) => (
+                  <option key={r} value={r}>
+                    {r}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      {isOperator === undefined ? null : (
+        <div>
+          {/* Unchecked boxes send nothing: "off" first, and "on" after it when checked (the last one counts). */}
+          <input type="hidden" name="operator" value="off" />
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" name="operator" value="on" defaultChecked={isOperator} />
+            Platform operator (administers every lab)
+          </label>
+        </div>
+      )}
       <div className="flex flex-wrap items-center gap-3">
         <Button type="submit" disabled={pending}>
-          Save role and labs
+          Save roles and labs
         </Button>
         <ActionMessage state={state} />
       </div>

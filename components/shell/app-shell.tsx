@@ -54,7 +54,7 @@ export function AppShell({ user, switchLab, signOutEverywhere, children }: AppSh
             <div className="text-right text-sm leading-tight">
               <p className="font-medium text-slate-900">{user.name}</p>
               <p className="text-slate-600">
-                {user.email} · <Badge tone="info">{roleLabels[user.role]}</Badge>
+                {user.email} · <Badge tone="info">{user.role ? roleLabels[user.role] : "No role"}</Badge>
               </p>
             </div>
             {user.currentLab ? (

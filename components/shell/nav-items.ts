@@ -13,6 +13,8 @@ export const navItems: readonly NavItem[] = [
   { href: "/account", label: "Account", roles: ["operator", "admin", "technician", "doctor"] },
 ];
 
-export function navItemsFor(role: UserRole): NavItem[] {
+/** The entries for a session's role (its role in the current lab, or operator); no role: the account only. */
+export function navItemsFor(role: UserRole | null): NavItem[] {
+  if (role === null) return navItems.filter((item) => item.href === "/account");
   return navItems.filter((item) => item.roles.includes(role));
 }

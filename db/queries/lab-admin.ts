@@ -27,14 +27,14 @@ export async function getLabById(db: Db | Tx, labId: string): Promise<Lab | unde
 
 export async function findLabConflict(
   db: Db | Tx,
-  input: { name: string; partnerLabId: string },
+  input: { name: string; partnerLabId: string | null },
   exceptId?: string,
 ): Promise<"name" | "partnerLabId" | null> {
   const rows = await db.select({ id: labs.id, name: labs.name, partnerLabId: labs.partnerLabId }).from(labs);
   for (const row of rows) {
     if (row.id === exceptId) continue;
     if (row.name === input.name) return "name";
-    if (row.partnerLabId === input.partnerLabId) return "partnerLabId";
+    if (input.partnerLabId !== null && row.partnerLabId === input.partnerLabId) return "partnerLabId";
   }
   return null;
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, eq, inArray, or } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
-import { labMemberships, labs, type Lab } from "@/db/schema";
+import { labMemberships, labs, type Lab, type LabRole } from "@/db/schema";
 import type { QueryScope } from "./scope";
 
 export async function createLab(db: Db, input: { name: string; partnerLabId?: string | null }): Promise<Lab> {
@@ -23,14 +23,14 @@ export async function findLabByNameOrPartnerId(db: Db, key: string): Promise<Lab
   return lab;
 }
 
-export async function listLabsForUser(db: Db, userId: string): Promise<Lab[]> {
+export async function listLabsForUser(db: Db, userId: string): Promise<(Lab & { role: LabRole })[]> {
   return db
-    .select({ lab: labs })
+    .select({ lab: labs, role: labMemberships.role })
     .from(labMemberships)
     .innerJoin(labs, eq(labs.id, labMemberships.labId))
     .where(eq(labMemberships.userId, userId))
     .orderBy(asc(labs.name))
-    .then((rows) => rows.map((r) => r.lab));
+    .then((rows) => rows.map((r) => ({ ...r.lab, role: r.role })));
 }
 
 /** Every lab (the platform operator routes reports to them; it names no patient data). */

@@ -1,18 +1,19 @@
 import "server-only";
 import { and, asc, count, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
-import { labMemberships, labs, users, type Lab, type User, type UserRole } from "@/db/schema";
+import { labMemberships, labs, users, type Lab, type LabRole, type User } from "@/db/schema";
 import { seesEveryLab, type QueryScope } from "./scope";
 import { userAccountColumns } from "./users";
 
-export type PersonRow = Pick<User, "id" | "email" | "name" | "role" | "active" | "lastSignInAt"> & {
+export type PersonRow = Pick<User, "id" | "email" | "name" | "isOperator" | "active" | "lastSignInAt"> & {
   twoFactor: boolean;
-  labs: Pick<Lab, "id" | "name">[];
+  labs: (Pick<Lab, "id" | "name"> & { role: LabRole })[];
 };
 
 /**
  * The people an actor may see on the people page: everyone for an operator, else the
- * users with a membership in one of the actor's labs, listed with all their labs.
+ * users with a membership in one of `scope.labIds` (the labs the actor administers),
+ * listed with all their labs and their role in each.
  */
 export async function listPeople(db: Db, scope: QueryScope): Promise<PersonRow[]> {
   const labIds = seesEveryLab(scope) ? "all" : scope.labIds;
@@ -31,6 +32,7 @@ export async function listPeople(db: Db, scope: QueryScope): Promise<PersonRow[]
       totpEnabledAt: users.totpEnabledAt,
       labId: labs.id,
       labName: labs.name,
+      labRole: labMemberships.role,
     })
     .from(users)
     .leftJoin(labMemberships, eq(labMemberships.userId, users.id))
@@ -38,19 +40,21 @@ export async function listPeople(db: Db, scope: QueryScope): Promise<PersonRow[]
     .where(visible)
     .orderBy(asc(users.email), asc(labs.name));
   const byUser = new Map<string, PersonRow>();
-  for (const { labId, labName, totpEnabledAt, ...user } of rows) {
+  for (const { labId, labName, labRole, totpEnabledAt, ...user } of rows) {
     const entry = byUser.get(user.id) ?? { ...user, twoFactor: totpEnabledAt !== null, labs: [] };
-    if (labId && labName) entry.labs.push({ id: labId, name: labName });
+    if (labId && labName && labRole) entry.labs.push({ id: labId, name: labName, role: labRole });
     byUser.set(user.id, entry);
   }
   return [...byUser.values()];
 }
 
-export type PersonState = Pick<User, "id" | "email" | "name" | "role" | "active" | "totpEnabledAt"> & {
+export type PersonState = Pick<User, "id" | "email" | "name" | "isOperator" | "active" | "totpEnabledAt"> & {
   labIds: string[];
+  /** Their role in each lab, sorted by lab id. */
+  memberships: { labId: string; role: LabRole }[];
 };
 
-/** A user with their lab ids, whatever lab they are in (callers apply the rules). */
+/** A user with their memberships, whatever lab they are in (callers apply the rules). */
 export async function getPersonState(db: Db | Tx, userId: string): Promise<PersonState | undefined> {
   const [user] = await db
     .select({
@@ -62,20 +66,26 @@ export async function getPersonState(db: Db | Tx, userId: string): Promise<Perso
     .limit(1);
   if (!user) return undefined;
   const memberships = await db
-    .select({ labId: labMemberships.labId })
+    .select({ labId: labMemberships.labId, role: labMemberships.role })
     .from(labMemberships)
-    .where(eq(labMemberships.userId, userId));
-  return { ...user, labIds: memberships.map((m) => m.labId).sort() };
+    .where(eq(labMemberships.userId, userId))
+    .orderBy(asc(labMemberships.labId));
+  return { ...user, labIds: memberships.map((m) => m.labId), memberships };
 }
 
-/** Other active admins of a lab (besides `exceptUserId`). */
+/** Other active admins of a lab (besides `exceptUserId`): members whose role in that lab is admin. */
 export async function countOtherActiveAdmins(db: Db | Tx, labId: string, exceptUserId: string): Promise<number> {
   const [row] = await db
     .select({ n: count() })
     .from(users)
     .innerJoin(labMemberships, eq(labMemberships.userId, users.id))
     .where(
-      and(eq(labMemberships.labId, labId), eq(users.role, "admin"), eq(users.active, true), ne(users.id, exceptUserId)),
+      and(
+        eq(labMemberships.labId, labId),
+        eq(labMemberships.role, "admin"),
+        eq(users.active, true),
+        ne(users.id, exceptUserId),
+      ),
     );
   return row?.n ?? 0;
 }
@@ -84,29 +94,34 @@ export async function countOtherActiveOperators(db: Db | Tx, exceptUserId: strin
   const [row] = await db
     .select({ n: count() })
     .from(users)
-    .where(and(eq(users.role, "operator"), eq(users.active, true), ne(users.id, exceptUserId)));
+    .where(and(eq(users.isOperator, true), eq(users.active, true), ne(users.id, exceptUserId)));
   return row?.n ?? 0;
 }
 
-/** Sets role and the full membership list; `endSessions` bumps the session version. */
+/** Sets the operator flag and the full membership list (with roles); `endSessions` bumps the session version. */
 export async function writePerson(
   tx: Tx,
   userId: string,
-  change: { role?: UserRole; active?: boolean; labIds?: string[]; endSessions?: boolean },
+  change: {
+    isOperator?: boolean;
+    active?: boolean;
+    memberships?: { labId: string; role: LabRole }[];
+    endSessions?: boolean;
+  },
 ): Promise<void> {
   await tx
     .update(users)
     .set({
-      ...(change.role ? { role: change.role } : {}),
+      ...(change.isOperator === undefined ? {} : { isOperator: change.isOperator }),
       ...(change.active === undefined ? {} : { active: change.active }),
       ...(change.endSessions ? { sessionVersion: sql`${users.sessionVersion} + 1` } : {}),
       updatedAt: new Date(),
     })
     .where(eq(users.id, userId));
-  if (change.labIds) {
+  if (change.memberships) {
     await tx.delete(labMemberships).where(eq(labMemberships.userId, userId));
-    if (change.labIds.length > 0) {
-      await tx.insert(labMemberships).values(change.labIds.map((labId) => ({ userId, labId })));
+    if (change.memberships.length > 0) {
+      await tx.insert(labMemberships).values(change.memberships.map(({ labId, role }) => ({ userId, labId, role })));
     }
   }
 }
@@ -119,5 +134,5 @@ export async function lockLabs(tx: Tx, labIds: string[]): Promise<void> {
 
 /** Serialises changes to operators (one row lock on the lowest operator). */
 export async function lockOperators(tx: Tx): Promise<void> {
-  await tx.select({ id: users.id }).from(users).where(eq(users.role, "operator")).orderBy(asc(users.id)).for("update");
+  await tx.select({ id: users.id }).from(users).where(eq(users.isOperator, true)).orderBy(asc(users.id)).for("update");
 }

@@ -9,8 +9,13 @@ import type { UserRole } from "@/db/schema";
 export type QueryScope = {
   /** The acting user: whose read and review marks, and what is "new to me". */
   userId: string;
-  role: UserRole;
-  /** Every lab whose rows the user may see (their memberships, whatever their role). */
+  /** The role in the current lab ("operator" for a platform operator); null: no lab and no platform role. */
+  role: UserRole | null;
+  /**
+   * The labs whose rows the user may see. For a signed-in session this is the current lab
+   * only (lib/auth): a role is per lab, so patient data is read and written in the lab
+   * whose role allows it. Administrative views pass the labs the actor administers.
+   */
   labIds: string[];
   /** The lab the user is working in: lab-wide lists, counts and the upload read this one. Null: no lab. */
   labId: string | null;
@@ -19,7 +24,7 @@ export type QueryScope = {
 /** The scope of a signed-in user (lib/auth's CurrentUser, or anything shaped like it). */
 export function scopeOf(user: {
   id: string;
-  role: UserRole;
+  role: UserRole | null;
   labIds: string[];
   currentLab: { id: string } | null;
 }): QueryScope {

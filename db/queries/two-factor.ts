@@ -4,6 +4,16 @@ import type { Db, Tx } from "@/db";
 import { labMemberships, labs, recoveryCodes, twoFactorAttempts, users } from "@/db/schema";
 
 /** Does any lab of the user require two-factor sign-in of everyone? */
+/** Is the user an admin in any lab? */
+export async function isAdminInAnyLab(db: Db | Tx, userId: string): Promise<boolean> {
+  const rows = await db
+    .select({ labId: labMemberships.labId })
+    .from(labMemberships)
+    .where(and(eq(labMemberships.userId, userId), eq(labMemberships.role, "admin")))
+    .limit(1);
+  return rows.length > 0;
+}
+
 export async function anyLabRequiresTwoFactor(db: Db | Tx, userId: string): Promise<boolean> {
   const rows = await db
     .select({ id: labs.id })

@@ -1,7 +1,16 @@
 import "server-only";
 import { and, asc, count, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { labMemberships, labs, userSessions, users, type Lab, type User, type UserRole } from "@/db/schema";
+import {
+  labMemberships,
+  labs,
+  userSessions,
+  users,
+  type Lab,
+  type LabRole,
+  type User,
+  type UserRole,
+} from "@/db/schema";
 import type { QueryScope } from "./scope";
 
 export function normalizeEmail(email: string): string {
@@ -27,7 +36,11 @@ export async function countUsers(db: Db): Promise<number> {
   return row?.n ?? 0;
 }
 
-/** Creates a user and their lab memberships in one transaction. */
+/**
+ * Creates a user and their lab memberships in one transaction. `role` is their role in
+ * each of `labIds` ("operator": a platform operator, who belongs to no lab); `memberships`
+ * gives other labs with a role each.
+ */
 export async function createUser(
   db: Db,
   input: {
@@ -36,9 +49,15 @@ export async function createUser(
     passwordHash: string;
     role: UserRole;
     labIds: string[];
+    memberships?: { labId: string; role: LabRole }[];
     isDemo?: boolean;
   },
 ): Promise<User> {
+  const memberships = [
+    ...input.labIds.map((labId) => ({ labId, role: input.role })),
+    ...(input.memberships ?? []),
+  ].filter((m): m is { labId: string; role: LabRole } => m.role !== "operator");
+  if (input.role === "operator" && input.labIds.length > 0) throw new Error("An operator belongs to no lab");
   return db.transaction(async (tx) => {
     const [user] = await tx
       .insert(users)
@@ -46,13 +65,13 @@ export async function createUser(
         email: normalizeEmail(input.email),
         name: input.name,
         passwordHash: input.passwordHash,
-        role: input.role,
+        isOperator: input.role === "operator",
         isDemo: input.isDemo ?? false,
       })
       .returning();
     if (!user) throw new Error("User insert returned no row");
-    if (input.labIds.length > 0) {
-      await tx.insert(labMemberships).values(input.labIds.map((labId) => ({ userId: user.id, labId })));
+    if (memberships.length > 0) {
+      await tx.insert(labMemberships).values(memberships.map(({ labId, role }) => ({ userId: user.id, labId, role })));
     }
     return user;
   });
@@ -121,20 +140,23 @@ export async function setUserActiveForAdmin(
   return updated.length > 0 ? sharedLabs : null;
 }
 
-/** What an admin sees of a user account in lists: id, e-mail, name, role and whether it is active. */
+/** What an admin sees of a user account in lists: id, e-mail, name, operator or not and whether it is active. */
 export const userAccountColumns = {
   id: users.id,
   email: users.email,
   name: users.name,
-  role: users.role,
+  isOperator: users.isOperator,
   active: users.active,
 };
 
-export type LabUserRow = Pick<User, "id" | "email" | "name" | "role" | "active" | "lastSignInAt"> & {
-  labs: Pick<Lab, "id" | "name">[];
+export type LabUserRow = Pick<User, "id" | "email" | "name" | "isOperator" | "active" | "lastSignInAt"> & {
+  labs: (Pick<Lab, "id" | "name"> & { role: LabRole })[];
 };
 
-/** Users who belong to at least one of the given labs, with their memberships in those labs. */
+/**
+ * Users who belong to at least one of the given labs, with all their memberships and their
+ * role in each (an account-wide change needs to know every lab of the person).
+ */
 export async function listUsersForLabs(db: Db, scope: QueryScope): Promise<LabUserRow[]> {
   const { labIds } = scope;
   if (labIds.length === 0) return [];
@@ -144,16 +166,22 @@ export async function listUsersForLabs(db: Db, scope: QueryScope): Promise<LabUs
       lastSignInAt: users.lastSignInAt,
       labId: labs.id,
       labName: labs.name,
+      labRole: labMemberships.role,
     })
     .from(users)
     .innerJoin(labMemberships, eq(labMemberships.userId, users.id))
     .innerJoin(labs, eq(labs.id, labMemberships.labId))
-    .where(inArray(labMemberships.labId, labIds))
+    .where(
+      inArray(
+        users.id,
+        db.select({ id: labMemberships.userId }).from(labMemberships).where(inArray(labMemberships.labId, labIds)),
+      ),
+    )
     .orderBy(asc(users.email), asc(labs.name));
   const byUser = new Map<string, LabUserRow>();
-  for (const { labId, labName, ...user } of rows) {
+  for (const { labId, labName, labRole, ...user } of rows) {
     const entry = byUser.get(user.id) ?? { ...user, labs: [] };
-    entry.labs.push({ id: labId, name: labName });
+    entry.labs.push({ id: labId, name: labName, role: labRole });
     byUser.set(user.id, entry);
   }
   return [...byUser.values()];

@@ -10,11 +10,12 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { userRoles } from "@/lib/domain";
+import { labRoles } from "@/lib/domain";
 import { labs } from "./labs";
 
 export { userRoles, type UserRole } from "@/lib/domain";
-export const userRole = pgEnum("user_role", userRoles);
+export { labRoles, type LabRole } from "@/lib/domain";
+export const labRole = pgEnum("lab_role", labRoles);
 
 export const users = pgTable(
   "users",
@@ -24,7 +25,8 @@ export const users = pgTable(
     email: text("email").notNull(),
     name: text("name").notNull(),
     passwordHash: text("password_hash").notNull(),
-    role: userRole("role").notNull(),
+    /** The platform operator (every lab's administration, no patient data by itself); lab roles are on memberships. */
+    isOperator: boolean("is_operator").notNull().default(false),
     active: boolean("active").notNull().default(true),
     /** Bumped to end every session of the user (deactivation, password change). */
     sessionVersion: integer("session_version").notNull().default(1),
@@ -51,6 +53,8 @@ export const labMemberships = pgTable(
     labId: uuid("lab_id")
       .notNull()
       .references(() => labs.id, { onDelete: "cascade" }),
+    /** What the person may do in this lab; a session acts with its role in the lab it works in. */
+    role: labRole("role").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.labId] }), index("lab_memberships_lab_idx").on(t.labId)],

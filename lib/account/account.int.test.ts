@@ -25,7 +25,7 @@ import {
 
 let t: TestDb;
 let labId: string;
-let operator: { id: string; role: "operator"; labIds: string[] };
+let operator: { id: string; role: "operator"; labs: { id: string; role: "admin" | "technician" | "doctor" }[] };
 const strong = "copper kettle orbit lantern";
 
 const keyA = randomBytes(32).toString("base64");
@@ -47,7 +47,7 @@ beforeAll(async () => {
     role: "operator",
     labIds: [],
   });
-  operator = { id: op.id, role: "operator", labIds: [] };
+  operator = { id: op.id, role: "operator", labs: [] };
 });
 
 afterAll(async () => {
@@ -344,5 +344,21 @@ describe("two-factor sign-in", () => {
         before,
       );
     });
+  });
+
+  it("is required of an admin in any lab, whatever their role elsewhere, and of an operator", async () => {
+    const other = await createLab(t.db, { name: "Lab Two-factor", partnerLabId: "lab-2fa" });
+    const doctorHere = await createUser(t.db, {
+      email: "doc-admin@lab.test",
+      name: "Doc Admin",
+      passwordHash: "x",
+      role: "doctor",
+      labIds: [labId],
+    });
+    expect(await mustEnrolTwoFactor(t.db, doctorHere.id)).toBe(false);
+    const { labMemberships } = await import("@/db/schema");
+    await t.db.insert(labMemberships).values({ userId: doctorHere.id, labId: other.id, role: "admin" });
+    expect(await mustEnrolTwoFactor(t.db, doctorHere.id)).toBe(true);
+    expect(await mustEnrolTwoFactor(t.db, operator.id)).toBe(true);
   });
 });

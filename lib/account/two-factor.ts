@@ -4,6 +4,7 @@ import { listLabsForUser } from "@/db/queries/labs";
 import {
   advanceTimeStep,
   anyLabRequiresTwoFactor,
+  isAdminInAnyLab,
   clearTwoFactor,
   enableTwoFactor,
   listSpentRecoveryCodes,
@@ -19,7 +20,7 @@ import { getUserById } from "@/db/queries/users";
 import type { User } from "@/db/schema";
 import { recordChange } from "@/lib/admin/audit-change";
 import { getManageablePerson, type Outcome } from "@/lib/admin/people";
-import { canManageUser, type Actor } from "@/lib/admin/rules";
+import { accountWideRefusal, type Actor } from "@/lib/admin/rules";
 import { recordAudit } from "@/lib/audit";
 import { hashPassword, verifyPassword } from "@/lib/password";
 import { newRecoveryCodes, newTotpSecret, normalizeRecoveryCode, totpQrSvg, totpUri, verifyTotp } from "@/lib/totp";
@@ -48,9 +49,13 @@ export function evaluateFailures(failures: Date[], limit: number, windowMs: numb
 /** The second step's own limit: 5 wrong codes in 15 minutes lock the second step for the rest of the window. */
 export const TWO_FACTOR_LIMIT = { failures: 5, windowMs: 15 * 60_000 } as const;
 
-/** Must this user use two-factor sign-in? Admins and operators always; others when a lab of theirs says so. */
-export async function twoFactorRequired(db: Db, user: Pick<User, "id" | "role">): Promise<boolean> {
-  if (user.role === "admin" || user.role === "operator") return true;
+/**
+ * Must this user use two-factor sign-in? Operators and anyone who is an admin in any lab
+ * always; others when a lab of theirs says so.
+ */
+export async function twoFactorRequired(db: Db, user: Pick<User, "id" | "isOperator">): Promise<boolean> {
+  if (user.isOperator) return true;
+  if (await isAdminInAnyLab(db, user.id)) return true;
   return anyLabRequiresTwoFactor(db, user.id);
 }
 
@@ -125,8 +130,8 @@ export async function resetTwoFactor(db: Db, actor: Actor, userId: string): Prom
         reason: "not_found",
         message: "That user was not found among the people you manage.",
       } as const;
-    if (!canManageUser(actor, person))
-      return { ok: false, reason: "forbidden", message: "Only an operator can change an operator." } as const;
+    const refusal = accountWideRefusal(actor, person);
+    if (refusal) return { ok: false, reason: "forbidden", message: refusal } as const;
     await clearTwoFactor(tx, person.id);
     await recordChange(tx, {
       action: "user.two_factor_reset",

@@ -5,7 +5,7 @@ import { findLabConflict, getLabById } from "@/db/queries/lab-admin";
 import { labs, type Lab } from "@/db/schema";
 import { recordChange } from "@/lib/admin/audit-change";
 import type { Outcome } from "@/lib/admin/people";
-import { administers, type Actor } from "@/lib/admin/rules";
+import { administers, isOperator, type Actor } from "@/lib/admin/rules";
 import type { LabSettings } from "@/lib/validations/admin";
 
 const notFound = {
@@ -32,8 +32,7 @@ function conflictMessage(field: "name" | "partnerLabId"): string {
 
 /** Creates a lab (operators only). */
 export async function createLabAsActor(db: Db, actor: Actor, input: LabSettings): Promise<Outcome<{ labId: string }>> {
-  if (actor.role !== "operator")
-    return { ok: false, reason: "forbidden", message: "Only an operator can create labs." };
+  if (!isOperator(actor)) return { ok: false, reason: "forbidden", message: "Only an operator can create labs." };
   return db.transaction(async (tx) => {
     const conflict = await findLabConflict(tx, input);
     if (conflict) return { ok: false, reason: "conflict", message: conflictMessage(conflict) } as const;
@@ -54,19 +53,26 @@ export async function createLabAsActor(db: Db, actor: Actor, input: LabSettings)
   });
 }
 
-/** Edits a lab's settings (operators: any lab; admins: their own). */
+/**
+ * Edits a lab's settings (operators: any lab; admins: their own). Only an operator changes
+ * the partner lab id (absent: unchanged); only an operator learns that another lab has it.
+ */
 export async function updateLabAsActor(
   db: Db,
   actor: Actor,
-  input: LabSettings & { labId: string },
+  input: Omit<LabSettings, "partnerLabId"> & { partnerLabId?: string; labId: string },
 ): Promise<Outcome<{ partnerLabIdChanged: boolean }>> {
   if (!administers(actor, input.labId)) return notFound;
   return db.transaction(async (tx) => {
     const before = await getLabById(tx, input.labId);
     if (!before) return notFound;
-    const conflict = await findLabConflict(tx, input, input.labId);
+    const partnerLabId = input.partnerLabId ?? before.partnerLabId;
+    if (partnerLabId !== before.partnerLabId && !isOperator(actor))
+      return { ok: false, reason: "forbidden", message: "Only an operator can change the partner lab id." } as const;
+    const conflict = await findLabConflict(tx, { name: input.name, partnerLabId }, input.labId);
     if (conflict) return { ok: false, reason: "conflict", message: conflictMessage(conflict) } as const;
-    const { labId, ...settings } = input;
+    const { labId, ...rest } = input;
+    const settings = { ...rest, partnerLabId };
     const [after] = await tx.update(labs).set(settings).where(eq(labs.id, labId)).returning();
     if (!after) return notFound;
     await recordChange(tx, {

@@ -16,13 +16,16 @@ import { labMemberships, labs, users, type UserRole } from "@/db/schema";
 import { recordChange } from "@/lib/admin/audit-change";
 import { issuePasswordToken } from "@/lib/admin/password-links";
 import {
+  accountWideRefusal,
   adminSeatsLost,
   administers,
+  canGrantOperator,
   canGrantRole,
   canManageUser,
   losesOperatorSeat,
   mergeMemberships,
   type Actor,
+  type Membership,
 } from "@/lib/admin/rules";
 import { hashPassword } from "@/lib/password";
 import { randomBytes } from "node:crypto";
@@ -55,7 +58,7 @@ async function labNames(db: Db | Tx, ids: string[]): Promise<Map<string, string>
 async function lockoutProblem(
   tx: Tx,
   before: PersonState,
-  after: { role: UserRole; active: boolean; labIds: string[] },
+  after: { isOperator: boolean; active: boolean; memberships: Membership[] },
 ): Promise<string | null> {
   const lost = adminSeatsLost(before, after);
   if (lost.length > 0) {
@@ -76,6 +79,7 @@ async function lockoutProblem(
   return null;
 }
 
+/** A new person: `role` is their role in each of `labIds`, or "operator" (a platform operator, in no lab). */
 export type CreatePersonInput = { name: string; email: string; role: UserRole; labIds: string[] };
 
 /** Creates a user without a usable password and returns their one-time set-password token. */
@@ -84,24 +88,33 @@ export async function createPerson(
   actor: Actor,
   input: CreatePersonInput,
 ): Promise<Outcome<{ userId: string; token: string }>> {
-  if (!canGrantRole(actor, input.role)) return refuse("forbidden", `You cannot give the role ${input.role}.`);
   const labIds = [...new Set(input.labIds)].sort();
-  if (labIds.some((id) => !administers(actor, id)))
-    return refuse("forbidden", "You can only add people to labs you administer.");
-  if (input.role !== "operator" && labIds.length === 0) return refuse("invalid", "Choose at least one lab.");
+  const { role } = input;
+  if (role === "operator") {
+    if (!canGrantOperator(actor)) return refuse("forbidden", "You cannot give the role operator.");
+    if (labIds.length > 0) return refuse("invalid", "An operator belongs to no lab; leave the labs unticked.");
+  } else {
+    if (labIds.length === 0) return refuse("invalid", "Choose at least one lab.");
+    if (labIds.some((id) => !administers(actor, id)))
+      return refuse("forbidden", "You can only add people to labs you administer.");
+    if (labIds.some((id) => !canGrantRole(actor, id, role)))
+      return refuse("forbidden", `You cannot give the role ${role}.`);
+  }
   if ((await labNames(db, labIds)).size !== labIds.length)
     return refuse("invalid", "One of the chosen labs does not exist.");
   if (await findUserByEmail(db, input.email))
     return refuse("conflict", "Someone with that email already has an account.");
+  const memberships = role === "operator" ? [] : labIds.map((labId) => ({ labId, role }));
   const passwordHash = await unusablePasswordHash();
   const created = await db.transaction(async (tx) => {
     const [user] = await tx
       .insert(users)
-      .values({ email: normalizeEmail(input.email), name: input.name, passwordHash, role: input.role })
+      .values({ email: normalizeEmail(input.email), name: input.name, passwordHash, isOperator: role === "operator" })
       .onConflictDoNothing()
       .returning({ id: users.id });
     if (!user) return undefined;
-    if (labIds.length > 0) await tx.insert(labMemberships).values(labIds.map((labId) => ({ userId: user.id, labId })));
+    if (memberships.length > 0)
+      await tx.insert(labMemberships).values(memberships.map((m) => ({ userId: user.id, ...m })));
     const token = await issuePasswordToken(tx, user.id, actor.id);
     await recordChange(tx, {
       action: "user.create",
@@ -110,7 +123,13 @@ export async function createPerson(
       details: {
         targetUserId: user.id,
         before: null,
-        after: { email: normalizeEmail(input.email), name: input.name, role: input.role, labIds, active: true },
+        after: {
+          email: normalizeEmail(input.email),
+          name: input.name,
+          isOperator: role === "operator",
+          memberships,
+          active: true,
+        },
       },
     });
     return { userId: user.id, token };
@@ -123,44 +142,65 @@ export async function createPerson(
 async function manageable(db: Db | Tx, actor: Actor, userId: string): Promise<PersonState | undefined> {
   const person = await getPersonState(db, userId);
   if (!person) return undefined;
-  if (actor.role === "admin" && person.role === "operator")
-    return person.labIds.some((id) => actor.labIds.includes(id)) ? person : undefined;
   return canManageUser(actor, person) ? person : undefined;
 }
 
+/** Refuses an account-wide change the actor may not make (see accountWideRefusal). */
+function accountWide(actor: Actor, person: PersonState): Outcome<never> | null {
+  const refusal = accountWideRefusal(actor, person);
+  return refusal ? refuse("forbidden", refusal) : null;
+}
+
+export type UpdatePersonInput = {
+  userId: string;
+  /** The person's role in each lab they should belong to (among the labs the actor administers). */
+  memberships: Membership[];
+  /** Platform operator or not (operators only); absent: unchanged. */
+  isOperator?: boolean;
+};
+
 /**
- * Changes a user's role and, within the labs the actor administers, their memberships.
- * `labIds` is the full list the actor wants among their own labs.
+ * Changes a user's memberships and their role in each, within the labs the actor
+ * administers (memberships elsewhere stay as they are), and (operators only) whether they
+ * are a platform operator. Nobody changes their own roles or labs.
  */
-export async function updatePerson(
-  db: Db,
-  actor: Actor,
-  input: { userId: string; role: UserRole; labIds: string[] },
-): Promise<Outcome> {
+export async function updatePerson(db: Db, actor: Actor, input: UpdatePersonInput): Promise<Outcome> {
+  if (input.userId === actor.id) return refuse("forbidden", "You cannot change your own roles or labs.");
   return db.transaction(async (tx) => {
     const before = await manageable(tx, actor, input.userId);
     if (!before) return notFound;
-    if (!canManageUser(actor, before)) return refuse("forbidden", "Only an operator can change an operator.");
-    if (input.role !== before.role && !canGrantRole(actor, input.role))
-      return refuse("forbidden", `You cannot give the role ${input.role}.`);
-    const merged = mergeMemberships(actor, before.labIds, input.labIds);
-    if (merged.refused.length > 0) return refuse("forbidden", "You can only add people to labs you administer.");
-    if (input.role !== "operator" && merged.labIds.length === 0) return refuse("invalid", "Keep at least one lab.");
-    if ((await labNames(tx, merged.labIds)).size !== merged.labIds.length)
+    const isOperatorAfter = input.isOperator ?? before.isOperator;
+    if (isOperatorAfter !== before.isOperator && !canGrantOperator(actor))
+      return refuse("forbidden", "You cannot give the role operator.");
+    const requested = new Map<string, Membership>();
+    for (const m of input.memberships) requested.set(m.labId, m);
+    const merged = mergeMemberships(actor, before.memberships, [...requested.values()]);
+    if (merged.refused.length > 0)
+      return refuse("forbidden", "You can only change memberships and roles in labs you administer.");
+    const changed = merged.memberships.filter(
+      (m) => !before.memberships.some((b) => b.labId === m.labId && b.role === m.role),
+    );
+    if (changed.some((m) => !canGrantRole(actor, m.labId, m.role)))
+      return refuse("forbidden", "You can only change memberships and roles in labs you administer.");
+    if (!isOperatorAfter && merged.memberships.length === 0) return refuse("invalid", "Keep at least one lab.");
+    const labIdsAfter = merged.memberships.map((m) => m.labId);
+    if ((await labNames(tx, labIdsAfter)).size !== labIdsAfter.length)
       return refuse("invalid", "One of the chosen labs does not exist.");
-    const after = { role: input.role, active: before.active, labIds: merged.labIds };
+    const after = { isOperator: isOperatorAfter, active: before.active, memberships: merged.memberships };
     const problem = await lockoutProblem(tx, before, after);
     if (problem) return refuse("conflict", problem);
-    if (after.role === before.role && after.labIds.join() === before.labIds.join()) return { ok: true };
-    await writePerson(tx, before.id, { role: after.role, labIds: after.labIds });
+    const same = (a: Membership[], b: Membership[]) =>
+      a.map((m) => `${m.labId}:${m.role}`).join() === b.map((m) => `${m.labId}:${m.role}`).join();
+    if (after.isOperator === before.isOperator && same(before.memberships, after.memberships)) return { ok: true };
+    await writePerson(tx, before.id, { isOperator: after.isOperator, memberships: after.memberships });
     await recordChange(tx, {
       action: "user.update",
       actorId: actor.id,
-      labIds: [...before.labIds, ...after.labIds],
+      labIds: [...new Set([...before.labIds, ...labIdsAfter])],
       details: {
         targetUserId: before.id,
-        before: { role: before.role, labIds: before.labIds },
-        after: { role: after.role, labIds: after.labIds },
+        before: { isOperator: before.isOperator, memberships: before.memberships },
+        after: { isOperator: after.isOperator, memberships: after.memberships },
       },
     });
     return { ok: true };
@@ -177,12 +217,13 @@ export async function setPersonActive(
   return db.transaction(async (tx) => {
     const before = await manageable(tx, actor, input.userId);
     if (!before) return notFound;
-    if (!canManageUser(actor, before)) return refuse("forbidden", "Only an operator can change an operator.");
+    const refused = accountWide(actor, before);
+    if (refused) return refused;
     if (before.active === input.active) return { ok: true };
     const problem = await lockoutProblem(tx, before, {
-      role: before.role,
+      isOperator: before.isOperator,
       active: input.active,
-      labIds: before.labIds,
+      memberships: before.memberships,
     });
     if (problem) return refuse("conflict", problem);
     await writePerson(tx, before.id, { active: input.active, endSessions: true });
@@ -212,7 +253,8 @@ export async function resetPassword(
   return db.transaction(async (tx) => {
     const person = await manageable(tx, actor, userId);
     if (!person) return notFound;
-    if (!canManageUser(actor, person)) return refuse("forbidden", "Only an operator can change an operator.");
+    const refused = accountWide(actor, person);
+    if (refused) return refused;
     await setPasswordHash(tx, person.id, passwordHash);
     const token = await issuePasswordToken(tx, person.id, actor.id);
     await recordChange(tx, {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { labResultModes, userRoles } from "@/lib/domain";
+import { labResultModes, labRoles, userRoles } from "@/lib/domain";
 import { MIN_PASSWORD_LENGTH } from "@/lib/password-policy";
 
 export const labNameSchema = z
@@ -44,6 +44,7 @@ export const personEmailSchema = z
   .max(320, { error: "At most 320 characters." })
   .pipe(z.email({ error: "Enter a valid email address." }));
 export const roleSchema = z.enum(userRoles, { error: "Choose a role." });
+export const labRoleSchema = z.enum(labRoles, { error: "Choose a role." });
 export const labIdsSchema = z.array(z.uuid({ error: "Choose labs from the list." })).max(500);
 
 export const createPersonSchema = z.object({
@@ -52,7 +53,14 @@ export const createPersonSchema = z.object({
   role: roleSchema,
   labIds: labIdsSchema,
 });
-export const updatePersonSchema = z.object({ userId: z.uuid(), role: roleSchema, labIds: labIdsSchema });
+/** The person edit form: per lab a select named `role:<labId>` ("" = not a member), and for operators `operator`. */
+export const updatePersonSchema = z.object({
+  userId: z.uuid(),
+  memberships: z
+    .array(z.object({ labId: z.uuid({ error: "Choose labs from the list." }), role: labRoleSchema }))
+    .max(500),
+  isOperator: z.boolean().optional(),
+});
 export const userIdSchema = z.object({ userId: z.uuid() });
 
 /** A new password as typed; the strength check runs after this. */
@@ -88,7 +96,11 @@ export const labSettingsSchema = z.object({
     z.boolean().optional(),
   ),
 });
-export const updateLabSchema = labSettingsSchema.extend({ labId: z.uuid() });
+/** An admin's form sends no partner lab id (only an operator changes it): absent means unchanged. */
+export const updateLabSchema = labSettingsSchema.extend({
+  labId: z.uuid(),
+  partnerLabId: partnerLabIdSchema.optional(),
+});
 export const labActiveSchema = z.object({
   labId: z.uuid(),
   active: z.enum(["true", "false"]).transform((v) => v === "true"),

@@ -15,7 +15,10 @@ export default async function AccountPage() {
   const row = await getUserById(await getDb(), user.id);
   return (
     <>
-      <PageHeader title="Your account" description={`${user.name} · ${user.email} · ${user.role}`} />
+      <PageHeader
+        title="Your account"
+        description={`${user.name} · ${user.email} · ${user.isOperator ? "operator" : user.labs.map((l) => `${l.role} in ${l.name}`).join(", ") || "no lab"}`}
+      />
       <div className="grid gap-6 lg:grid-cols-2">
         <section
           aria-labelledby="password-heading"

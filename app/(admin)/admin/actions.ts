@@ -4,8 +4,8 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { setLabTurnaroundHours } from "@/db/queries/labs";
-import { scopeOf } from "@/db/queries/scope";
 import { setPersonActive } from "@/lib/admin/people";
+import { administers, administrationScope } from "@/lib/admin/rules";
 import { recordAudit } from "@/lib/audit";
 import { requireRole } from "@/lib/auth";
 import type { ActionResult } from "@/lib/errors";
@@ -48,7 +48,16 @@ export async function setTurnaroundAction(_state: ActionResult, formData: FormDa
   if (!parsed.success)
     return { status: "invalid", message: parsed.error.issues[0]?.message ?? "Enter a number of hours." };
   const db = await getDb();
-  if (!(await setLabTurnaroundHours(db, scopeOf(admin), parsed.data.labId, parsed.data.hours))) {
+  // Only in a lab the admin administers (a membership with another role is not enough).
+  if (
+    !administers(admin, parsed.data.labId) ||
+    !(await setLabTurnaroundHours(
+      db,
+      administrationScope(admin, admin.currentLab?.id ?? null),
+      parsed.data.labId,
+      parsed.data.hours,
+    ))
+  ) {
     return { status: "error", message: "That lab is not one of yours." };
   }
   await recordAudit(db, {

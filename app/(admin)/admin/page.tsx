@@ -10,7 +10,7 @@ import { Table, TableHead, TBody, Td } from "@/components/ui/table";
 import { getDb } from "@/db";
 import { getLabsForUser } from "@/db/queries/labs";
 import { listUsersForLabs } from "@/db/queries/users";
-import { scopeOf } from "@/db/queries/scope";
+import { accountWideRefusal, administeredLabIds, administrationScope } from "@/lib/admin/rules";
 import { requireRole } from "@/lib/auth";
 import { formatDateTime, isoDateDaysAgo } from "@/lib/format";
 import { setTurnaroundAction, setUserActiveAction } from "./actions";
@@ -22,9 +22,10 @@ export default async function AdminPage() {
   const db = await getDb();
   const today = isoDateDaysAgo(0);
   const monthAgo = isoDateDaysAgo(30);
+  const scope = administrationScope(admin, admin.currentLab?.id ?? null);
   const [labs, users] = await Promise.all([
-    getLabsForUser(db, scopeOf(admin), admin.labIds),
-    listUsersForLabs(db, scopeOf(admin)),
+    getLabsForUser(db, scope, administeredLabIds(admin)),
+    listUsersForLabs(db, scope),
   ]);
   return (
     <>
@@ -79,8 +80,8 @@ export default async function AdminPage() {
               <tr key={user.id}>
                 <Td>{user.name}</Td>
                 <Td>{user.email}</Td>
-                <Td className="capitalize">{user.role}</Td>
-                <Td>{user.labs.map((l) => l.name).join(", ")}</Td>
+                <Td className="capitalize">{[...new Set(user.labs.map((l) => l.role))].join(", ")}</Td>
+                <Td>{user.labs.map((l) => `${l.name} (${l.role})`).join(", ")}</Td>
                 <Td>{user.lastSignInAt ? formatDateTime(user.lastSignInAt) : "Never"}</Td>
                 <Td>
                   <ActiveBadge active={user.active} />
@@ -88,6 +89,11 @@ export default async function AdminPage() {
                 <Td>
                   {user.id === admin.id ? (
                     <span className="text-xs text-slate-500">You</span>
+                  ) : accountWideRefusal(admin, {
+                      isOperator: user.isOperator,
+                      memberships: user.labs.map((l) => ({ labId: l.id, role: l.role })),
+                    }) ? (
+                    <span className="text-xs text-slate-500">Also in a lab you do not administer</span>
                   ) : (
                     <UserActiveToggle
                       userId={user.id}

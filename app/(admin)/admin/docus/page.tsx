@@ -6,7 +6,7 @@ import { StatCard } from "@/components/ui/stat-card";
 import { Table, TableHead, TBody, Td } from "@/components/ui/table";
 import { getDb } from "@/db";
 import { getConnectionSnapshot } from "@/db/queries/docus-connection";
-import { scopeOf } from "@/db/queries/scope";
+import { administrationScope } from "@/lib/admin/rules";
 import { requireRole } from "@/lib/auth";
 import { docusRateLimiterFor } from "@/lib/docus";
 import { getEnv } from "@/lib/env";
@@ -24,7 +24,7 @@ export default async function DocusConnectionPage() {
   const env = getEnv();
   const db = await getDb();
   const [snapshot, rateUse] = await Promise.all([
-    getConnectionSnapshot(db, scopeOf(actor)),
+    getConnectionSnapshot(db, administrationScope(actor, actor.currentLab?.id ?? null)),
     // One budget per Docus team, shared by every lab of this portal.
     docusRateLimiterFor(db).usage(),
   ]);

@@ -6,7 +6,7 @@ import { auditEvents, labs, type UserRole } from "@/db/schema";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 
 const session = vi.hoisted(() => ({
-  actor: null as null | { id: string; role: UserRole; labIds: string[] },
+  actor: null as null | { id: string; role: UserRole; labs: { id: string; role: "admin" | "technician" | "doctor" }[] },
   db: null as unknown,
 }));
 vi.mock("@/lib/auth", () => ({
@@ -24,8 +24,16 @@ const { createLabAction, setLabActiveAction, updateLabAction } = await import(".
 let t: TestDb;
 let labA: string;
 let labB: string;
-const operator = { id: "00000000-0000-4000-8000-000000000001", role: "operator" as const, labIds: [] as string[] };
-const adminA = () => ({ id: "00000000-0000-4000-8000-000000000002", role: "admin" as const, labIds: [labA] });
+const operator = { id: "00000000-0000-4000-8000-000000000001", role: "operator" as const, labs: [] };
+/** Admin of Lab A (the lab they work in) and technician in Lab B. */
+const adminA = () => ({
+  id: "00000000-0000-4000-8000-000000000002",
+  role: "admin" as const,
+  labs: [
+    { id: labA, role: "admin" as const },
+    { id: labB, role: "technician" as const },
+  ],
+});
 
 function form(fields: Record<string, string>): FormData {
   const data = new FormData();
@@ -75,30 +83,39 @@ describe("labs", () => {
     expect(await t.db.select().from(auditEvents)).toHaveLength(0);
   });
 
-  it("refuses a partner lab id another lab has", async () => {
+  it("refuses a partner lab id change from an admin, without telling whether another lab has it", async () => {
     session.actor = adminA();
+    const before = await allLabs();
+    for (const partnerLabId of ["lab-b", "lab-a-2"]) {
+      const result = await updateLabAction({ status: "idle" }, form({ ...settings, labId: labA, partnerLabId }));
+      expect(result).toMatchObject({ status: "error", message: "Only an operator can change the partner lab id." });
+    }
+    expect(await allLabs()).toEqual(before);
+  });
+
+  it("refuses a partner lab id another lab has (an operator is told)", async () => {
+    session.actor = operator;
     const result = await updateLabAction({ status: "idle" }, form({ ...settings, labId: labA, partnerLabId: "lab-b" }));
     expect(result).toMatchObject({ status: "error", message: "Another lab already has that partner lab id." });
   });
 
-  it("lets an admin edit their own lab, warns about a changed partner id, and audits before/after", async () => {
+  it("lets an admin edit their own lab (the partner lab id unchanged or not sent) and audits before/after", async () => {
     session.actor = adminA();
+    const { partnerLabId: _omitted, ...withoutPartnerId } = settings;
     const result = await updateLabAction(
       { status: "idle" },
       form({
-        ...settings,
+        ...withoutPartnerId,
         labId: labA,
-        partnerLabId: "lab-a-2",
         turnaroundHours: "24",
         defaultUploadMode: "store_only",
         requireTwoFactor: "on",
       }),
     );
-    expect(result.status).toBe("success");
-    expect(result.message).toMatch(/partner lab id changed/);
+    expect(result).toMatchObject({ status: "success", message: "Saved." });
     const [lab] = await t.db.select().from(labs).where(eq(labs.id, labA));
     expect(lab).toMatchObject({
-      partnerLabId: "lab-a-2",
+      partnerLabId: "lab-a",
       turnaroundHours: 24,
       defaultUploadMode: "store_only",
       requireTwoFactor: true,
@@ -108,9 +125,32 @@ describe("labs", () => {
       labId: labA,
       details: {
         before: { partnerLabId: "lab-a", turnaroundHours: 48 },
-        after: { partnerLabId: "lab-a-2", turnaroundHours: 24 },
+        after: { partnerLabId: "lab-a", turnaroundHours: 24 },
       },
     });
+  });
+
+  it("lets an operator change a partner lab id and warns about it", async () => {
+    session.actor = operator;
+    const result = await updateLabAction(
+      { status: "idle" },
+      form({ ...settings, labId: labA, partnerLabId: "lab-a-2", turnaroundHours: "24", requireTwoFactor: "on" }),
+    );
+    expect(result.status).toBe("success");
+    expect(result.message).toMatch(/partner lab id changed/);
+    const [lab] = await t.db.select().from(labs).where(eq(labs.id, labA));
+    expect(lab?.partnerLabId).toBe("lab-a-2");
+  });
+
+  it("refuses an admin's edit of a lab where they are only a technician", async () => {
+    session.actor = adminA();
+    const before = await allLabs();
+    const result = await updateLabAction(
+      { status: "idle" },
+      form({ ...settings, labId: labB, name: "Lab B", partnerLabId: "lab-b", turnaroundHours: "1" }),
+    );
+    expect(result).toMatchObject({ status: "error", message: expect.stringMatching(/not found/) });
+    expect(await allLabs()).toEqual(before);
   });
 
   it("turns the wrong-patient guard off and on again, each change audited with before and after", async () => {

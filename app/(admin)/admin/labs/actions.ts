@@ -33,7 +33,12 @@ export async function createLabAction(_state: ActionResult, formData: FormData):
 /** Saves a lab's settings (operators: any lab; admins: their own). */
 export async function updateLabAction(_state: ActionResult, formData: FormData): Promise<ActionResult> {
   const actor = await requireRole(["admin", "operator"]);
-  const parsed = updateLabSchema.safeParse({ ...settingsFrom(formData), labId: formData.get("labId") });
+  const settings = settingsFrom(formData);
+  const parsed = updateLabSchema.safeParse({
+    ...settings,
+    partnerLabId: settings.partnerLabId ?? undefined,
+    labId: formData.get("labId"),
+  });
   if (!parsed.success) return invalidFields(parsed.error);
   const outcome = await updateLabAsActor(await getDb(), actor, parsed.data);
   if (!outcome.ok) return { status: "error", message: outcome.message };

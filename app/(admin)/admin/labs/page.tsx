@@ -7,7 +7,7 @@ import { Section } from "@/components/ui/section";
 import { Table, TableHead, TBody, Td } from "@/components/ui/table";
 import { getDb } from "@/db";
 import { listLabsForAdmin } from "@/db/queries/lab-admin";
-import { scopeOf } from "@/db/queries/scope";
+import { administrationScope } from "@/lib/admin/rules";
 import { requireRole } from "@/lib/auth";
 import { createLabAction } from "./actions";
 
@@ -15,7 +15,7 @@ export const metadata: Metadata = { title: "Labs" };
 
 export default async function LabsPage() {
   const actor = await requireRole(["admin", "operator"]);
-  const labs = await listLabsForAdmin(await getDb(), scopeOf(actor));
+  const labs = await listLabsForAdmin(await getDb(), administrationScope(actor, actor.currentLab?.id ?? null));
   return (
     <>
       <AdminPageHeader

@@ -43,13 +43,24 @@ export async function createPersonAction(_state: LinkActionResult, formData: For
   };
 }
 
-/** Changes a person's role and memberships (within the actor's labs). */
+/** The person edit form's memberships: one `role:<labId>` field per lab shown ("" = not a member). */
+function membershipsFrom(formData: FormData): { labId: string; role: string }[] {
+  const memberships: { labId: string; role: string }[] = [];
+  for (const [key, value] of formData.entries()) {
+    if (!key.startsWith("role:") || typeof value !== "string" || value === "") continue;
+    memberships.push({ labId: key.slice("role:".length), role: value });
+  }
+  return memberships;
+}
+
+/** Changes a person's memberships and role per lab (within the labs the actor administers). */
 export async function updatePersonAction(_state: ActionResult, formData: FormData): Promise<ActionResult> {
   const actor = await requireRole(["admin", "operator"]);
+  const operatorField = formData.getAll("operator").at(-1);
   const parsed = updatePersonSchema.safeParse({
     userId: formData.get("userId"),
-    role: formData.get("role"),
-    labIds: formData.getAll("labIds"),
+    memberships: membershipsFrom(formData),
+    isOperator: operatorField === undefined ? undefined : operatorField === "on",
   });
   if (!parsed.success) return { status: "invalid", message: "That request was not valid." };
   const outcome = await updatePerson(await getDb(), actor, parsed.data);

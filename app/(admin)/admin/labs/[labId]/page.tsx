@@ -7,7 +7,7 @@ import { AdminPageHeader } from "@/components/admin/admin-page-header";
 import { Section } from "@/components/ui/section";
 import { getDb } from "@/db";
 import { getLabById } from "@/db/queries/lab-admin";
-import { administers } from "@/lib/admin/rules";
+import { administers, isOperator } from "@/lib/admin/rules";
 import { requireRole } from "@/lib/auth";
 import { setLabActiveAction, updateLabAction } from "../actions";
 
@@ -39,6 +39,7 @@ export default async function LabPage({ params }: { params: Promise<{ labId: str
               wrongPatientGuard: lab.wrongPatientGuard,
             }}
             submitLabel="Save settings"
+            partnerLabIdReadOnly={!isOperator(actor)}
             action={updateLabAction}
           />
         </Section>
