@@ -236,7 +236,9 @@ function openStoredSecret(stored: string, userId: string): OpenedTotpSecret | nu
     return decryptTotpSecret(stored, userId, configuredTotpKeyring());
   } catch (error) {
     if (!(error instanceof TotpSecretUnreadableError)) throw error;
-    console.error(`[two-factor] ${error.message}`);
+    console.error(
+      `[two-factor] the stored TOTP secret of user ${error.userId} cannot be decrypted with any configured key`,
+    );
     return null;
   }
 }
