@@ -2,6 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { encode, getToken } from "next-auth/jwt";
 import { getAuthSecret, getEnv } from "@/lib/env";
 import { PDF_CONTENT_SECURITY_POLICY, contentSecurityPolicy, isPdfDocumentPath } from "@/lib/security-headers";
+import { withoutInvalidCallbackUrlCookie } from "@/lib/request";
 import { isPastAbsoluteLifetime, shouldRefresh } from "@/lib/session-policy";
 
 /**
@@ -28,6 +29,10 @@ export async function proxy(request: NextRequest) {
   const isApi = pathname.startsWith("/api/");
   const isPrefetch = request.headers.has("next-router-prefetch") || request.headers.get("purpose") === "prefetch";
 
+  // A tampered callback-url cookie that next-auth would answer with a 500: dropped from
+  // the request (the portal's own server does so too) and cleared in the browser.
+  const badCallbackUrl = withoutInvalidCallbackUrlCookie(request.headers.get("cookie") ?? undefined, env.NEXTAUTH_URL);
+
   const token = await getToken({ req: request, secret: getAuthSecret(), secureCookie: secure });
   const now = Math.floor(Date.now() / 1000);
   const expired = token !== null && isPastAbsoluteLifetime(token.authTime, env.SESSION_MAX_HOURS, now);
@@ -44,9 +49,11 @@ export async function proxy(request: NextRequest) {
     requestHeaders.set("x-nonce", nonce);
     requestHeaders.set("content-security-policy", csp);
     requestHeaders.set("x-portal-path", `${pathname}${search}`);
+    if (badCallbackUrl) requestHeaders.set("cookie", badCallbackUrl.header);
     response = NextResponse.next({ request: { headers: requestHeaders } });
   }
 
+  for (const name of badCallbackUrl?.dropped ?? []) response.cookies.delete(name);
   const cookieName = sessionCookieName(secure);
   if (expired) {
     response.cookies.delete(cookieName);

@@ -1,4 +1,3 @@
-import http from "node:http";
 import { expect, test } from "@playwright/test";
 import { E2E_PASSWORD, E2E_PORT, accounts } from "./fixtures/accounts";
 import { AppShell } from "./pages/app-shell";
@@ -175,62 +174,5 @@ test.describe("the portal's own server in front of Next.js", () => {
     expect(signIns.some((line) => /,(127\.0\.0\.1|::1),/.test(line))).toBe(true);
     await adminContext.close();
   });
-
-  /** Sends the headers and the first `sentBytes` of a body that declares `declaredBytes`, then waits for an answer. */
-  function partialPost(headers: Record<string, string>, sentBytes: number): Promise<{ status: number; body: string }> {
-    return new Promise((resolve, reject) => {
-      const req = http.request({ host: "127.0.0.1", port: E2E_PORT, path: "/upload", method: "POST", headers });
-      const timer = setTimeout(() => reject(new Error("no answer while the body was still unsent")), 15_000);
-      req.on("response", (response) => {
-        let body = "";
-        response.setEncoding("utf8");
-        response.on("data", (chunk: string) => (body += chunk));
-        response.on("end", () => {
-          clearTimeout(timer);
-          req.destroy();
-          resolve({ status: response.statusCode ?? 0, body });
-        });
-      });
-      req.on("error", (error) => {
-        // The server may close the connection after answering; the answer is what counts.
-        if (!req.destroyed) reject(error);
-      });
-      req.write(Buffer.alloc(sentBytes, 0x61));
-      // The rest of the body is never sent: an answer proves the server did not wait for it.
-    });
-  }
-
-  test("a 25 MB server-action POST without a session is refused before its body is read", async () => {
-    const declared = 25 * 1024 * 1024;
-    const refused = await partialPost(
-      {
-        "next-action": "0".repeat(40),
-        "content-type": "multipart/form-data; boundary=x",
-        "content-length": String(declared),
-      },
-      256 * 1024,
-    );
-    expect(refused.status).toBe(413);
-    expect(refused.body).toContain("Sign in first");
-    // Without a declared length (chunked), a stranger's action is refused as well.
-    const chunked = await partialPost(
-      {
-        "next-action": "0".repeat(40),
-        "content-type": "multipart/form-data; boundary=x",
-        "transfer-encoding": "chunked",
-      },
-      1024,
-    );
-    expect(chunked.status).toBe(411);
-    // A copied-looking but forged session cookie does not open the door.
-    const forged = await partialPost(
-      {
-        "next-action": "0".repeat(40),
-        "content-length": String(declared),
-        cookie: "next-auth.session-token=forged.value.here",
-      },
-      1024,
-    );
-    expect(forged.status).toBe(413);
-  });
+  // Bodies without a session (64 KB at most): e2e/request-guards.spec.ts.
 });

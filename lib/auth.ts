@@ -7,6 +7,8 @@ import { getDb } from "@/db";
 import { listLabsForUser } from "@/db/queries/labs";
 import { getUserById, isSessionOpen } from "@/db/queries/users";
 import type { Lab, LabRole, UserRole } from "@/db/schema";
+import { ENROL_PATH } from "@/lib/account/gate";
+import { mustEnrolTwoFactor } from "@/lib/account/two-factor";
 import { SIGN_IN_PATH, authOptions } from "@/lib/auth-options";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -44,11 +46,12 @@ export type CurrentUser = {
 };
 
 /**
- * The signed-in user, re-read from the database on every request: a deactivated user,
+ * The session's user, re-read from the database on every request: a deactivated user,
  * a bumped session version, a session that was signed out (its server-side row revoked)
- * or a session past its absolute lifetime is signed out.
+ * or a session past its absolute lifetime is signed out. Not yet through the two-factor
+ * gate: only getCurrentUser and requireUser below read it.
  */
-export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
+const loadSessionUser = cache(async (): Promise<CurrentUser | null> => {
   const session = await getServerSession(authOptions());
   if (!session?.user?.id) return null;
   const env = getEnv();
@@ -88,7 +91,30 @@ export function effectiveRole(isOperator: boolean, currentLab: { role: LabRole }
   return currentLab?.role ?? null;
 }
 
-type OnFail = { onFail?: "redirect" | "error" };
+/** Must this user still enrol a second factor before anything else? Once per request. */
+const pendingTwoFactor = cache(async (userId: string): Promise<boolean> => mustEnrolTwoFactor(await getDb(), userId));
+
+type GateOptions = {
+  /**
+   * Only the account pages (app/(account)) and their actions: they let a user who must
+   * still enrol a second factor do so (or change their password). Everything else refuses
+   * such a password-only session.
+   */
+  allowPendingTwoFactor?: boolean;
+};
+
+type OnFail = GateOptions & { onFail?: "redirect" | "error" };
+
+/**
+ * The signed-in user, or null. The one gate: a user who must use two-factor sign-in
+ * but has not enrolled yet counts as nobody here (unless `allowPendingTwoFactor`).
+ */
+export async function getCurrentUser({ allowPendingTwoFactor = false }: GateOptions = {}): Promise<CurrentUser | null> {
+  const user = await loadSessionUser();
+  if (!user) return null;
+  if (!allowPendingTwoFactor && (await pendingTwoFactor(user.id))) return null;
+  return user;
+}
 
 async function signInUrl(): Promise<string> {
   // The proxy passes the requested path on, so that sign-in can return to it.
@@ -98,13 +124,25 @@ async function signInUrl(): Promise<string> {
 
 /**
  * The signed-in user, or: a redirect to sign-in (pages, actions), or an AppError
- * "unauthenticated" (route handlers, `{ onFail: "error" }`).
+ * "unauthenticated" (route handlers, `{ onFail: "error" }`). Every page, server action
+ * and route handler passes here, and so through the two-factor gate: a user who must
+ * enrol but has not is sent to the enrolment page (pages, actions; the action does not
+ * run) or refused with 403 "two_factor_required" (route handlers).
  */
-export async function requireUser({ onFail = "redirect" }: OnFail = {}): Promise<CurrentUser> {
-  const user = await getCurrentUser();
-  if (user) return user;
-  if (onFail === "error") throw new AppError("unauthenticated");
-  redirect(await signInUrl());
+export async function requireUser({
+  onFail = "redirect",
+  allowPendingTwoFactor = false,
+}: OnFail = {}): Promise<CurrentUser> {
+  const user = await loadSessionUser();
+  if (!user) {
+    if (onFail === "error") throw new AppError("unauthenticated");
+    redirect(await signInUrl());
+  }
+  if (!allowPendingTwoFactor && (await pendingTwoFactor(user.id))) {
+    if (onFail === "error") throw new AppError("two_factor_required");
+    redirect(ENROL_PATH);
+  }
+  return user;
 }
 
 /** As requireUser, and the user's role in the current lab (or operator) must be one of `roles` (403 otherwise). */

@@ -5,6 +5,7 @@
 export const errorStatus = {
   unauthenticated: 401,
   forbidden: 403,
+  two_factor_required: 403,
   not_found: 404,
   invalid: 400,
   conflict: 409,
@@ -21,6 +22,8 @@ export type ErrorCode = keyof typeof errorStatus;
 const defaultMessages: Record<ErrorCode, string> = {
   unauthenticated: "Sign in to continue.",
   forbidden: "You do not have access to this.",
+  two_factor_required:
+    "Set up two-factor sign-in first (Account, Two-factor sign-in); until then only the account pages are open.",
   not_found: "Not found.",
   invalid: "The request is not valid.",
   conflict: "This conflicts with existing data.",

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { clientIp, clientIpFromRecord, earlyActionRefusal, resolveClientAddress, sameOriginPath } from "./request";
+import {
+  clientIp,
+  clientIpFromRecord,
+  resolveClientAddress,
+  sameOriginPath,
+  unauthenticatedBodyCheck,
+  withoutInvalidCallbackUrlCookie,
+} from "./request";
 
 describe("clientIp", () => {
   it("reads the single address the portal's server put in X-Forwarded-For", () => {
@@ -66,45 +73,89 @@ describe("sameOriginPath", () => {
   });
 });
 
-describe("earlyActionRefusal", () => {
-  const action = { "next-action": "7f00aa", "content-type": "multipart/form-data; boundary=x" };
-  const big = String(25 * 1024 * 1024);
+describe("unauthenticatedBodyCheck", () => {
+  const multipart = { "content-type": "multipart/form-data; boundary=x" };
+  const action = { ...multipart, "next-action": "7f00aa" };
+  const big = String(26 * 1024 * 1024);
   const verify = async (token: string) => token === "valid-jwt";
-  it("refuses a 25 MB server-action body without a valid session before it is read", async () => {
-    expect(await earlyActionRefusal("POST", { ...action, "content-length": big }, verify)).toBe(413);
-    expect(await earlyActionRefusal("POST", { ...action, "transfer-encoding": "chunked" }, verify)).toBe(411);
+  const check = (url: string, headers: Record<string, string>) => unauthenticatedBodyCheck(url, headers, verify);
+
+  it("refuses any body over 64 KB without a valid session before it is read, action or not", async () => {
+    expect(await check("/sign-in", { ...multipart, "content-length": big })).toBe("refuse");
+    expect(await check("/upload", { ...action, "content-length": big })).toBe("refuse");
+    expect(await check("/api/patients/search", { "content-length": String(64 * 1024 + 1) })).toBe("refuse");
     // A made-up cookie is not a session.
     expect(
-      await earlyActionRefusal(
-        "POST",
-        { ...action, "content-length": big, cookie: "next-auth.session-token=forged" },
-        verify,
-      ),
-    ).toBe(413);
+      await check("/sign-in", { ...multipart, "content-length": big, cookie: "next-auth.session-token=forged" }),
+    ).toBe("refuse");
   });
-  it("lets small actions and signed-in uploads through (the action authorizes them itself)", async () => {
-    expect(await earlyActionRefusal("POST", { ...action, "content-length": "900" }, verify)).toBeNull();
-    expect(
-      await earlyActionRefusal(
-        "POST",
-        { ...action, "content-length": big, cookie: "a=1; next-auth.session-token=valid-jwt" },
-        verify,
-      ),
-    ).toBeNull();
-    expect(
-      await earlyActionRefusal(
-        "POST",
-        {
-          ...action,
-          "content-length": big,
-          cookie: "__Secure-next-auth.session-token.1=jwt; __Secure-next-auth.session-token.0=valid-",
-        },
-        verify,
-      ),
-    ).toBeNull();
+  it("counts a chunked body without a valid session while it streams", async () => {
+    expect(await check("/sign-in", { ...multipart, "transfer-encoding": "chunked" })).toBe("count");
+    expect(await check("/upload", { ...action, "transfer-encoding": "chunked" })).toBe("count");
   });
-  it("ignores everything that is not a server-action POST", async () => {
-    expect(await earlyActionRefusal("POST", { "content-length": big }, verify)).toBeNull();
-    expect(await earlyActionRefusal("GET", { ...action }, verify)).toBeNull();
+  it("lets small bodies, bodiless requests and signed-in uploads through (the route or action authorizes them itself)", async () => {
+    expect(await check("/sign-in", { ...multipart, "content-length": String(30 * 1024) })).toBe("pass");
+    expect(await check("/sign-in", { ...multipart, "content-length": String(64 * 1024) })).toBe("pass");
+    expect(await check("/patients", {})).toBe("pass");
+    expect(
+      await check("/upload", { ...action, "content-length": big, cookie: "a=1; next-auth.session-token=valid-jwt" }),
+    ).toBe("pass");
+    expect(
+      await check("/upload", {
+        ...action,
+        "transfer-encoding": "chunked",
+        cookie: "__Secure-next-auth.session-token.1=jwt; __Secure-next-auth.session-token.0=valid-",
+      }),
+    ).toBe("pass");
+  });
+  it("leaves Docus deliveries and next-auth's routes to their own limits", async () => {
+    expect(await check("/api/docus/reports", { "content-length": big })).toBe("pass");
+    expect(await check("/api/auth/callback/credentials?x=1", { "content-length": big })).toBe("pass");
+    expect(await check("/api/auth/signout", { "transfer-encoding": "chunked" })).toBe("pass");
+  });
+  it.each([
+    "/api/auth/../../sign-in",
+    "/api/auth/%2e%2e/%2e%2e/sign-in",
+    "/api/auth//../sign-in",
+    "/api/docus/reports/../../../sign-in",
+    "/api/docus/reports/",
+    "/api/docus/reports%2F..%2F..%2Fsign-in",
+    "/api/auth",
+  ])("does not take %j for an exempt path", async (url) => {
+    expect(await check(url, { ...multipart, "content-length": big })).toBe("refuse");
+  });
+});
+
+describe("withoutInvalidCallbackUrlCookie", () => {
+  const origin = "http://localhost:3000";
+  it.each([
+    "%%%not a url",
+    "not a url",
+    "not%20a%20url",
+    "javascript%3Aalert(1)",
+    "ftp://example.org/",
+    "http://[::1",
+    "%E0%A4%A",
+    '"/patients"',
+    " /patients",
+  ])("drops a callback-url cookie of %j (next-auth would answer it with a 500)", (value) => {
+    const result = withoutInvalidCallbackUrlCookie(
+      `a=1; next-auth.callback-url=${value}; next-auth.session-token=tok`,
+      origin,
+    );
+    expect(result).toEqual({ header: "a=1; next-auth.session-token=tok", dropped: ["next-auth.callback-url"] });
+    expect(
+      withoutInvalidCallbackUrlCookie(`__Secure-next-auth.callback-url=${value}`, "https://portal.example.test"),
+    ).toEqual({ header: "", dropped: ["__Secure-next-auth.callback-url"] });
+  });
+  it.each(["http%3A%2F%2Flocalhost%3A3000%2Fpatients", "/patients?x=1", "https://example.org/", ""])(
+    "keeps a callback-url cookie of %j and everything else as it is",
+    (value) => {
+      expect(withoutInvalidCallbackUrlCookie(`next-auth.callback-url=${value}; b=%%%`, origin)).toBeNull();
+    },
+  );
+  it("leaves a header without the cookie alone", () => {
+    expect(withoutInvalidCallbackUrlCookie(undefined, origin)).toBeNull();
+    expect(withoutInvalidCallbackUrlCookie("other-callback-url=%%%", origin)).toBeNull();
   });
 });

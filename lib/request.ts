@@ -75,8 +75,20 @@ export function sameOriginPath(value: string | null | undefined, origin: string)
 /** The session cookie's names (next-auth, plain and on https). */
 const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token"];
 
-/** What an unauthenticated visitor may send to a server action; the sign-in page's own actions are small. */
-export const UNAUTHENTICATED_ACTION_BODY_BYTES = 64 * 1024;
+/**
+ * What a request without a valid session may carry as its body: the sign-in page's own
+ * forms and the set-password form are a few hundred bytes.
+ */
+export const UNAUTHENTICATED_BODY_BYTES = 64 * 1024;
+
+/**
+ * Paths whose bodies the rule leaves alone: Docus deliveries (authenticated by their
+ * signature, with their own size limit) and next-auth's routes (sign-in and its second
+ * step, small, before there is a session). Matched on the raw path, strictly: no dot
+ * segments, no percent-encoding, no doubled slashes, so that no other route can be
+ * reached under an exempt name.
+ */
+const BODY_RULE_EXEMPT = [/^\/api\/docus\/reports$/, /^\/api\/auth(?:\/[A-Za-z0-9_-]+)+$/];
 
 /** The session cookie's value (next-auth splits a long one into name.0, name.1, ...), or null. */
 function sessionCookieValue(cookieHeader: string): string | null {
@@ -101,26 +113,77 @@ function sessionCookieValue(cookieHeader: string): string | null {
 
 /**
  * For the portal's server in front of Next.js, before any byte of the body is read: a
- * server-action POST without a valid session may not carry more than a small body.
- * Next.js parses an action's body (up to the upload limit, tens of MB) before the action
- * can call requireRole, so without this anyone could make the server hold that much.
- * `verifySession` checks the session cookie's signature (next-auth's `decode` with the
- * secret; no database). Returns the status to answer with (411 without a Content-Length,
- * 413 over the limit), or null to pass the request on. The action itself still
- * authorizes; this only keeps strangers from spending the server's memory.
+ * request (of any method) without a valid session may not carry more than a small body. Next.js parses
+ * any multipart POST to a page as a possible server action (up to the upload limit, tens
+ * of MB) before anything can call requireUser, so without this anyone could make the
+ * server read and hold that much. `verifySession` checks the session cookie's signature
+ * (next-auth's `decode` with the secret; no database). The answer:
+ * - "pass": hand the request on (no body, a small declared body, a valid session, or an
+ *   exempt path);
+ * - "refuse": answer 413 without reading the body (a declared length over the limit);
+ * - "count": no declared length (chunked): read at most `maxBytes`, refusing beyond.
+ * The route or action itself still authorizes; this only keeps strangers from spending
+ * the server's memory.
  */
-export async function earlyActionRefusal(
-  method: string | undefined,
+export async function unauthenticatedBodyCheck(
+  url: string | undefined,
   headers: Record<string, string | string[] | undefined>,
   verifySession: (token: string) => Promise<boolean>,
-  maxBytes = UNAUTHENTICATED_ACTION_BODY_BYTES,
-): Promise<411 | 413 | null> {
-  if (method !== "POST" || headers["next-action"] === undefined) return null;
+  maxBytes = UNAUTHENTICATED_BODY_BYTES,
+): Promise<"pass" | "refuse" | "count"> {
   const length = headers["content-length"];
   const declared = typeof length === "string" && /^\d{1,15}$/.test(length.trim()) ? Number(length.trim()) : null;
-  if (declared !== null && declared <= maxBytes) return null;
+  const chunked = headers["transfer-encoding"] !== undefined;
+  // No body at all (Node reads none without a length or a transfer coding).
+  if (!chunked && (declared === null || declared <= maxBytes)) return "pass";
+  const path = (url ?? "/").split("?")[0] ?? "/";
+  if (BODY_RULE_EXEMPT.some((pattern) => pattern.test(path))) return "pass";
   const cookie = Array.isArray(headers.cookie) ? headers.cookie.join("; ") : (headers.cookie ?? "");
   const token = sessionCookieValue(cookie);
-  if (token && (await verifySession(token).catch(() => false))) return null;
-  return declared === null ? 411 : 413;
+  if (token && (await verifySession(token).catch(() => false))) return "pass";
+  return chunked ? "count" : "refuse";
+}
+
+/** next-auth's callback-url cookie (plain and on https). */
+const CALLBACK_URL_COOKIES = ["next-auth.callback-url", "__Secure-next-auth.callback-url"];
+
+/** Would next-auth accept this as a callback URL? (Its own test: an http(s) URL, a path resolved against the origin.) */
+function isHttpUrl(value: string, origin: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(value, value.startsWith("/") ? origin : undefined).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The Cookie header without a next-auth callback-url cookie that next-auth would refuse
+ * (not an http(s) URL, or not decodable): next-auth answers such a cookie with "There is
+ * a problem with the server configuration", a 500 on every page that reads the session.
+ * A bad cookie is the client's problem, so it is dropped as if absent. Returns null when
+ * the header needs no change.
+ */
+export function withoutInvalidCallbackUrlCookie(
+  cookieHeader: string | undefined,
+  origin: string,
+): { header: string; dropped: string[] } | null {
+  if (!cookieHeader || !cookieHeader.includes("callback-url")) return null;
+  const dropped: string[] = [];
+  const kept = cookieHeader.split(/;\s*/).filter((pair) => {
+    const at = pair.indexOf("=");
+    const name = (at < 0 ? pair : pair.slice(0, at)).trim();
+    if (!CALLBACK_URL_COOKIES.includes(name)) return true;
+    let value: string;
+    try {
+      // Decoded as Next.js decodes cookies for next-auth (no trimming).
+      value = decodeURIComponent(at < 0 ? "" : pair.slice(at + 1));
+    } catch {
+      dropped.push(name);
+      return false;
+    }
+    if (value === "" || isHttpUrl(value, origin)) return true;
+    dropped.push(name);
+    return false;
+  });
+  return dropped.length > 0 ? { header: kept.join("; "), dropped } : null;
 }

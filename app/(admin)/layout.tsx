@@ -1,13 +1,11 @@
 import type { ReactNode } from "react";
 import { AppShell } from "@/components/shell/app-shell";
-import { requireTwoFactorEnrolled } from "@/lib/account/gate";
 import { requireRole } from "@/lib/auth";
 import { signOutEverywhereAction, switchLabAction } from "../(portal)/actions";
 
 export default async function AdminLayout({ children }: { children: ReactNode }) {
   // Operators open the report triage; each admin page also authorizes on its own.
   const user = await requireRole(["admin", "operator"]);
-  await requireTwoFactorEnrolled(user);
   return (
     <AppShell user={user} switchLab={switchLabAction} signOutEverywhere={signOutEverywhereAction}>
       {children}

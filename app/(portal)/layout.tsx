@@ -1,12 +1,11 @@
 import type { ReactNode } from "react";
 import { AppShell } from "@/components/shell/app-shell";
-import { requireTwoFactorEnrolled } from "@/lib/account/gate";
 import { requireUser } from "@/lib/auth";
 import { signOutEverywhereAction, switchLabAction } from "./actions";
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {
+  // requireUser also sends a user who must still enrol a second factor to enrol.
   const user = await requireUser();
-  await requireTwoFactorEnrolled(user);
   return (
     <AppShell user={user} switchLab={switchLabAction} signOutEverywhere={signOutEverywhereAction}>
       {children}

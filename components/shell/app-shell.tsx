@@ -24,11 +24,17 @@ export type AppShellProps = {
   /** Ends every session of the user, on every device. */
   signOutEverywhere: () => Promise<void>;
   children: ReactNode;
+  /**
+   * The user must still enrol a second factor: only the account pages are open to them,
+   * so the header leaves out what would be refused (lab switch, report notices, sign out
+   * everywhere) and the navigation.
+   */
+  pendingTwoFactor?: boolean;
 };
 
 /** The signed-in frame of every portal page: header, lab, user, navigation. */
-export function AppShell({ user, switchLab, signOutEverywhere, children }: AppShellProps) {
-  const items = navItemsFor(user.role).map(({ href, label }) => ({ href, label }));
+export function AppShell({ user, switchLab, signOutEverywhere, children, pendingTwoFactor = false }: AppShellProps) {
+  const items = pendingTwoFactor ? [] : navItemsFor(user.role).map(({ href, label }) => ({ href, label }));
   return (
     <div className="min-h-screen">
       <a
@@ -44,7 +50,7 @@ export function AppShell({ user, switchLab, signOutEverywhere, children }: AppSh
             <span className="text-lg font-semibold text-slate-900">Lab Results Portal</span>
           </div>
           <div className="flex flex-wrap items-center gap-4">
-            {user.labs.length > 1 && user.currentLab ? (
+            {user.labs.length > 1 && user.currentLab && !pendingTwoFactor ? (
               <LabSwitcher labs={user.labs} currentLabId={user.currentLab.id} action={switchLab} />
             ) : (
               <p className="text-sm text-slate-600">
@@ -57,17 +63,19 @@ export function AppShell({ user, switchLab, signOutEverywhere, children }: AppSh
                 {user.email} · <Badge tone="info">{user.role ? roleLabels[user.role] : "No role"}</Badge>
               </p>
             </div>
-            {user.currentLab ? (
+            {user.currentLab && !pendingTwoFactor ? (
               <QueryProvider>
                 <ReportNotifications />
               </QueryProvider>
             ) : null}
             <SignOutButton />
-            <form action={signOutEverywhere}>
-              <Button type="submit" variant="ghost" className="px-2">
-                Sign out everywhere
-              </Button>
-            </form>
+            {pendingTwoFactor ? null : (
+              <form action={signOutEverywhere}>
+                <Button type="submit" variant="ghost" className="px-2">
+                  Sign out everywhere
+                </Button>
+              </form>
+            )}
           </div>
         </div>
       </header>

@@ -1,14 +1,6 @@
-import "server-only";
-import { redirect } from "next/navigation";
-import { getDb } from "@/db";
-import { mustEnrolTwoFactor } from "@/lib/account/two-factor";
-
-export const ENROL_PATH = "/account/two-factor";
-
 /**
- * Admins, operators and members of labs that require it use two-factor sign-in: until
- * they have enrolled, every page but the enrolment page sends them there.
+ * Where a user who must use two-factor sign-in but has not enrolled yet is sent: the one
+ * page (with the other account pages) that such a session may open. The gate itself is
+ * in lib/auth.ts (requireUser), which every page, action and route handler passes.
  */
-export async function requireTwoFactorEnrolled(user: { id: string }): Promise<void> {
-  if (await mustEnrolTwoFactor(await getDb(), user.id)) redirect(ENROL_PATH);
-}
+export const ENROL_PATH = "/account/two-factor";

@@ -1,5 +1,10 @@
 import http from "node:http";
-import { earlyActionRefusal, resolveClientAddress } from "../../lib/request.ts";
+import {
+  UNAUTHENTICATED_BODY_BYTES,
+  resolveClientAddress,
+  unauthenticatedBodyCheck,
+  withoutInvalidCallbackUrlCookie,
+} from "../../lib/request.ts";
 
 /**
  * The production portal in this process: Next.js behind a small `node:http` server of
@@ -9,15 +14,86 @@ import { earlyActionRefusal, resolveClientAddress } from "../../lib/request.ts";
  * - the socket, so X-Forwarded-For carries the address resolved from it and
  *   TRUST_PROXY_HOPS, never one a client made up (Next fills the header from the socket
  *   only when it is missing);
- * - a request before its body is read, so a large server-action body without a valid
- *   session is refused before Next.js would parse it (lib/request.ts, earlyActionRefusal).
+ * - a request before its body is read, so a body over 64 KB without a valid session is
+ *   refused before Next.js would parse it (lib/request.ts, unauthenticatedBodyCheck): by
+ *   its Content-Length without reading it, or, chunked, by counting while it streams;
+ * - every request's cookies, so a tampered next-auth callback-url cookie is dropped
+ *   before next-auth would answer it with a 500.
  */
+
+/** 413, without reading (more of) the body; the connection closes rather than drain it. */
+function refuseBody(response: http.ServerResponse): void {
+  response.writeHead(413, { "content-type": "text/plain; charset=utf-8", connection: "close" });
+  response.end("Sign in first: the request is too large.\n");
+}
+
+/** The body, if it ends within `maxBytes`; null as soon as it goes beyond (reading stops there). */
+function readUpTo(request: http.IncomingMessage, maxBytes: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const done = () => {
+      request.off("data", onData);
+      request.off("end", onEnd);
+      request.off("error", onError);
+      request.off("close", onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > maxBytes) {
+        done();
+        request.pause();
+        resolve(null);
+      } else chunks.push(chunk);
+    };
+    const onEnd = () => {
+      done();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (error: Error) => {
+      done();
+      reject(error);
+    };
+    const onClose = () => {
+      done();
+      reject(new Error("The client went away before the body ended."));
+    };
+    request.on("data", onData);
+    request.on("end", onEnd);
+    request.on("error", onError);
+    request.on("close", onClose);
+  });
+}
+
+/** The same request with its (small, already read) body, as a fresh stream for Next.js. */
+function replay(original: http.IncomingMessage, body: Buffer): http.IncomingMessage {
+  const copy = new http.IncomingMessage(original.socket);
+  copy.method = original.method;
+  copy.url = original.url;
+  copy.httpVersion = original.httpVersion;
+  copy.httpVersionMajor = original.httpVersionMajor;
+  copy.httpVersionMinor = original.httpVersionMinor;
+  const headers = { ...original.headers, "content-length": String(body.length) };
+  delete headers["transfer-encoding"];
+  copy.headers = headers;
+  copy.rawHeaders = Object.entries(headers).flatMap(([name, value]) =>
+    (Array.isArray(value) ? value : [value ?? ""]).flatMap((v) => [name, v]),
+  );
+  // All of it has arrived: Node would otherwise take the stream's end for an aborted
+  // request and destroy the socket under the response.
+  copy.complete = true;
+  copy.push(body);
+  copy.push(null);
+  return copy;
+}
 
 export type PortalServerOptions = {
   port: number;
   hostname?: string;
   /** How many reverse proxies in front append to X-Forwarded-For (0: trust none). */
   trustedHops: number;
+  /** The portal's origin (NEXTAUTH_URL): a callback-url cookie is judged against it. */
+  origin: string;
   /** Signs the session cookie: a cookie that decodes with it is a session (no database). */
   authSecret: string;
 };
@@ -37,7 +113,7 @@ export async function startPortalServer(options: PortalServerOptions): Promise<P
   const handle = app.getRequestHandler();
   const verifySession = async (token: string) => (await decode({ token, secret: options.authSecret })) !== null;
 
-  const server = http.createServer((request, response) => {
+  const onRequest = (request: http.IncomingMessage, response: http.ServerResponse, expectsContinue: boolean) => {
     const address = resolveClientAddress(
       request.headers["x-forwarded-for"],
       request.socket.remoteAddress,
@@ -46,20 +122,39 @@ export async function startPortalServer(options: PortalServerOptions): Promise<P
     if (address) request.headers["x-forwarded-for"] = address;
     else delete request.headers["x-forwarded-for"];
     delete request.headers["x-real-ip"];
+    // A callback-url cookie that next-auth would refuse (a tampered one) would make every
+    // page and action that reads the session answer 500: it is dropped, as if absent.
+    const cookies = withoutInvalidCallbackUrlCookie(request.headers.cookie, options.origin);
+    if (cookies) {
+      request.headers.cookie = cookies.header;
+      // And the browser's copy is cleared, so that it is not sent again.
+      for (const name of cookies.dropped)
+        response.appendHeader(
+          "set-cookie",
+          `${name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${name.startsWith("__Secure-") ? "; Secure" : ""}`,
+        );
+    }
     void (async () => {
-      const refusal = await earlyActionRefusal(request.method, request.headers, verifySession);
-      if (refusal !== null) {
-        // Answer without reading the body, and close the connection rather than drain it.
-        response.writeHead(refusal, { "content-type": "text/plain; charset=utf-8", connection: "close" });
-        response.end(refusal === 411 ? "Length required.\n" : "Sign in first: the request is too large.\n");
-        return;
+      const check = await unauthenticatedBodyCheck(request.url, request.headers, verifySession);
+      if (check === "refuse") return refuseBody(response);
+      // "Expect: 100-continue": the client waits for this before it sends the body.
+      if (expectsContinue) response.writeContinue();
+      if (check === "count") {
+        const body = await readUpTo(request, UNAUTHENTICATED_BODY_BYTES);
+        if (body === null) return refuseBody(response);
+        return handle(replay(request, body), response);
       }
       await handle(request, response);
     })().catch(() => {
       if (!response.headersSent) response.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
       response.end();
     });
-  });
+  };
+  const server = http.createServer((request, response) => onRequest(request, response, false));
+  // Without this listener Node would answer "100 Continue" itself, inviting a body that is then refused.
+  server.on("checkContinue", (request: http.IncomingMessage, response: http.ServerResponse) =>
+    onRequest(request, response, true),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, () => {

@@ -78,6 +78,7 @@ export async function servePortal(env: Env, onStop: () => Promise<void> = async 
   const portal = await startPortalServer({
     port: env.PORT,
     trustedHops: env.TRUST_PROXY_HOPS,
+    origin: env.NEXTAUTH_URL,
     authSecret: getAuthSecret(),
   });
   let stopping = false;

@@ -13,7 +13,7 @@ import { changePasswordSchema } from "@/lib/validations/admin";
 
 /** Changes the signed-in person's own password; every session ends, this one too. */
 export async function changePasswordAction(_state: ActionResult, formData: FormData): Promise<ActionResult> {
-  const user = await requireUser();
+  const user = await requireUser({ allowPendingTwoFactor: true });
   const parsed = changePasswordSchema.safeParse({
     currentPassword: formData.get("currentPassword"),
     password: formData.get("password"),
@@ -30,7 +30,7 @@ export type EnrolmentResult = ActionResult & { secret?: string; qrDataUrl?: stri
 
 /** Starts two-factor enrolment: a new secret, as a QR code and as text. */
 export async function beginEnrolmentAction(_state: EnrolmentResult, _formData: FormData): Promise<EnrolmentResult> {
-  const user = await requireUser();
+  const user = await requireUser({ allowPendingTwoFactor: true });
   const enrolment = await beginEnrolment(await getDb(), user.id);
   if (!enrolment) return { status: "error", message: "Two-factor sign-in is already on for your account." };
   return {
@@ -44,7 +44,7 @@ const codeSchema = z.object({ code: z.string().trim().min(1, { error: "Enter the
 
 /** Confirms enrolment with a code from the app and hands out the recovery codes, once. */
 export async function confirmEnrolmentAction(state: EnrolmentResult, formData: FormData): Promise<EnrolmentResult> {
-  const user = await requireUser();
+  const user = await requireUser({ allowPendingTwoFactor: true });
   const parsed = codeSchema.safeParse({ code: formData.get("code") });
   if (!parsed.success) return { ...state, status: "invalid", message: parsed.error.issues[0]?.message };
   const outcome = await confirmEnrolment(await getDb(), user.id, parsed.data.code);

@@ -11,7 +11,7 @@ import { changePasswordAction } from "./actions";
 export const metadata: Metadata = { title: "Your account" };
 
 export default async function AccountPage() {
-  const user = await requireUser();
+  const user = await requireUser({ allowPendingTwoFactor: true });
   const row = await getUserById(await getDb(), user.id);
   return (
     <>

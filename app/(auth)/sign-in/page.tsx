@@ -20,7 +20,9 @@ export default async function SignInPage({
 }) {
   const params = await searchParams;
   const callbackUrl = safeCallback(params.callbackUrl);
-  if (await getCurrentUser()) redirect(callbackUrl);
+  // Signed in already: on to the page asked for (which sends a user who must still enrol
+  // a second factor to enrol; nothing is shown here).
+  if (await getCurrentUser({ allowPendingTwoFactor: true })) redirect(callbackUrl);
   const notice =
     params.reason === "expired"
       ? "Your session has ended. Sign in again to continue."

@@ -10,7 +10,7 @@ import { beginEnrolmentAction, confirmEnrolmentAction } from "../actions";
 export const metadata: Metadata = { title: "Two-factor sign-in" };
 
 export default async function TwoFactorPage() {
-  const user = await requireUser();
+  const user = await requireUser({ allowPendingTwoFactor: true });
   const db = await getDb();
   const row = await getUserById(db, user.id);
   const required = row ? await twoFactorRequired(db, row) : false;
