@@ -61,6 +61,31 @@ afterAll(async () => {
   await t?.close();
 });
 
+describe("a manifest row's file name", () => {
+  it("is stored through the file-name sanitiser: no folders, control or bidi characters, at most 150 characters", async () => {
+    const raw = `..\\reports/${"a".repeat(300)}\u0007\u202Egnp<x>.pdf`;
+    const r = row(`"${raw}",P-NAME-1,Ada,Lovelace,1980-12-10,female,ACC-NAME-1,,,`);
+    const result = await sendManifestFile(
+      t.db,
+      otherLab,
+      r,
+      { name: raw, bytes: await pdf("Result for P-NAME-1") },
+      { maxUploadMb: 20, boss },
+    );
+    expect(result.status).toBe("success");
+    const [stored] = await t.db
+      .select({ fileName: documents.fileName })
+      .from(labResults)
+      .innerJoin(documents, eq(documents.id, labResults.documentId))
+      .where(eq(labResults.id, result.status === "success" ? result.labResultId : ""));
+    // The last path segment, the bell and the right-to-left override gone, "<>" made "_",
+    // cut to 150 characters with its extension kept.
+    expect(stored!.fileName).toBe(`${"a".repeat(146)}.pdf`);
+    const short = row(`"scans/x\u202Efdp.exe\u0000.pdf",P-NAME-1,Ada,Lovelace,1980-12-10,female,ACC-NAME-2,,,`);
+    expect(short.fileName).toBe("xfdp.exe.pdf");
+  });
+});
+
 describe("the server's check of a manifest", () => {
   it("finds a patient id that exists with other details, and files already uploaded for their accession, in this lab only", async () => {
     const old = await pdf("old result");
