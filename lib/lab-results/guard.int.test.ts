@@ -107,6 +107,7 @@ describe("an upload whose text labels another patient's id", () => {
     const held = await row(queued.labResultId);
     expect(held).toMatchObject({ status: "needs_confirmation", guardOutcome: "needs_confirmation", attempts: 0 });
     expect(held.guardReason).toContain("labels patient id P-OTHER-7, but this file is for patient id P-HELD-1.");
+    expect(held.guardReason).toContain("It names patient id P-OTHER-7 of another patient of this lab.");
     expect(await jobsFor(queued.labResultId)).toBe(0);
     expect(await events("lab_result.guard_hold", queued.labResultId)).toHaveLength(1);
 

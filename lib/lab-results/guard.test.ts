@@ -121,7 +121,9 @@ describe("decideGuard", () => {
   it("needs confirmation when the text names neither, with a reason a technician understands", () => {
     const decision = decideGuard({ ...base, text: text("Patient ID: P-999"), otherPatientIds: ["P-999"] });
     expect(decision.outcome).toBe("needs_confirmation");
-    expect(decision.reason).toContain("The PDF's text labels patient id P-999, but this file is for patient id P-123.");
+    expect(decision.reason).toContain(
+      "The PDF's text labels patient id P-999, but this file is for patient id P-123. It names patient id P-999 of another patient of this lab.",
+    );
     const unnamed = decideGuard({ ...base, text: text("Haemoglobin 13.5, ref P-999"), otherPatientIds: ["P-999"] });
     expect(unnamed.reason).toContain(
       "The PDF's text names neither patient id P-123 nor the patient's family name with the birth date.",

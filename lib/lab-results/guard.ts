@@ -214,6 +214,11 @@ export function decideGuard(input: GuardInput): GuardDecision {
     if (held) return { outcome: "needs_confirmation", reason: `${held} ${CONFIRM}` };
     return { outcome: "not_checked", reason: UNREADABLE[text.reason as "invalid" | "encrypted"] };
   }
+  const others = (input.otherPatientIds ?? []).filter((id) => normaliseId(id) !== normaliseId(input.patientId));
+  const other =
+    others.length > 0
+      ? ` It names ${others.length === 1 ? "patient id" : "patient ids"} ${others.slice(0, 3).join(", ")} of ${others.length === 1 ? "another patient" : "other patients"} of this lab.`
+      : "";
   const labelled = labelledOtherPatientIds(text.text, input.patientId);
   if (labelled.length > 0) {
     const ids = labelled.slice(0, 3).join(", ");
@@ -221,7 +226,7 @@ export function decideGuard(input: GuardInput): GuardDecision {
       outcome: "needs_confirmation",
       reason:
         `The PDF's text labels ${labelled.length === 1 ? "patient id" : "patient ids"} ${ids}, ` +
-        `but this file is for patient id ${input.patientId}. ${CONFIRM}`,
+        `but this file is for patient id ${input.patientId}.${other} ${CONFIRM}`,
     };
   }
   const byId = textNamesPatientId(text.text, input.patientId);
@@ -232,11 +237,6 @@ export function decideGuard(input: GuardInput): GuardDecision {
     textNamesDate(text.text, input.birthDate);
   if (byId || byNameAndBirth) return { outcome: "matched", reason: null };
   const pages = text.pagesRead < text.pageCount ? ` in the first ${text.pagesRead} of its ${text.pageCount} pages` : "";
-  const others = (input.otherPatientIds ?? []).filter((id) => normaliseId(id) !== normaliseId(input.patientId));
-  const other =
-    others.length > 0
-      ? ` It names ${others.length === 1 ? "patient id" : "patient ids"} ${others.slice(0, 3).join(", ")} of ${others.length === 1 ? "another patient" : "other patients"} of this lab.`
-      : "";
   return {
     outcome: "needs_confirmation",
     reason:

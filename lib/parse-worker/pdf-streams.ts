@@ -51,12 +51,13 @@ function isFlateNonImage(buf: Buffer, at: number): boolean {
 }
 
 /**
- * The total size the non-image Flate streams of a PDF inflate to, counted up to `maxBytes`:
- * `{ ok: false }` as soon as it is over.
+ * What the non-image Flate streams of a PDF inflate to, counted up to the limits: `{ ok: false }`
+ * as soon as one stream inflates past `maxStreamBytes` (pdf.js holds a decoded stream whole)
+ * or all of them past `maxTotalBytes`.
  */
 export async function checkInflatedStreams(
   bytes: Uint8Array,
-  maxBytes: number,
+  { maxStreamBytes, maxTotalBytes }: { maxStreamBytes: number; maxTotalBytes: number },
 ): Promise<{ ok: true; inflatedBytes: number } | { ok: false }> {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let total = 0;
@@ -75,8 +76,9 @@ export async function checkInflatedStreams(
     const end = endAt === -1 ? buf.length : endAt;
     pos = end;
     if (!isFlateNonImage(buf, at)) continue;
-    total += await inflatedSize(buf.subarray(start, end), maxBytes - total);
-    if (total > maxBytes) return { ok: false };
+    const size = await inflatedSize(buf.subarray(start, end), Math.min(maxStreamBytes, maxTotalBytes - total));
+    total += size;
+    if (size > maxStreamBytes || total > maxTotalBytes) return { ok: false };
   }
   return { ok: true, inflatedBytes: total };
 }

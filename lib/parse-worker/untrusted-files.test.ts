@@ -87,13 +87,24 @@ describe("a PDF whose content stream inflates to about a gigabyte", () => {
   it("is cut off by the wall clock from outside when its streams are let through to pdf.js", async () => {
     const baseline = process.memoryUsage.rss();
     const { result, slowest, elapsed } = await whileServing(
-      () => extractPdfText(bomb, { timeoutMs: 1_500, maxInflatedMb: 4096 }),
+      () => extractPdfText(bomb, { timeoutMs: 1_500, maxStreamMb: 4096, maxInflatedMb: 4096 }),
       baseline,
     );
     expect(result).toMatchObject({ kind: "unreadable" });
     expect(["timeout", "too_large"]).toContain((result as { reason: string }).reason);
     expect(elapsed).toBeLessThan(1_500 + 1_000);
     expect(slowest).toBeLessThan(1_000);
+  });
+
+  it("as reported (a few hundred KB inflating to 60 MB of text operators) is answered 'too large' at once", async () => {
+    const reported = await textBombPdf(60);
+    expect(reported.byteLength).toBeLessThan(MB);
+    const baseline = process.memoryUsage.rss();
+    const { result, slowest, growthMb, elapsed } = await whileServing(() => extractPdfText(reported), baseline);
+    expect(result).toEqual({ kind: "unreadable", reason: "too_large" });
+    expect(elapsed).toBeLessThan(2_000);
+    expect(slowest).toBeLessThan(1_000);
+    expect(growthMb).toBeLessThan(150);
   });
 
   it("leaves the pool working for the next file", async () => {

@@ -13,6 +13,8 @@ export type PdfTextTask = {
   bytes: Uint8Array;
   maxPages: number;
   maxChars: number;
+  /** What one non-image Flate stream, and all of them, may inflate to. */
+  maxStreamBytes: number;
   maxInflatedBytes: number;
 };
 
@@ -37,7 +39,10 @@ type PdfjsModule = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
 let pdfjsModule: Promise<PdfjsModule> | null = null;
 
 async function extractText(task: PdfTextTask): Promise<PdfTextOutcome> {
-  const streams = await checkInflatedStreams(task.bytes, task.maxInflatedBytes);
+  const streams = await checkInflatedStreams(task.bytes, {
+    maxStreamBytes: task.maxStreamBytes,
+    maxTotalBytes: task.maxInflatedBytes,
+  });
   if (!streams.ok) return { kind: "unreadable", reason: "too_large" };
   pdfjsModule ??= import("pdfjs-dist/legacy/build/pdf.mjs");
   const pdfjs = await pdfjsModule;

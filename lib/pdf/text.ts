@@ -18,17 +18,20 @@ export type PdfTextLimits = {
   maxChars: number;
   /** Time for the whole extraction, opening included (PDF_PARSE_TIMEOUT_MS). */
   timeoutMs: number;
+  /** What one of the PDF's non-image Flate streams may inflate to (PDF_PARSE_MAX_STREAM_MB). */
+  maxStreamMb: number;
   /** What the PDF's non-image Flate streams may inflate to in all (PDF_PARSE_MAX_INFLATED_MB). */
   maxInflatedMb: number;
 };
 
-/** The limits: 10 pages, 200,000 characters, and the configured time and inflated size. */
+/** The limits: 10 pages, 200,000 characters, and the configured time and inflated sizes. */
 export function defaultTextLimits(): PdfTextLimits {
   const env = getEnv();
   return {
     maxPages: 10,
     maxChars: 200_000,
     timeoutMs: env.PDF_PARSE_TIMEOUT_MS,
+    maxStreamMb: env.PDF_PARSE_MAX_STREAM_MB,
     maxInflatedMb: env.PDF_PARSE_MAX_INFLATED_MB,
   };
 }
@@ -47,10 +50,18 @@ export type PdfText =
 
 /** The text of the first `maxPages` pages of a PDF, within the limits. */
 export async function extractPdfText(bytes: Uint8Array, limits: Partial<PdfTextLimits> = {}): Promise<PdfText> {
-  const { maxPages, maxChars, timeoutMs, maxInflatedMb } = { ...defaultTextLimits(), ...limits };
+  const { maxPages, maxChars, timeoutMs, maxStreamMb, maxInflatedMb } = { ...defaultTextLimits(), ...limits };
+  const MB = 1024 * 1024;
   try {
     return await runParseTask(
-      { kind: "pdf_text", bytes, maxPages, maxChars, maxInflatedBytes: maxInflatedMb * 1024 * 1024 },
+      {
+        kind: "pdf_text",
+        bytes,
+        maxPages,
+        maxChars,
+        maxStreamBytes: maxStreamMb * MB,
+        maxInflatedBytes: maxInflatedMb * MB,
+      },
       timeoutMs,
     );
   } catch (error) {
