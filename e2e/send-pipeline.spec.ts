@@ -27,7 +27,9 @@ test("a new patient with 5 PDFs and Interpret: 5 lab results of one patient, all
   const patientId = unique("PAT");
   // Lab results of one to sixteen pages.
   const files = await Promise.all(
-    [1, 3, 6, 10, 16].map((pages, i) => labResultPdf(`${accession}-${i + 1}.pdf`, `Metabolic panel for ${patientId}`, pages)),
+    [1, 3, 6, 10, 16].map((pages, i) =>
+      labResultPdf(`${accession}-${i + 1}.pdf`, `Metabolic panel for ${patientId}`, pages),
+    ),
   );
   await upload.submit({
     patient: {

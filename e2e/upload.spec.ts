@@ -258,7 +258,13 @@ test("a doctor cannot reach the upload page or its action", async ({ page, brows
       mode: "interpret",
     };
     for (const [key, value] of Object.entries(fields)) form.append(`_1_${key}`, value);
-    form.append("_1_file", new Blob([readFileSync(await labResultPdf(name, `Complete blood count for ${patientId}`))], { type: "application/pdf" }), name);
+    form.append(
+      "_1_file",
+      new Blob([readFileSync(await labResultPdf(name, `Complete blood count for ${patientId}`))], {
+        type: "application/pdf",
+      }),
+      name,
+    );
     form.append("0", '["$K1"]');
     return as.request.post("/upload", {
       headers: { "next-action": request.headers()["next-action"] ?? "", accept: "text/x-component" },

@@ -122,7 +122,10 @@ test("a PDF labelled with another patient's id but this file's accession is held
   // Two patients of the lab: PT-WHO-1 and PT-WHO-2.
   const second = person(`PT-${run}-2`, "Grace", "Hopper");
   const secondAccession = unique("ACC-WHO-OK");
-  const secondFile = await textPdf(`${secondAccession}.pdf`, ["Complete blood count", `Patient ID: ${second.patientId}`]);
+  const secondFile = await textPdf(`${secondAccession}.pdf`, [
+    "Complete blood count",
+    `Patient ID: ${second.patientId}`,
+  ]);
   await uploadFor(upload, second, secondAccession, secondFile);
   await upload.expectReportReady(fileName(secondFile));
 
@@ -138,7 +141,9 @@ test("a PDF labelled with another patient's id but this file's accession is held
   await uploadFor(upload, first, accession, wrong);
   const row = upload.row("who-wrong.pdf");
   await expect(row.getByText("Needs confirmation", { exact: true })).toBeVisible({ timeout: 20_000 });
-  await expect(row).toContainText(`labels patient id ${second.patientId}, but this file is for patient id ${first.patientId}`);
+  await expect(row).toContainText(
+    `labels patient id ${second.patientId}, but this file is for patient id ${first.patientId}`,
+  );
   await page.waitForTimeout(2_000);
   expect(await simRequestsFor(accession)).toHaveLength(0);
 });

@@ -31,9 +31,7 @@ export async function checkUpload(
 ): Promise<GuardDecision> {
   if (!(await isWrongPatientGuardOn(db, input.labId))) return { outcome: "off", reason: null };
   const patient =
-    input.patient.kind === "new"
-      ? input.patient
-      : await getPatientForGuard(db, input.labId, input.patient.id);
+    input.patient.kind === "new" ? input.patient : await getPatientForGuard(db, input.labId, input.patient.id);
   // An unknown patient is refused by the upload's transaction; nothing to check here.
   if (patient === null) return { outcome: "not_checked", reason: null };
   const text = await extractPdfText(input.file.bytes, limits);

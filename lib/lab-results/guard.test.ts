@@ -68,7 +68,9 @@ describe("decideGuard", () => {
       enabled: true,
       patientId: "PT-WHO-1",
       accessionNumber: "ACC-WHO-1",
-      text: text("Complete blood count\nPatient ID: PT-WHO-2 Name: Grace Hopper\nAccession: ACC-WHO-1\nHaemoglobin 13.5"),
+      text: text(
+        "Complete blood count\nPatient ID: PT-WHO-2 Name: Grace Hopper\nAccession: ACC-WHO-1\nHaemoglobin 13.5",
+      ),
     });
     expect(decision.outcome).toBe("needs_confirmation");
     expect(decision.reason).toContain("PT-WHO-2");
@@ -76,7 +78,13 @@ describe("decideGuard", () => {
   });
 
   it("holds a labelled id of someone else even when the patient's own id is named too", () => {
-    for (const label of ["Patient ID: PT-9", "MRN: PT-9", "MRN PT-9", "Patient no. PT-9", "Medical record number: PT-9"]) {
+    for (const label of [
+      "Patient ID: PT-9",
+      "MRN: PT-9",
+      "MRN PT-9",
+      "Patient no. PT-9",
+      "Medical record number: PT-9",
+    ]) {
       const decision = decideGuard({
         ...base,
         text: text(`Ordered for P-123 (ref). ${label}\nAccession A-9`),

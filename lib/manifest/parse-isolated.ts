@@ -2,7 +2,13 @@ import "server-only";
 import { getEnv } from "@/lib/env";
 import { describeError } from "@/lib/errors";
 import { ParseWorkerError, runParseTask } from "@/lib/parse-worker/pool";
-import { MAX_MANIFEST_ROWS, XLSX_UNREADABLE, manifestFromTable, unreadableManifest, type ParsedManifest } from "./parse";
+import {
+  MAX_MANIFEST_ROWS,
+  XLSX_UNREADABLE,
+  manifestFromTable,
+  unreadableManifest,
+  type ParsedManifest,
+} from "./parse";
 import { checkXlsxDirectory } from "./xlsx-directory";
 
 /**

@@ -119,7 +119,11 @@ export const DEFAULT_XLSX_MAX_INFLATED_BYTES = 32 * 1024 * 1024;
 
 /** A manifest that is nothing but one problem with the file as a whole. */
 export function unreadableManifest(message: string): ParsedManifest {
-  return { rows: [], ignoredHeaders: [], problems: [{ code: "manifest_unreadable", line: null, column: null, message }] };
+  return {
+    rows: [],
+    ignoredHeaders: [],
+    problems: [{ code: "manifest_unreadable", line: null, column: null, message }],
+  };
 }
 
 export const XLSX_UNREADABLE =

@@ -68,7 +68,10 @@ function failureOf(error: unknown): ParseFailure {
  * of time or memory or could not run.
  */
 export async function runParseTask(task: ParseTask & { kind: "pdf_text" }, timeoutMs: number): Promise<PdfTextOutcome>;
-export async function runParseTask(task: ParseTask & { kind: "xlsx_sheet" }, timeoutMs: number): Promise<XlsxSheetOutcome>;
+export async function runParseTask(
+  task: ParseTask & { kind: "xlsx_sheet" },
+  timeoutMs: number,
+): Promise<XlsxSheetOutcome>;
 export async function runParseTask(task: ParseTask, timeoutMs: number): Promise<PdfTextOutcome | XlsxSheetOutcome> {
   const bytes = new Uint8Array(task.bytes.byteLength);
   bytes.set(task.bytes);

@@ -127,15 +127,14 @@ describe("an XLSX whose sheet inflates to gigabytes", () => {
     const directory = checkXlsxDirectory(bomb, 32 * MB);
     expect(directory).toEqual({ ok: false, message: expect.stringContaining("unpacks to 2,048 MB") });
     const baseline = process.memoryUsage.rss();
-    const { result, growthMb, elapsed } = await whileServing(
-      () => parseManifestXlsxIsolated(bomb),
-      baseline,
-    );
+    const { result, growthMb, elapsed } = await whileServing(() => parseManifestXlsxIsolated(bomb), baseline);
     expect(result.rows).toEqual([]);
     expect(result.problems).toEqual([
       expect.objectContaining({
         code: "manifest_unreadable",
-        message: expect.stringMatching(/^The manifest workbook unpacks to .* MB, more than the 32 MB a manifest may take/),
+        message: expect.stringMatching(
+          /^The manifest workbook unpacks to .* MB, more than the 32 MB a manifest may take/,
+        ),
       }),
     ]);
     expect(elapsed).toBeLessThan(1_000);
@@ -156,7 +155,10 @@ describe("an XLSX whose sheet inflates to gigabytes", () => {
     );
     expect(parsed.problems).toEqual([]);
     expect(parsed.rows).toEqual([
-      expect.objectContaining({ line: 2, values: expect.objectContaining({ patientId: "P-1", birthDate: "1980-12-10" }) }),
+      expect.objectContaining({
+        line: 2,
+        values: expect.objectContaining({ patientId: "P-1", birthDate: "1980-12-10" }),
+      }),
     ]);
   });
 });

@@ -30,9 +30,7 @@ export type PdfTextOutcome =
 export type SheetCell = string | number | boolean | Date | null;
 
 export type XlsxSheetOutcome =
-  | { kind: "table"; rows: SheetCell[][] }
-  | { kind: "too_many_rows"; rows: number }
-  | { kind: "unreadable" };
+  { kind: "table"; rows: SheetCell[][] } | { kind: "too_many_rows"; rows: number } | { kind: "unreadable" };
 
 type PdfjsModule = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
 
@@ -98,7 +96,8 @@ async function extractText(task: PdfTextTask): Promise<PdfTextOutcome> {
     if (text.trim() === "") return { kind: "no_text", pagesRead, pageCount };
     return { kind: "text", text, pagesRead, pageCount, truncated };
   } catch (error) {
-    if (error instanceof Error && error.name === "PasswordException") return { kind: "unreadable", reason: "encrypted" };
+    if (error instanceof Error && error.name === "PasswordException")
+      return { kind: "unreadable", reason: "encrypted" };
     return { kind: "unreadable", reason: "invalid" };
   } finally {
     await loading.destroy().catch(() => undefined);

@@ -69,7 +69,9 @@ export async function extractPdfText(bytes: Uint8Array, limits: Partial<PdfTextL
       if (error.failure === "timeout") return { kind: "unreadable", reason: "timeout" };
       if (error.failure === "out_of_memory") return { kind: "unreadable", reason: "too_large" };
     }
-    console.error(`[pdf] reading a PDF's text failed in its worker: ${describeError(error instanceof ParseWorkerError ? error.cause : error)}`);
+    console.error(
+      `[pdf] reading a PDF's text failed in its worker: ${describeError(error instanceof ParseWorkerError ? error.cause : error)}`,
+    );
     return { kind: "unreadable", reason: "failed" };
   }
 }

@@ -131,7 +131,12 @@ function zip(entries: ZipEntry[]): Uint8Array {
 
 function smallEntry(name: string, text: string): ZipEntry {
   const data = Buffer.from(text, "utf8");
-  return { name, data: deflateRawSync(data, { level: constants.Z_DEFAULT_COMPRESSION }), crc: crc32(data), size: data.length };
+  return {
+    name,
+    data: deflateRawSync(data, { level: constants.Z_DEFAULT_COMPRESSION }),
+    crc: crc32(data),
+    size: data.length,
+  };
 }
 
 /**
@@ -143,7 +148,9 @@ export async function xlsxBomb(inflatedMb = 2048): Promise<Uint8Array> {
   const row = `<row><c t="inlineStr"><is><t>bomb.pdf</t></is></c><c t="inlineStr"><is><t>PT-BOMB-1</t></is></c></row>`;
   const sheet = await deflateRepeated(megabyteOf(row), inflatedMb, {
     raw: true,
-    prefix: Buffer.from(`<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${ns}/spreadsheetml/2006/main"><sheetData>`),
+    prefix: Buffer.from(
+      `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${ns}/spreadsheetml/2006/main"><sheetData>`,
+    ),
     suffix: Buffer.from("</sheetData></worksheet>"),
   });
   return zip([
