@@ -221,15 +221,16 @@ test("a doctor cannot reach the upload page or its action", async ({ page, brows
   // Record a technician's real upload request (the action id and its body)…
   const upload = await UploadPage.signedIn(page);
   const accession = unique("DOC");
+  const patientId = unique("PAT");
   await upload.newPatient({
-    patientId: unique("PAT"),
+    patientId,
     givenName: "Barbara",
     familyName: "Liskov",
     birthDate: "1959-11-07",
     sex: "female",
   });
   await upload.details(accession);
-  await upload.chooseFiles([await labResultPdf(`${accession}.pdf`)]);
+  await upload.chooseFiles([await labResultPdf(`${accession}.pdf`, `Complete blood count for ${patientId}`)]);
   const recorded = page.waitForRequest((r) => r.method() === "POST" && Boolean(r.headers()["next-action"]));
   await upload.send();
   const request = await recorded;

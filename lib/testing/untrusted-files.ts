@@ -14,9 +14,9 @@ const MB = 1024 * 1024;
 async function deflateRepeated(
   block: Buffer,
   count: number,
-  { raw = false, prefix = Buffer.alloc(0), suffix = Buffer.alloc(0) } = {},
+  { raw = false, level = 1, prefix = Buffer.alloc(0), suffix = Buffer.alloc(0) } = {},
 ): Promise<{ data: Buffer; crc: number; size: number }> {
-  const deflate = raw ? createDeflateRaw({ level: 1 }) : createDeflate({ level: 1 });
+  const deflate = raw ? createDeflateRaw({ level }) : createDeflate({ level });
   const out: Buffer[] = [];
   deflate.on("data", (chunk: Buffer) => out.push(chunk));
   const ended = new Promise<void>((resolve, reject) => {
@@ -141,13 +141,15 @@ function smallEntry(name: string, text: string): ZipEntry {
 
 /**
  * A valid .xlsx whose one sheet's XML inflates to about `inflatedMb` megabytes (rows of the
- * same text cell), as its zip directory says truthfully.
+ * same text cells), as its zip directory says truthfully. Deflate `level` 1 is fast (about
+ * 150 to 1); 6 packs about 300 to 1 (a gigabyte in under 4 MB) and takes twice as long.
  */
-export async function xlsxBomb(inflatedMb = 2048): Promise<Uint8Array> {
+export async function xlsxBomb(inflatedMb = 2048, level = 1): Promise<Uint8Array> {
   const ns = "http://schemas.openxmlformats.org";
   const row = `<row><c t="inlineStr"><is><t>bomb.pdf</t></is></c><c t="inlineStr"><is><t>PT-BOMB-1</t></is></c></row>`;
   const sheet = await deflateRepeated(megabyteOf(row), inflatedMb, {
     raw: true,
+    level,
     prefix: Buffer.from(
       `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${ns}/spreadsheetml/2006/main"><sheetData>`,
     ),
