@@ -46,6 +46,9 @@ function pool(): Piscina {
       // A thread is kept a while for the next file, then let go with its memory.
       idleTimeout: 30_000,
       maxQueue: 100,
+      // Plain Node, whatever loader the parent runs under (tsx's would compile pdf.js again
+      // in every thread, past its heap limit): the worker needs only Node's type stripping.
+      execArgv: [],
       resourceLimits: {
         maxOldGenerationSizeMb: env.PARSE_WORKER_MAX_HEAP_MB,
         maxYoungGenerationSizeMb: 16,
