@@ -13,14 +13,26 @@ const nextConfig: NextConfig = {
   // rate-limiter-flexible, which imports drizzle-orm by a computed name at run time (a
   // bundler cannot follow that), with drizzle-orm itself, so that both use one copy.
   // pdf.js's Node build (reading uploads' text) loads its worker module by a path at run time.
+  // Untrusted files are parsed in worker threads (lib/parse-worker): piscina starts them from
+  // its own files, and they load lib/parse-worker/worker.ts with Node at run time.
   serverExternalPackages: [
     "pdfjs-dist",
+    "piscina",
     "@electric-sql/pglite",
     "@node-rs/argon2",
     "postgres",
     "rate-limiter-flexible",
     "drizzle-orm",
   ],
+  // The parse worker is not imported by any bundled module: trace it and what it loads.
+  outputFileTracingIncludes: {
+    "/**": [
+      "./lib/parse-worker/*.ts",
+      "./node_modules/pdfjs-dist/legacy/build/**",
+      "./node_modules/read-excel-file/**",
+      "./node_modules/fflate/**",
+    ],
+  },
   experimental: {
     // Enables forbidden() / unauthorized() and their pages.
     authInterrupts: true,

@@ -138,9 +138,13 @@ test.describe("roles and labs", () => {
     const today = new Date().toISOString().slice(0, 10);
     const csv = await (await admin.request.get(`/api/admin/audit?from=${today}&to=${today}`)).text();
     const rows = csv.split("\n");
-    expect(rows.some((r) => r.includes(",user.deactivate,") && r.includes(accounts.admin.email))).toBe(true);
-    expect(rows.some((r) => r.includes("denied,auth.sign_in,") && r.includes(accounts.deactivated.email))).toBe(true);
-    expect(rows.some((r) => r.includes("allowed,auth.sign_in,") && r.includes(accounts.deactivated.email))).toBe(true);
+    expect(rows.some((r) => r.includes('"user.deactivate"') && r.includes(accounts.admin.email))).toBe(true);
+    expect(rows.some((r) => r.includes('"denied","auth.sign_in"') && r.includes(accounts.deactivated.email))).toBe(
+      true,
+    );
+    expect(rows.some((r) => r.includes('"allowed","auth.sign_in"') && r.includes(accounts.deactivated.email))).toBe(
+      true,
+    );
     await leaverContext.close();
     await adminContext.close();
   });

@@ -202,16 +202,17 @@ test.describe("the round trip with the simulated Docus", () => {
     await new SignInPage(page).signInAs("technician");
     const upload = new UploadPage(page);
     await upload.goto();
+    const patientId = unique("RT");
     await upload.submit({
       patient: {
-        patientId: unique("RT"),
+        patientId,
         givenName: "Round",
         familyName: "Trip",
         birthDate: "1990-02-03",
         sex: "other",
       },
       accession,
-      files: [await labResultPdf(`${accession}.pdf`)],
+      files: [await labResultPdf(`${accession}.pdf`, `Complete blood count for ${patientId}`)],
     });
     // The report may already have arrived by the time the row is looked at.
     await expect(upload.row(`${accession}.pdf`).getByText(/^(Accepted|Report ready)$/)).toBeVisible();

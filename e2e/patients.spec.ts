@@ -96,15 +96,16 @@ test("a doctor finds a patient by accession, sees the timeline and opens the rep
   expect(csv.status()).toBe(200);
   expect(csv.headers()["content-type"]).toContain("text/csv");
   const lines = (await csv.text()).split("\r\n");
+  // Every cell quoted (CSV injection: see lib/csv.ts).
   expect(lines[0]).toBe(
-    "time,outcome,action,user_email,user_name,ip,lab_id,patient_id,lab_result_id,report_id,document_id,event_id",
+    '"time","outcome","action","user_email","user_name","ip","lab_id","patient_id","lab_result_id","report_id","document_id","event_id"',
   );
   const forReport = lines.filter((l) => l.includes(reportId));
   expect(forReport.filter((l) => l.includes("report.download") && l.includes("doctor@e2e.test"))).toHaveLength(1);
   // Each of the other lab's doctor's three attempts is on record once, as denied.
-  expect(lines.filter((l) => l.includes(",denied,report.download,doctor-b@e2e.test,"))).toHaveLength(1);
-  expect(lines.filter((l) => l.includes(",denied,report.view,doctor-b@e2e.test,"))).toHaveLength(2);
-  expect(lines.filter((l) => l.includes(",allowed,report.") && l.includes("doctor-b@e2e.test"))).toEqual([]);
+  expect(lines.filter((l) => l.includes('"denied","report.download","doctor-b@e2e.test"'))).toHaveLength(1);
+  expect(lines.filter((l) => l.includes('"denied","report.view","doctor-b@e2e.test"'))).toHaveLength(2);
+  expect(lines.filter((l) => l.includes('"allowed","report.') && l.includes("doctor-b@e2e.test"))).toEqual([]);
   // Doctors may not export.
   const doctorOnly = await browser.newContext();
   const d = await doctorOnly.newPage();

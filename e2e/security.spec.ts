@@ -168,10 +168,10 @@ test.describe("the portal's own server in front of Next.js", () => {
     expect(csv.status()).toBe(200);
     const signIns = (await csv.text())
       .split("\r\n")
-      .filter((line) => line.includes(`,allowed,auth.sign_in,${accounts.technician.email},`));
+      .filter((line) => line.includes(`"allowed","auth.sign_in","${accounts.technician.email}"`));
     expect(signIns.length).toBeGreaterThan(0);
     expect(signIns.some((line) => line.includes(spoofed))).toBe(false);
-    expect(signIns.some((line) => /,(127\.0\.0\.1|::1),/.test(line))).toBe(true);
+    expect(signIns.some((line) => /,"(127\.0\.0\.1|::1)",/.test(line))).toBe(true);
     await adminContext.close();
   });
   // Bodies without a session (64 KB at most): e2e/request-guards.spec.ts.

@@ -27,7 +27,9 @@ test("a new patient with 5 PDFs and Interpret: 5 lab results of one patient, all
   const patientId = unique("PAT");
   // Lab results of one to sixteen pages.
   const files = await Promise.all(
-    [1, 3, 6, 10, 16].map((pages, i) => labResultPdf(`${accession}-${i + 1}.pdf`, "Metabolic panel", pages)),
+    [1, 3, 6, 10, 16].map((pages, i) =>
+      labResultPdf(`${accession}-${i + 1}.pdf`, `Metabolic panel for ${patientId}`, pages),
+    ),
   );
   await upload.submit({
     patient: {
@@ -77,7 +79,7 @@ test("the same patient id with other demographics is refused with both versions 
     patient: dorothy(patientId, "1960-09-20"),
     accession: first,
     mode: "Store only",
-    files: [await labResultPdf(`${first}.pdf`)],
+    files: [await labResultPdf(`${first}.pdf`, `Complete blood count for ${patientId}`)],
   });
   await expect(upload.row(`${first}.pdf`).getByText("Accepted", { exact: true })).toBeVisible({ timeout: 20_000 });
 
@@ -88,7 +90,7 @@ test("the same patient id with other demographics is refused with both versions 
     patient: dorothy(patientId, "1961-09-20"),
     accession: second,
     mode: "Store only",
-    files: [await labResultPdf(`${second}.pdf`)],
+    files: [await labResultPdf(`${second}.pdf`, `Complete blood count for ${patientId}`)],
   });
   const row = upload.row(`${second}.pdf`);
   await expect(row).toContainText(
@@ -112,7 +114,7 @@ test("the same patient id with other demographics is refused with both versions 
     patient: dorothy(patientId, "1961-09-20"),
     accession: second,
     mode: "Store only",
-    files: [await labResultPdf(`${second}.pdf`)],
+    files: [await labResultPdf(`${second}.pdf`, `Complete blood count for ${patientId}`)],
   });
   await page.getByRole("button", { name: "Use this existing patient" }).click();
   await expect(page.getByRole("button", { name: "Use this existing patient" })).toHaveCount(0);
@@ -130,9 +132,10 @@ test("a 429 with retry_after in its body delays the next attempt by at least tha
   await simFault({ status: 429, count: 1, retryAfterBody: 12, message: "Too many requests" });
   const upload = await UploadPage.signedIn(page);
   const accession = unique("LIM");
+  const patientId = unique("PAT");
   await upload.submit({
     patient: {
-      patientId: unique("PAT"),
+      patientId,
       givenName: "Annie",
       familyName: "Easley",
       birthDate: "1973-04-23",
@@ -140,7 +143,7 @@ test("a 429 with retry_after in its body delays the next attempt by at least tha
     },
     accession,
     mode: "Store only",
-    files: [await labResultPdf(`${accession}.pdf`)],
+    files: [await labResultPdf(`${accession}.pdf`, `Complete blood count for ${patientId}`)],
   });
   await expect(upload.row(`${accession}.pdf`).getByText("Retrying", { exact: true })).toBeVisible();
   await expect(upload.row(`${accession}.pdf`).getByText("Accepted", { exact: true })).toBeVisible({ timeout: 40_000 });

@@ -84,7 +84,7 @@ async function uploadUntilHung(context: BrowserContext, url: string, accession: 
     patient: patientFor(accession, "Mary", "Jackson", "1971-04-09"),
     accession,
     mode: "Store only",
-    files: [await labResultPdf(`${accession}.pdf`)],
+    files: [await labResultPdf(`${accession}.pdf`, `Complete blood count for P-${accession}`)],
   });
   // The upload answers once the file is stored; the send is then on its way.
   await expect(upload.row(`${accession}.pdf`).getByText(/^(Queued|Sending)$/)).toBeVisible();
@@ -269,7 +269,11 @@ test("with DOCUS_RATE_PER_MINUTE=5, 12 files: Docus never sees more than 5 reque
   const upload = new UploadPage(page);
   await expect(page.getByRole("heading", { name: "Upload lab results", level: 1 })).toBeVisible();
   const accession = `RATE-${Date.now().toString(36)}`;
-  const files = await Promise.all(Array.from({ length: 12 }, (_, i) => labResultPdf(`${accession}-${i + 1}.pdf`)));
+  const files = await Promise.all(
+    Array.from({ length: 12 }, (_, i) =>
+      labResultPdf(`${accession}-${i + 1}.pdf`, `Complete blood count for P-${accession}`),
+    ),
+  );
   await upload.submit({
     patient: patientFor(accession, "Evelyn", "Boyd", "1964-07-16"),
     accession,

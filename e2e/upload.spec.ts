@@ -19,7 +19,7 @@ test("a technician uploads one PDF with Interpret and sees it accepted", async (
   const upload = await UploadPage.signedIn(page);
   const accession = unique("ACC");
   const patientId = unique("PAT");
-  const file = await labResultPdf(`${accession}.pdf`);
+  const file = await labResultPdf(`${accession}.pdf`, `Complete blood count for ${patientId}`);
   await upload.newPatient({
     patientId,
     givenName: "Ada",
@@ -65,9 +65,10 @@ test("a technician uploads one PDF with Interpret and sees it accepted", async (
 test('"Store only" goes to /lab-results/not-interpret', async ({ page }) => {
   const upload = await UploadPage.signedIn(page);
   const accession = unique("STO");
+  const patientId = unique("PAT");
   await upload.submit({
     patient: {
-      patientId: unique("PAT"),
+      patientId,
       givenName: "Alan",
       familyName: "Turing",
       birthDate: "1970-06-23",
@@ -75,7 +76,7 @@ test('"Store only" goes to /lab-results/not-interpret', async ({ page }) => {
     },
     accession,
     mode: "Store only",
-    files: [await labResultPdf(`${accession}.pdf`)],
+    files: [await labResultPdf(`${accession}.pdf`, `Complete blood count for ${patientId}`)],
   });
   await expect(upload.row(`${accession}.pdf`).getByText("Accepted", { exact: true })).toBeVisible();
   expect((await simRequestsFor(accession)).map((r) => r.endpoint)).toEqual(["/lab-results/not-interpret"]);
@@ -107,16 +108,17 @@ test("with 503 three times the row shows retrying and then accepted", async ({ p
   await simFault({ status: 503, count: 3, retryAfter: 1 });
   const upload = await UploadPage.signedIn(page);
   const accession = unique("RTY");
+  const patientId = unique("PAT");
   await upload.submit({
     patient: {
-      patientId: unique("PAT"),
+      patientId,
       givenName: "Rosalind",
       familyName: "Franklin",
       birthDate: "1975-07-25",
       sex: "female",
     },
     accession,
-    files: [await labResultPdf(`${accession}.pdf`)],
+    files: [await labResultPdf(`${accession}.pdf`, `Complete blood count for ${patientId}`)],
   });
   const row = upload.row(`${accession}.pdf`);
   await expect(row.getByText("Retrying", { exact: true })).toBeVisible();
@@ -130,16 +132,17 @@ test("with 400 it shows rejected with Docus's message and is not retried", async
   await simFault({ status: 400, count: 1, message: "patient_id is not registered with this team" });
   const upload = await UploadPage.signedIn(page);
   const accession = unique("REJ");
+  const patientId = unique("PAT");
   await upload.submit({
     patient: {
-      patientId: unique("PAT"),
+      patientId,
       givenName: "Marie",
       familyName: "Curie",
       birthDate: "1967-11-07",
       sex: "female",
     },
     accession,
-    files: [await labResultPdf(`${accession}.pdf`)],
+    files: [await labResultPdf(`${accession}.pdf`, `Complete blood count for ${patientId}`)],
   });
   const row = upload.row(`${accession}.pdf`);
   await expect(row.getByText("Rejected", { exact: true })).toBeVisible();
@@ -163,7 +166,7 @@ test("several files at once each get their own row, and an existing patient is f
       sex: "female",
     },
     accession: first,
-    files: [await labResultPdf(`${first}.pdf`)],
+    files: [await labResultPdf(`${first}.pdf`, `Complete blood count for ${patientId}`)],
   });
   await expect(upload.row(`${first}.pdf`).getByText(SENT)).toBeVisible();
 
@@ -172,7 +175,7 @@ test("several files at once each get their own row, and an existing patient is f
   const accession = unique("ACC");
   await upload.details(accession);
   const names = ["cbc.pdf", "lipids.pdf", "thyroid.pdf"].map((n) => `${accession}-${n}`);
-  await upload.chooseFiles(await Promise.all(names.map((n) => labResultPdf(n, n))));
+  await upload.chooseFiles(await Promise.all(names.map((n) => labResultPdf(n, `${n} for ${patientId}`))));
   await upload.send();
   for (const name of names) await expect(upload.row(name).getByText(SENT)).toBeVisible();
   await expect(page.getByRole("progressbar")).toHaveAttribute("aria-valuenow", "3");
@@ -186,7 +189,7 @@ test("the same file again for the same accession warns and is sent only when con
   const upload = await UploadPage.signedIn(page);
   const accession = unique("DUP");
   const patientId = unique("PAT");
-  const file = await labResultPdf(`${accession}.pdf`);
+  const file = await labResultPdf(`${accession}.pdf`, `Complete blood count for ${patientId}`);
   await upload.submit({
     patient: {
       patientId,
@@ -218,15 +221,16 @@ test("a doctor cannot reach the upload page or its action", async ({ page, brows
   // Record a technician's real upload request (the action id and its body)…
   const upload = await UploadPage.signedIn(page);
   const accession = unique("DOC");
+  const patientId = unique("PAT");
   await upload.newPatient({
-    patientId: unique("PAT"),
+    patientId,
     givenName: "Barbara",
     familyName: "Liskov",
     birthDate: "1959-11-07",
     sex: "female",
   });
   await upload.details(accession);
-  await upload.chooseFiles([await labResultPdf(`${accession}.pdf`)]);
+  await upload.chooseFiles([await labResultPdf(`${accession}.pdf`, `Complete blood count for ${patientId}`)]);
   const recorded = page.waitForRequest((r) => r.method() === "POST" && Boolean(r.headers()["next-action"]));
   await upload.send();
   const request = await recorded;
@@ -243,9 +247,10 @@ test("a doctor cannot reach the upload page or its action", async ({ page, brows
   // followed by the root "0" (the server resolves the reference when "0" arrives).
   const actionRequest = async (as: Page, name: string) => {
     const form = new FormData();
+    const patientId = unique("PAT");
     const fields = {
       patientChoice: "new",
-      patientId: unique("PAT"),
+      patientId,
       givenName: "Eve",
       familyName: "Replay",
       birthDate: "1990-01-01",
@@ -254,7 +259,13 @@ test("a doctor cannot reach the upload page or its action", async ({ page, brows
       mode: "interpret",
     };
     for (const [key, value] of Object.entries(fields)) form.append(`_1_${key}`, value);
-    form.append("_1_file", new Blob([readFileSync(await labResultPdf(name))], { type: "application/pdf" }), name);
+    form.append(
+      "_1_file",
+      new Blob([readFileSync(await labResultPdf(name, `Complete blood count for ${patientId}`))], {
+        type: "application/pdf",
+      }),
+      name,
+    );
     form.append("0", '["$K1"]');
     return as.request.post("/upload", {
       headers: { "next-action": request.headers()["next-action"] ?? "", accept: "text/x-component" },

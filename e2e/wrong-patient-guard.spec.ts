@@ -66,7 +66,9 @@ test("a PDF whose text names another patient is held with its reason and first p
   await uploadFor(upload, patient, accession, wrong);
   const row = upload.row("wrong-file.pdf");
   await expect(row.getByText("Needs confirmation", { exact: true })).toBeVisible({ timeout: 20_000 });
-  await expect(row).toContainText(`names neither patient id ${patient.patientId} nor accession ${accession}`);
+  await expect(row).toContainText(
+    `labels patient id ${other.patientId}, but this file is for patient id ${patient.patientId}`,
+  );
 
   // The lab results list offers a review; nothing reached Docus.
   await page.goto("/lab-results");
@@ -77,7 +79,7 @@ test("a PDF whose text names another patient is held with its reason and first p
   const held = page.getByTestId("needs-confirmation");
   await expect(held.getByRole("heading", { name: "Needs confirmation before it is sent" })).toBeVisible();
   await expect(held).toContainText(
-    `The PDF's text names neither patient id ${patient.patientId} nor accession ${accession}.`,
+    `The PDF's text labels patient id ${other.patientId}, but this file is for patient id ${patient.patientId}.`,
   );
   await expect(held).toContainText(`It names patient id ${other.patientId} of another patient of this lab.`);
   // The first page, rendered by pdf.js in the browser: its text layer carries the other patient's id.
@@ -109,6 +111,41 @@ test("a PDF whose text names another patient is held with its reason and first p
   const received = await simRequestsFor(accession);
   expect(received).toHaveLength(1);
   expect(received[0]).toMatchObject({ status: 201, patient_id: patient.patientId });
+});
+
+test("a PDF labelled with another patient's id but this file's accession is held, with that id in the reason", async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  const upload = await UploadPage.signedIn(page);
+  const run = unique("WHO");
+  // Two patients of the lab: PT-WHO-1 and PT-WHO-2.
+  const second = person(`PT-${run}-2`, "Grace", "Hopper");
+  const secondAccession = unique("ACC-WHO-OK");
+  const secondFile = await textPdf(`${secondAccession}.pdf`, [
+    "Complete blood count",
+    `Patient ID: ${second.patientId}`,
+  ]);
+  await uploadFor(upload, second, secondAccession, secondFile);
+  await upload.expectReportReady(fileName(secondFile));
+
+  // The file reads "Patient ID: PT-WHO-2 … Accession: ACC-WHO-1", sent for PT-WHO-1 with ACC-WHO-1.
+  const first = person(`PT-${run}-1`, "Mary", "Jackson");
+  const accession = `ACC-${run}-1`;
+  const wrong = await textPdf("who-wrong.pdf", [
+    "Complete blood count",
+    `Patient ID: ${second.patientId}`,
+    `Accession: ${accession}`,
+    "Haemoglobin 13.5 g/dL",
+  ]);
+  await uploadFor(upload, first, accession, wrong);
+  const row = upload.row("who-wrong.pdf");
+  await expect(row.getByText("Needs confirmation", { exact: true })).toBeVisible({ timeout: 20_000 });
+  await expect(row).toContainText(
+    `labels patient id ${second.patientId}, but this file is for patient id ${first.patientId}`,
+  );
+  await page.waitForTimeout(2_000);
+  expect(await simRequestsFor(accession)).toHaveLength(0);
 });
 
 test("a scanned PDF (an image, no text) is not checked and goes", async ({ page }) => {

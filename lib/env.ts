@@ -98,6 +98,21 @@ export const envSchema = z
     SESSION_IDLE_MINUTES: intWithDefault(30, 1, 24 * 60),
     SESSION_MAX_HOURS: intWithDefault(12, 1, 24 * 30),
     SEED_DEMO: flag,
+    /**
+     * Untrusted files (uploaded PDFs, delivered reports, XLSX manifests) are parsed in worker
+     * threads: at most PARSE_WORKERS at once, each with a heap of PARSE_WORKER_MAX_HEAP_MB and
+     * terminated when its file's time is up. A PDF with a non-image Flate stream that inflates
+     * to more than PDF_PARSE_MAX_STREAM_MB (pdf.js holds a decoded stream whole), or all of them
+     * to more than PDF_PARSE_MAX_INFLATED_MB, or an XLSX whose zip directory claims more than
+     * XLSX_MAX_INFLATED_MB, is refused before pdf.js or the spreadsheet reader inflates it.
+     */
+    PARSE_WORKERS: intWithDefault(2, 1, 64),
+    PARSE_WORKER_MAX_HEAP_MB: intWithDefault(96, 32, 4096),
+    PDF_PARSE_TIMEOUT_MS: intWithDefault(5_000, 100, 120_000),
+    PDF_PARSE_MAX_STREAM_MB: intWithDefault(16, 1, 4096),
+    PDF_PARSE_MAX_INFLATED_MB: intWithDefault(64, 1, 4096),
+    XLSX_PARSE_TIMEOUT_MS: intWithDefault(10_000, 100, 120_000),
+    XLSX_MAX_INFLATED_MB: intWithDefault(32, 1, 4096),
     /** Retries of transient Docus failures: exponential backoff with jitter from this base. */
     DOCUS_RETRY_MAX_ATTEMPTS: intWithDefault(8, 1, 50),
     DOCUS_RETRY_BASE_MS: intWithDefault(15_000, 100, 3_600_000),

@@ -16,14 +16,18 @@ export async function isWrongPatientGuardOn(db: Db | Tx, labId: string): Promise
   return row?.on ?? true;
 }
 
-/** The patient id (as the lab knows it) of one of the lab's patients. */
-export async function getPatientExternalId(db: Db | Tx, labId: string, patientRef: string): Promise<string | null> {
+/** What the wrong-patient guard looks for of one of the lab's patients: its id (as the lab knows it), family name and birth date. */
+export async function getPatientForGuard(
+  db: Db | Tx,
+  labId: string,
+  patientRef: string,
+): Promise<{ patientId: string; familyName: string; birthDate: string | null } | null> {
   const [row] = await db
-    .select({ patientId: patients.patientId })
+    .select({ patientId: patients.patientId, familyName: patients.familyName, birthDate: patients.birthDate })
     .from(patients)
     .where(and(eq(patients.id, patientRef), eq(patients.labId, labId)))
     .limit(1);
-  return row?.patientId ?? null;
+  return row ?? null;
 }
 
 /**

@@ -3,7 +3,7 @@ import { after } from "next/server";
 import { getDb, type Db, type Tx } from "@/db";
 import {
   findPatientIdsNamed,
-  getPatientExternalId,
+  getPatientForGuard,
   getReportForTextCheck,
   isWrongPatientGuardOn,
   recordReportTextCheck,
@@ -15,7 +15,7 @@ import { candidateIdTokens, decideGuard, labelledOtherPatientIds, normaliseId, t
 
 /**
  * The wrong-patient guard at work: reading an upload's text before it is stored (so that a
- * file that names neither its patient nor its accession is held, not sent), and checking a
+ * file that does not name its patient, or names another, is held, not sent), and checking a
  * delivered report's text for another patient's id after it is stored.
  */
 
@@ -27,27 +27,27 @@ import { candidateIdTokens, decideGuard, labelledOtherPatientIds, normaliseId, t
 export async function checkUpload(
   db: Db | Tx,
   input: Pick<SubmissionInput, "labId" | "patient" | "accessionNumber" | "file">,
-  limits?: PdfTextLimits,
+  limits?: Partial<PdfTextLimits>,
 ): Promise<GuardDecision> {
   if (!(await isWrongPatientGuardOn(db, input.labId))) return { outcome: "off", reason: null };
-  const patientId =
-    input.patient.kind === "new"
-      ? input.patient.patientId
-      : await getPatientExternalId(db, input.labId, input.patient.id);
+  const patient =
+    input.patient.kind === "new" ? input.patient : await getPatientForGuard(db, input.labId, input.patient.id);
   // An unknown patient is refused by the upload's transaction; nothing to check here.
-  if (patientId === null) return { outcome: "not_checked", reason: null };
+  if (patient === null) return { outcome: "not_checked", reason: null };
   const text = await extractPdfText(input.file.bytes, limits);
-  const decision = decideGuard({ enabled: true, text, patientId, accessionNumber: input.accessionNumber });
-  if (decision.outcome !== "needs_confirmation" || text.kind !== "text") return decision;
-  // Held: say which other patients of the lab the text names, if any.
-  const others = await findPatientIdsNamed(db, input.labId, candidateIdTokens(text.text), patientId);
-  return decideGuard({
+  const facts = {
     enabled: true,
     text,
-    patientId,
+    patientId: patient.patientId,
+    familyName: patient.familyName,
+    birthDate: patient.birthDate,
     accessionNumber: input.accessionNumber,
-    otherPatientIds: others,
-  });
+  };
+  const decision = decideGuard(facts);
+  if (decision.outcome !== "needs_confirmation" || text.kind !== "text") return decision;
+  // Held: say which other patients of the lab the text names, if any.
+  const others = await findPatientIdsNamed(db, input.labId, candidateIdTokens(text.text), patient.patientId);
+  return decideGuard({ ...facts, otherPatientIds: others });
 }
 
 /**
@@ -56,7 +56,7 @@ export async function checkUpload(
  * the same lab. Records the result on the report. Never throws: a delivery is never
  * refused or lost for this check.
  */
-export async function checkDeliveredReport(db: Db, reportId: string, limits?: PdfTextLimits): Promise<void> {
+export async function checkDeliveredReport(db: Db, reportId: string, limits?: Partial<PdfTextLimits>): Promise<void> {
   try {
     const report = await getReportForTextCheck(db, reportId);
     if (!report) return;

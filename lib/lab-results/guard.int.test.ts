@@ -99,14 +99,14 @@ afterAll(async () => {
   await t?.close();
 });
 
-describe("an upload whose text names neither its patient nor its accession", () => {
+describe("an upload whose text labels another patient's id", () => {
   it("is held: needs_confirmation with the reason, no job, and neither the sweep nor a stray job sends it", async () => {
     const pdf = await textPdf("Complete blood count", "Patient ID: P-OTHER-7", "Haemoglobin 13.5 g/dL");
     const queued = await queueLabResult(upload(pdf, { patientId: "P-HELD-1" }), undefined, deps());
     expect(queued.status).toBe("needs_confirmation");
     const held = await row(queued.labResultId);
     expect(held).toMatchObject({ status: "needs_confirmation", guardOutcome: "needs_confirmation", attempts: 0 });
-    expect(held.guardReason).toContain("names neither patient id P-HELD-1 nor accession");
+    expect(held.guardReason).toContain("labels patient id P-OTHER-7, but this file is for patient id P-HELD-1.");
     expect(held.guardReason).toContain("It names patient id P-OTHER-7 of another patient of this lab.");
     expect(await jobsFor(queued.labResultId)).toBe(0);
     expect(await events("lab_result.guard_hold", queued.labResultId)).toHaveLength(1);
@@ -156,7 +156,7 @@ describe("an upload whose text names neither its patient nor its accession", () 
 });
 
 describe("uploads that go at once", () => {
-  it("a text naming the patient id (other case, spaces) or the accession is matched and queued with its job", async () => {
+  it("a text naming the patient id (other case, spaces) is matched and queued with its job; the accession alone is held", async () => {
     const byPatient = await queueLabResult(
       upload(await textPdf("Patient: p match 42"), { patientId: "P-MATCH-42" }),
       undefined,
@@ -164,7 +164,8 @@ describe("uploads that go at once", () => {
     );
     const n = counter + 1;
     const byAccession = await queueLabResult(upload(await textPdf(`Accession acc ${n}`)), undefined, deps());
-    for (const { labResultId, status } of [byPatient, byAccession]) {
+    expect(byAccession.status).toBe("needs_confirmation");
+    for (const { labResultId, status } of [byPatient]) {
       expect(status).toBe("queued");
       expect(await row(labResultId)).toMatchObject({ status: "queued", guardOutcome: "matched", guardReason: null });
       expect(await jobsFor(labResultId)).toBe(1);

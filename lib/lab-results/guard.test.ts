@@ -54,16 +54,89 @@ describe("normalisation", () => {
 describe("decideGuard", () => {
   const base = { enabled: true, patientId: "P-123", accessionNumber: "A-9" };
 
-  it("matches when the text names the patient id or the accession", () => {
+  it("matches when the text names the patient id, never on the accession alone", () => {
     expect(decideGuard({ ...base, text: text("Patient ID: p123") }).outcome).toBe("matched");
-    expect(decideGuard({ ...base, text: text("Accession a 9") }).outcome).toBe("matched");
+    expect(decideGuard({ ...base, text: text("Result for P-123, accession A-9") }).outcome).toBe("matched");
+    expect(decideGuard({ ...base, text: text("Accession a 9") }).outcome).toBe("needs_confirmation");
+    expect(decideGuard({ ...base, accessionNumber: "ACC-2024-7", text: text("Accession: ACC-2024-7") }).outcome).toBe(
+      "needs_confirmation",
+    );
+  });
+
+  it("holds the reproduction: another patient's labelled id with this file's accession", () => {
+    const decision = decideGuard({
+      enabled: true,
+      patientId: "PT-WHO-1",
+      accessionNumber: "ACC-WHO-1",
+      text: text(
+        "Complete blood count\nPatient ID: PT-WHO-2 Name: Grace Hopper\nAccession: ACC-WHO-1\nHaemoglobin 13.5",
+      ),
+    });
+    expect(decision.outcome).toBe("needs_confirmation");
+    expect(decision.reason).toContain("PT-WHO-2");
+    expect(decision.reason).toContain("this file is for patient id PT-WHO-1");
+  });
+
+  it("holds a labelled id of someone else even when the patient's own id is named too", () => {
+    for (const label of [
+      "Patient ID: PT-9",
+      "MRN: PT-9",
+      "MRN PT-9",
+      "Patient no. PT-9",
+      "Medical record number: PT-9",
+    ]) {
+      const decision = decideGuard({
+        ...base,
+        text: text(`Ordered for P-123 (ref). ${label}\nAccession A-9`),
+      });
+      expect(decision.outcome, label).toBe("needs_confirmation");
+      expect(decision.reason, label).toContain("PT-9");
+    }
+    // The patient's own id behind a label is no one else's.
+    expect(decideGuard({ ...base, text: text("MRN: P 123") }).outcome).toBe("matched");
+  });
+
+  it("matches on the family name together with the birth date, in common date formats", () => {
+    const who = { ...base, patientId: "PX-777", familyName: "Lovelace", birthDate: "1980-03-07" };
+    for (const date of [
+      "1980-03-07",
+      "1980/03/07",
+      "07.03.1980",
+      "7.3.1980",
+      "07/03/1980",
+      "03/07/1980",
+      "7 Mar 1980",
+      "7 March 1980",
+      "March 7, 1980",
+      "07-Mar-1980",
+    ]) {
+      expect(decideGuard({ ...who, text: text(`Name: LOVELACE, Ada  DOB: ${date}`) }).outcome, date).toBe("matched");
+    }
+    // Either alone is not enough; nor is the name inside another word or another date.
+    expect(decideGuard({ ...who, text: text("Name: Lovelace, Ada") }).outcome).toBe("needs_confirmation");
+    expect(decideGuard({ ...who, text: text("DOB: 1980-03-07") }).outcome).toBe("needs_confirmation");
+    expect(decideGuard({ ...who, text: text("Lovelaces 1980-03-07") }).outcome).toBe("needs_confirmation");
+    expect(decideGuard({ ...who, text: text("Lovelace 1980-03-17") }).outcome).toBe("needs_confirmation");
+  });
+
+  it("does not count an id shorter than 4 characters as found", () => {
+    const short = { ...base, patientId: "P-1" };
+    expect(decideGuard({ ...short, text: text("Patient P-1, bed 4") }).outcome).toBe("needs_confirmation");
+    expect(decideGuard({ ...base, patientId: "P-12", text: text("Patient P-1 2") }).outcome).toBe("needs_confirmation");
+    expect(decideGuard({ ...base, patientId: "PX12", text: text("Patient PX 12") }).outcome).toBe("matched");
   });
 
   it("needs confirmation when the text names neither, with a reason a technician understands", () => {
     const decision = decideGuard({ ...base, text: text("Patient ID: P-999"), otherPatientIds: ["P-999"] });
     expect(decision.outcome).toBe("needs_confirmation");
-    expect(decision.reason).toContain("The PDF's text names neither patient id P-123 nor accession A-9.");
-    expect(decision.reason).toContain("It names patient id P-999 of another patient of this lab.");
+    expect(decision.reason).toContain(
+      "The PDF's text labels patient id P-999, but this file is for patient id P-123. It names patient id P-999 of another patient of this lab.",
+    );
+    const unnamed = decideGuard({ ...base, text: text("Haemoglobin 13.5, ref P-999"), otherPatientIds: ["P-999"] });
+    expect(unnamed.reason).toContain(
+      "The PDF's text names neither patient id P-123 nor the patient's family name with the birth date.",
+    );
+    expect(unnamed.reason).toContain("It names patient id P-999 of another patient of this lab.");
   });
 
   it("says how much was read when only the first pages were", () => {
@@ -74,12 +147,20 @@ describe("decideGuard", () => {
     expect(decision.reason).toContain("in the first 10 of its 30 pages");
   });
 
-  it("does not check (and never holds) a PDF without text, or one that cannot be read", () => {
+  it("does not check (and never holds) a PDF without text, or one pdf.js cannot open", () => {
     expect(decideGuard({ ...base, text: { kind: "no_text", pagesRead: 1, pageCount: 1 } })).toEqual({
       outcome: "not_checked",
       reason: "Not checked: the PDF has no text (a scanned image?).",
     });
-    expect(decideGuard({ ...base, text: { kind: "unreadable", reason: "timeout" } }).outcome).toBe("not_checked");
+    expect(decideGuard({ ...base, text: { kind: "unreadable", reason: "invalid" } }).outcome).toBe("not_checked");
+  });
+
+  it("holds a PDF whose text could not be read within the limits: it could not be checked", () => {
+    for (const reason of ["timeout", "too_large", "failed"] as const) {
+      const decision = decideGuard({ ...base, text: { kind: "unreadable", reason } });
+      expect(decision.outcome, reason).toBe("needs_confirmation");
+      expect(decision.reason, reason).toMatch(/^Could not be checked: /);
+    }
   });
 
   it("is off when the lab turned it off", () => {
@@ -103,6 +184,7 @@ describe("other patient ids in a text", () => {
     expect(labelledOtherPatientIds("Patient ID: P-999\nName: Doe", "P-123")).toEqual(["P-999"]);
     expect(labelledOtherPatientIds("Patient ID: p 123\nPatient no. P123", "P-123")).toEqual([]);
     expect(labelledOtherPatientIds("Patient identifier P-1234", "P-123")).toEqual(["P-1234"]);
+    expect(labelledOtherPatientIds("MRN: 55-1234  PID 7781", "P-123")).toEqual(["55-1234", "7781"]);
     // A label followed by a word without a digit is not an id.
     expect(labelledOtherPatientIds("Patient ID: unknown", "P-123")).toEqual([]);
   });

@@ -69,12 +69,14 @@ export function candidateIdTokens(text: string): string[] {
   return [...out].slice(0, MAX_CANDIDATES);
 }
 
-const PATIENT_LABEL = /patient\s*(?:id\b|identifier\b|number\b|no\b\.?|nr\b\.?|#)\s*[:#.]?\s*/giu;
+const PATIENT_LABEL =
+  /(?:patient\s*(?:id\b|identifier\b|number\b|no\b\.?|nr\b\.?|#)|\bmrn\b|\bmedical\s+record\s*(?:number\b|no\b\.?|#)?|\bpid\b)\s*[:#.]?\s*/giu;
 
 /**
- * The values that follow a "Patient ID:" label (also "Patient identifier", "Patient
- * number", "Patient no.", "Patient #") and are not `expectedId`: each a word with at least
- * one digit. A value that is `expectedId` written with spaces or dashes is not returned.
+ * The values that follow a patient label: "Patient ID:" (also "Patient identifier",
+ * "Patient number", "Patient no.", "Patient #"), "MRN", "Medical record number" or "PID";
+ * each a word with at least one digit that is not `expectedId`. A value that is
+ * `expectedId` written with spaces or dashes is not returned.
  */
 export function labelledOtherPatientIds(text: string, expectedId: string): string[] {
   const normalised = text.normalize("NFKC");
@@ -94,6 +96,72 @@ export function labelledOtherPatientIds(text: string, expectedId: string): strin
 
 export type GuardDecision = { outcome: GuardOutcome; reason: string | null };
 
+/** Fewer letters and digits than this, and an id is too short to count as found in a text. */
+export const MIN_ID_CHARACTERS = 4;
+
+/** Whether the text names this id, and the id is long enough for that to mean something. */
+export function textNamesPatientId(text: string, id: string): boolean {
+  const significant = Array.from(normaliseId(id)).filter((c) => /[\p{L}\p{N}]/u.test(c)).length;
+  return significant >= MIN_ID_CHARACTERS && textNamesId(text, id);
+}
+
+function letters(name: string): string {
+  return name.normalize("NFKC").trim().toLowerCase();
+}
+
+/** Whether the text names this family name as a word of its own (any case; spaces and dashes inside it as written or not). */
+export function textNamesFamilyName(text: string, familyName: string): boolean {
+  const parts = letters(familyName)
+    .split(new RegExp(`[\\s${DASHES}]+`, "u"))
+    .filter(Boolean);
+  if (parts.join("").length < 2) return false;
+  const body = parts.map(escapeRegExp).join(`[\\s${DASHES}]*`);
+  return new RegExp(`(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`, "iu").test(text.normalize("NFKC"));
+}
+
+const MONTHS = [
+  "january",
+  "february",
+  "march",
+  "april",
+  "may",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december",
+];
+
+/**
+ * Whether the text names this birth date (YYYY-MM-DD) in a common format: 1970-03-14,
+ * 1970/03/14, 14.03.1970, 14/03/1970, 14-03-1970, 03/14/1970 (days and months with or
+ * without a leading zero), 14 Mar 1970, 14 March 1970, March 14, 1970, 14-Mar-1970.
+ */
+export function textNamesDate(text: string, isoDate: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  if (!match) return false;
+  const [, y, mm, dd] = match as unknown as [string, string, string, string];
+  const m = String(Number(mm));
+  const d = String(Number(dd));
+  const day = `0?${d}`;
+  const month = `0?${m}`;
+  const name = MONTHS[Number(mm) - 1];
+  if (!name) return false;
+  const monthName = `(?:${name}|${name.slice(0, 3)}\\.?)`;
+  const ordinal = `${day}(?:st|nd|rd|th)?`;
+  const forms = [
+    `${y}[-/.]${month}[-/.]${day}`,
+    `${day}[./-]${month}[./-]${y}`,
+    `${month}/${day}/${y}`,
+    `${ordinal}[\\s-]*${monthName}[\\s,-]*${y}`,
+    `${monthName}\\s*${ordinal},?\\s*${y}`,
+  ];
+  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${forms.join("|")})(?![\\p{L}\\p{N}])`, "iu");
+  return pattern.test(text.normalize("NFKC"));
+}
+
 export type GuardInput = {
   /** The lab's setting. */
   enabled: boolean;
@@ -101,22 +169,39 @@ export type GuardInput = {
   text: PdfText | null;
   /** The patient id typed at upload (the patient's id in the lab). */
   patientId: string;
+  /** The patient's family name and birth date (YYYY-MM-DD): together they identify the patient too. */
+  familyName?: string | null;
+  birthDate?: string | null;
   accessionNumber: string;
   /** Patient ids of other patients of the lab that the text names, for the reason. */
   otherPatientIds?: string[];
 };
 
-const UNREADABLE: Record<Extract<PdfText, { kind: "unreadable" }>["reason"], string> = {
-  timeout: "Not checked: reading the PDF's text took too long.",
+const CONFIRM = "Check that this file belongs to this patient before sending it.";
+
+/** Could not be read within the limits: held, as a check that did not happen is no match. */
+const NOT_READ_IN_TIME: Partial<Record<Extract<PdfText, { kind: "unreadable" }>["reason"], string>> = {
+  timeout: "Could not be checked: reading the PDF's text took longer than the time allowed.",
+  too_large: "Could not be checked: the PDF's text is too large to read.",
+  failed: "Could not be checked: reading the PDF's text failed.",
+};
+
+const UNREADABLE: Record<"invalid" | "encrypted", string> = {
   invalid: "Not checked: the PDF's text could not be read.",
   encrypted: "Not checked: the PDF is encrypted.",
 };
 
 /**
- * The guard's verdict on one upload: `matched` when the text names the patient id or the
- * accession number; `needs_confirmation` when it has text and names neither; `not_checked`
- * when it has no text (a scan) or cannot be read, which never holds a file; `off` when the
- * lab turned the guard off.
+ * The guard's verdict on one upload.
+ * - `needs_confirmation` (held) when the text labels another patient id ("Patient ID: X",
+ *   "MRN: X"…), even if it names this patient's id too; when it names neither this
+ *   patient's id nor this patient's family name together with the birth date (the
+ *   accession number alone never matches: it is typed with the file and proves nothing
+ *   of the patient); and when the text could not be read within the limits (time, size).
+ * - `matched` when it names this patient's id (of at least 4 letters and digits), or the
+ *   family name and the birth date, and labels no other patient id.
+ * - `not_checked` when the PDF has no text (a scan) or pdf.js cannot open it: never held.
+ * - `off` when the lab turned the guard off.
  */
 export function decideGuard(input: GuardInput): GuardDecision {
   if (!input.enabled) return { outcome: "off", reason: null };
@@ -124,19 +209,38 @@ export function decideGuard(input: GuardInput): GuardDecision {
   if (!text) return { outcome: "not_checked", reason: "Not checked: the PDF's text was not read." };
   if (text.kind === "no_text")
     return { outcome: "not_checked", reason: "Not checked: the PDF has no text (a scanned image?)." };
-  if (text.kind === "unreadable") return { outcome: "not_checked", reason: UNREADABLE[text.reason] };
-  if (textNamesId(text.text, input.patientId) || textNamesId(text.text, input.accessionNumber))
-    return { outcome: "matched", reason: null };
-  const pages = text.pagesRead < text.pageCount ? ` in the first ${text.pagesRead} of its ${text.pageCount} pages` : "";
+  if (text.kind === "unreadable") {
+    const held = NOT_READ_IN_TIME[text.reason];
+    if (held) return { outcome: "needs_confirmation", reason: `${held} ${CONFIRM}` };
+    return { outcome: "not_checked", reason: UNREADABLE[text.reason as "invalid" | "encrypted"] };
+  }
   const others = (input.otherPatientIds ?? []).filter((id) => normaliseId(id) !== normaliseId(input.patientId));
   const other =
     others.length > 0
       ? ` It names ${others.length === 1 ? "patient id" : "patient ids"} ${others.slice(0, 3).join(", ")} of ${others.length === 1 ? "another patient" : "other patients"} of this lab.`
       : "";
+  const labelled = labelledOtherPatientIds(text.text, input.patientId);
+  if (labelled.length > 0) {
+    const ids = labelled.slice(0, 3).join(", ");
+    return {
+      outcome: "needs_confirmation",
+      reason:
+        `The PDF's text labels ${labelled.length === 1 ? "patient id" : "patient ids"} ${ids}, ` +
+        `but this file is for patient id ${input.patientId}.${other} ${CONFIRM}`,
+    };
+  }
+  const byId = textNamesPatientId(text.text, input.patientId);
+  const byNameAndBirth =
+    !!input.familyName &&
+    !!input.birthDate &&
+    textNamesFamilyName(text.text, input.familyName) &&
+    textNamesDate(text.text, input.birthDate);
+  if (byId || byNameAndBirth) return { outcome: "matched", reason: null };
+  const pages = text.pagesRead < text.pageCount ? ` in the first ${text.pagesRead} of its ${text.pageCount} pages` : "";
   return {
     outcome: "needs_confirmation",
     reason:
-      `The PDF's text names neither patient id ${input.patientId} nor accession ${input.accessionNumber}${pages}.${other} ` +
-      "Check that this file belongs to this patient before sending it.",
+      `The PDF's text names neither patient id ${input.patientId} nor the patient's family name with the birth date${pages}.${other} ` +
+      CONFIRM,
   };
 }

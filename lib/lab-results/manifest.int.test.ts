@@ -61,10 +61,35 @@ afterAll(async () => {
   await t?.close();
 });
 
+describe("a manifest row's file name", () => {
+  it("is stored through the file-name sanitiser: no folders, control or bidi characters, at most 150 characters", async () => {
+    const raw = `..\\reports/${"a".repeat(300)}\u0007\u202Egnp<x>.pdf`;
+    const r = row(`"${raw}",P-NAME-1,Ada,Lovelace,1980-12-10,female,ACC-NAME-1,,,`);
+    const result = await sendManifestFile(
+      t.db,
+      otherLab,
+      r,
+      { name: raw, bytes: await pdf("Result for P-NAME-1") },
+      { maxUploadMb: 20, boss },
+    );
+    expect(result.status).toBe("success");
+    const [stored] = await t.db
+      .select({ fileName: documents.fileName })
+      .from(labResults)
+      .innerJoin(documents, eq(documents.id, labResults.documentId))
+      .where(eq(labResults.id, result.status === "success" ? result.labResultId : ""));
+    // The last path segment, the bell and the right-to-left override gone, "<>" made "_",
+    // cut to 150 characters with its extension kept.
+    expect(stored!.fileName).toBe(`${"a".repeat(146)}.pdf`);
+    const short = row(`"scans/x\u202Efdp.exe\u0000.pdf",P-NAME-1,Ada,Lovelace,1980-12-10,female,ACC-NAME-2,,,`);
+    expect(short.fileName).toBe("xfdp.exe.pdf");
+  });
+});
+
 describe("the server's check of a manifest", () => {
   it("finds a patient id that exists with other details, and files already uploaded for their accession, in this lab only", async () => {
     const old = await pdf("old result");
-    expect((await send(row("old.pdf,P-EX,Grace,Hopper,1906-12-09,female,ACC-OLD,store only,,"), old)).status).toBe(
+    expect((await send(row("old.pdf,P-EXT1,Grace,Hopper,1906-12-09,female,ACC-OLD,store only,,"), old)).status).toBe(
       "success",
     );
     // Another lab's patient and upload do not count here.
@@ -75,9 +100,9 @@ describe("the server's check of a manifest", () => {
     const parsed = parseManifestCsv(
       [
         header,
-        "a.pdf,P-EX,Grace,Hopper,1907-12-09,female,ACC-NEW,,,",
-        "old.pdf,P-EX,Grace,Hopper,1906-12-09,female,ACC-OLD,,,",
-        "renamed.pdf,P-EX,Grace,Hopper,1906-12-09,female,ACC-OLD,,,",
+        "a.pdf,P-EXT1,Grace,Hopper,1907-12-09,female,ACC-NEW,,,",
+        "old.pdf,P-EXT1,Grace,Hopper,1906-12-09,female,ACC-OLD,,,",
+        "renamed.pdf,P-EXT1,Grace,Hopper,1906-12-09,female,ACC-OLD,,,",
         "b.pdf,P-OTHER,Ada,Lovelace,1980-12-10,female,ACC-NEW,,,",
         "other.pdf,P-NEW,Alan,Turing,1954-06-07,male,ACC-NEW,,,",
       ].join("\n"),
@@ -94,7 +119,7 @@ describe("the server's check of a manifest", () => {
     const messages = check.problems.map((p) => `${p.line} ${p.column}: ${p.message}`);
     expect(messages).toHaveLength(3);
     expect(messages[0]).toBe(
-      "2 birthDate: Patient id P-EX already exists in this lab as Hopper, Grace, born 1906-12-09, sex female; this row says Hopper, Grace, born 1907-12-09, sex female. Correct the row to match, or correct the patient id.",
+      "2 birthDate: Patient id P-EXT1 already exists in this lab as Hopper, Grace, born 1906-12-09, sex female; this row says Hopper, Grace, born 1907-12-09, sex female. Correct the row to match, or correct the patient id.",
     );
     expect(messages[1]).toMatch(
       /^3 fileName: old.pdf was already uploaded for accession ACC-OLD on .* UTC \(a file of the same name\)/,
@@ -106,7 +131,7 @@ describe("the server's check of a manifest", () => {
   });
 
   it("a file already uploaded is refused again when it is sent", async () => {
-    const result = await send(row("old.pdf,P-EX,Grace,Hopper,1906-12-09,female,ACC-OLD,,,"), await pdf("new bytes"));
+    const result = await send(row("old.pdf,P-EXT1,Grace,Hopper,1906-12-09,female,ACC-OLD,,,"), await pdf("new bytes"));
     expect(result).toEqual({
       status: "refused",
       message: "old.pdf was already uploaded for accession ACC-OLD (a file of the same name). Nothing was sent.",
@@ -118,9 +143,9 @@ describe("sending a batch", () => {
   it("stores every file: a new patient's files all kept on one patient, an existing patient's attached to it", async () => {
     const before = await t.db.$count(labResults, eq(labResults.labId, actor.labId));
     const newRows = [1, 2, 3].map((i) =>
-      row(`n${i}.pdf,P-N,Katherine,Johnson,1918-08-26,female,ACC-N,,,kj@example.org`, i + 1),
+      row(`n${i}.pdf,P-NEW1,Katherine,Johnson,1918-08-26,female,ACC-N,,,kj@example.org`, i + 1),
     );
-    const existingRows = [1, 2].map((i) => row(`e${i}.pdf,P-EX,grace,HOPPER,1906-12-09,f,ACC-E,store only,,`, i + 4));
+    const existingRows = [1, 2].map((i) => row(`e${i}.pdf,P-EXT1,grace,HOPPER,1906-12-09,f,ACC-E,store only,,`, i + 4));
     const groups = [newRows, existingRows];
     const results = await Promise.all(
       groups.map(async ([first, ...rest]) => {
@@ -141,12 +166,12 @@ describe("sending a batch", () => {
     const [newPatient] = await t.db
       .select()
       .from(patients)
-      .where(and(eq(patients.labId, actor.labId), eq(patients.patientId, "P-N")));
+      .where(and(eq(patients.labId, actor.labId), eq(patients.patientId, "P-NEW1")));
     expect(await t.db.$count(labResults, eq(labResults.patientId, newPatient!.id))).toBe(3);
     const [existing] = await t.db
       .select()
       .from(patients)
-      .where(and(eq(patients.labId, actor.labId), eq(patients.patientId, "P-EX")));
+      .where(and(eq(patients.labId, actor.labId), eq(patients.patientId, "P-EXT1")));
     expect(existing!.givenName).toBe("Grace");
     const stored = await t.db
       .select({ fileName: documents.fileName, patientEmail: labResults.patientEmail, status: labResults.status })
@@ -185,8 +210,8 @@ describe("sending a batch", () => {
     const [someone] = await t.db
       .select()
       .from(patients)
-      .where(and(eq(patients.labId, actor.labId), eq(patients.patientId, "P-N")));
-    const r = row("x1.pdf,P-EX,Grace,Hopper,1906-12-09,female,ACC-X,,,");
+      .where(and(eq(patients.labId, actor.labId), eq(patients.patientId, "P-NEW1")));
+    const r = row("x1.pdf,P-EXT1,Grace,Hopper,1906-12-09,female,ACC-X,,,");
     expect(await send(r, await pdf("x1"), actor, someone!.id)).toEqual({
       status: "refused",
       message: "Row 2 does not match the patient its batch resolved to. Nothing was sent.",

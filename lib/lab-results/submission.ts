@@ -209,7 +209,7 @@ export async function sendLabResult(labResultId: string, deps: SendDeps = {}): P
 export async function queueLabResult(
   input: SubmissionInput,
   alsoInTransaction: (tx: Tx, labResultId: string) => Promise<void> = async () => {},
-  deps: { db?: Db; boss?: PgBoss; textLimits?: PdfTextLimits } = {},
+  deps: { db?: Db; boss?: PgBoss; textLimits?: Partial<PdfTextLimits> } = {},
 ): Promise<{
   labResultId: string;
   patientId: string;

@@ -1,6 +1,7 @@
 import Papa from "papaparse";
 import { columnForHeader, columnSpecs, manifestColumns, type ManifestColumn } from "./columns";
 import type { ManifestProblem } from "./problems";
+import { checkXlsxDirectory } from "./xlsx-directory";
 
 /** One data row as read: its line in the spreadsheet (the header is line 1) and its cells by column. */
 export type RawManifestRow = { line: number; values: Partial<Record<ManifestColumn, string>> };
@@ -16,7 +17,7 @@ export type ParsedManifest = {
 /** More rows than this are refused: split the batch. */
 export const MAX_MANIFEST_ROWS = 1000;
 
-type Cell = string | number | boolean | Date | null | undefined;
+export type Cell = string | number | boolean | Date | null | undefined;
 
 /** A cell as text: dates (spreadsheet date cells) as YYYY-MM-DD, numbers without exponent. */
 export function cellText(cell: Cell): string {
@@ -113,25 +114,39 @@ export function parseManifestCsv(text: string): ParsedManifest {
   return parsed;
 }
 
-/** An XLSX manifest: its first sheet. */
-export async function parseManifestXlsx(input: Blob | ArrayBuffer): Promise<ParsedManifest> {
+/** What an XLSX manifest's parts may inflate to in all, unless told otherwise (XLSX_MAX_INFLATED_MB on the server). */
+export const DEFAULT_XLSX_MAX_INFLATED_BYTES = 32 * 1024 * 1024;
+
+/** A manifest that is nothing but one problem with the file as a whole. */
+export function unreadableManifest(message: string): ParsedManifest {
+  return {
+    rows: [],
+    ignoredHeaders: [],
+    problems: [{ code: "manifest_unreadable", line: null, column: null, message }],
+  };
+}
+
+export const XLSX_UNREADABLE =
+  "The manifest could not be read as an Excel workbook (.xlsx). Save it again as .xlsx or as CSV.";
+
+/**
+ * An XLSX manifest: its first sheet. Its zip directory is checked first (checkXlsxDirectory):
+ * a workbook that unpacks to more than `maxInflatedBytes` is refused before anything is
+ * inflated. On the server the sheet is read in a worker thread (parseManifestXlsxIsolated).
+ */
+export async function parseManifestXlsx(
+  input: Blob | ArrayBuffer,
+  maxInflatedBytes = DEFAULT_XLSX_MAX_INFLATED_BYTES,
+): Promise<ParsedManifest> {
+  const buffer = input instanceof ArrayBuffer ? input : await input.arrayBuffer();
+  const directory = checkXlsxDirectory(new Uint8Array(buffer), maxInflatedBytes);
+  if (!directory.ok) return unreadableManifest(directory.message);
   const { readSheet } = await import("read-excel-file/universal");
   try {
-    const data = await readSheet(input);
+    const data = await readSheet(buffer);
     return manifestFromTable(data as Cell[][]);
   } catch {
-    return {
-      rows: [],
-      ignoredHeaders: [],
-      problems: [
-        {
-          code: "manifest_unreadable",
-          line: null,
-          column: null,
-          message: "The manifest could not be read as an Excel workbook (.xlsx). Save it again as .xlsx or as CSV.",
-        },
-      ],
-    };
+    return unreadableManifest(XLSX_UNREADABLE);
   }
 }
 

@@ -1,3 +1,4 @@
+import { sanitizeFileName } from "@/lib/pdf/file-name";
 import { z } from "zod";
 import { labResultModes, patientSexes, type LabResultMode, type PatientSex } from "@/lib/domain";
 import {
@@ -68,9 +69,14 @@ const modeAliases: Record<string, LabResultMode> = {
 
 const compact = (value: string) => value.toLowerCase().replace(/[^a-z]/g, "");
 
-/** The base name of a file named with a folder ("scans/cbc.pdf" is cbc.pdf). */
+/**
+ * A manifest's or a dropped file's name as the portal keeps it: through the one file-name
+ * sanitiser, like a single upload's (the last path segment, "scans/cbc.pdf" is cbc.pdf;
+ * no control or invisible characters; at most 150 characters). Rows and files are matched
+ * by it, so both sides are cleaned alike.
+ */
 export function baseName(name: string): string {
-  return name.trim().split(/[\\/]/).pop() ?? "";
+  return sanitizeFileName(name, "", { pdfExtension: false });
 }
 
 /** A real calendar date written as YYYY-MM-DD, between 1900 and today. */

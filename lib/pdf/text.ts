@@ -1,10 +1,14 @@
 import "server-only";
+import { getEnv } from "@/lib/env";
+import { describeError } from "@/lib/errors";
+import { ParseWorkerError, runParseTask } from "@/lib/parse-worker/pool";
 
 /**
- * A PDF's text, read on the server with pdf.js's Node build. Bounded in every direction a
- * hostile or merely huge PDF could push: the pages read, the characters kept, and the
- * time taken (the document is destroyed when it runs out). Never throws: a PDF that
- * cannot be read is "unreadable", with a reason.
+ * A PDF's text, read with pdf.js in a worker thread (lib/parse-worker), never on the
+ * server's own thread. Bounded in every direction a hostile or merely huge PDF could push:
+ * the pages read, the characters kept, what its streams inflate to (measured before pdf.js
+ * decodes any), the worker's heap, and the time taken (the worker is terminated when it runs
+ * out). Never throws: a PDF that cannot be read is "unreadable", with a reason.
  */
 
 export type PdfTextLimits = {
@@ -12,113 +16,62 @@ export type PdfTextLimits = {
   maxPages: number;
   /** Characters kept; reading stops once this many are collected. */
   maxChars: number;
-  /** Time for the whole extraction, opening included. */
+  /** Time for the whole extraction, opening included (PDF_PARSE_TIMEOUT_MS). */
   timeoutMs: number;
+  /** What one of the PDF's non-image Flate streams may inflate to (PDF_PARSE_MAX_STREAM_MB). */
+  maxStreamMb: number;
+  /** What the PDF's non-image Flate streams may inflate to in all (PDF_PARSE_MAX_INFLATED_MB). */
+  maxInflatedMb: number;
 };
 
-export const DEFAULT_TEXT_LIMITS: PdfTextLimits = { maxPages: 10, maxChars: 200_000, timeoutMs: 5_000 };
+/** The limits: 10 pages, 200,000 characters, and the configured time and inflated sizes. */
+export function defaultTextLimits(): PdfTextLimits {
+  const env = getEnv();
+  return {
+    maxPages: 10,
+    maxChars: 200_000,
+    timeoutMs: env.PDF_PARSE_TIMEOUT_MS,
+    maxStreamMb: env.PDF_PARSE_MAX_STREAM_MB,
+    maxInflatedMb: env.PDF_PARSE_MAX_INFLATED_MB,
+  };
+}
 
 export type PdfText =
   /** Text was found on the pages read. */
   | { kind: "text"; text: string; pagesRead: number; pageCount: number; truncated: boolean }
   /** The pages read carry no text at all: a scanned image, for instance. */
   | { kind: "no_text"; pagesRead: number; pageCount: number }
-  /** pdf.js could not open it, or ran out of time. */
-  | { kind: "unreadable"; reason: "timeout" | "invalid" | "encrypted" };
-
-type PdfjsModule = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
-
-let pdfjsModule: Promise<PdfjsModule> | null = null;
-
-function loadPdfjs(): Promise<PdfjsModule> {
-  pdfjsModule ??= import("pdfjs-dist/legacy/build/pdf.mjs").catch((error: unknown) => {
-    pdfjsModule = null;
-    throw error;
-  });
-  return pdfjsModule;
-}
-
-class TextTimeout extends Error {
-  constructor() {
-    super("Reading the PDF's text took too long.");
-    this.name = "TextTimeout";
-  }
-}
+  /**
+   * pdf.js could not open it (invalid, encrypted); or it could not be read within the limits:
+   * out of time, or too large (its streams inflate past the limit, or the worker's heap ran
+   * out); or the worker failed.
+   */
+  | { kind: "unreadable"; reason: "timeout" | "too_large" | "failed" | "invalid" | "encrypted" };
 
 /** The text of the first `maxPages` pages of a PDF, within the limits. */
-export async function extractPdfText(bytes: Uint8Array, limits: PdfTextLimits = DEFAULT_TEXT_LIMITS): Promise<PdfText> {
-  let pdfjs: PdfjsModule;
+export async function extractPdfText(bytes: Uint8Array, limits: Partial<PdfTextLimits> = {}): Promise<PdfText> {
+  const { maxPages, maxChars, timeoutMs, maxStreamMb, maxInflatedMb } = { ...defaultTextLimits(), ...limits };
+  const MB = 1024 * 1024;
   try {
-    pdfjs = await loadPdfjs();
-  } catch {
-    return { kind: "unreadable", reason: "invalid" };
-  }
-  // pdf.js may take ownership of the buffer it is given, and refuses a Node Buffer: it reads
-  // a plain copy.
-  const data = new Uint8Array(bytes.byteLength);
-  data.set(bytes);
-  const task = pdfjs.getDocument({
-    data,
-    disableFontFace: true,
-    useSystemFonts: false,
-    enableXfa: false,
-    stopAtErrors: false,
-    verbosity: 0,
-  });
-  const deadline = Date.now() + limits.timeoutMs;
-  // pdf.js in Node runs on this thread (its "fake worker"), largely in promise callbacks: the
-  // timer below only fires when it yields, so the page loop also checks the deadline and
-  // gives the event loop a turn between pages.
-  const checkDeadline = async () => {
-    await new Promise((resolve) => setImmediate(resolve));
-    if (Date.now() > deadline) throw new TextTimeout();
-  };
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TextTimeout()), limits.timeoutMs);
-  });
-  const read = async (): Promise<PdfText> => {
-    const doc = await task.promise;
-    await checkDeadline();
-    const pageCount = doc.numPages;
-    const pagesToRead = Math.min(pageCount, limits.maxPages);
-    const parts: string[] = [];
-    let length = 0;
-    let truncated = pageCount > pagesToRead;
-    let pagesRead = 0;
-    for (let n = 1; n <= pagesToRead && length < limits.maxChars; n++) {
-      const page = await doc.getPage(n);
-      const content = await page.getTextContent();
-      page.cleanup();
-      await checkDeadline();
-      pagesRead = n;
-      for (const item of content.items) {
-        if (!("str" in item)) continue;
-        // Items are joined with a space (a line end with a newline): an id drawn as two
-        // items stays readable, and two words never run together.
-        const piece = `${item.str}${item.hasEOL ? "\n" : " "}`;
-        parts.push(piece);
-        length += piece.length;
-        if (length >= limits.maxChars) {
-          truncated = true;
-          break;
-        }
-      }
-      parts.push("\n");
-    }
-    const text = parts.join("").slice(0, limits.maxChars);
-    if (text.trim() === "") return { kind: "no_text", pagesRead, pageCount };
-    return { kind: "text", text, pagesRead, pageCount, truncated };
-  };
-  try {
-    return await Promise.race([read(), timeout]);
+    return await runParseTask(
+      {
+        kind: "pdf_text",
+        bytes,
+        maxPages,
+        maxChars,
+        maxStreamBytes: maxStreamMb * MB,
+        maxInflatedBytes: maxInflatedMb * MB,
+      },
+      timeoutMs,
+    );
   } catch (error) {
-    if (error instanceof TextTimeout) return { kind: "unreadable", reason: "timeout" };
-    if (error instanceof Error && error.name === "PasswordException")
-      return { kind: "unreadable", reason: "encrypted" };
-    return { kind: "unreadable", reason: "invalid" };
-  } finally {
-    clearTimeout(timer);
-    await task.destroy().catch(() => undefined);
+    if (error instanceof ParseWorkerError) {
+      if (error.failure === "timeout") return { kind: "unreadable", reason: "timeout" };
+      if (error.failure === "out_of_memory") return { kind: "unreadable", reason: "too_large" };
+    }
+    console.error(
+      `[pdf] reading a PDF's text failed in its worker: ${describeError(error instanceof ParseWorkerError ? error.cause : error)}`,
+    );
+    return { kind: "unreadable", reason: "failed" };
   }
 }

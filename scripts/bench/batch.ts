@@ -78,8 +78,9 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer) => void): 
   const paths: string[] = [];
   for (let i = 1; i <= files; i++) {
     const file = path.join(filesDir, `batch-${String(i).padStart(2, "0")}.pdf`);
-    // The portal's accession in the text, so that the wrong-patient guard lets the files go.
-    writeFileSync(file, await largeLabResultPdf(FILE_BYTES, `Accession ${portalAccession}`));
+    // The portal's upload uses its accession as the patient id too: the text names that
+    // patient, so that the wrong-patient guard lets the files go.
+    writeFileSync(file, await largeLabResultPdf(FILE_BYTES, `Patient ID: ${portalAccession}`));
     paths.push(file);
   }
 

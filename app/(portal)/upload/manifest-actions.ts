@@ -8,12 +8,12 @@ import { requireRole } from "@/lib/auth";
 import { getEnv } from "@/lib/env";
 import { describeError } from "@/lib/errors";
 import { checkManifestForLab, sendManifestFile } from "@/lib/lab-results/manifest";
+import { parseManifestXlsxIsolated } from "@/lib/manifest/parse-isolated";
 import { scopeOf } from "@/db/queries/scope";
 import {
   MAX_MANIFEST_ROWS,
   manifestRowSchema,
   parseManifestCsv,
-  parseManifestXlsx,
   type ManifestCheckResult,
   type ManifestFileResult,
 } from "@/lib/manifest";
@@ -69,7 +69,7 @@ export async function checkManifestAction(formData: FormData): Promise<ManifestC
     return { status: "invalid", message: "The manifest or the list of files could not be read. Choose them again." };
   try {
     const parsed = /\.xlsx$/i.test(manifest.name)
-      ? await parseManifestXlsx(await manifest.arrayBuffer())
+      ? await parseManifestXlsxIsolated(new Uint8Array(await manifest.arrayBuffer()))
       : parseManifestCsv(await manifest.text());
     const droppedLines = new Set(dropped.data);
     const kept = { ...parsed, rows: parsed.rows.filter((r) => !droppedLines.has(r.line)) };

@@ -21,7 +21,7 @@ export async function largeLabResultPdf(targetBytes: number, label?: string): Pr
   return bytes;
 }
 
-/** `label`: a line of text such as the accession, which the wrong-patient guard looks for. */
+/** `label`: a line of text such as the patient id, which the wrong-patient guard looks for. */
 async function render(payloadBytes: number, label?: string): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   doc.setTitle("Upload benchmark lab result");
