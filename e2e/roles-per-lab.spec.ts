@@ -36,9 +36,10 @@ async function sharedIdentity(browser: Browser): Promise<{ id: string; labB: str
 test("a technician in one lab and doctor in another sees the upload in its lab only", async ({ page }) => {
   const upload = await UploadPage.signedIn(page, "shared");
   const accession = unique("ROLE");
+  const patientId = unique("PAT");
   await upload.submit({
     patient: {
-      patientId: unique("PAT"),
+      patientId,
       givenName: "Rosa",
       familyName: "Perlab",
       birthDate: "1980-02-03",
@@ -46,7 +47,8 @@ test("a technician in one lab and doctor in another sees the upload in its lab o
     },
     accession,
     mode: "Store only",
-    files: [await labResultPdf(`${accession}.pdf`)],
+    // The PDF names its patient, as a real report does (the wrong-patient guard would hold it otherwise).
+    files: [await labResultPdf(`${accession}.pdf`, "Complete blood count", 1, patientId)],
   });
   await expect(upload.row(`${accession}.pdf`).getByText("Accepted", { exact: true })).toBeVisible();
   await openLabResult(page, accession);
@@ -112,4 +114,31 @@ test("the admin of Lab A cannot make the shared person admin of Lab B nor reset 
   await reset.click();
   await expect(page.getByText(OTHER_LAB)).toBeVisible();
   await expect(page.getByText("New set-password link")).toHaveCount(0);
+});
+
+test("the admin of Lab A sees the partner lab id read-only, and a forged change to another lab's id is refused without naming it", async ({
+  page,
+}) => {
+  await new SignInPage(page).signInAs("adminA");
+  const me = (await (await page.request.get("/api/me")).json()) as { labs: { id: string; name: string }[] };
+  const labA = me.labs.find((l) => l.name === e2eLabs.a.name)!;
+  await page.goto(`/admin/labs/${labA.id}`);
+  const partner = page.getByLabel("Partner lab id");
+  await expect(partner).toHaveValue(e2eLabs.a.partnerLabId);
+  await expect(partner).toBeDisabled();
+
+  // Lab B's id, added to the form by hand: Docus's reports for Lab B would land in Lab A.
+  await page.evaluate((stolen) => {
+    const form = document.querySelector('input[name="labId"]')!.closest("form")!;
+    const forged = document.createElement("input");
+    forged.type = "hidden";
+    forged.name = "partnerLabId";
+    forged.value = stolen;
+    form.append(forged);
+  }, e2eLabs.b.partnerLabId);
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("Only an operator can change the partner lab id.")).toBeVisible();
+  await expect(page.getByText(/already has/)).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByLabel("Partner lab id")).toHaveValue(e2eLabs.a.partnerLabId);
 });

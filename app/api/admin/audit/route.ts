@@ -2,7 +2,7 @@ import type { NextRequest } from "next/server";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { listAuditEventsForExport } from "@/db/queries/audit";
-import { scopeOf } from "@/db/queries/scope";
+import { administrationScope } from "@/lib/admin/rules";
 import { recordAudit } from "@/lib/audit";
 import { requireRole } from "@/lib/auth";
 import { csvLine } from "@/lib/csv";
@@ -33,7 +33,10 @@ const header = [
   "event_id",
 ];
 
-/** The audit trail of the admin's labs for a date range (whole days, UTC), as CSV. The export itself is audited. */
+/**
+ * The audit trail of the labs the admin administers (as the admin page lists it) for a date
+ * range (whole days, UTC), as CSV. The export itself is audited.
+ */
 export async function GET(request: NextRequest): Promise<Response> {
   try {
     const admin = await requireRole("admin", { onFail: "error" });
@@ -42,7 +45,7 @@ export async function GET(request: NextRequest): Promise<Response> {
     const from = new Date(`${parsed.data.from}T00:00:00Z`);
     const to = new Date(new Date(`${parsed.data.to}T00:00:00Z`).getTime() + 86_400_000);
     const db = await getDb();
-    const rows = await listAuditEventsForExport(db, scopeOf(admin), from, to);
+    const rows = await listAuditEventsForExport(db, administrationScope(admin, admin.currentLab?.id ?? null), from, to);
     await recordAudit(db, {
       action: "audit.export",
       outcome: "allowed",
