@@ -153,7 +153,7 @@ function entry(resource: Resource & { id: string }, mode?: "match" | "include"):
   return { fullUrl: urn(resource.id), resource, ...(mode ? { search: { mode } } : {}) };
 }
 
-function patientResource(lab: ExportLab, patient: ExportPatient, portalUrl: string): Patient {
+function patientResource(lab: ExportLab, patient: ExportPatient, portalUrl: string): Patient & { id: string } {
   return {
     resourceType: "Patient",
     id: patient.id,
