@@ -8,12 +8,12 @@ import { createLab } from "@/db/queries/labs";
 import { listFeedMessages } from "@/db/queries/hl7-feed";
 import { storeDeliveredReport } from "@/db/queries/system/deliveries";
 import { createUser } from "@/db/queries/users";
-import { hl7FeedMessages, labs } from "@/db/schema";
+import { auditEvents, hl7FeedMessages, labs } from "@/db/schema";
 import { incoming, submitForNewPatient } from "@/db/testing/deliveries";
 import { scopeFor } from "@/db/testing/scope";
 import { HL7_FEED_QUEUE, createBoss } from "@/lib/jobs/boss";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { resendFeedMessageAsActor } from "./feed-admin";
+import { resendFeedMessageAsActor, updateHl7SettingsAsActor } from "./feed-admin";
 import { unescapeHl7 } from "./hl7";
 import { queueReportForFeed, sendFeedMessage, startHl7FeedWorker, type FeedPolicy } from "./mllp-feed";
 import { smallPdf } from "./testing";
@@ -243,6 +243,26 @@ describe("the outbound HL7 feed over MLLP", () => {
       ),
     ).toMatchObject({ ok: false });
     expect(await feedRow(stored.reportId)).toMatchObject({ status: "rejected" });
+  });
+
+  it("saves the lab's HL7 settings for its admin (audited), not for another lab's", async () => {
+    const settings = {
+      labId: labB,
+      hl7SendingApplication: "LAB-B-LIS",
+      hl7SendingFacility: null,
+      hl7FeedEnabled: false,
+      hl7FeedHost: "10.0.0.9",
+      hl7FeedPort: 2575,
+    };
+    expect(await updateHl7SettingsAsActor(t.db, { id: admin, role: "admin", labIds: [labA] }, settings)).toMatchObject({
+      ok: false,
+    });
+    const operator = { id: admin, role: "operator" as const, labIds: [] };
+    expect(await updateHl7SettingsAsActor(t.db, operator, settings)).toEqual({ ok: true });
+    const [lab] = await t.db.select().from(labs).where(eq(labs.id, labB));
+    expect(lab).toMatchObject({ hl7SendingApplication: "LAB-B-LIS", hl7FeedHost: "10.0.0.9", hl7FeedEnabled: false });
+    const [event] = await t.db.select().from(auditEvents).where(eq(auditEvents.action, "lab.hl7_update"));
+    expect(event).toMatchObject({ labId: labB, details: { after: { hl7SendingApplication: "LAB-B-LIS" } } });
   });
 
   it("queues nothing for a lab without a feed", async () => {
