@@ -13,7 +13,11 @@ const nextConfig: NextConfig = {
   // rate-limiter-flexible, which imports drizzle-orm by a computed name at run time (a
   // bundler cannot follow that), with drizzle-orm itself, so that both use one copy.
   // pdf.js's Node build (reading uploads' text) loads its worker module by a path at run time.
+  // Medplum's HL7 and FHIR libraries (the exports) run as Node packages: the HL7 client uses
+  // node:net and brings its own copy of @medplum/core.
   serverExternalPackages: [
+    "@medplum/core",
+    "@medplum/hl7",
     "pdfjs-dist",
     "@electric-sql/pglite",
     "@node-rs/argon2",
