@@ -122,4 +122,15 @@ test("a lab result with an amended report downloads as valid FHIR and HL7; anoth
     expect(await response.text()).not.toContain(patientId);
   }
   await other.close();
+
+  // The lab's admin sees the exports in the patient's access log.
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await new SignInPage(admin).signInAs("admin");
+  await admin.goto(patientUrl);
+  const log = admin.getByRole("region", { name: "Who accessed this patient's documents" });
+  await expect(log.getByText("Exported lab result (FHIR)")).toBeVisible();
+  await expect(log.getByText("Exported history (FHIR)")).toBeVisible();
+  await expect(log.getByText("Exported report (HL7)").first()).toBeVisible();
+  await adminContext.close();
 });

@@ -1,14 +1,15 @@
 import { createHash } from "node:crypto";
 import { Hl7Message } from "@medplum/core";
 import { Hl7Server, type Hl7Connection } from "@medplum/hl7";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { PgBoss } from "pg-boss";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { attachUnmatchedReport } from "@/db/queries/deliveries";
 import { createLab } from "@/db/queries/labs";
 import { listFeedMessages } from "@/db/queries/hl7-feed";
 import { storeDeliveredReport } from "@/db/queries/system/deliveries";
 import { createUser } from "@/db/queries/users";
-import { auditEvents, hl7FeedMessages, labs } from "@/db/schema";
+import { auditEvents, hl7FeedMessages, labResults, labs } from "@/db/schema";
 import { incoming, submitForNewPatient } from "@/db/testing/deliveries";
 import { scopeFor } from "@/db/testing/scope";
 import { HL7_FEED_QUEUE, createBoss } from "@/lib/jobs/boss";
@@ -263,6 +264,26 @@ describe("the outbound HL7 feed over MLLP", () => {
     expect(lab).toMatchObject({ hl7SendingApplication: "LAB-B-LIS", hl7FeedHost: "10.0.0.9", hl7FeedEnabled: false });
     const [event] = await t.db.select().from(auditEvents).where(eq(auditEvents.action, "lab.hl7_update"));
     expect(event).toMatchObject({ labId: labB, details: { after: { hl7SendingApplication: "LAB-B-LIS" } } });
+  });
+
+  it("queues a report attached by hand from triage, in the attaching transaction", async () => {
+    const stray = await deliver("ACC-UNKNOWN");
+    expect(stray.matched).toBe(false);
+    expect(await feedRow(stray.reportId)).toBeUndefined();
+    const [target] = await t.db
+      .select({ id: labResults.id })
+      .from(labResults)
+      .where(and(eq(labResults.labId, labA), eq(labResults.accessionNumber, "ACC-3")));
+    const attached = await attachUnmatchedReport(
+      t.db,
+      scopeFor(admin, [labA], labA, "admin"),
+      stray.reportId,
+      target!.id,
+      null,
+      (tx, reportId) => queueReportForFeed(tx, reportId, boss),
+    );
+    expect(attached).toMatchObject({ ok: true });
+    expect(await feedRow(stray.reportId)).toMatchObject({ labId: labA, status: "queued" });
   });
 
   it("queues nothing for a lab without a feed", async () => {
