@@ -6,6 +6,7 @@ import { PDFDocument, StandardFonts } from "pdf-lib";
 import { signWebhook } from "@/lib/docus/webhook-signature";
 import { validateExportBundle } from "@/lib/exports/fhir-validate";
 import { unescapeHl7 } from "@/lib/exports/hl7";
+import { seriousViolations } from "./fixtures/a11y";
 import { E2E_DELIVERY_SECRET, E2E_WEBHOOK_SECRET, e2eLabs } from "./fixtures/accounts";
 import { uploadAndAwaitReport } from "./fixtures/interpreted-upload";
 import { unique } from "./fixtures/ids";
@@ -132,5 +133,20 @@ test("a lab result with an amended report downloads as valid FHIR and HL7; anoth
   await expect(log.getByText("Exported lab result (FHIR)").first()).toBeVisible();
   await expect(log.getByText("Exported history (FHIR)")).toBeVisible();
   await expect(log.getByText("Exported report (HL7)").first()).toBeVisible();
+
+  // The admin names the lab's sending application and facility; the next message carries them.
+  await admin.goto("/admin/labs");
+  await admin.getByRole("link", { name: `Edit ${e2eLabs.a.name}` }).click();
+  await admin.getByRole("link", { name: "HL7 exports and feed" }).click();
+  await expect(admin.getByRole("heading", { name: `HL7 exports: ${e2eLabs.a.name}`, level: 1 })).toBeVisible();
+  await expect(admin.getByText("No message has been queued yet.")).toBeVisible();
+  await admin.getByLabel("Sending application (MSH-3)").fill("E2E-LIS");
+  await admin.getByLabel("Sending facility (MSH-4)").fill("E2E-LAB-A");
+  await admin.getByRole("button", { name: "Save HL7 settings" }).click();
+  await expect(admin.getByText("Saved. The feed is off.")).toBeVisible();
+  expect(await seriousViolations(admin), "the lab's HL7 exports page").toEqual([]);
+  const named = Hl7Message.parse(await (await admin.request.get(`/api/reports/${reportId}/hl7`)).text());
+  expect(named.getSegment("MSH")!.getField(3).toString()).toBe("E2E-LIS");
+  expect(named.getSegment("MSH")!.getField(4).toString()).toBe("E2E-LAB-A");
   await adminContext.close();
 });
