@@ -15,7 +15,11 @@ const nextConfig: NextConfig = {
   // pdf.js's Node build (reading uploads' text) loads its worker module by a path at run time.
   // Untrusted files are parsed in worker threads (lib/parse-worker): piscina starts them from
   // its own files, and they load lib/parse-worker/worker.ts with Node at run time.
+  // Medplum's HL7 and FHIR libraries (the exports) run as Node packages: the HL7 client uses
+  // node:net and brings its own copy of @medplum/core.
   serverExternalPackages: [
+    "@medplum/core",
+    "@medplum/hl7",
     "pdfjs-dist",
     "piscina",
     "@electric-sql/pglite",

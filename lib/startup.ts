@@ -36,6 +36,8 @@ export async function startServer(): Promise<void> {
     // Every instance sends lab results: pg-boss shares the queue between them.
     const { startSubmitWorker } = await import("@/lib/jobs/worker");
     await startSubmitWorker();
+    const { startHl7FeedWorker } = await import("@/lib/exports/mllp-feed");
+    await startHl7FeedWorker();
   } catch (error) {
     console.error(`Could not open the database: ${describeError(error)}`);
     process.exit(1);

@@ -12,6 +12,9 @@ const actionLabels: Record<string, string> = {
   "lab_result.retry": "Retried",
   "lab_result.cancel": "Cancelled",
   "report.attach": "Attached report",
+  "lab_result.fhir_export": "Exported lab result (FHIR)",
+  "patient.fhir_export": "Exported history (FHIR)",
+  "report.hl7_export": "Exported report (HL7)",
 };
 
 /** Who accessed what and when; shown to admins on patients and reports. */

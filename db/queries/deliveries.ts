@@ -61,6 +61,8 @@ export async function attachUnmatchedReport(
   reportId: string,
   labResultId: string,
   override: { reason: string } | null = null,
+  /** Runs in the same transaction once the report is attached. */
+  afterAttach?: (tx: Tx, reportId: string) => Promise<void>,
 ): Promise<AttachOutcome> {
   if (scope.labIds.length === 0) return { ok: false, reason: "not_found" };
   return db.transaction(async (tx) => {
@@ -105,6 +107,7 @@ export async function attachUnmatchedReport(
       .update(labResults)
       .set({ status: "report_ready", updatedAt: new Date() })
       .where(eq(labResults.id, target.id));
+    await afterAttach?.(tx, report.id);
     return { ok: true, labId: target.labId, patientId: target.patientRef, patientMismatch };
   });
 }

@@ -8,3 +8,4 @@ export * from "./patients";
 export * from "./reports";
 export * from "./users";
 export * from "./rate-limits";
+export * from "./hl7-feed";

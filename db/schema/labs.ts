@@ -20,6 +20,13 @@ export const labs = pgTable(
     requireTwoFactor: boolean("require_two_factor").notNull().default(false),
     /** Hold an upload whose PDF text names neither its patient id nor its accession number. */
     wrongPatientGuard: boolean("wrong_patient_guard").notNull().default(true),
+    /** HL7 v2 exports: MSH-3 (sending application) and MSH-4 (sending facility); null: the defaults. */
+    hl7SendingApplication: text("hl7_sending_application"),
+    hl7SendingFacility: text("hl7_sending_facility"),
+    /** The outbound HL7 feed: each new report version's ORU^R01 to this MLLP endpoint, when enabled. */
+    hl7FeedEnabled: boolean("hl7_feed_enabled").notNull().default(false),
+    hl7FeedHost: text("hl7_feed_host"),
+    hl7FeedPort: integer("hl7_feed_port"),
     /** A deactivated lab takes no new uploads; its data stays readable. */
     active: boolean("active").notNull().default(true),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

@@ -29,6 +29,9 @@ export const SWEEP_QUEUE = "lab-result-sweep";
  */
 export type SubmitJob = { labResultId: string; takeover?: true };
 
+/** The labs' outbound HL7 feeds (lib/exports/mllp-feed.ts): one job per send of one message, by id. */
+export const HL7_FEED_QUEUE = "hl7-feed";
+
 const bossKey = Symbol.for("lab-portal.boss");
 type BossCache = { [bossKey]?: Promise<PgBoss> };
 
@@ -81,6 +84,9 @@ export async function createBoss(
   await boss.createQueue(SUBMIT_QUEUE, submitOptions);
   // A queue created by an older version keeps its options unless they are updated.
   await boss.updateQueue(SUBMIT_QUEUE, submitOptions);
+  const feedOptions = { notify: true, retryLimit: 1000, retryDelay: 5, retryBackoff: false, expireInSeconds: 120 };
+  await boss.createQueue(HL7_FEED_QUEUE, feedOptions);
+  await boss.updateQueue(HL7_FEED_QUEUE, feedOptions);
   await boss.createQueue(SWEEP_QUEUE, { retryLimit: 0, expireInSeconds: 120 });
   await boss.schedule(SWEEP_QUEUE, sweepCron(sweepSeconds));
   return boss;
@@ -108,7 +114,9 @@ export async function drainSends(): Promise<void> {
     // Stop fetching; the boss itself stays up so that a send that ends now can still
     // enqueue its retry in the transaction that records it.
     await Promise.all(
-      [SUBMIT_QUEUE, SWEEP_QUEUE].map((queue) => boss.offWork(queue, { wait: false }).catch(() => undefined)),
+      [SUBMIT_QUEUE, SWEEP_QUEUE, HL7_FEED_QUEUE].map((queue) =>
+        boss.offWork(queue, { wait: false }).catch(() => undefined),
+      ),
     );
   }
   const deadline = Date.now() + getEnv().DOCUS_TIMEOUT_MS + 2_000;

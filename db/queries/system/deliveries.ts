@@ -53,6 +53,8 @@ export async function storeDeliveredReport(
     bodyBytes: number;
     idempotencyKey: (labKey: string) => string;
   },
+  /** Runs in the same transaction after a new report is stored (not for a duplicate). */
+  afterStore?: (tx: Tx, stored: StoredReport) => Promise<void>,
 ): Promise<StoredReport> {
   return db.transaction(async (tx) => {
     const labId = await resolveLab(tx, report.partnerLabId);
@@ -179,7 +181,9 @@ export async function storeDeliveredReport(
       await tx.update(patients).set({ lastActivityAt: new Date() }).where(eq(patients.id, target.patientRef));
     }
     await tx.insert(deliveries).values({ ...log, reason: target ? null : "stored as unmatched", reportId: stored!.id });
-    return { reportId: stored!.id, duplicate: false, matched: Boolean(target), labId };
+    const result = { reportId: stored!.id, duplicate: false, matched: Boolean(target), labId };
+    await afterStore?.(tx, result);
+    return result;
   });
 }
 

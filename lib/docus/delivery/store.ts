@@ -1,6 +1,7 @@
 import { getDb } from "@/db";
 import { recordRefusedDelivery, storeDeliveredReport } from "@/db/queries/system/deliveries";
 import type { IncomingReport } from "@/lib/domain";
+import { queueReportForFeed } from "@/lib/exports/mllp-feed";
 import { deliveryIdempotencyKey } from "./idempotency";
 
 /**
@@ -15,17 +16,25 @@ export async function storeReport(
   report: IncomingReport,
   context: { webhookId: string | null; remoteIp: string; bodyBytes: number },
 ): Promise<{ duplicate: boolean; reportId: string }> {
-  const stored = await storeDeliveredReport(await getDb(), report, {
-    ...context,
-    idempotencyKey: (labKey) =>
-      deliveryIdempotencyKey({
-        webhookId: context.webhookId,
-        labKey,
-        referenceId: report.referenceId,
-        patientId: report.patientId,
-        sha256: report.sha256,
-      }),
-  });
+  const stored = await storeDeliveredReport(
+    await getDb(),
+    report,
+    {
+      ...context,
+      idempotencyKey: (labKey) =>
+        deliveryIdempotencyKey({
+          webhookId: context.webhookId,
+          labKey,
+          referenceId: report.referenceId,
+          patientId: report.patientId,
+          sha256: report.sha256,
+        }),
+    },
+    // A new version of a lab result's report goes to the lab's HL7 feed, if it has one.
+    async (tx, stored) => {
+      if (stored.matched) await queueReportForFeed(tx, stored.reportId);
+    },
+  );
   return { duplicate: stored.duplicate, reportId: stored.reportId };
 }
 

@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { attachUnmatchedReport } from "@/db/queries/deliveries";
+import { queueReportForFeed } from "@/lib/exports/mllp-feed";
 import { routeReportToLab } from "@/db/queries/system/operator-triage";
 import { scopeOf } from "@/db/queries/scope";
 import { recordAudit } from "@/lib/audit";
@@ -42,6 +43,7 @@ export async function attachReportAction(_state: ActionResult, formData: FormDat
     reportId,
     labResultId,
     overrideReason ? { reason: overrideReason } : null,
+    (tx, attached) => queueReportForFeed(tx, attached),
   );
   await recordAudit(db, {
     action: "report.attach",

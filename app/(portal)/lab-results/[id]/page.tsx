@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { LiveStatus } from "@/components/lab-results/live-status";
 import { QueryProvider } from "@/components/providers/query-provider";
+import { LabResultFhirLink, ReportHl7Link } from "@/components/exports/export-links";
 import { buttonClasses } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
@@ -164,6 +165,7 @@ export default async function LabResultPage({ params }: { params: Promise<{ id: 
           <a href={`${documentUrl}?download=1`} className={buttonClasses("secondary")}>
             Download
           </a>
+          <LabResultFhirLink labResultId={result.id} accession={result.accessionNumber} />
         </div>
       </section>
       <section aria-labelledby="reports-heading" className="mb-6 rounded-lg border border-slate-200 bg-white p-4">
@@ -210,6 +212,7 @@ export default async function LabResultPage({ params }: { params: Promise<{ id: 
                   <a href={`/api/reports/${r.id}/document?download=1`} className={buttonClasses("secondary", "py-1.5")}>
                     Download<span className="sr-only"> report version {r.version}</span>
                   </a>
+                  <ReportHl7Link reportId={r.id} version={r.version} compact />
                 </span>
               </li>
             ))}

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import { AuditTrail } from "@/components/admin/audit-trail";
 import { LabResultStatusBadge } from "@/components/lab-results/status-badge";
+import { PatientFhirLink } from "@/components/exports/export-links";
 import { buttonClasses } from "@/components/ui/button";
 import { DateRangeFields } from "@/components/ui/date-range-fields";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -72,9 +73,12 @@ export default async function PatientPage({
         title={`${patient.familyName}, ${patient.givenName}`}
         description="Every lab result of this patient, newest first, with the interpretation reports Docus returned."
         actions={
-          <Link href="/patients" className={buttonClasses("secondary")}>
-            All patients
-          </Link>
+          <>
+            <PatientFhirLink patientId={patient.id} />
+            <Link href="/patients" className={buttonClasses("secondary")}>
+              All patients
+            </Link>
+          </>
         }
       />
       {flagged.size > 0 ? (

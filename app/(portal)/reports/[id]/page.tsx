@@ -5,6 +5,7 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import { PdfViewer } from "@/components/reports/pdf-viewer";
 import { SideBySide } from "@/components/reports/side-by-side";
+import { ReportHl7Link } from "@/components/exports/export-links";
 import { buttonClasses } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db";
@@ -60,6 +61,7 @@ export default async function ReportPage({ params }: { params: Promise<{ id: str
                 Patient
               </Link>
             ) : null}
+            {report.labResultId ? <ReportHl7Link reportId={report.id} version={report.version} /> : null}
           </>
         }
       />

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { LabActiveToggle } from "@/components/admin/lab-active-toggle";
@@ -42,6 +43,14 @@ export default async function LabPage({ params }: { params: Promise<{ labId: str
             partnerLabIdReadOnly={!isOperator(actor)}
             action={updateLabAction}
           />
+        </Section>
+        <Section headingId="exports-heading" title="Exports to EHRs" card>
+          <p className="text-sm text-slate-700">
+            HL7 sending application and facility, and the outbound MLLP feed of new reports.{" "}
+            <Link href={`/admin/labs/${lab.id}/hl7`} className="font-medium text-brand-700 underline">
+              HL7 exports and feed
+            </Link>
+          </p>
         </Section>
         <Section headingId="status-heading" title="Status" card>
           <LabActiveToggle labId={lab.id} labName={lab.name} active={lab.active} action={setLabActiveAction} />
