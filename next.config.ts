@@ -20,6 +20,10 @@ const nextConfig: NextConfig = {
     "postgres",
     "rate-limiter-flexible",
     "drizzle-orm",
+    // One logger and one metrics registry per process (kept on globalThis): loaded by Node
+    // like the front server loads them, never bundled into each module graph.
+    "pino",
+    "prom-client",
   ],
   experimental: {
     // Enables forbidden() / unauthorized() and their pages.

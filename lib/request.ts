@@ -79,7 +79,7 @@ const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-
 export const UNAUTHENTICATED_ACTION_BODY_BYTES = 64 * 1024;
 
 /** The session cookie's value (next-auth splits a long one into name.0, name.1, ...), or null. */
-function sessionCookieValue(cookieHeader: string): string | null {
+export function sessionCookieValue(cookieHeader: string): string | null {
   const pairs = cookieHeader.split(";").map((part) => {
     const at = part.indexOf("=");
     return at < 0 ? ["", ""] : [part.slice(0, at).trim(), part.slice(at + 1).trim()];

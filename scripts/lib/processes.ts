@@ -79,6 +79,7 @@ export async function servePortal(env: Env, onStop: () => Promise<void> = async 
     port: env.PORT,
     trustedHops: env.TRUST_PROXY_HOPS,
     authSecret: getAuthSecret(),
+    metricsToken: env.METRICS_TOKEN,
   });
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

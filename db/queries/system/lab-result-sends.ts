@@ -21,6 +21,8 @@ export type ClaimedSubmission = {
   physicianEmail: string | null;
   patientExternalId: string;
   partnerLabId: string | null;
+  /** When the lab result was uploaded (for the turnaround metric). */
+  createdAt: Date;
   document: HeldDocument;
 };
 
@@ -69,6 +71,7 @@ export async function claimLabResultForSending(
       physicianEmail: labResults.physicianEmail,
       patientExternalId: patients.patientId,
       partnerLabId: labs.partnerLabId,
+      createdAt: labResults.createdAt,
       documentId: labResults.documentId,
     })
     .from(labResults)
