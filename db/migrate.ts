@@ -55,6 +55,32 @@ export async function migrateAsOwner(url: string): Promise<void> {
 }
 
 /**
+ * As the owner role of `ownerUrl`: creates the role of `runtimeUrl` when it does not
+ * exist yet (LOGIN, with the URL's password) and grants it runtimeRoleGrants. For a
+ * container deployment's one-shot migrate step; the statements are the README's.
+ */
+export async function grantRuntimeRole(ownerUrl: string, runtimeUrl: string): Promise<string> {
+  const runtime = new URL(runtimeUrl);
+  const role = decodeURIComponent(runtime.username);
+  const password = decodeURIComponent(runtime.password);
+  const statements = runtimeRoleGrants(role);
+  if (role === decodeURIComponent(new URL(ownerUrl).username)) throw new Error("DATABASE_URL's role is the owner role");
+  const { default: postgres } = await import("postgres");
+  const client = postgres(ownerUrl, { max: 1, onnotice: () => {} });
+  try {
+    const [existing] = await client`select 1 as found from pg_roles where rolname = ${role}`;
+    if (!existing) {
+      const literal = password ? ` PASSWORD '${password.replaceAll("'", "''")}'` : "";
+      await client.unsafe(`CREATE ROLE ${role} LOGIN${literal}`);
+    }
+    for (const statement of statements) await client.unsafe(statement);
+  } finally {
+    await client.end({ timeout: 5 });
+  }
+  return role;
+}
+
+/**
  * What the portal's runtime role (DATABASE_URL) is granted when migrations run as a
  * separate owner role (MIGRATION_DATABASE_URL): data access, but on the audit trail only
  * INSERT and SELECT. Not being the owner, it cannot ALTER TABLE (so it cannot disable the

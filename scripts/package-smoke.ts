@@ -3,7 +3,6 @@ import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { chromium } from "@playwright/test";
 import postgres from "postgres";
-import { runtimeRoleGrants } from "@/db/migrate";
 import { parseEnv } from "@/lib/env";
 import { withDatabase } from "@/lib/testing/test-db";
 import { labResultPdf } from "@/e2e/fixtures/pdfs";
@@ -140,9 +139,8 @@ async function main(): Promise<void> {
   const admin = postgres(base, { max: 1, onnotice: () => {} });
   await admin.unsafe(`drop database if exists ${dbName} with (force)`);
   await admin.unsafe(`create database ${dbName}`);
+  // A role left by an earlier run is dropped, so that the migrate step creates it afresh.
   await admin.unsafe(`drop role if exists ${RUNTIME_ROLE}`).catch(() => undefined);
-  await admin.unsafe(`do $$ begin if not exists (select from pg_roles where rolname = '${RUNTIME_ROLE}') then
-      create role ${RUNTIME_ROLE} login password 'bundle-app-password'; end if; end $$`);
   await admin.end();
   const ownerUrl = withDatabase(base, dbName);
   const runtime = new URL(ownerUrl);
@@ -154,11 +152,9 @@ async function main(): Promise<void> {
   delete env.NEXT_SERVER_ACTIONS_ENCRYPTION_KEY;
   Object.assign(env, { METRICS_TOKEN, LOG_LEVEL: "info", NEXT_TELEMETRY_DISABLED: "1" });
 
-  npm(["run", "db:migrate"], { ...env, MIGRATION_DATABASE_URL: ownerUrl });
-  const owner = postgres(ownerUrl, { max: 1, onnotice: () => {} });
-  for (const statement of runtimeRoleGrants(RUNTIME_ROLE)) await owner.unsafe(statement);
-  await owner.end();
-  step("migrated as the migration role; runtime role granted");
+  // As compose.yaml's one-shot migrate service: migrate as the owner, create and grant the runtime role.
+  npm(["run", "db:migrate", "--", "--grant-runtime-role"], { ...env, MIGRATION_DATABASE_URL: ownerUrl });
+  step("migrated as the migration role; the runtime role created with its grants");
 
   npm(["run", "lab:create", "--", "--name", "Bundle Lab", "--partner-lab-id", "e2e-lab-a"], env);
   const email = "bundle-tech@smoke.test";
