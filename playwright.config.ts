@@ -7,6 +7,8 @@ const isCI = Boolean(process.env.CI);
 export default defineConfig({
   testDir: "e2e",
   outputDir: "test-results",
+  // After the last spec: no patient data in the portals' logs (e2e/log-scan.ts).
+  globalTeardown: "./e2e/log-scan.ts",
   // One server and one database on a 2-core machine: run the specs one after another.
   workers: 1,
   fullyParallel: false,

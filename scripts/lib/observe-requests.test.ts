@@ -85,6 +85,13 @@ describe("the request log line", () => {
     expect(response.headers.get("x-request-id")).toBe(line.requestId);
   });
 
+  it("names public files as one route, and unknown paths 'unmatched'", () => {
+    expect(routePattern("/favicon.ico", routes)).toBe("/[public file]");
+    expect(routePattern("/patients/PAT-1", routes)).toBe("/patients/[patientId]");
+    expect(routePattern("/a/b/c.txt", routes)).toBe("unmatched");
+    expect(routePattern("/_next/static/chunks/x.js", routes)).toBe("/_next/static");
+  });
+
   it("pathOf drops the query string and the fragment", () => {
     expect(pathOf("/a/b?x=1#y")).toBe("/a/b");
     expect(pathOf("/a#y?x")).toBe("/a");

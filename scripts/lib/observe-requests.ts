@@ -44,6 +44,8 @@ export function routePattern(pathname: string, routes: Route[]): string {
   if (pathname.startsWith("/_next/image")) return "/_next/image";
   if (pathname === "/metrics") return "/metrics";
   for (const route of routes) if (route.regex.test(pathname)) return route.page;
+  // public/ (favicon, robots.txt, the manifest template): one route for all of them.
+  if (/^\/[^/]+\.[A-Za-z0-9]{1,8}$/.test(pathname)) return "/[public file]";
   return "unmatched";
 }
 
