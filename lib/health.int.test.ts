@@ -34,7 +34,10 @@ describe("readiness on a real database", () => {
         );
         expect(await pendingMigrations(tx as unknown as typeof t.db)).toBe(1);
         const readiness = await checkReadiness({
-          ping,
+          // Inside the transaction (the embedded database has one connection).
+          ping: async () => {
+            await tx.execute(sql`select 1`);
+          },
           pending: () => pendingMigrations(tx as unknown as typeof t.db),
           queueStarted: () => true,
         });
