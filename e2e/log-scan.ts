@@ -4,7 +4,7 @@ import { USED_VALUES_DIR } from "./fixtures/ids";
 
 /**
  * Playwright's global teardown: the portals' logs of this run hold no patient data. Every
- * e2e portal writes its output to test-results/portal-<port>.log (e2e/serve.ts; one per
+ * e2e portal writes its output to test-results/portal-<port>.log (startPortalProcess; one per
  * server, so one per shard when the suite runs in several). This scans all of them for:
  * - every value the specs made up with unique() (patient ids, accession numbers, …),
  *   which each test process recorded in test-results/e2e-values/;

@@ -1,5 +1,4 @@
 import { execFileSync } from "node:child_process";
-import { createWriteStream, mkdirSync } from "node:fs";
 import path from "node:path";
 import { spawnScript, superviseTogether } from "../scripts/lib/processes";
 import { E2E_PORT, E2E_SIM_PORT, accounts } from "./fixtures/accounts";
@@ -31,18 +30,5 @@ execFileSync(
 );
 
 const simulator = spawnScript("scripts/docus-simulator.ts", { ...env, NODE_ENV: "development" });
-const server = startPortalProcess(env, E2E_PORT, { stdio: "pipe" });
-// The portal's output, as it prints it and into test-results/portal-<port>.log, which the
-// log scan (e2e/log-scan.ts) reads after the last spec.
-mkdirSync(path.join(process.cwd(), "test-results"), { recursive: true });
-const log = createWriteStream(path.join(process.cwd(), "test-results", `portal-${E2E_PORT}.log`));
-for (const [stream, out] of [
-  [server.child.stdout, process.stdout],
-  [server.child.stderr, process.stderr],
-] as const) {
-  stream?.on("data", (chunk: Buffer) => {
-    out.write(chunk);
-    log.write(chunk);
-  });
-}
+const server = startPortalProcess(env, E2E_PORT);
 process.exit(await superviseTogether([simulator, server.child]));
