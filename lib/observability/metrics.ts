@@ -91,7 +91,7 @@ export function createMetrics(): PortalMetrics {
     }),
     deliveries: new Counter({
       name: "portal_deliveries_total",
-      help: "Report deliveries from Docus, by outcome (stored, duplicate, refused_<status>, error).",
+      help: "Report deliveries from Docus, by outcome (stored, duplicate, refused_<status>).",
       labelNames: ["outcome"],
       registers,
     }),
