@@ -94,6 +94,7 @@ export default defineConfig([
     ".next/**",
     "out/**",
     "build/**",
+    "dist/**",
     "next-env.d.ts",
     ".data/**",
     "db/migrations/**",

@@ -27,6 +27,10 @@ const nextConfig: NextConfig = {
     "postgres",
     "rate-limiter-flexible",
     "drizzle-orm",
+    // One logger and one metrics registry per process (kept on globalThis): loaded by Node
+    // like the front server loads them, never bundled into each module graph.
+    "pino",
+    "prom-client",
   ],
   // The parse worker is not imported by any bundled module: trace it and what it loads.
   outputFileTracingIncludes: {

@@ -7,6 +7,8 @@ const isCI = Boolean(process.env.CI);
 export default defineConfig({
   testDir: "e2e",
   outputDir: "test-results",
+  // After the last spec: no patient data in the portals' logs (e2e/log-scan.ts).
+  globalTeardown: "./e2e/log-scan.ts",
   // E2E_WORKERS workers (default 2), each with its own portal, simulator and database (its
   // shard, see e2e/fixtures/accounts.ts); the tests of one spec file run in order in one worker.
   workers: E2E_WORKERS,

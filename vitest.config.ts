@@ -11,7 +11,7 @@ export default defineConfig({
   },
   test: {
     include: ["**/*.test.ts"],
-    exclude: ["node_modules/**", ".next/**", "e2e/**", ".data/**"],
+    exclude: ["node_modules/**", ".next/**", "e2e/**", ".data/**", "dist/**"],
     environment: "node",
     // Generous: an integration test on the embedded PGlite (WebAssembly) runs several times
     // slower than on PostgreSQL, and CI runs the suite on both.

@@ -93,10 +93,23 @@ export function acquirePgliteLock(dataDir: string): () => void {
   throw new Error(`Could not take the lock of the embedded database in ${dataDir}`);
 }
 
+const applicationNameKey = Symbol.for("lab-portal.db.application-name");
+
+/**
+ * Names this process's PostgreSQL connections (`application_name`, seen in
+ * pg_stat_activity): set before the database is first opened. A web instance names itself
+ * `lab-portal-web:<id>`, so that another one can see it (db/queries/system/instances.ts).
+ */
+export function setDbApplicationName(name: string): void {
+  (globalThis as { [applicationNameKey]?: string })[applicationNameKey] = name;
+}
+
 async function openPostgres(url: string): Promise<Handle> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
+  const applicationName = (globalThis as { [applicationNameKey]?: string })[applicationNameKey];
   const client = postgres(url, {
+    ...(applicationName ? { connection: { application_name: applicationName } } : {}),
     max: 10,
     idle_timeout: 30,
     connect_timeout: 10,

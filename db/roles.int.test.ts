@@ -74,6 +74,11 @@ describe("the runtime role (runtimeRoleGrants)", () => {
     expect(await asRuntime("drop table audit_events")).toMatch(/must be owner of table audit_events/);
   });
 
+  it("may read which migrations are applied (the readiness check), never change them", async () => {
+    expect(await asRuntime("select max(created_at) from drizzle.__drizzle_migrations")).toBe("ok");
+    expect(await asRuntime("delete from drizzle.__drizzle_migrations")).toMatch(/permission denied/);
+  });
+
   it("refuses a role name that is not a plain identifier", () => {
     expect(() => runtimeRoleGrants("portal; drop table users")).toThrow();
   });

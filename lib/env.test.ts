@@ -208,3 +208,32 @@ describe("docusLaunch", () => {
     expect(real.docusSimulated).toBe(false);
   });
 });
+
+describe("operations settings", () => {
+  it("default to info logs, no metrics endpoint, the worker inside", () => {
+    const env = parseEnv({});
+    expect(env.LOG_LEVEL).toBe("info");
+    expect(env.METRICS_TOKEN).toBeUndefined();
+    expect(env.RUN_WORKER).toBe(true);
+    expect(env.NEXT_SERVER_ACTIONS_ENCRYPTION_KEY).toBeUndefined();
+  });
+
+  it("read RUN_WORKER=0 and a 32-byte server-actions key", () => {
+    const key = Buffer.alloc(32, 1).toString("base64");
+    const env = parseEnv({ RUN_WORKER: "0", NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: key, LOG_LEVEL: "debug" });
+    expect(env.RUN_WORKER).toBe(false);
+    expect(env.NEXT_SERVER_ACTIONS_ENCRYPTION_KEY).toBe(key);
+    expect(env.LOG_LEVEL).toBe("debug");
+  });
+
+  it("refuse a bad level, a short metrics token and a key that is not 16, 24 or 32 bytes", () => {
+    const issues = issuesOf({
+      LOG_LEVEL: "verbose",
+      METRICS_TOKEN: "short",
+      NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: Buffer.alloc(10).toString("base64"),
+    });
+    expect(issues.join("\n")).toContain("LOG_LEVEL must be one of");
+    expect(issues.join("\n")).toContain("METRICS_TOKEN must be at least 16 characters");
+    expect(issues.join("\n")).toContain("NEXT_SERVER_ACTIONS_ENCRYPTION_KEY must be the Base64");
+  });
+});

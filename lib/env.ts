@@ -150,6 +150,40 @@ export const envSchema = z
         .regex(/^postgres(ql)?:\/\//, { error: "must be a postgres:// or postgresql:// URL" })
         .optional(),
     ),
+    /** Level of the JSON log lines on stdout (pino's levels). */
+    LOG_LEVEL: z.preprocess(
+      (v) => (v === "" || v === undefined ? "info" : v),
+      z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+        error: "must be one of fatal, error, warn, info, debug, trace, silent",
+      }),
+    ),
+    /** Bearer token that opens /metrics (Prometheus). Unset: no metrics endpoint. */
+    METRICS_TOKEN: z.preprocess(
+      (v) => (v === "" ? undefined : v),
+      z.string().min(16, { error: "must be at least 16 characters" }).optional(),
+    ),
+    /** Port of the metrics endpoint of `npm run worker` (0: none). */
+    WORKER_METRICS_PORT: intWithDefault(0, 0, 65535),
+    /** 0: this web instance runs no send worker (run `npm run worker` processes instead). */
+    RUN_WORKER: z.preprocess(
+      (v) => (v === "" || v === undefined ? "1" : v),
+      z
+        .enum(["0", "1", "true", "false"], { error: "must be 1, 0, true or false" })
+        .transform((v) => v === "1" || v === "true"),
+    ),
+    /**
+     * Next.js's key for server actions' closures and ids (AES-GCM, Base64 of 16, 24 or 32
+     * bytes). Several instances must share it (and the build).
+     */
+    NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: z.preprocess(
+      (v) => (v === "" ? undefined : v),
+      z
+        .string()
+        .refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && [16, 24, 32].includes(Buffer.from(v, "base64").length), {
+          error: "must be the Base64 of 16, 24 or 32 random bytes (try: openssl rand -base64 32)",
+        })
+        .optional(),
+    ),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.DATABASE_URL && !env.NEXTAUTH_SECRET) {

@@ -91,7 +91,7 @@ export const UNAUTHENTICATED_BODY_BYTES = 64 * 1024;
 const BODY_RULE_EXEMPT = [/^\/api\/docus\/reports$/, /^\/api\/auth(?:\/[A-Za-z0-9_-]+)+$/];
 
 /** The session cookie's value (next-auth splits a long one into name.0, name.1, ...), or null. */
-function sessionCookieValue(cookieHeader: string): string | null {
+export function sessionCookieValue(cookieHeader: string): string | null {
   const pairs = cookieHeader.split(";").map((part) => {
     const at = part.indexOf("=");
     return at < 0 ? ["", ""] : [part.slice(0, at).trim(), part.slice(at + 1).trim()];

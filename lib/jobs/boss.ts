@@ -6,6 +6,7 @@ import { releaseSendingLeases } from "@/db/queries/system/lab-result-sends";
 import { sendsInFlight } from "./in-flight";
 import { getEnv } from "@/lib/env";
 import { describeError } from "@/lib/errors";
+import { setQueueStatsSource } from "@/lib/observability/metrics";
 
 /**
  * Durable jobs on the portal's own database (pg-boss): PostgreSQL, or the embedded
@@ -33,7 +34,8 @@ export type SubmitJob = { labResultId: string; takeover?: true };
 export const HL7_FEED_QUEUE = "hl7-feed";
 
 const bossKey = Symbol.for("lab-portal.boss");
-type BossCache = { [bossKey]?: Promise<PgBoss> };
+const startedKey = Symbol.for("lab-portal.boss.started");
+type BossCache = { [bossKey]?: Promise<PgBoss>; [startedKey]?: boolean };
 
 export type BossTarget = { pglite: PGlite } | { connectionString: string };
 
@@ -97,6 +99,9 @@ async function createProcessBoss(): Promise<PgBoss> {
   const connectionString = getEnv().DATABASE_URL;
   const boss = await createBoss(pglite ? { pglite } : { connectionString: connectionString ?? "" });
   beforeDbClose(drainSends);
+  // /metrics reads the queues' counts when scraped (see lib/observability/metrics.ts).
+  setQueueStatsSource(() => boss.getQueues([SUBMIT_QUEUE, SWEEP_QUEUE]));
+  (globalThis as BossCache)[startedKey] = true;
   return boss;
 }
 
@@ -141,12 +146,22 @@ export function getBoss(): Promise<PgBoss> {
   return cache[bossKey];
 }
 
+/**
+ * Whether this process's pg-boss has started (and not been stopped): the readiness check.
+ * Never starts it.
+ */
+export function bossStarted(): boolean {
+  return (globalThis as BossCache)[startedKey] === true;
+}
+
 /** Stops the process's pg-boss (its workers first, then its connections). */
 export async function stopBoss(timeoutMs = 10_000): Promise<void> {
   const cache = globalThis as BossCache;
   const pending = cache[bossKey];
   if (!pending) return;
   delete cache[bossKey];
+  cache[startedKey] = false;
+  setQueueStatsSource(undefined);
   const boss = await pending.catch(() => undefined);
   await boss?.stop({ graceful: true, timeout: timeoutMs });
 }

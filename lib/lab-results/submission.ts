@@ -26,6 +26,7 @@ import {
 import { getEnv } from "@/lib/env";
 import { enqueueSubmission, sendLeaseSeconds } from "@/lib/jobs/boss";
 import { trackInFlight } from "@/lib/jobs/in-flight";
+import { getMetrics, secondsSince } from "@/lib/observability/metrics";
 import { recordAudit } from "@/lib/audit";
 import type { PdfTextLimits } from "@/lib/pdf/text";
 import type { GuardDecision } from "./guard";
@@ -102,9 +103,18 @@ function sleep(ms: number): Promise<void> {
  */
 async function takePermit(limiter: DocusRateLimiter, budgetMs: number): Promise<Permit> {
   const until = Date.now() + budgetMs;
+  const metrics = getMetrics();
   for (;;) {
     const permit = await limiter.take();
-    if (permit.ok || Date.now() + permit.waitMs > until) return permit;
+    if (permit.ok || Date.now() + permit.waitMs > until) {
+      if (!permit.ok) {
+        metrics.rateLimitWaits.inc({ kind: "deferred" });
+        metrics.rateLimitWaitSeconds.observe(permit.waitMs / 1000);
+      }
+      return permit;
+    }
+    metrics.rateLimitWaits.inc({ kind: "inline" });
+    metrics.rateLimitWaitSeconds.observe(permit.waitMs / 1000);
     await sleep(permit.waitMs);
   }
 }
@@ -151,6 +161,7 @@ export async function sendLabResult(labResultId: string, deps: SendDeps = {}): P
     });
 
     const credentials = deps.credentials === undefined ? docusCredentialsFromEnv() : deps.credentials;
+    const requestStart = performance.now();
     const outcome = credentials
       ? await submitLabResult(
           credentials,
@@ -171,6 +182,17 @@ export async function sendLabResult(labResultId: string, deps: SendDeps = {}): P
           { timeoutMs },
         )
       : null;
+    if (outcome) {
+      const metrics = getMetrics();
+      metrics.docusRequests.inc({ outcome: outcome.kind });
+      metrics.docusDuration.observe({ outcome: outcome.kind }, secondsSince(requestStart));
+      if (outcome.kind === "accepted") {
+        metrics.reportTurnaround.observe(
+          { stage: "upload_to_accepted" },
+          (Date.now() - claimed.createdAt.getTime()) / 1000,
+        );
+      }
+    }
     // Docus asked every caller to wait: no instance sends before the wait is over.
     if (limiter && outcome?.kind === "transient" && outcome.status === 429 && outcome.retryAfterMs !== undefined) {
       await limiter.pause(outcome.retryAfterMs).catch(() => undefined);
@@ -217,6 +239,27 @@ export async function queueLabResult(
   guard: GuardDecision;
 }> {
   const db = deps.db ?? (await getDb());
+  const metrics = getMetrics();
+  let guard: GuardDecision;
+  let held: boolean;
+  let stored: Awaited<ReturnType<typeof createLabResultSubmission>>;
+  try {
+    ({ guard, held, stored } = await storeUpload(db, input, alsoInTransaction, deps));
+  } catch (error) {
+    metrics.uploads.inc({ outcome: "failed" });
+    throw error;
+  }
+  metrics.uploads.inc({ outcome: held ? "held" : "queued" });
+  if (held) metrics.guardHolds.inc();
+  return { ...stored, status: held ? "needs_confirmation" : "queued", guard };
+}
+
+async function storeUpload(
+  db: Db,
+  input: SubmissionInput,
+  alsoInTransaction: (tx: Tx, labResultId: string) => Promise<void>,
+  deps: { boss?: PgBoss; textLimits?: Partial<PdfTextLimits> },
+) {
   const guard = await checkUpload(db, input, deps.textLimits);
   const held = guard.outcome === "needs_confirmation";
   const stored = await createLabResultSubmission(
@@ -239,7 +282,7 @@ export async function queueLabResult(
     },
     guard,
   );
-  return { ...stored, status: held ? "needs_confirmation" : "queued", guard };
+  return { guard, held, stored };
 }
 
 /**

@@ -2,9 +2,11 @@ import http from "node:http";
 import {
   UNAUTHENTICATED_BODY_BYTES,
   resolveClientAddress,
+  sessionCookieValue,
   unauthenticatedBodyCheck,
   withoutInvalidCallbackUrlCookie,
 } from "../../lib/request.ts";
+import { createRequestObserver, logRequestError } from "./observe-requests.ts";
 
 /**
  * The production portal in this process: Next.js behind a small `node:http` server of
@@ -96,6 +98,8 @@ export type PortalServerOptions = {
   origin: string;
   /** Signs the session cookie: a cookie that decodes with it is a session (no database). */
   authSecret: string;
+  /** Bearer token of /metrics; unset: no metrics endpoint. */
+  metricsToken?: string;
 };
 
 export type PortalServer = {
@@ -112,8 +116,17 @@ export async function startPortalServer(options: PortalServerOptions): Promise<P
   await app.prepare();
   const handle = app.getRequestHandler();
   const verifySession = async (token: string) => (await decode({ token, secret: options.authSecret })) !== null;
+  // Request ids, one JSON log line per request, the HTTP metrics and /metrics: observe-requests.ts.
+  const observe = createRequestObserver({
+    metricsToken: options.metricsToken,
+    userIdOf: async (cookie) => {
+      const token = sessionCookieValue(cookie);
+      return token ? ((await decode({ token, secret: options.authSecret }))?.sub ?? undefined) : undefined;
+    },
+  });
 
   const onRequest = (request: http.IncomingMessage, response: http.ServerResponse, expectsContinue: boolean) => {
+    if (observe(request, response) === "answered") return;
     const address = resolveClientAddress(
       request.headers["x-forwarded-for"],
       request.socket.remoteAddress,
@@ -145,7 +158,8 @@ export async function startPortalServer(options: PortalServerOptions): Promise<P
         return handle(replay(request, body), response);
       }
       await handle(request, response);
-    })().catch(() => {
+    })().catch((error: unknown) => {
+      logRequestError(error);
       if (!response.headersSent) response.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
       response.end();
     });

@@ -80,6 +80,7 @@ export async function servePortal(env: Env, onStop: () => Promise<void> = async 
     trustedHops: env.TRUST_PROXY_HOPS,
     origin: env.NEXTAUTH_URL,
     authSecret: getAuthSecret(),
+    metricsToken: env.METRICS_TOKEN,
   });
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -23,7 +23,14 @@ import { latestReportVersion } from "../reports";
 
 export type { IncomingReport };
 
-export type StoredReport = { reportId: string; duplicate: boolean; matched: boolean; labId: string | null };
+export type StoredReport = {
+  reportId: string;
+  duplicate: boolean;
+  matched: boolean;
+  labId: string | null;
+  /** The matched lab result's upload and acceptance (a new report only), for the turnaround metric. */
+  labResultTimes?: { uploadedAt: Date; acceptedAt: Date | null };
+};
 
 /**
  * The lab a delivery belongs to: the one with its partner lab id, or, when it names none,
@@ -102,7 +109,12 @@ export async function storeDeliveredReport(
     // else can.
     const findTarget = (skipLocked: boolean) =>
       tx
-        .select({ id: labResults.id, patientRef: labResults.patientId })
+        .select({
+          id: labResults.id,
+          patientRef: labResults.patientId,
+          createdAt: labResults.createdAt,
+          acceptedAt: labResults.acceptedAt,
+        })
         .from(labResults)
         .innerJoin(patients, eq(patients.id, labResults.patientId))
         .where(
@@ -181,7 +193,13 @@ export async function storeDeliveredReport(
       await tx.update(patients).set({ lastActivityAt: new Date() }).where(eq(patients.id, target.patientRef));
     }
     await tx.insert(deliveries).values({ ...log, reason: target ? null : "stored as unmatched", reportId: stored!.id });
-    const result = { reportId: stored!.id, duplicate: false, matched: Boolean(target), labId };
+    const result = {
+      reportId: stored!.id,
+      duplicate: false,
+      matched: Boolean(target),
+      labId,
+      ...(target ? { labResultTimes: { uploadedAt: target.createdAt, acceptedAt: target.acceptedAt } } : {}),
+    };
     await afterStore?.(tx, result);
     return result;
   });

@@ -22,6 +22,8 @@ export type ClaimedSubmission = {
   physicianEmail: string | null;
   patientExternalId: string;
   partnerLabId: string | null;
+  /** When the lab result was uploaded (for the turnaround metric). */
+  createdAt: Date;
   document: HeldDocument;
 };
 
@@ -75,6 +77,7 @@ export async function claimLabResultForSending(
       physicianEmail: labResults.physicianEmail,
       patientExternalId: patients.patientId,
       partnerLabId: labs.partnerLabId,
+      createdAt: labResults.createdAt,
       documentId: labResults.documentId,
     })
     .from(labResults)

@@ -1,6 +1,7 @@
 import { BodyTooLargeError, readBodyCapped } from "@/lib/bytes";
 import { getEnv } from "@/lib/env";
 import { describeError } from "@/lib/errors";
+import { getMetrics } from "@/lib/observability/metrics";
 import { clientIp } from "@/lib/request";
 import { authenticateDelivery, deliveryAuthFromEnv } from "./authenticate";
 import { parseDelivery } from "./parse";
@@ -38,6 +39,13 @@ async function refuse(
 }
 
 export async function receiveDelivery(request: Request): Promise<DeliveryOutcome> {
+  const outcome = await receive(request);
+  const label = outcome.kind === "stored" ? (outcome.duplicate ? "duplicate" : "stored") : `refused_${outcome.status}`;
+  getMetrics().deliveries.inc({ outcome: label });
+  return outcome;
+}
+
+async function receive(request: Request): Promise<DeliveryOutcome> {
   const remoteIp = clientIp((name) => request.headers.get(name));
   const context: DeliveryContext = { webhookId: request.headers.get("webhook-id"), remoteIp, bodyBytes: null };
   const config = deliveryAuthFromEnv();

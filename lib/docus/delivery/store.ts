@@ -2,6 +2,7 @@ import { getDb } from "@/db";
 import { recordRefusedDelivery, storeDeliveredReport } from "@/db/queries/system/deliveries";
 import type { IncomingReport } from "@/lib/domain";
 import { queueReportForFeed } from "@/lib/exports/mllp-feed";
+import { getMetrics } from "@/lib/observability/metrics";
 import { deliveryIdempotencyKey } from "./idempotency";
 
 /**
@@ -35,6 +36,13 @@ export async function storeReport(
       if (stored.matched) await queueReportForFeed(tx, stored.reportId);
     },
   );
+  if (stored.labResultTimes) {
+    const now = Date.now();
+    const turnaround = getMetrics().reportTurnaround;
+    const { uploadedAt, acceptedAt } = stored.labResultTimes;
+    turnaround.observe({ stage: "upload_to_report" }, (now - uploadedAt.getTime()) / 1000);
+    if (acceptedAt) turnaround.observe({ stage: "accepted_to_report" }, (now - acceptedAt.getTime()) / 1000);
+  }
   return { duplicate: stored.duplicate, reportId: stored.reportId };
 }
 
