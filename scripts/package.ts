@@ -61,6 +61,7 @@ for (const file of [
   "migrate.ts",
   "lab-create.ts",
   "user-create.ts",
+  "totp-rotate-key.ts",
   "check-node.cjs",
   "lib/cli.ts",
   "lib/validate.ts",
@@ -95,6 +96,7 @@ const manifest = {
     "db:migrate": "tsx --conditions=react-server scripts/migrate.ts",
     "lab:create": "tsx --conditions=react-server scripts/lab-create.ts",
     "user:create": "tsx --conditions=react-server scripts/user-create.ts",
+    "totp:rotate-key": "tsx --conditions=react-server scripts/totp-rotate-key.ts",
   },
   dependencies: project.dependencies,
 };
