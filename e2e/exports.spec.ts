@@ -12,6 +12,7 @@ import { uploadAndAwaitReport } from "./fixtures/interpreted-upload";
 import { unique } from "./fixtures/ids";
 import { openLabResult } from "./pages/lab-results";
 import { SignInPage } from "./pages/sign-in-page";
+import { screenshotWideAndPhone } from "./fixtures/screens";
 
 /**
  * Exports to EHRs: a lab result with an amended interpretation report downloads as a FHIR
@@ -65,6 +66,7 @@ test("a lab result with an amended report downloads as valid FHIR and HL7; anoth
 
   await openLabResult(page, accession);
   await expect(page.getByText("Version 2", { exact: true })).toBeVisible();
+  await screenshotWideAndPhone(page, "lab-result-exports");
   const labResultUrl = page.url();
 
   // FHIR: the Bundle validates, and carries the final and the amended version.
@@ -144,6 +146,7 @@ test("a lab result with an amended report downloads as valid FHIR and HL7; anoth
   await admin.getByLabel("Sending facility (MSH-4)").fill("E2E-LAB-A");
   await admin.getByRole("button", { name: "Save HL7 settings" }).click();
   await expect(admin.getByText("Saved. The feed is off.")).toBeVisible();
+  await screenshotWideAndPhone(admin, "hl7-exports");
   expect(await seriousViolations(admin), "the lab's HL7 exports page").toEqual([]);
   const named = Hl7Message.parse(await (await admin.request.get(`/api/reports/${reportId}/hl7`)).text());
   expect(named.getSegment("MSH")!.getField(3).toString()).toBe("E2E-LIS");

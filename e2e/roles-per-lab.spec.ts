@@ -6,6 +6,7 @@ import { AppShell } from "./pages/app-shell";
 import { openLabResult } from "./pages/lab-results";
 import { SignInPage } from "./pages/sign-in-page";
 import { UploadPage } from "./pages/upload-page";
+import { screenshotWideAndPhone } from "./fixtures/screens";
 
 /**
  * Roles are per lab: "shared" is a technician in Lab A and a doctor in Lab B; "adminA"
@@ -89,6 +90,7 @@ test("the admin of Lab A cannot make the shared person admin of Lab B nor reset 
   await expect(page.getByLabel(`Role in ${e2eLabs.b.name}`)).toHaveCount(0);
   await expect(page.getByText(OTHER_LAB)).toBeVisible();
   await expect(page.getByRole("button", { name: /Reset password/ })).toHaveCount(0);
+  await screenshotWideAndPhone(page, "person-roles-per-lab");
 
   // A forged field for Lab B, sent through the form: refused, nothing changes.
   await page.evaluate((labB) => {
@@ -126,6 +128,7 @@ test("the admin of Lab A sees the partner lab id read-only, and a forged change 
   const partner = page.getByLabel("Partner lab id");
   await expect(partner).toHaveValue(e2eLabs.a.partnerLabId);
   await expect(partner).toBeDisabled();
+  await screenshotWideAndPhone(page, "lab-settings-admin");
 
   // Lab B's id, added to the form by hand: Docus's reports for Lab B would land in Lab A.
   await page.evaluate((stolen) => {

@@ -2,6 +2,7 @@ import { expect, test, type APIRequestContext, type Browser, type Page } from "@
 import { E2E_PASSWORD, accounts } from "./fixtures/accounts";
 import { uploadAndAwaitReport } from "./fixtures/interpreted-upload";
 import { SignInPage } from "./pages/sign-in-page";
+import { screenshotWideAndPhone } from "./fixtures/screens";
 
 /**
  * A password-only session of a user who must use two-factor sign-in but has not enrolled
@@ -121,6 +122,7 @@ test("the API refuses a pending-enrolment session with 403 two_factor_required: 
   await pending.goto(ENROL_PATH);
   await expect(pending.getByRole("heading", { name: "Two-factor sign-in", level: 1 })).toBeVisible();
   await expect(pending.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveCount(0);
+  await screenshotWideAndPhone(pending, "enrol-pending");
   await pending.context().close();
 });
 

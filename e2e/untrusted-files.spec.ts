@@ -6,6 +6,7 @@ import { unique } from "./fixtures/ids";
 import { simFault, simRequestsFor } from "./fixtures/simulator";
 import { SignInPage } from "./pages/sign-in-page";
 import { UploadPage } from "./pages/upload-page";
+import { screenshotWideAndPhone } from "./fixtures/screens";
 
 /**
  * Hostile files from outside: a PDF whose one content stream inflates to 60 MB of text
@@ -72,6 +73,7 @@ test("a PDF that inflates to 60 MB of text is held as 'could not be checked' whi
   const row = upload.row("inflating-result.pdf");
   await expect(row.getByText("Needs confirmation", { exact: true })).toBeVisible({ timeout: 20_000 });
   await expect(row).toContainText("Could not be checked: the PDF's text is too large to read.");
+  await screenshotWideAndPhone(page, "upload-untrusted-held");
   const { slowest, answered } = await health.stop();
   expect(answered).toBeGreaterThan(0);
   expect(slowest).toBeLessThan(1_000);
