@@ -75,6 +75,9 @@ const ROUTES_WITHOUT_GATE: Record<string, string> = {
   "app/api/auth/[...nextauth]/route.ts": "next-auth itself: sign-in, its second step, sign-out",
   "app/api/docus/reports/route.ts": "Docus deliveries authenticate by their signature, not by a session",
   "app/api/health/route.ts": "the health check is public and carries no data",
+  "app/api/health/live/route.ts": "liveness for the orchestrator: public, touches nothing, carries no data",
+  "app/api/health/ready/route.ts":
+    "readiness for the load balancer: public, names only the part that is not ready, carries no data",
 };
 
 const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
