@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { count, eq } from "drizzle-orm";
@@ -9,6 +9,7 @@ import { createUser, recordSignIn } from "@/db/queries/users";
 import { auditEvents, labs, users, type UserRole } from "@/db/schema";
 import { ENROL_PATH } from "@/lib/account/gate";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
+import { resetEnvCache } from "@/lib/env";
 
 /**
  * The two-factor gate, proved on every server action and route handler the app has:
@@ -139,6 +140,9 @@ function redirectTarget(error: unknown): string | null {
 }
 
 beforeAll(async () => {
+  // Enrolment stores the secret encrypted; on PostgreSQL the key must be configured.
+  process.env.TOTP_ENCRYPTION_KEY = randomBytes(32).toString("base64");
+  resetEnvCache();
   t = await createTestDb();
   state.db = t.db;
   ids.labA = (await createLab(t.db, { name: "Lab A", partnerLabId: "lab-a" })).id;
