@@ -97,7 +97,8 @@ export function LabForm({ labId, values, submitLabel, partnerLabIdReadOnly = fal
             defaultChecked={values.wrongPatientGuard}
             aria-describedby={`${p}-guard-hint`}
           />
-          Wrong-patient check: hold a PDF whose text mentions neither the patient id nor the accession number
+          Wrong-patient check: hold a PDF whose text does not name the patient (their id, or family name with birth
+          date) or names another patient
         </label>
         <p id={`${p}-guard-hint`} className="mt-1 pl-6 text-xs text-slate-600">
           A held file is sent only after a technician confirms it. Scanned PDFs without text are never held.
