@@ -211,25 +211,32 @@ test("two instances on one database: a session works on both, and when the one s
 }) => {
   test.setTimeout(240_000);
   await simControl({ hang: true, count: 1 });
-  // The sweep at its default (once a minute): the takeover must not wait for it.
-  const a = await startPortal(PORT_A, { SEND_SWEEP_SECONDS: "60" });
-  const b = await startPortal(PORT_B, { SEND_SWEEP_SECONDS: "60" });
+  // A alone takes the upload, so the send on the line is certainly A's. Its Docus timeout
+  // (and so its lease) is long enough for B to start while A's request hangs. Both run the
+  // sweep at its default (once a minute): the takeover must not wait for it.
+  const aTimeoutMs = 45_000;
+  const aLeaseMs = (Math.ceil(aTimeoutMs / 1000) + 15) * 1000;
+  const a = await startPortal(PORT_A, { SEND_SWEEP_SECONDS: "60", DOCUS_TIMEOUT_MS: String(aTimeoutMs) });
   // Cookies belong to the host, not the port: one context carries the session to both.
   const context = await newContext(browser, a.url);
   const page = await context.newPage();
   await page.goto(`${a.url}/sign-in`);
   await new SignInPage(page).fill("tech@e2e.test", "e2e-password-123");
   await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+  const accession = `SCALE-${Date.now().toString(36)}`;
+  await uploadUntilHung(context, a.url, accession);
+
+  const b = await startPortal(PORT_B, { SEND_SWEEP_SECONDS: "60" });
   await page.goto(`${b.url}/lab-results`);
   expect(new URL(page.url()).port).toBe(String(PORT_B));
   await expect(page.getByRole("heading", { name: "Lab results", level: 1 })).toBeVisible();
 
-  const accession = `SCALE-${Date.now().toString(36)}`;
-  await uploadUntilHung(context, a.url, accession);
+  // A's request still hangs: A dies mid-send.
+  expect(await statusOf(accession)).toBe("sending");
   const killedAt = Date.now();
   await stop(a, "SIGKILL");
-  await expect.poll(() => statusOf(accession), { timeout: LEASE_MS + 10_000, intervals: [250] }).toBe("accepted");
-  expect(Date.now() - killedAt).toBeLessThanOrEqual(LEASE_MS + 10_000);
+  await expect.poll(() => statusOf(accession), { timeout: aLeaseMs + 10_000, intervals: [250] }).toBe("accepted");
+  expect(Date.now() - killedAt).toBeLessThanOrEqual(aLeaseMs + 10_000);
   // Exactly one accepted request for the lab result. The first request was on the line
   // when its process died and was never answered; whether Docus acted on such a request
   // cannot be known, so the portal sends again after the lease (at least once). Here the
