@@ -97,11 +97,12 @@ export function LabForm({ labId, values, submitLabel, partnerLabIdReadOnly = fal
             defaultChecked={values.wrongPatientGuard}
             aria-describedby={`${p}-guard-hint`}
           />
-          Wrong-patient check: hold a PDF whose text does not name the patient (their id, or family name with birth
-          date) or names another patient
+          Wrong-patient check: hold a PDF whose text does not identify this patient
         </label>
         <p id={`${p}-guard-hint`} className="mt-1 pl-6 text-xs text-slate-600">
-          A held file is sent only after a technician confirms it. Scanned PDFs without text are never held.
+          It looks for the patient id, or the family name with the birth date; another patient&apos;s id in the text
+          holds it too. A held file is sent only after a technician confirms it. Scanned PDFs without text are never
+          held.
         </p>
       </div>
       <div className="flex flex-wrap items-center gap-3">
