@@ -1,13 +1,11 @@
 import "server-only";
 import type { NextRequest } from "next/server";
 import { encodeExtended } from "content-disposition";
-import { z } from "zod";
-import { getDb, type Db } from "@/db";
-import { scopeOf, type QueryScope } from "@/db/queries/scope";
-import { recordAudit, recordDeniedAccess } from "@/lib/audit";
-import { requireUser } from "@/lib/auth";
-import { AppError, errorResponse } from "@/lib/errors";
-import { clientIp } from "@/lib/request";
+import type { Db } from "@/db";
+import type { QueryScope } from "@/db/queries/scope";
+import { recordAudit } from "@/lib/audit";
+import { errorResponse } from "@/lib/errors";
+import { loadAuditedRecord } from "@/lib/pdf/serve";
 
 /** What an export route hands back: the body, its type and file name, and what the audit names. */
 export type ServedExport = {
@@ -35,20 +33,7 @@ export async function serveAuditedExport(
   load: (db: Db, scope: QueryScope, id: string) => Promise<ServedExport | undefined>,
 ): Promise<Response> {
   try {
-    const user = await requireUser({ onFail: "error" });
-    const db = await getDb();
-    const ip = clientIp((name) => request.headers.get(name));
-    const served = z.uuid().safeParse(id).success ? await load(db, scopeOf(user), id) : undefined;
-    if (!served) {
-      await recordDeniedAccess(db, {
-        action,
-        userId: user.id,
-        labId: user.currentLab?.id ?? null,
-        ip,
-        requestedId: id,
-      });
-      throw new AppError("not_found");
-    }
+    const { user, db, ip, record: served } = await loadAuditedRecord(request, id, action, load);
     await recordAudit(db, {
       action,
       outcome: "allowed",

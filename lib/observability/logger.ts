@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { pino, stdTimeFunctions, type Logger } from "pino";
+import { describeError } from "../error-chain.ts";
 import { getEnv } from "../env.ts";
 
 /**
@@ -54,29 +55,16 @@ export function getLogger(): Logger {
 }
 
 /**
- * An error as a log field: the names and codes along its cause chain (as lib/errors.ts's
- * describeError, which this file cannot import: the front server loads it with Node's
- * type stripping) and where it was thrown (the stack's frames), never its message:
+ * An error as a log field: the names and codes along its cause chain (describeError) and
+ * where it was thrown (the stack's frames), never its message:
  * drizzle's query errors carry the bound parameters (patient ids, search text) in it.
  */
 export function errorFields(error: unknown): { type: string; frames?: string[] } {
-  const parts: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current !== undefined && current !== null; depth++) {
-    if (typeof current !== "object") {
-      parts.push(typeof current);
-      break;
-    }
-    const { name, code } = current as { name?: unknown; code?: unknown };
-    const label = typeof name === "string" && name !== "" ? name : "Error";
-    parts.push(typeof code === "string" || typeof code === "number" ? `${label} (${code})` : label);
-    current = (current as { cause?: unknown }).cause;
-  }
   const stack = error instanceof Error ? error.stack : undefined;
   const frames = stack
     ?.split("\n")
     .map((line) => line.trim())
     .filter((line) => line.startsWith("at "))
     .slice(0, 12);
-  return { type: parts.length > 0 ? parts.join(" <- ") : "unknown error", ...(frames?.length ? { frames } : {}) };
+  return { type: describeError(error), ...(frames?.length ? { frames } : {}) };
 }
