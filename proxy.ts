@@ -3,7 +3,7 @@ import { encode, getToken } from "next-auth/jwt";
 import { getAuthSecret, getEnv } from "@/lib/env";
 import { PDF_CONTENT_SECURITY_POLICY, contentSecurityPolicy, isPdfDocumentPath } from "@/lib/security-headers";
 import { withoutInvalidCallbackUrlCookie } from "@/lib/request";
-import { isPastAbsoluteLifetime, shouldRefresh } from "@/lib/session-policy";
+import { isPastAbsoluteLifetime, shouldRefresh } from "@/lib/account/session-policy";
 
 /**
  * Runs before every request except static files. It sets the per-request CSP nonce,

@@ -3,7 +3,7 @@ import type { Db } from "@/db";
 import { createLab } from "@/db/queries/labs";
 import { countUsers, createUser } from "@/db/queries/users";
 import type { LabRole, UserRole } from "@/db/schema";
-import { hashPassword } from "@/lib/password";
+import { hashPassword } from "@/lib/account/password-hash";
 
 /**
  * Demo accounts for the embedded default. Their passwords are public (README, console),

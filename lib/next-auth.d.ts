@@ -1,4 +1,4 @@
-// The session carries no role: roles are per lab and re-read from the database on every request (lib/auth).
+// The session carries no role: roles are per lab and re-read from the database on every request (lib/account/auth).
 export {};
 declare module "next-auth" {
   interface Session {

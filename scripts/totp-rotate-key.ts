@@ -1,6 +1,6 @@
 import { getDb } from "@/db";
 import { reencryptTotpSecrets, TotpRotationError } from "@/lib/account/two-factor";
-import { configuredTotpKeyring } from "@/lib/totp-secret";
+import { configuredTotpKeyring } from "@/lib/account/totp-secret";
 import { parseCli, runCli } from "./lib/cli";
 
 const usage =

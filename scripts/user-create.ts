@@ -2,7 +2,7 @@ import { getDb } from "@/db";
 import { findLabByNameOrPartnerId } from "@/db/queries/labs";
 import { createUser, findUserByEmail } from "@/db/queries/users";
 import { labRoles, type LabRole } from "@/lib/domain";
-import { hashPassword } from "@/lib/password";
+import { hashPassword } from "@/lib/account/password-hash";
 import { createUserSchema, labRoleSchema } from "@/lib/validations/admin";
 import { parseCli, runCli } from "./lib/cli";
 import { validateCli } from "./lib/validate";

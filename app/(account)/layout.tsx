@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { AppShell } from "@/components/shell/app-shell";
-import { getCurrentUser, requireUser } from "@/lib/auth";
+import { getCurrentUser, requireUser } from "@/lib/account/auth";
 import { signOutEverywhereAction, switchLabAction } from "../(portal)/actions";
 
 /** The account pages: open to everyone signed in, including those who still have to enrol a second factor. */

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { AppShell } from "@/components/shell/app-shell";
-import { requireRole } from "@/lib/auth";
+import { requireRole } from "@/lib/account/auth";
 import { signOutEverywhereAction, switchLabAction } from "../(portal)/actions";
 
 export default async function AdminLayout({ children }: { children: ReactNode }) {

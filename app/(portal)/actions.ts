@@ -7,8 +7,8 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { revokeAllSessions } from "@/db/queries/users";
 import { recordAuditForLabs } from "@/lib/audit";
-import { CURRENT_LAB_COOKIE, requireUser } from "@/lib/auth";
-import { SIGN_IN_PATH, sessionCookieIsSecure } from "@/lib/auth-options";
+import { CURRENT_LAB_COOKIE, requireUser } from "@/lib/account/auth";
+import { SIGN_IN_PATH, sessionCookieIsSecure } from "@/lib/account/auth-options";
 import type { ActionResult } from "@/lib/errors";
 
 const switchLabSchema = z.object({ labId: z.uuid() });

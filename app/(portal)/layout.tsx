@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { AppShell } from "@/components/shell/app-shell";
-import { requireUser } from "@/lib/auth";
+import { requireUser } from "@/lib/account/auth";
 import { signOutEverywhereAction, switchLabAction } from "./actions";
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {

@@ -2,7 +2,7 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { scopeOf } from "@/db/queries/scope";
-import { requireUser } from "@/lib/auth";
+import { requireUser } from "@/lib/account/auth";
 
 /**
  * The start of a page about one record (a lab result, a patient): the signed-in person, the record's id from

@@ -3,7 +3,7 @@
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
-import { MIN_PASSWORD_LENGTH } from "@/lib/password-policy";
+import { MIN_PASSWORD_LENGTH } from "@/lib/account/password-policy";
 import type { ActionResult } from "@/lib/errors";
 
 export type NewPasswordFormProps = {

@@ -5,7 +5,7 @@ import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { sameOriginPath } from "@/lib/request";
-import { isSecondStepFailure, secondStepMessages, type SecondStep } from "@/lib/two-factor-messages";
+import { isSecondStepFailure, secondStepMessages, type SecondStep } from "@/lib/account/two-factor-messages";
 import { signInSchema } from "@/lib/validations/auth";
 
 type FieldErrors = Partial<Record<"email" | "password", string>>;

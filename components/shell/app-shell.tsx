@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import type { CurrentUser } from "@/lib/auth";
+import type { CurrentUser } from "@/lib/account/auth";
 import type { ActionResult } from "@/lib/errors";
 import { LabSwitcher } from "./lab-switcher";
 import { navItemsFor } from "./nav-items";

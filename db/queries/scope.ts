@@ -13,7 +13,7 @@ export type QueryScope = {
   role: UserRole | null;
   /**
    * The labs whose rows the user may see. For a signed-in session this is the current lab
-   * only (lib/auth): a role is per lab, so patient data is read and written in the lab
+   * only (lib/account/auth): a role is per lab, so patient data is read and written in the lab
    * whose role allows it. Administrative views pass the labs the actor administers.
    */
   labIds: string[];
@@ -21,7 +21,7 @@ export type QueryScope = {
   labId: string | null;
 };
 
-/** The scope of a signed-in user (lib/auth's CurrentUser, or anything shaped like it). */
+/** The scope of a signed-in user (lib/account/auth's CurrentUser, or anything shaped like it). */
 export function scopeOf(user: {
   id: string;
   role: UserRole | null;

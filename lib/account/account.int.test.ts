@@ -7,8 +7,8 @@ import { createUser, getUserById } from "@/db/queries/users";
 import { auditEvents, passwordSetTokens, users } from "@/db/schema";
 import { createPerson, resetPassword, setPersonActive } from "@/lib/admin/people";
 import { resetEnvCache } from "@/lib/env";
-import { hashPassword, verifyPassword } from "@/lib/password";
-import { encryptTotpSecret, totpKeyId, totpKeyring } from "@/lib/totp-secret";
+import { hashPassword, verifyPassword } from "@/lib/account/password-hash";
+import { encryptTotpSecret, totpKeyId, totpKeyring } from "@/lib/account/totp-secret";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { changeOwnPassword, inspectPasswordLink, linkMessages, redeemPasswordLink } from "./passwords";
 import {

@@ -5,8 +5,8 @@ import { getUserById } from "@/db/queries/users";
 import { listLabsForUser } from "@/db/queries/labs";
 import { recordChange } from "@/lib/admin/audit-change";
 import { hashLinkToken, linkTokenPattern } from "@/lib/admin/password-links";
-import { hashPassword, verifyPassword } from "@/lib/password";
-import { checkPasswordStrength } from "@/lib/password-strength";
+import { hashPassword, verifyPassword } from "@/lib/account/password-hash";
+import { checkPasswordStrength } from "@/lib/account/password-strength";
 
 export type LinkState = { usable: true; email: string; name: string } | { usable: false; message: string };
 

@@ -22,8 +22,15 @@ import { recordChange } from "@/lib/admin/audit-change";
 import { getManageablePerson, type Outcome } from "@/lib/admin/people";
 import { accountWideRefusal, type Actor } from "@/lib/admin/rules";
 import { recordAudit } from "@/lib/audit";
-import { hashPassword, verifyPassword } from "@/lib/password";
-import { newRecoveryCodes, newTotpSecret, normalizeRecoveryCode, totpQrSvg, totpUri, verifyTotp } from "@/lib/totp";
+import { hashPassword, verifyPassword } from "@/lib/account/password-hash";
+import {
+  newRecoveryCodes,
+  newTotpSecret,
+  normalizeRecoveryCode,
+  totpQrSvg,
+  totpUri,
+  verifyTotp,
+} from "@/lib/account/totp";
 import {
   configuredTotpKeyring,
   decryptTotpSecret,
@@ -31,7 +38,7 @@ import {
   TotpSecretUnreadableError,
   type OpenedTotpSecret,
   type TotpKeyring,
-} from "@/lib/totp-secret";
+} from "@/lib/account/totp-secret";
 
 /**
  * Given the failure times within a window (any order), is the next attempt refused? Once
@@ -147,7 +154,7 @@ export async function resetTwoFactor(db: Db, actor: Actor, userId: string): Prom
   });
 }
 
-import type { SecondStep } from "@/lib/two-factor-messages";
+import type { SecondStep } from "@/lib/account/two-factor-messages";
 export type { SecondStep };
 
 /**

@@ -27,7 +27,7 @@ import {
   type Actor,
   type Membership,
 } from "@/lib/admin/rules";
-import { hashPassword } from "@/lib/password";
+import { hashPassword } from "@/lib/account/password-hash";
 import { randomBytes } from "node:crypto";
 
 export type Outcome<T = object> =

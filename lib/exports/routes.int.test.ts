@@ -15,7 +15,7 @@ import { createHash } from "node:crypto";
 
 type Actor = { id: string; role: UserRole; labIds: string[]; currentLab: { id: string } | null };
 const session = vi.hoisted(() => ({ actor: null as null | Actor, db: null as unknown }));
-vi.mock("@/lib/auth", async () => {
+vi.mock("@/lib/account/auth", async () => {
   const { AppError } = await import("@/lib/errors");
   return {
     requireUser: async () => {

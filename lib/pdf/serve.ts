@@ -4,7 +4,7 @@ import { z } from "zod";
 import { getDb, type Db } from "@/db";
 import { scopeOf, type QueryScope } from "@/db/queries/scope";
 import { recordAudit, recordDeniedAccess } from "@/lib/audit";
-import { requireUser, type CurrentUser } from "@/lib/auth";
+import { requireUser, type CurrentUser } from "@/lib/account/auth";
 import { AppError, errorResponse } from "@/lib/errors";
 import { clientIp } from "@/lib/request";
 import { pdfResponse } from "./response";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { labResultModes, labRoles, userRoles } from "@/lib/domain";
-import { MIN_PASSWORD_LENGTH } from "@/lib/password-policy";
+import { MIN_PASSWORD_LENGTH } from "@/lib/account/password-policy";
 
 export const labNameSchema = z
   .string()

@@ -5,10 +5,10 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { changeOwnPassword } from "@/lib/account/passwords";
 import { beginEnrolment, confirmEnrolment } from "@/lib/account/two-factor";
-import { requireUser } from "@/lib/auth";
+import { requireUser } from "@/lib/account/auth";
 import type { ActionResult } from "@/lib/errors";
 import { invalidFields } from "@/app/invalid-fields";
-import { groupSecret } from "@/lib/totp";
+import { groupSecret } from "@/lib/account/totp";
 import { changePasswordSchema } from "@/lib/validations/admin";
 
 /** Changes the signed-in person's own password; every session ends, this one too. */

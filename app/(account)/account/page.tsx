@@ -5,7 +5,7 @@ import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db";
 import { getUserById } from "@/db/queries/users";
-import { requireUser } from "@/lib/auth";
+import { requireUser } from "@/lib/account/auth";
 import { changePasswordAction } from "./actions";
 
 export const metadata: Metadata = { title: "Your account" };

@@ -16,7 +16,7 @@ const session = vi.hoisted(() => ({
   },
   db: null as unknown,
 }));
-vi.mock("@/lib/auth", () => ({
+vi.mock("@/lib/account/auth", () => ({
   requireRole: async (roles: UserRole | UserRole[]) => {
     const allowed: (UserRole | null)[] = Array.isArray(roles) ? roles : [roles];
     if (!session.actor || !allowed.includes(session.actor.role)) throw new Error("forbidden");

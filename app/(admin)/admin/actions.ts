@@ -7,7 +7,7 @@ import { setLabTurnaroundHours } from "@/db/queries/labs";
 import { setPersonActive } from "@/lib/admin/people";
 import { administers, administrationScope } from "@/lib/admin/rules";
 import { recordAudit } from "@/lib/audit";
-import { requireRole } from "@/lib/auth";
+import { requireRole } from "@/lib/account/auth";
 import type { ActionResult } from "@/lib/errors";
 
 const setActiveSchema = z.object({

@@ -11,7 +11,7 @@ import { getDb } from "@/db";
 import { getLabsForUser } from "@/db/queries/labs";
 import { listUsersForLabs } from "@/db/queries/users";
 import { accountWideRefusal, administeredLabIds, administrationScope } from "@/lib/admin/rules";
-import { requireRole } from "@/lib/auth";
+import { requireRole } from "@/lib/account/auth";
 import { formatDateTime, isoDateDaysAgo } from "@/lib/format";
 import { setTurnaroundAction, setUserActiveAction } from "./actions";
 

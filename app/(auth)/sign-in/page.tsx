@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { BrandMark } from "@/components/shell/brand-mark";
-import { getCurrentUser } from "@/lib/auth";
+import { getCurrentUser } from "@/lib/account/auth";
 import { getEnv } from "@/lib/env";
 import { sameOriginPath } from "@/lib/request";
 

@@ -10,7 +10,7 @@ import { countLabActivity, listOverdueLabResults, listRejectedLabResults } from 
 import { getLabForUser } from "@/db/queries/labs";
 import { listUnreadReportsForUser } from "@/db/queries/report-read-marks";
 import { scopeOf } from "@/db/queries/scope";
-import { requireUser } from "@/lib/auth";
+import { requireUser } from "@/lib/account/auth";
 
 export const metadata: Metadata = { title: "Dashboard" };
 

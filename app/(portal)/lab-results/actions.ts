@@ -7,7 +7,7 @@ import { cancelLabResult, requeueLabResult } from "@/db/queries/lab-result-submi
 import { markReportReviewed } from "@/db/queries/report-read-marks";
 import { scopeOf } from "@/db/queries/scope";
 import { recordAudit } from "@/lib/audit";
-import { requireRole } from "@/lib/auth";
+import { requireRole } from "@/lib/account/auth";
 import type { ActionResult } from "@/lib/errors";
 import { enqueueSubmission } from "@/lib/jobs/boss";
 import { confirmHeldLabResultSend, removeHeldLabResultUpload } from "@/lib/lab-results/submission";

@@ -12,7 +12,7 @@ import {
 } from "@/db/queries/lab-result-submissions";
 import { scopeOf } from "@/db/queries/scope";
 import { recordAudit } from "@/lib/audit";
-import { requireRole } from "@/lib/auth";
+import { requireRole } from "@/lib/account/auth";
 import { getEnv } from "@/lib/env";
 import { formatDateTime } from "@/lib/format";
 import { queueLabResult } from "@/lib/lab-results/submission";

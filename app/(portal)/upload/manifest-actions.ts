@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { getLabById } from "@/db/queries/lab-admin";
-import { requireRole } from "@/lib/auth";
+import { requireRole } from "@/lib/account/auth";
 import { getEnv } from "@/lib/env";
 import { describeError } from "@/lib/errors";
 import { checkManifestForLab, sendManifestFile } from "@/lib/lab-results/manifest";

@@ -7,7 +7,7 @@ import { UploadForm } from "@/components/upload/upload-form";
 import { UploadWays } from "@/components/upload/upload-ways";
 import { getDb } from "@/db";
 import { getLabById } from "@/db/queries/lab-admin";
-import { requireRole } from "@/lib/auth";
+import { requireRole } from "@/lib/account/auth";
 import { getEnv } from "@/lib/env";
 import { uploadLabResultAction } from "./actions";
 import { checkManifestAction, sendManifestFileAction } from "./manifest-actions";

@@ -1,5 +1,5 @@
 import type { NextRequest } from "next/server";
-import { requireUser } from "@/lib/auth";
+import { requireUser } from "@/lib/account/auth";
 import { AppError, errorResponse } from "@/lib/errors";
 import { scopeOf } from "@/db/queries/scope";
 import { loadLabResultList } from "@/lib/lab-results/list";

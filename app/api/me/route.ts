@@ -1,4 +1,4 @@
-import { requireUser } from "@/lib/auth";
+import { requireUser } from "@/lib/account/auth";
 import { errorResponse } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";

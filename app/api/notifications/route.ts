@@ -1,7 +1,7 @@
 import { getDb } from "@/db";
 import { listUnreadReportsForUser } from "@/db/queries/report-read-marks";
 import { scopeOf } from "@/db/queries/scope";
-import { requireUser } from "@/lib/auth";
+import { requireUser } from "@/lib/account/auth";
 import { errorResponse } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";

@@ -4,7 +4,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db";
 import { getUserById } from "@/db/queries/users";
 import { twoFactorRequired } from "@/lib/account/two-factor";
-import { requireUser } from "@/lib/auth";
+import { requireUser } from "@/lib/account/auth";
 import { beginEnrolmentAction, confirmEnrolmentAction } from "../actions";
 
 export const metadata: Metadata = { title: "Two-factor sign-in" };

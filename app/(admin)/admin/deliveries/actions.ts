@@ -8,7 +8,7 @@ import { queueReportForFeed } from "@/lib/exports/mllp-feed";
 import { routeReportToLab } from "@/db/queries/system/operator-triage";
 import { scopeOf } from "@/db/queries/scope";
 import { recordAudit } from "@/lib/audit";
-import { requireRole } from "@/lib/auth";
+import { requireRole } from "@/lib/account/auth";
 import type { ActionResult } from "@/lib/errors";
 
 const attachSchema = z.object({

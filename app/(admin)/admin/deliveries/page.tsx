@@ -13,7 +13,7 @@ import { listAllLabs } from "@/db/queries/labs";
 import { type DeliveryLogRow, listDeliveriesForAdmin, listUnmatchedReportsForAdmin } from "@/db/queries/deliveries";
 import { listDeliveriesWithoutLab, listLablessReportsForOperator } from "@/db/queries/system/operator-triage";
 import { scopeOf } from "@/db/queries/scope";
-import { requireRole } from "@/lib/auth";
+import { requireRole } from "@/lib/account/auth";
 import { formatDateTime } from "@/lib/format";
 import { attachReportAction, routeReportAction } from "./actions";
 

@@ -7,7 +7,7 @@ import { Table, TableHead, TBody, Td } from "@/components/ui/table";
 import { getDb } from "@/db";
 import { getConnectionSnapshot } from "@/db/queries/docus-connection";
 import { administrationScope } from "@/lib/admin/rules";
-import { requireRole } from "@/lib/auth";
+import { requireRole } from "@/lib/account/auth";
 import { docusRateLimiterFor } from "@/lib/docus";
 import { getEnv } from "@/lib/env";
 import { formatDateTime } from "@/lib/format";

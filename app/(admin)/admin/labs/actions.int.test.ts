@@ -9,7 +9,7 @@ const session = vi.hoisted(() => ({
   actor: null as null | { id: string; role: UserRole; labs: { id: string; role: "admin" | "technician" | "doctor" }[] },
   db: null as unknown,
 }));
-vi.mock("@/lib/auth", () => ({
+vi.mock("@/lib/account/auth", () => ({
   requireRole: async (roles: UserRole | UserRole[]) => {
     const allowed = Array.isArray(roles) ? roles : [roles];
     if (!session.actor || !allowed.includes(session.actor.role)) throw new Error("forbidden");

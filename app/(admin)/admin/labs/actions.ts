@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { getDb } from "@/db";
 import { createLabAsActor, setLabActiveAsActor, updateLabAsActor } from "@/lib/admin/labs";
-import { requireRole } from "@/lib/auth";
+import { requireRole } from "@/lib/account/auth";
 import type { ActionResult } from "@/lib/errors";
 import { invalidFields } from "@/app/invalid-fields";
 import { labActiveSchema, labSettingsSchema, updateLabSchema } from "@/lib/validations/admin";

@@ -8,7 +8,7 @@ import { Table, TableHead, TBody, Td } from "@/components/ui/table";
 import { getDb } from "@/db";
 import { listLabsForAdmin } from "@/db/queries/lab-admin";
 import { administrationScope } from "@/lib/admin/rules";
-import { requireRole } from "@/lib/auth";
+import { requireRole } from "@/lib/account/auth";
 import { createLabAction } from "./actions";
 
 export const metadata: Metadata = { title: "Labs" };

@@ -19,8 +19,8 @@ const session = vi.hoisted(() => ({
   db: null as unknown,
 }));
 
-vi.mock("@/lib/auth", () => ({
-  // As lib/auth: the role is the one in the current lab (the first here), or operator.
+vi.mock("@/lib/account/auth", () => ({
+  // As lib/account/auth: the role is the one in the current lab (the first here), or operator.
   requireRole: async (roles: UserRole | UserRole[]) => {
     const allowed: (UserRole | null)[] = Array.isArray(roles) ? roles : [roles];
     if (!session.actor || !allowed.includes(session.actor.role)) throw new Error("forbidden");

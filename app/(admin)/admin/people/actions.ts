@@ -5,7 +5,7 @@ import { getDb } from "@/db";
 import { createPerson, resetPassword, setPersonActive, updatePerson, type Outcome } from "@/lib/admin/people";
 import { passwordLinkPath } from "@/lib/admin/password-links";
 import { resetTwoFactor } from "@/lib/account/two-factor";
-import { requireRole } from "@/lib/auth";
+import { requireRole } from "@/lib/account/auth";
 import { getEnv } from "@/lib/env";
 import type { ActionResult } from "@/lib/errors";
 import { invalidFields } from "@/app/invalid-fields";

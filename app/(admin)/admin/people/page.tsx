@@ -10,7 +10,7 @@ import { getDb } from "@/db";
 import { listLabsForAdmin } from "@/db/queries/lab-admin";
 import { listPeople } from "@/db/queries/people";
 import { administrationScope, canManageUser, creatableRoles } from "@/lib/admin/rules";
-import { requireRole } from "@/lib/auth";
+import { requireRole } from "@/lib/account/auth";
 import { formatDateTime } from "@/lib/format";
 import { createPersonAction } from "./actions";
 

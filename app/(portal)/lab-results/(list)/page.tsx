@@ -9,7 +9,7 @@ import { DateRangeFields } from "@/components/ui/date-range-fields";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { labResultStatuses } from "@/lib/domain";
-import { requireUser } from "@/lib/auth";
+import { requireUser } from "@/lib/account/auth";
 import { scopeOf } from "@/db/queries/scope";
 import { loadLabResultList } from "@/lib/lab-results/list";
 import { labResultFiltersSchema } from "@/lib/validations/lab-result-filters";

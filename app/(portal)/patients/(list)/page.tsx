@@ -11,7 +11,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { getDb } from "@/db";
 import { listPatientsForUser } from "@/db/queries/patients";
 import { scopeOf } from "@/db/queries/scope";
-import { requireUser } from "@/lib/auth";
+import { requireUser } from "@/lib/account/auth";
 import { formatDate } from "@/lib/format";
 import { pagingSummary } from "@/lib/paging";
 import { patientSearchSchema } from "@/lib/validations/patients";

@@ -14,7 +14,7 @@ import { scopeOf } from "@/db/queries/scope";
 import { listFlaggedReports } from "@/db/queries/guard";
 import { OtherPatientWarning } from "@/components/reports/other-patient-warning";
 import { recordDeniedAccess } from "@/lib/audit";
-import { requireUser } from "@/lib/auth";
+import { requireUser } from "@/lib/account/auth";
 import { formatDateTime } from "@/lib/format";
 import { clientIp } from "@/lib/request";
 

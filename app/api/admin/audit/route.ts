@@ -4,7 +4,7 @@ import { getDb } from "@/db";
 import { listAuditEventsForExport } from "@/db/queries/audit";
 import { administrationScope } from "@/lib/admin/rules";
 import { recordAudit } from "@/lib/audit";
-import { requireRole } from "@/lib/auth";
+import { requireRole } from "@/lib/account/auth";
 import { csvLine } from "@/lib/csv";
 import { AppError, errorResponse } from "@/lib/errors";
 import { clientIp } from "@/lib/request";

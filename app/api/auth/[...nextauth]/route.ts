@@ -1,9 +1,9 @@
 import NextAuth from "next-auth";
 import type { NextRequest } from "next/server";
 import { getDb } from "@/db";
-import { authOptions } from "@/lib/auth-options";
+import { authOptions } from "@/lib/account/auth-options";
 import { AppError, errorResponse } from "@/lib/errors";
-import { readCredentialFields, takeSignInAttempt } from "@/lib/rate-limit";
+import { readCredentialFields, takeSignInAttempt } from "@/lib/account/sign-in-rate-limit";
 import { clientIp } from "@/lib/request";
 
 export const dynamic = "force-dynamic";

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { getLabResultStatesForUser } from "@/db/queries/lab-result-submissions";
 import { scopeOf } from "@/db/queries/scope";
-import { requireUser } from "@/lib/auth";
+import { requireUser } from "@/lib/account/auth";
 import { spacingMs } from "@/lib/docus";
 import { getEnv } from "@/lib/env";
 import { AppError, errorResponse } from "@/lib/errors";

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { searchPatientsForLab } from "@/db/queries/patients";
 import { scopeOf } from "@/db/queries/scope";
-import { requireUser } from "@/lib/auth";
+import { requireUser } from "@/lib/account/auth";
 import { AppError, errorResponse } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";

@@ -9,7 +9,7 @@ import { Section } from "@/components/ui/section";
 import { getDb } from "@/db";
 import { getLabById } from "@/db/queries/lab-admin";
 import { administers, isOperator } from "@/lib/admin/rules";
-import { requireRole } from "@/lib/auth";
+import { requireRole } from "@/lib/account/auth";
 import { setLabActiveAction, updateLabAction } from "../actions";
 
 export const metadata: Metadata = { title: "Edit lab" };

@@ -13,7 +13,7 @@ import { getDb } from "@/db";
 import { listLabsForAdmin } from "@/db/queries/lab-admin";
 import { getManageablePerson } from "@/lib/admin/people";
 import { accountWideRefusal, administrationScope, canManageUser, isOperator } from "@/lib/admin/rules";
-import { requireRole } from "@/lib/auth";
+import { requireRole } from "@/lib/account/auth";
 import { resetPasswordAction, resetTwoFactorAction, setPersonActiveAction, updatePersonAction } from "../actions";
 
 export const metadata: Metadata = { title: "Manage person" };

@@ -4,7 +4,7 @@ import { getDb } from "@/db";
 import { listRefusedDeliveries } from "@/db/queries/docus-connection";
 import { scopeOf } from "@/db/queries/scope";
 import { recordAudit } from "@/lib/audit";
-import { requireRole } from "@/lib/auth";
+import { requireRole } from "@/lib/account/auth";
 import { csvLine } from "@/lib/csv";
 import { AppError, errorResponse } from "@/lib/errors";
 

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { getDb } from "@/db";
 import { resendFeedMessageAsActor, updateHl7SettingsAsActor } from "@/lib/exports/feed-admin";
-import { requireRole } from "@/lib/auth";
+import { requireRole } from "@/lib/account/auth";
 import type { ActionResult } from "@/lib/errors";
 import { invalidFields } from "@/app/invalid-fields";
 import { feedResendSchema, hl7SettingsSchema } from "@/lib/validations/exports";

@@ -10,7 +10,7 @@ import { getLabById } from "@/db/queries/lab-admin";
 import { listFeedMessages } from "@/db/queries/hl7-feed";
 import { scopeOf } from "@/db/queries/scope";
 import { administers } from "@/lib/admin/rules";
-import { requireRole } from "@/lib/auth";
+import { requireRole } from "@/lib/account/auth";
 import { resendFeedMessageAction, updateHl7SettingsAction } from "./actions";
 
 export const metadata: Metadata = { title: "HL7 exports" };

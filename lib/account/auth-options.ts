@@ -9,8 +9,8 @@ import { checkSecondStep } from "@/lib/account/two-factor";
 import { recordAuditForLabs } from "@/lib/audit";
 import { isDemoPassword } from "@/lib/demo";
 import { getAuthSecret, getEnv } from "@/lib/env";
-import { timingDummyHash, verifyPassword } from "@/lib/password";
-import { forgiveSignIn } from "@/lib/rate-limit";
+import { timingDummyHash, verifyPassword } from "@/lib/account/password-hash";
+import { forgiveSignIn } from "@/lib/account/sign-in-rate-limit";
 import { clientIpFromRecord, sameOriginPath } from "@/lib/request";
 import { signInSchema } from "@/lib/validations/auth";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hashPassword, timingDummyHash, verifyPassword } from "./password";
+import { hashPassword, timingDummyHash, verifyPassword } from "./password-hash";
 
 describe("password hashing", () => {
   it("hashes with argon2id and verifies only the right password", async () => {

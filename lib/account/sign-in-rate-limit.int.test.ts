@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { ACCOUNT_LIMIT, forgiveSignIn, readCredentialFields, takeSignInAttempt } from "./rate-limit";
+import { ACCOUNT_LIMIT, forgiveSignIn, readCredentialFields, takeSignInAttempt } from "./sign-in-rate-limit";
 
 const FORM = "application/x-www-form-urlencoded";
 

@@ -9,11 +9,11 @@ import { getUserById, isSessionOpen } from "@/db/queries/users";
 import type { Lab, LabRole, UserRole } from "@/db/schema";
 import { ENROL_PATH } from "@/lib/account/gate";
 import { mustEnrolTwoFactor } from "@/lib/account/two-factor";
-import { SIGN_IN_PATH, authOptions } from "@/lib/auth-options";
+import { SIGN_IN_PATH, authOptions } from "@/lib/account/auth-options";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { sameOriginPath } from "@/lib/request";
-import { isPastAbsoluteLifetime } from "@/lib/session-policy";
+import { isPastAbsoluteLifetime } from "@/lib/account/session-policy";
 
 /** Cookie naming the lab the user is working in (validated against memberships on every read). */
 export const CURRENT_LAB_COOKIE = "portal-lab";

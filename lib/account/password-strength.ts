@@ -1,7 +1,7 @@
 import { ZxcvbnFactory } from "@zxcvbn-ts/core";
 import * as common from "@zxcvbn-ts/language-common";
 import * as en from "@zxcvbn-ts/language-en";
-import { MIN_PASSWORD_LENGTH } from "@/lib/password-policy";
+import { MIN_PASSWORD_LENGTH } from "@/lib/account/password-policy";
 
 /** zxcvbn's score runs 0-4; 3 means "safely unguessable" against an offline attack slowed by hashing. */
 export const MIN_PASSWORD_SCORE = 3;

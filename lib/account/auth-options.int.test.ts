@@ -6,7 +6,7 @@ import { createLab } from "@/db/queries/labs";
 import { createUser } from "@/db/queries/users";
 import { auditEvents, twoFactorAttempts } from "@/db/schema";
 import { resetEnvCache } from "@/lib/env";
-import { hashPassword } from "@/lib/password";
+import { hashPassword } from "@/lib/account/password-hash";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 
 /**
@@ -19,7 +19,7 @@ vi.mock("@/db", () => ({ getDb: async () => holder.db }));
 
 const { authOptions } = await import("./auth-options");
 const { beginEnrolment, confirmEnrolment, TWO_FACTOR_LIMIT } = await import("@/lib/account/two-factor");
-const { ACCOUNT_LIMIT, takeSignInAttempt } = await import("@/lib/rate-limit");
+const { ACCOUNT_LIMIT, takeSignInAttempt } = await import("@/lib/account/sign-in-rate-limit");
 
 type Authorize = (credentials: Record<string, string>, req: unknown) => Promise<{ id: string } | null>;
 
