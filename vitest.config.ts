@@ -13,6 +13,8 @@ export default defineConfig({
     include: ["**/*.test.ts"],
     exclude: ["node_modules/**", ".next/**", "e2e/**", ".data/**", "dist/**"],
     environment: "node",
+    // One migrated template database per run; each test file's database is a copy of it.
+    globalSetup: ["lib/testing/global-setup.ts"],
     // Generous: an integration test on the embedded PGlite (WebAssembly) runs several times
     // slower than on PostgreSQL, and CI runs the suite on both.
     testTimeout: 60_000,

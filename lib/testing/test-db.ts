@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Db } from "@/db";
@@ -26,9 +26,44 @@ export function withDatabase(url: string, database: string): string {
 }
 
 /**
+ * Makes a migrated template database (vitest's global setup calls it once per run); returns
+ * its cleanup. PostgreSQL: a database `name` next to baseUrl's; PGlite: the folder dataDir.
+ */
+export async function migratedTemplate(
+  target: { kind: "postgres"; baseUrl: string; name: string } | { kind: "pglite"; dataDir: string },
+): Promise<() => Promise<void>> {
+  if (target.kind === "postgres") {
+    const { default: postgres } = await import("postgres");
+    const { drizzle } = await import("drizzle-orm/postgres-js");
+    const admin = postgres(target.baseUrl, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database ${target.name}`);
+    const client = postgres(withDatabase(target.baseUrl, target.name), { max: 1, onnotice: () => {} });
+    await migrateDb(drizzle(client, { schema }) as unknown as Db, "postgres");
+    // A template may have no open connection while it is copied.
+    await client.end({ timeout: 5 });
+    return async () => {
+      await admin.unsafe(`drop database if exists ${target.name} with (force)`);
+      await admin.end({ timeout: 5 });
+    };
+  }
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const client = await PGlite.create(target.dataDir, { extensions: { pg_trgm } });
+  await migrateDb(drizzle(client, { schema }) as unknown as Db, "pglite");
+  await client.close();
+  return async () => rmSync(target.dataDir, { recursive: true, force: true });
+}
+
+/** The run's migrated template (set by lib/testing/global-setup.ts), if there is one. */
+function template(): string | undefined {
+  return process.env.TEST_DB_TEMPLATE || undefined;
+}
+
+/**
  * A fresh, migrated database for one test file: a new PostgreSQL database next to
  * DATABASE_URL's (dropped afterwards), or an embedded PGlite in a temporary folder when
- * DATABASE_URL is unset.
+ * DATABASE_URL is unset. A copy of the run's template when there is one, else migrated here.
  */
 export async function createTestDb(): Promise<TestDb> {
   const baseUrl = parseEnv(process.env).DATABASE_URL;
@@ -37,11 +72,12 @@ export async function createTestDb(): Promise<TestDb> {
     const { drizzle } = await import("drizzle-orm/postgres-js");
     const name = `test_${randomBytes(6).toString("hex")}`;
     const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name}`);
+    const from = template();
+    await admin.unsafe(from ? `create database ${name} template ${from}` : `create database ${name}`);
     const url = withDatabase(baseUrl, name);
     const client = postgres(url, { max: 5, onnotice: () => {} });
     const db = drizzle(client, { schema }) as unknown as Db;
-    await migrateDb(db, "postgres");
+    if (!from) await migrateDb(db, "postgres");
     return {
       db,
       kind: "postgres",
@@ -59,9 +95,11 @@ export async function createTestDb(): Promise<TestDb> {
   const { drizzle } = await import("drizzle-orm/pglite");
   const dir = mkdtempSync(path.join(tmpdir(), "lab-portal-test-"));
   const dataDir = path.join(dir, "pglite");
+  const from = template();
+  if (from && existsSync(from)) cpSync(from, dataDir, { recursive: true });
   const client = await PGlite.create(dataDir, { extensions: { pg_trgm } });
   const db = drizzle(client, { schema }) as unknown as Db;
-  await migrateDb(db, "pglite");
+  if (!from || !existsSync(from)) await migrateDb(db, "pglite");
   return {
     db,
     kind: "pglite",
