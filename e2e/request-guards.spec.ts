@@ -7,7 +7,8 @@ import { E2E_PASSWORD, E2E_PORT, accounts } from "./fixtures/accounts";
  * - a request without a valid session may carry at most 64 KB of body: a larger one is
  *   answered 413 before its body is read (by its Content-Length, or counted while a
  *   chunked one streams), wherever it is sent;
- * - a tampered next-auth callback-url cookie is ignored instead of answered with a 500.
+ * - a tampered next-auth callback-url cookie (or callbackUrl parameter on next-auth's own
+ *   routes) is ignored instead of answered with a 500.
  */
 
 const BASE = `http://localhost:${E2E_PORT}`;
@@ -213,6 +214,19 @@ test.describe("a tampered next-auth callback-url cookie is ignored, never a 500"
       expect(signInPage.status).toBe(307);
     });
   }
+
+  test("a callbackUrl parameter next-auth would refuse, on its own routes: answered normally, never a 500", async () => {
+    for (const value of ["javascript%3Aalert(1)", "%%%", "http%3A%2F%2F%5B%3A%3A1", "data%3Atext%2Fhtml%2Cx"]) {
+      for (const query of [`callbackUrl=${value}`, `callbackUrl=%2Fpatients&callbackUrl=${value}`]) {
+        for (const path of ["/api/auth/session", "/api/auth/csrf", "/api/auth/providers", "/api/auth/signin"]) {
+          const response = await fetch(`${BASE}${path}?${query}`, { redirect: "manual" });
+          expect(response.status, `${path}?${query}`).toBeLessThan(500);
+        }
+      }
+    }
+    // And a good one still works.
+    expect((await fetch(`${BASE}/api/auth/csrf?callbackUrl=%2Fpatients`)).status).toBe(200);
+  });
 
   test("the browser's copy is cleared", async () => {
     const response = await fetch(`${BASE}/sign-in`, { headers: { cookie: "next-auth.callback-url=%%%not a url" } });

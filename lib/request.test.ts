@@ -6,6 +6,7 @@ import {
   sameOriginPath,
   unauthenticatedBodyCheck,
   withoutInvalidCallbackUrlCookie,
+  withoutInvalidCallbackUrlParam,
 } from "./request";
 
 describe("clientIp", () => {
@@ -157,5 +158,26 @@ describe("withoutInvalidCallbackUrlCookie", () => {
   it("leaves a header without the cookie alone", () => {
     expect(withoutInvalidCallbackUrlCookie(undefined, origin)).toBeNull();
     expect(withoutInvalidCallbackUrlCookie("other-callback-url=%%%", origin)).toBeNull();
+  });
+});
+
+describe("withoutInvalidCallbackUrlParam", () => {
+  const origin = "https://portal.example.test";
+  it("drops a callbackUrl next-auth would refuse from its own routes, keeping the other parameters", () => {
+    expect(withoutInvalidCallbackUrlParam("/api/auth/signin?callbackUrl=javascript%3Aalert(1)&x=1", origin)).toBe(
+      "/api/auth/signin?x=1",
+    );
+    expect(withoutInvalidCallbackUrlParam("/api/auth/session?callbackUrl=%%%", origin)).toBe("/api/auth/session");
+    // Repeated: next-auth reads the last copy; all go when that one is bad.
+    expect(withoutInvalidCallbackUrlParam("/api/auth/signin?callbackUrl=/ok&callbackUrl=data:x", origin)).toBe(
+      "/api/auth/signin",
+    );
+  });
+  it("leaves good callback URLs, other routes and plain URLs alone", () => {
+    expect(withoutInvalidCallbackUrlParam("/api/auth/signin?callbackUrl=%2Fpatients", origin)).toBeNull();
+    expect(withoutInvalidCallbackUrlParam("/api/auth/signin?callbackUrl=https%3A%2F%2Fx.test%2F", origin)).toBeNull();
+    expect(withoutInvalidCallbackUrlParam("/sign-in?callbackUrl=javascript:alert(1)", origin)).toBeNull();
+    expect(withoutInvalidCallbackUrlParam("/api/auth/session", origin)).toBeNull();
+    expect(withoutInvalidCallbackUrlParam(undefined, origin)).toBeNull();
   });
 });

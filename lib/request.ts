@@ -187,3 +187,25 @@ export function withoutInvalidCallbackUrlCookie(
   });
   return dropped.length > 0 ? { header: kept.join("; "), dropped } : null;
 }
+
+/**
+ * The request URL of a next-auth route (/api/auth/...) without a `callbackUrl` query
+ * parameter that next-auth would refuse: it answers such a parameter with "There is a
+ * problem with the server configuration", a 500, where the client sent bad input. Every
+ * copy of the parameter is dropped when the one next-auth reads (the last) is refused.
+ * Returns null when the URL needs no change.
+ */
+export function withoutInvalidCallbackUrlParam(requestUrl: string | undefined, origin: string): string | null {
+  if (!requestUrl || !requestUrl.startsWith("/api/auth/") || !requestUrl.includes("?")) return null;
+  let url: URL;
+  try {
+    url = new URL(requestUrl, origin);
+  } catch {
+    return null;
+  }
+  const values = url.searchParams.getAll("callbackUrl");
+  const read = values.at(-1);
+  if (read === undefined || read === "" || isHttpUrl(read, origin)) return null;
+  url.searchParams.delete("callbackUrl");
+  return `${url.pathname}${url.search}`;
+}

@@ -5,6 +5,7 @@ import {
   sessionCookieValue,
   unauthenticatedBodyCheck,
   withoutInvalidCallbackUrlCookie,
+  withoutInvalidCallbackUrlParam,
 } from "../../lib/request.ts";
 import { createRequestObserver, logRequestError } from "./observe-requests.ts";
 
@@ -147,6 +148,9 @@ export async function startPortalServer(options: PortalServerOptions): Promise<P
           `${name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${name.startsWith("__Secure-") ? "; Secure" : ""}`,
         );
     }
+    // Likewise a callbackUrl parameter next-auth would refuse on its own routes.
+    const url = withoutInvalidCallbackUrlParam(request.url, options.origin);
+    if (url !== null) request.url = url;
     void (async () => {
       const check = await unauthenticatedBodyCheck(request.url, request.headers, verifySession);
       if (check === "refuse") return refuseBody(response);
