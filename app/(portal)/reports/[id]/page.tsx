@@ -13,6 +13,9 @@ import { getReportForUser } from "@/db/queries/reports";
 import { scopeOf } from "@/db/queries/scope";
 import { listFlaggedReports } from "@/db/queries/guard";
 import { OtherPatientWarning } from "@/components/reports/other-patient-warning";
+import { ReportDiff } from "@/components/reports/report-diff";
+import { getReportDiffForUser } from "@/db/queries/report-diffs";
+import { requestDiff } from "@/lib/reports/diff-job";
 import { recordDeniedAccess } from "@/lib/audit";
 import { requireUser } from "@/lib/account/auth";
 import { formatDateTime } from "@/lib/format";
@@ -23,9 +26,17 @@ export const metadata: Metadata = { title: "Interpretation report" };
 const ORIGINAL_LABEL = "Original lab result";
 const REPORT_LABEL = "Interpretation report";
 
-export default async function ReportPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function ReportPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ from?: string | string[] }>;
+}) {
   const user = await requireUser();
   const { id } = await params;
+  // ?from=<report id>: compare with that earlier version instead of the one this supersedes.
+  const fromParam = z.uuid().safeParse((await searchParams).from);
   const db = await getDb();
   const report = z.uuid().safeParse(id).success ? await getReportForUser(db, scopeOf(user), id) : undefined;
   if (!report) {
@@ -43,6 +54,14 @@ export default async function ReportPage({ params }: { params: Promise<{ id: str
   }
 
   const flag = (await listFlaggedReports(db, scopeOf(user), [report.id])).get(report.id);
+  const diff =
+    report.version > 1
+      ? await getReportDiffForUser(db, scopeOf(user), report.id, fromParam.success ? fromParam.data : undefined)
+      : undefined;
+  // A pair never compared (a version stored before comparisons, or another "from"): compared once, by the job.
+  if (diff?.state === "missing") {
+    await requestDiff({ fromReportId: diff.fromReportId, toReportId: diff.toReportId, labId: user.currentLab?.id ?? null });
+  }
   const reportViewer = <PdfViewer src={`/api/reports/${report.id}/document`} title={REPORT_LABEL} />;
   const patientName = report.patient ? `${report.patient.familyName}, ${report.patient.givenName}` : null;
   return (
@@ -114,6 +133,7 @@ export default async function ReportPage({ params }: { params: Promise<{ id: str
           </p>
         )}
       </section>
+      {diff ? <ReportDiff {...diff} refreshWhilePending /> : null}
       {report.labResultId && report.hasOriginalDocument ? (
         <SideBySide
           original={{
