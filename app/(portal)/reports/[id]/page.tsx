@@ -16,6 +16,11 @@ import { OtherPatientWarning } from "@/components/reports/other-patient-warning"
 import { ReportDiff } from "@/components/reports/report-diff";
 import { getReportDiffForUser } from "@/db/queries/report-diffs";
 import { requestDiff } from "@/lib/reports/diff-job";
+import { ShareLinks, type ShareLinkItem } from "@/components/reports/share-links";
+import { getReportForSharing } from "@/db/queries/share-links";
+import { listShareLinksForReport } from "@/lib/share/links";
+import { describeShareAccess, shareLinkState, shareStateLabels } from "@/lib/share/tokens";
+import { createShareLinkAction, revokeShareLinkAction } from "./share-actions";
 import { recordDeniedAccess } from "@/lib/audit";
 import { requireUser } from "@/lib/account/auth";
 import { formatDateTime } from "@/lib/format";
@@ -63,6 +68,31 @@ export default async function ReportPage({
     await requestDiff({ fromReportId: diff.fromReportId, toReportId: diff.toReportId, labId: user.currentLab?.id ?? null });
   }
   const reportViewer = <PdfViewer src={`/api/reports/${report.id}/document`} title={REPORT_LABEL} />;
+  const canShare = user.role === "doctor" || user.role === "admin";
+  const sharing = canShare ? await getReportForSharing(db, scopeOf(user), report.id) : undefined;
+  const now = new Date();
+  const shareItems: ShareLinkItem[] = sharing
+    ? (await listShareLinksForReport(db, scopeOf(user), report.id)).map((link) => ({
+        id: link.id,
+        audience: link.audience,
+        recipient: link.recipient,
+        singleUse: link.singleUse,
+        createdAt: link.createdAt.toISOString(),
+        createdByName: link.createdByName,
+        expiresAt: link.expiresAt.toISOString(),
+        state: shareStateLabels[
+          shareLinkState(
+            { ...link, labAllows: link.audience === "physician" ? sharing.physicians : sharing.patients },
+            now,
+          )
+        ],
+        accesses: link.accesses.map((a) => ({
+          at: a.at.toISOString(),
+          what: describeShareAccess(a.action, a.outcome),
+          ip: a.ip,
+        })),
+      }))
+    : [];
   const patientName = report.patient ? `${report.patient.familyName}, ${report.patient.givenName}` : null;
   return (
     <>
@@ -145,6 +175,18 @@ export default async function ReportPage({
       ) : (
         reportViewer
       )}
+      {sharing ? (
+        <div className="mt-4">
+          <ShareLinks
+            reportId={report.id}
+            links={shareItems}
+            allowPhysicians={sharing.physicians}
+            allowPatients={sharing.patients}
+            createAction={createShareLinkAction}
+            revokeAction={revokeShareLinkAction}
+          />
+        </div>
+      ) : null}
     </>
   );
 }
