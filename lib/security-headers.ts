@@ -27,7 +27,9 @@ export const PDF_CONTENT_SECURITY_POLICY = "sandbox; default-src 'none'; object-
 
 /** The routes that answer with stored PDFs (lab results' originals, interpretation reports, a share link's report). */
 export function isPdfDocumentPath(pathname: string): boolean {
-  return /^\/api\/(lab-results|reports)\/[^/]+\/document\/?$/.test(pathname) || /^\/s\/[^/]+\/document\/?$/.test(pathname);
+  return (
+    /^\/api\/(lab-results|reports)\/[^/]+\/document\/?$/.test(pathname) || /^\/s\/[^/]+\/document\/?$/.test(pathname)
+  );
 }
 
 /** A share link's page, PIN route and PDF (public, by link). */

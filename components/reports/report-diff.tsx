@@ -1,4 +1,4 @@
-import type { DiffPart } from "@/db/schema/sharing";
+import type { DiffPart } from "@/lib/reports/text-diff";
 import { DiffRefresh } from "./diff-refresh";
 
 /**
@@ -55,12 +55,10 @@ export function ReportDiff(props: ReportDiffProps) {
           <p className="mb-2 text-sm text-slate-700">
             {plural(props.wordsAdded ?? 0, "word")} added, {plural(props.wordsRemoved ?? 0, "word")} removed.{" "}
             <span className="whitespace-nowrap">
-              <del className="rounded bg-red-100 px-0.5 text-red-900 line-through">Removed</del> text is struck
-              through,
+              <del className="rounded bg-red-100 px-0.5 text-red-900 line-through">Removed</del> text is struck through,
             </span>{" "}
             <span className="whitespace-nowrap">
-              <ins className="rounded bg-emerald-100 px-0.5 text-emerald-900 underline">added</ins> text is
-              underlined.
+              <ins className="rounded bg-emerald-100 px-0.5 text-emerald-900 underline">added</ins> text is underlined.
             </span>
           </p>
           <p

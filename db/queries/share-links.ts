@@ -33,7 +33,15 @@ export async function insertShareLink(
   tx: Db | Tx,
   link: Pick<
     ShareLink,
-    "labId" | "reportId" | "tokenHash" | "pinHash" | "audience" | "recipient" | "singleUse" | "expiresAt" | "createdById"
+    | "labId"
+    | "reportId"
+    | "tokenHash"
+    | "pinHash"
+    | "audience"
+    | "recipient"
+    | "singleUse"
+    | "expiresAt"
+    | "createdById"
   >,
 ): Promise<ShareLink> {
   const [row] = await tx.insert(shareLinks).values(link).returning();

@@ -46,7 +46,9 @@ export const reportDiffs = pgTable(
     toReportId: uuid("to_report_id")
       .notNull()
       .references(() => interpretationReports.id, { onDelete: "cascade" }),
-    state: text("state", { enum: ["pending", "ready", "failed"] }).notNull().default("pending"),
+    state: text("state", { enum: ["pending", "ready", "failed"] })
+      .notNull()
+      .default("pending"),
     /** Ready: whether any word differs (false: only the layout changed). */
     changed: boolean("changed"),
     wordsAdded: integer("words_added"),

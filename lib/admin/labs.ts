@@ -14,9 +14,12 @@ const notFound = {
   message: "That lab was not found among the labs you administer.",
 } as const;
 
-function settingsOf(
-  lab: Lab,
-): LabSettings & { active: boolean; wrongPatientGuard: boolean; shareLinksPhysicians: boolean; shareLinksPatients: boolean } {
+function settingsOf(lab: Lab): LabSettings & {
+  active: boolean;
+  wrongPatientGuard: boolean;
+  shareLinksPhysicians: boolean;
+  shareLinksPatients: boolean;
+} {
   return {
     name: lab.name,
     partnerLabId: lab.partnerLabId ?? "",

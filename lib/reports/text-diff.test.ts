@@ -46,8 +46,7 @@ describe("computeTextDiff", () => {
   });
 
   it("stays within its size and time on long, entirely different texts", () => {
-    const words = (seed: number) =>
-      Array.from({ length: 20_000 }, (_, i) => `w${(i * seed) % 9973}x${seed}`).join(" ");
+    const words = (seed: number) => Array.from({ length: 20_000 }, (_, i) => `w${(i * seed) % 9973}x${seed}`).join(" ");
     const started = Date.now();
     const diff = computeTextDiff(words(7), words(13), { timeoutMs: 300, maxChars: 10_000 });
     const elapsed = Date.now() - started;

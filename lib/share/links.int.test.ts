@@ -110,10 +110,7 @@ describe("a share link's life", () => {
     expect(await unlock(link.token, wrong)).toEqual({ kind: "closed", state: "locked" });
     expect(await unlock(link.token, link.pin)).toEqual({ kind: "closed", state: "locked" });
     expect(await openShareLink(t.db, link.token, undefined, ip())).toEqual({ kind: "closed", state: "locked" });
-    const wrongs = await t.db
-      .select()
-      .from(auditEvents)
-      .where(eq(auditEvents.action, "share_link.pin_wrong"));
+    const wrongs = await t.db.select().from(auditEvents).where(eq(auditEvents.action, "share_link.pin_wrong"));
     expect(wrongs.filter((e) => e.details?.shareLinkId === link.linkId)).toHaveLength(5);
   });
 

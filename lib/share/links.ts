@@ -1,7 +1,12 @@
 import "server-only";
 import { RateLimiterDrizzle, RateLimiterRes } from "rate-limiter-flexible";
 import type { Db } from "@/db";
-import { getReportForSharing, insertShareLink, listShareLinksForReport, revokeShareLink } from "@/db/queries/share-links";
+import {
+  getReportForSharing,
+  insertShareLink,
+  listShareLinksForReport,
+  revokeShareLink,
+} from "@/db/queries/share-links";
 import type { QueryScope } from "@/db/queries/scope";
 import {
   findShareLinkByTokenHash,
@@ -48,8 +53,7 @@ export type CreateShareInput = {
 export type CreatedShareLink = { linkId: string; token: string; pin: string; expiresAt: Date };
 
 export type CreateShareOutcome =
-  | { ok: true; link: CreatedShareLink }
-  | { ok: false; reason: "not_found" | "audience_off" };
+  { ok: true; link: CreatedShareLink } | { ok: false; reason: "not_found" | "audience_off" };
 
 /** Makes a link (the token and PIN are returned once, and kept only as hashes). */
 export async function createShareLink(

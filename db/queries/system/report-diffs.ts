@@ -87,7 +87,14 @@ export async function finishDiff(
   db: Db,
   diffId: string,
   outcome:
-    | { state: "ready"; changed: boolean; wordsAdded: number; wordsRemoved: number; parts: DiffPart[]; partial: boolean }
+    | {
+        state: "ready";
+        changed: boolean;
+        wordsAdded: number;
+        wordsRemoved: number;
+        parts: DiffPart[];
+        partial: boolean;
+      }
     | { state: "failed"; failureReason: string },
 ): Promise<void> {
   await db

@@ -65,7 +65,11 @@ export default async function ReportPage({
       : undefined;
   // A pair never compared (a version stored before comparisons, or another "from"): compared once, by the job.
   if (diff?.state === "missing") {
-    await requestDiff({ fromReportId: diff.fromReportId, toReportId: diff.toReportId, labId: user.currentLab?.id ?? null });
+    await requestDiff({
+      fromReportId: diff.fromReportId,
+      toReportId: diff.toReportId,
+      labId: user.currentLab?.id ?? null,
+    });
   }
   const reportViewer = <PdfViewer src={`/api/reports/${report.id}/document`} title={REPORT_LABEL} />;
   const canShare = user.role === "doctor" || user.role === "admin";
@@ -80,12 +84,13 @@ export default async function ReportPage({
         createdAt: link.createdAt.toISOString(),
         createdByName: link.createdByName,
         expiresAt: link.expiresAt.toISOString(),
-        state: shareStateLabels[
-          shareLinkState(
-            { ...link, labAllows: link.audience === "physician" ? sharing.physicians : sharing.patients },
-            now,
-          )
-        ],
+        state:
+          shareStateLabels[
+            shareLinkState(
+              { ...link, labAllows: link.audience === "physician" ? sharing.physicians : sharing.patients },
+              now,
+            )
+          ],
         accesses: link.accesses.map((a) => ({
           at: a.at.toISOString(),
           what: describeShareAccess(a.action, a.outcome),
