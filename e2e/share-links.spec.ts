@@ -57,11 +57,14 @@ async function reportUrl(page: Page, accession: string, n: number): Promise<stri
 /** Makes a share link on the report page; returns the link and the PIN shown once. */
 async function makeLink(page: Page, { singleUse = false, recipient = "Dr. Outside" } = {}) {
   const section = page.getByRole("region", { name: "Share links" });
+  const created = section.getByTestId("share-created");
+  // The link made before this one is still shown until the new one replaces it.
+  const previous = (await created.count()) > 0 ? await created.getByLabel("Link").inputValue() : null;
   await section.getByLabel("Recipient").fill(recipient);
   if (singleUse) await section.getByLabel("Opens once only").check();
   await section.getByRole("button", { name: "Make a share link" }).click();
-  const created = section.getByTestId("share-created");
   await expect(created).toBeVisible();
+  if (previous) await expect(created.getByLabel("Link")).not.toHaveValue(previous);
   const url = await created.getByLabel("Link").inputValue();
   const pin = (await created.getByTestId("share-pin").textContent())?.trim() ?? "";
   expect(url).toMatch(/\/s\/[A-Za-z0-9_-]{43}$/);
@@ -181,7 +184,7 @@ test("an amended report's changes, and a share link from outside: PIN, lock, sin
   const wrong = String((Number(second.pin) + 1) % 1_000_000).padStart(6, "0");
   for (let i = 0; i < 4; i++) {
     await enterPin(guesser, wrong);
-    await expect(guesser.getByRole("alert")).toContainText("That PIN is not right.");
+    await expect(guesser.locator("#share-pin-error")).toContainText("That PIN is not right.");
   }
   await enterPin(guesser, wrong);
   await expect(guesser.getByTestId("share-message")).toHaveText(
