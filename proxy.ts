@@ -1,7 +1,13 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { encode, getToken } from "next-auth/jwt";
 import { getAuthSecret, getEnv } from "@/lib/env";
-import { PDF_CONTENT_SECURITY_POLICY, contentSecurityPolicy, isPdfDocumentPath } from "@/lib/security-headers";
+import {
+  PDF_CONTENT_SECURITY_POLICY,
+  contentSecurityPolicy,
+  isPdfDocumentPath,
+  isSharePath,
+  shareLinkHeaders,
+} from "@/lib/security-headers";
 import { withoutInvalidCallbackUrlCookie } from "@/lib/request";
 import { isPastAbsoluteLifetime, shouldRefresh } from "@/lib/account/session-policy";
 
@@ -13,8 +19,11 @@ import { isPastAbsoluteLifetime, shouldRefresh } from "@/lib/account/session-pol
  */
 
 const PUBLIC_PATHS = ["/sign-in"];
-/** Set-password links are opened by people who cannot sign in yet. */
-const PUBLIC_PREFIXES = ["/set-password/"];
+/**
+ * Set-password links are opened by people who cannot sign in yet; share links (/s/) by
+ * outside physicians and patients, who never sign in.
+ */
+const PUBLIC_PREFIXES = ["/set-password/", "/s/"];
 
 function sessionCookieName(secure: boolean): string {
   return `${secure ? "__Secure-" : ""}next-auth.session-token`;
@@ -80,6 +89,9 @@ export async function proxy(request: NextRequest) {
   // Next.js keeps a header the proxy set over the route's own, so a PDF route's sandbox
   // policy must be the one set here: PDF responses carry exactly the PDF policy.
   response.headers.set("Content-Security-Policy", isPdfDocumentPath(pathname) ? PDF_CONTENT_SECURITY_POLICY : csp);
+  if (isSharePath(pathname)) {
+    for (const { key, value } of shareLinkHeaders) response.headers.set(key, value);
+  }
   return response;
 }
 

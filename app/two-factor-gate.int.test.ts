@@ -76,6 +76,10 @@ const ROUTES_WITHOUT_GATE: Record<string, string> = {
   "app/api/auth/[...nextauth]/route.ts": "next-auth itself: sign-in, its second step, sign-out",
   "app/api/docus/reports/route.ts": "Docus deliveries authenticate by their signature, not by a session",
   "app/api/health/route.ts": "the health check is public and carries no data",
+  "app/s/[token]/pin/route.ts":
+    "a share link's PIN: public by link (outside physicians and patients have no account); the link's token and PIN are the authority, rate-limited and audited",
+  "app/s/[token]/document/route.ts":
+    "a share link's PDF: public by link; served only with the viewer cookie a right PIN made for that link, audited",
   "app/api/health/live/route.ts": "liveness for the orchestrator: public, touches nothing, carries no data",
   "app/api/health/ready/route.ts":
     "readiness for the load balancer: public, names only the part that is not ready, carries no data",

@@ -90,6 +90,16 @@ describe("unauthenticatedBodyCheck", () => {
       await check("/sign-in", { ...multipart, "content-length": big, cookie: "next-auth.session-token=forged" }),
     ).toBe("refuse");
   });
+  it("lets a share link's PIN form and PDF through without a session, and holds them to the same limit", async () => {
+    const share = "/s/" + "A".repeat(43);
+    const form = { "content-type": "application/x-www-form-urlencoded" };
+    expect(await check(`${share}/pin`, { ...form, "content-length": "10" })).toBe("pass");
+    expect(await check(`${share}/document`, {})).toBe("pass");
+    expect(await check(share, {})).toBe("pass");
+    // Public is not exempt: a large body to a share path is refused like any other without a session.
+    expect(await check(`${share}/pin`, { ...form, "content-length": String(64 * 1024 + 1) })).toBe("refuse");
+    expect(await check(`${share}/pin`, { ...form, "transfer-encoding": "chunked" })).toBe("count");
+  });
   it("counts a chunked body without a valid session while it streams", async () => {
     expect(await check("/sign-in", { ...multipart, "transfer-encoding": "chunked" })).toBe("count");
     expect(await check("/upload", { ...action, "transfer-encoding": "chunked" })).toBe("count");

@@ -23,3 +23,21 @@ describe("isPdfDocumentPath", () => {
     expect(PDF_CONTENT_SECURITY_POLICY).toBe("sandbox; default-src 'none'; object-src 'none'");
   });
 });
+
+describe("share link paths", () => {
+  it("serve their PDF under the PDF sandbox and carry no-store, no-referrer and noindex", async () => {
+    const { isSharePath, shareLinkHeaders, secretLinkHeaders } = await import("./security-headers");
+    const token = "A".repeat(43);
+    expect(isPdfDocumentPath(`/s/${token}/document`)).toBe(true);
+    expect(isPdfDocumentPath(`/s/${token}`)).toBe(false);
+    expect(isSharePath(`/s/${token}/pin`)).toBe(true);
+    expect(isSharePath("/sign-in")).toBe(false);
+    const headers = Object.fromEntries(shareLinkHeaders.map((h) => [h.key, h.value]));
+    expect(headers).toEqual({
+      "Cache-Control": "no-store",
+      "Referrer-Policy": "no-referrer",
+      "X-Robots-Tag": "noindex, nofollow, noarchive",
+    });
+    expect(secretLinkHeaders.some((rule) => rule.source === "/s/:path*")).toBe(true);
+  });
+});

@@ -25,10 +25,27 @@ export function contentSecurityPolicy(nonce: string, options: { dev: boolean; ht
  */
 export const PDF_CONTENT_SECURITY_POLICY = "sandbox; default-src 'none'; object-src 'none'";
 
-/** The routes that answer with stored PDFs (lab results' originals, interpretation reports). */
+/** The routes that answer with stored PDFs (lab results' originals, interpretation reports, a share link's report). */
 export function isPdfDocumentPath(pathname: string): boolean {
-  return /^\/api\/(lab-results|reports)\/[^/]+\/document\/?$/.test(pathname);
+  return (
+    /^\/api\/(lab-results|reports)\/[^/]+\/document\/?$/.test(pathname) || /^\/s\/[^/]+\/document\/?$/.test(pathname)
+  );
 }
+
+/** A share link's page, PIN route and PDF (public, by link). */
+export function isSharePath(pathname: string): boolean {
+  return pathname.startsWith("/s/");
+}
+
+/**
+ * A share link's responses: never stored by a browser or a proxy, no Referer that would
+ * carry the link's token elsewhere, and not indexed by a search engine that was given it.
+ */
+export const shareLinkHeaders: ReadonlyArray<{ key: string; value: string }> = [
+  { key: "Cache-Control", value: "no-store" },
+  { key: "Referrer-Policy", value: "no-referrer" },
+  { key: "X-Robots-Tag", value: "noindex, nofollow, noarchive" },
+];
 
 /** Headers for every response, static files included (the CSP comes from the proxy). */
 export const staticSecurityHeaders: ReadonlyArray<{ key: string; value: string }> = [
@@ -47,4 +64,5 @@ export const staticSecurityHeaders: ReadonlyArray<{ key: string; value: string }
  */
 export const secretLinkHeaders: ReadonlyArray<{ source: string; headers: Array<{ key: string; value: string }> }> = [
   { source: "/set-password/:path*", headers: [{ key: "Referrer-Policy", value: "no-referrer" }] },
+  { source: "/s/:path*", headers: [...shareLinkHeaders] },
 ];

@@ -57,6 +57,8 @@ export async function startServer(): Promise<void> {
       await startSubmitWorker();
       const { startHl7FeedWorker } = await import("@/lib/exports/mllp-feed");
       await startHl7FeedWorker();
+      const { startReportDiffWorker } = await import("@/lib/reports/diff-job");
+      await startReportDiffWorker();
     }
     getLogger().info(
       { event: "started", worker: env.RUN_WORKER, database: env.embedded ? "embedded" : "postgres" },

@@ -13,6 +13,8 @@ export type LabFormValues = {
   defaultUploadMode: "interpret" | "store_only";
   requireTwoFactor: boolean;
   wrongPatientGuard: boolean;
+  shareLinksPhysicians: boolean;
+  shareLinksPatients: boolean;
 };
 
 export type LabFormProps = {
@@ -105,6 +107,35 @@ export function LabForm({ labId, values, submitLabel, partnerLabIdReadOnly = fal
           held.
         </p>
       </div>
+      <fieldset>
+        <legend className="text-sm font-medium">Share links to a report</legend>
+        <p id={`${p}-share-hint`} className="mt-1 text-xs text-slate-600">
+          Doctors and admins can make a link with a PIN to one report version, valid up to 30 days. Turning a kind off
+          also stops the links of that kind already made.
+        </p>
+        <input type="hidden" name="shareLinksPhysicians" value="off" />
+        <label className="mt-1 flex items-center gap-2 text-sm">
+          <input
+            type="checkbox"
+            name="shareLinksPhysicians"
+            value="on"
+            defaultChecked={values.shareLinksPhysicians}
+            aria-describedby={`${p}-share-hint`}
+          />
+          For outside physicians
+        </label>
+        <input type="hidden" name="shareLinksPatients" value="off" />
+        <label className="mt-1 flex items-center gap-2 text-sm">
+          <input
+            type="checkbox"
+            name="shareLinksPatients"
+            value="on"
+            defaultChecked={values.shareLinksPatients}
+            aria-describedby={`${p}-share-hint`}
+          />
+          For patients
+        </label>
+      </fieldset>
       <div className="flex flex-wrap items-center gap-3">
         <Button type="submit" disabled={pending}>
           {submitLabel}

@@ -27,6 +27,9 @@ export const labs = pgTable(
     hl7FeedEnabled: boolean("hl7_feed_enabled").notNull().default(false),
     hl7FeedHost: text("hl7_feed_host"),
     hl7FeedPort: integer("hl7_feed_port"),
+    /** Share links to a report version: for outside physicians (on) and for patients (off). */
+    shareLinksPhysicians: boolean("share_links_physicians").notNull().default(true),
+    shareLinksPatients: boolean("share_links_patients").notNull().default(false),
     /** A deactivated lab takes no new uploads; its data stays readable. */
     active: boolean("active").notNull().default(true),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

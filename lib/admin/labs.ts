@@ -14,7 +14,12 @@ const notFound = {
   message: "That lab was not found among the labs you administer.",
 } as const;
 
-function settingsOf(lab: Lab): LabSettings & { active: boolean; wrongPatientGuard: boolean } {
+function settingsOf(lab: Lab): LabSettings & {
+  active: boolean;
+  wrongPatientGuard: boolean;
+  shareLinksPhysicians: boolean;
+  shareLinksPatients: boolean;
+} {
   return {
     name: lab.name,
     partnerLabId: lab.partnerLabId ?? "",
@@ -22,6 +27,8 @@ function settingsOf(lab: Lab): LabSettings & { active: boolean; wrongPatientGuar
     defaultUploadMode: lab.defaultUploadMode,
     requireTwoFactor: lab.requireTwoFactor,
     wrongPatientGuard: lab.wrongPatientGuard,
+    shareLinksPhysicians: lab.shareLinksPhysicians,
+    shareLinksPatients: lab.shareLinksPatients,
     active: lab.active,
   };
 }

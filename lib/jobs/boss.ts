@@ -33,6 +33,9 @@ export type SubmitJob = { labResultId: string; takeover?: true };
 /** The labs' outbound HL7 feeds (lib/exports/mllp-feed.ts): one job per send of one message, by id. */
 export const HL7_FEED_QUEUE = "hl7-feed";
 
+/** Comparing a new report version's text with an earlier one (lib/reports/diff-job.ts): one job per diff, by id. */
+export const REPORT_DIFF_QUEUE = "report-diff";
+
 const bossKey = Symbol.for("lab-portal.boss");
 const startedKey = Symbol.for("lab-portal.boss.started");
 type BossCache = { [bossKey]?: Promise<PgBoss>; [startedKey]?: boolean };
@@ -89,6 +92,9 @@ export async function createBoss(
   const feedOptions = { notify: true, retryLimit: 1000, retryDelay: 5, retryBackoff: false, expireInSeconds: 120 };
   await boss.createQueue(HL7_FEED_QUEUE, feedOptions);
   await boss.updateQueue(HL7_FEED_QUEUE, feedOptions);
+  const diffOptions = { notify: true, retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 300 };
+  await boss.createQueue(REPORT_DIFF_QUEUE, diffOptions);
+  await boss.updateQueue(REPORT_DIFF_QUEUE, diffOptions);
   await boss.createQueue(SWEEP_QUEUE, { retryLimit: 0, expireInSeconds: 120 });
   await boss.schedule(SWEEP_QUEUE, sweepCron(sweepSeconds));
   return boss;
@@ -119,7 +125,7 @@ export async function drainSends(): Promise<void> {
     // Stop fetching; the boss itself stays up so that a send that ends now can still
     // enqueue its retry in the transaction that records it.
     await Promise.all(
-      [SUBMIT_QUEUE, SWEEP_QUEUE, HL7_FEED_QUEUE].map((queue) =>
+      [SUBMIT_QUEUE, SWEEP_QUEUE, HL7_FEED_QUEUE, REPORT_DIFF_QUEUE].map((queue) =>
         boss.offWork(queue, { wait: false }).catch(() => undefined),
       ),
     );

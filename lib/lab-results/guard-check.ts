@@ -9,7 +9,9 @@ import {
   recordReportTextCheck,
 } from "@/db/queries/guard";
 import type { SubmissionInput } from "@/db/queries/lab-result-submissions";
+import { saveReportText } from "@/db/queries/system/report-diffs";
 import { describeError } from "@/lib/errors";
+import { storedTextOf } from "@/lib/reports/diff-job";
 import { extractPdfText, type PdfTextLimits } from "@/lib/pdf/text";
 import { candidateIdTokens, decideGuard, labelledOtherPatientIds, normaliseId, type GuardDecision } from "./guard";
 
@@ -62,6 +64,8 @@ export async function checkDeliveredReport(db: Db, reportId: string, limits?: Pa
     if (!report) return;
     const expected = report.attachedPatientId ?? report.deliveredPatientId;
     const text = await extractPdfText(report.bytes, limits);
+    // Kept for the comparison of this version with the next (lib/reports/diff-job.ts): read once.
+    await saveReportText(db, reportId, storedTextOf(text));
     if (text.kind !== "text") {
       await recordReportTextCheck(db, reportId, {
         result: "not_checked",

@@ -95,6 +95,15 @@ export const labSettingsSchema = z.object({
     (v) => (v === "on" || v === "true" ? true : v === "off" || v === "false" ? false : undefined),
     z.boolean().optional(),
   ),
+  /** Share links of report versions for outside physicians, and for patients: sent as the guard is. */
+  shareLinksPhysicians: z.preprocess(
+    (v) => (v === "on" || v === "true" ? true : v === "off" || v === "false" ? false : undefined),
+    z.boolean().optional(),
+  ),
+  shareLinksPatients: z.preprocess(
+    (v) => (v === "on" || v === "true" ? true : v === "off" || v === "false" ? false : undefined),
+    z.boolean().optional(),
+  ),
 });
 /** An admin's form sends no partner lab id (only an operator changes it): absent means unchanged. */
 export const updateLabSchema = labSettingsSchema.extend({

@@ -2,6 +2,7 @@ import { getDb } from "@/db";
 import { recordRefusedDelivery, storeDeliveredReport } from "@/db/queries/system/deliveries";
 import type { IncomingReport } from "@/lib/domain";
 import { queueReportForFeed } from "@/lib/exports/mllp-feed";
+import { queueDiffForNewVersion } from "@/lib/reports/diff-job";
 import { getMetrics } from "@/lib/observability/metrics";
 import { deliveryIdempotencyKey } from "./idempotency";
 
@@ -31,9 +32,13 @@ export async function storeReport(
           sha256: report.sha256,
         }),
     },
-    // A new version of a lab result's report goes to the lab's HL7 feed, if it has one.
+    // A new version of a lab result's report goes to the lab's HL7 feed, if it has one, and
+    // is compared with the version it supersedes.
     async (tx, stored) => {
-      if (stored.matched) await queueReportForFeed(tx, stored.reportId);
+      if (stored.matched) {
+        await queueReportForFeed(tx, stored.reportId);
+        await queueDiffForNewVersion(tx, stored.reportId);
+      }
     },
   );
   if (stored.labResultTimes) {

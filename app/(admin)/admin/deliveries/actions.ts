@@ -5,6 +5,7 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { attachUnmatchedReport } from "@/db/queries/deliveries";
 import { queueReportForFeed } from "@/lib/exports/mllp-feed";
+import { queueDiffForNewVersion } from "@/lib/reports/diff-job";
 import { routeReportToLab } from "@/db/queries/system/operator-triage";
 import { scopeOf } from "@/db/queries/scope";
 import { recordAudit } from "@/lib/audit";
@@ -43,7 +44,10 @@ export async function attachReportAction(_state: ActionResult, formData: FormDat
     reportId,
     labResultId,
     overrideReason ? { reason: overrideReason } : null,
-    (tx, attached) => queueReportForFeed(tx, attached),
+    async (tx, attached) => {
+      await queueReportForFeed(tx, attached);
+      await queueDiffForNewVersion(tx, attached);
+    },
   );
   await recordAudit(db, {
     action: "report.attach",

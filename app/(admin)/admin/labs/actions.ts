@@ -16,6 +16,8 @@ function settingsFrom(formData: FormData) {
     defaultUploadMode: formData.get("defaultUploadMode"),
     requireTwoFactor: formData.get("requireTwoFactor"),
     wrongPatientGuard: formData.getAll("wrongPatientGuard").at(-1) ?? null,
+    shareLinksPhysicians: formData.getAll("shareLinksPhysicians").at(-1) ?? null,
+    shareLinksPatients: formData.getAll("shareLinksPatients").at(-1) ?? null,
   };
 }
 

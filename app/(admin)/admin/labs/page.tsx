@@ -32,6 +32,8 @@ export default async function LabsPage() {
               defaultUploadMode: "interpret",
               requireTwoFactor: false,
               wrongPatientGuard: true,
+              shareLinksPhysicians: true,
+              shareLinksPatients: false,
             }}
             submitLabel="Create lab"
             action={createLabAction}

@@ -13,6 +13,14 @@ import { getReportForUser } from "@/db/queries/reports";
 import { scopeOf } from "@/db/queries/scope";
 import { listFlaggedReports } from "@/db/queries/guard";
 import { OtherPatientWarning } from "@/components/reports/other-patient-warning";
+import { ReportDiff } from "@/components/reports/report-diff";
+import { getReportDiffForUser } from "@/db/queries/report-diffs";
+import { requestDiff } from "@/lib/reports/diff-job";
+import { ShareLinks, type ShareLinkItem } from "@/components/reports/share-links";
+import { getReportForSharing } from "@/db/queries/share-links";
+import { listShareLinksForReport } from "@/lib/share/links";
+import { describeShareAccess, shareLinkState, shareStateLabels } from "@/lib/share/tokens";
+import { createShareLinkAction, revokeShareLinkAction } from "./share-actions";
 import { recordDeniedAccess } from "@/lib/audit";
 import { requireUser } from "@/lib/account/auth";
 import { formatDateTime } from "@/lib/format";
@@ -23,9 +31,17 @@ export const metadata: Metadata = { title: "Interpretation report" };
 const ORIGINAL_LABEL = "Original lab result";
 const REPORT_LABEL = "Interpretation report";
 
-export default async function ReportPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function ReportPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ from?: string | string[] }>;
+}) {
   const user = await requireUser();
   const { id } = await params;
+  // ?from=<report id>: compare with that earlier version instead of the one this supersedes.
+  const fromParam = z.uuid().safeParse((await searchParams).from);
   const db = await getDb();
   const report = z.uuid().safeParse(id).success ? await getReportForUser(db, scopeOf(user), id) : undefined;
   if (!report) {
@@ -43,7 +59,45 @@ export default async function ReportPage({ params }: { params: Promise<{ id: str
   }
 
   const flag = (await listFlaggedReports(db, scopeOf(user), [report.id])).get(report.id);
+  const diff =
+    report.version > 1
+      ? await getReportDiffForUser(db, scopeOf(user), report.id, fromParam.success ? fromParam.data : undefined)
+      : undefined;
+  // A pair never compared (a version stored before comparisons, or another "from"): compared once, by the job.
+  if (diff?.state === "missing") {
+    await requestDiff({
+      fromReportId: diff.fromReportId,
+      toReportId: diff.toReportId,
+      labId: user.currentLab?.id ?? null,
+    });
+  }
   const reportViewer = <PdfViewer src={`/api/reports/${report.id}/document`} title={REPORT_LABEL} />;
+  const canShare = user.role === "doctor" || user.role === "admin";
+  const sharing = canShare ? await getReportForSharing(db, scopeOf(user), report.id) : undefined;
+  const now = new Date();
+  const shareItems: ShareLinkItem[] = sharing
+    ? (await listShareLinksForReport(db, scopeOf(user), report.id)).map((link) => ({
+        id: link.id,
+        audience: link.audience,
+        recipient: link.recipient,
+        singleUse: link.singleUse,
+        createdAt: link.createdAt.toISOString(),
+        createdByName: link.createdByName,
+        expiresAt: link.expiresAt.toISOString(),
+        state:
+          shareStateLabels[
+            shareLinkState(
+              { ...link, labAllows: link.audience === "physician" ? sharing.physicians : sharing.patients },
+              now,
+            )
+          ],
+        accesses: link.accesses.map((a) => ({
+          at: a.at.toISOString(),
+          what: describeShareAccess(a.action, a.outcome),
+          ip: a.ip,
+        })),
+      }))
+    : [];
   const patientName = report.patient ? `${report.patient.familyName}, ${report.patient.givenName}` : null;
   return (
     <>
@@ -114,6 +168,7 @@ export default async function ReportPage({ params }: { params: Promise<{ id: str
           </p>
         )}
       </section>
+      {diff ? <ReportDiff {...diff} refreshWhilePending /> : null}
       {report.labResultId && report.hasOriginalDocument ? (
         <SideBySide
           original={{
@@ -125,6 +180,18 @@ export default async function ReportPage({ params }: { params: Promise<{ id: str
       ) : (
         reportViewer
       )}
+      {sharing ? (
+        <div className="mt-4">
+          <ShareLinks
+            reportId={report.id}
+            links={shareItems}
+            allowPhysicians={sharing.physicians}
+            allowPatients={sharing.patients}
+            createAction={createShareLinkAction}
+            revokeAction={revokeShareLinkAction}
+          />
+        </div>
+      ) : null}
     </>
   );
 }

@@ -38,6 +38,8 @@ export default async function LabPage({ params }: { params: Promise<{ labId: str
               defaultUploadMode: lab.defaultUploadMode,
               requireTwoFactor: lab.requireTwoFactor,
               wrongPatientGuard: lab.wrongPatientGuard,
+              shareLinksPhysicians: lab.shareLinksPhysicians,
+              shareLinksPatients: lab.shareLinksPatients,
             }}
             submitLabel="Save settings"
             partnerLabIdReadOnly={!isOperator(actor)}
