@@ -57,10 +57,8 @@ export function LabResultsLive({ initialRows, query, canManage, retry, cancel }:
       <p aria-live="polite" className="mb-2 min-h-5 text-sm text-slate-700">
         {isError ? "Could not refresh the list; showing the last known states." : message}
       </p>
-      {/* Scrolls sideways on a narrow screen: a named region the keyboard can focus (as components/ui/table). */}
+      {/* Scrolls sideways on a narrow screen, in a box the keyboard can focus (as components/ui/table). */}
       <div
-        role="region"
-        aria-label="Lab results, newest first"
         tabIndex={0}
         data-scroll-box="table"
         className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm"
