@@ -1,7 +1,7 @@
 # The portal's container: a thin wrapper over the tested bundle (`npm run package`, see
 # scripts/package-smoke.ts). Build: docker build -t lab-results-portal .
 # No secret is needed to build, and none is baked in: configuration comes from the
-# environment at run time (README, "Configuration").
+# environment at run time (docs/configuration.md).
 
 # --- build: the whole project, its build, then the runtime folder dist/portal --------
 FROM node:24-bookworm-slim AS build

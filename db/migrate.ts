@@ -57,7 +57,7 @@ export async function migrateAsOwner(url: string): Promise<void> {
 /**
  * As the owner role of `ownerUrl`: creates the role of `runtimeUrl` when it does not
  * exist yet (LOGIN, with the URL's password) and grants it runtimeRoleGrants. For a
- * container deployment's one-shot migrate step; the statements are the README's.
+ * container deployment's one-shot migrate step; the statements are those of docs/security.md.
  */
 export async function grantRuntimeRole(ownerUrl: string, runtimeUrl: string): Promise<string> {
   const runtime = new URL(runtimeUrl);

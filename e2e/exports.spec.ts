@@ -20,7 +20,7 @@ import { screenshotWideAndPhone } from "./fixtures/screens";
  * (read back with the HL7 library); another lab's user gets 404 for both.
  */
 
-/** The files the README's examples come from. */
+/** The files the examples of docs/exports.md come from. */
 const examples = "test-results/exports";
 
 async function download(page: Page, name: RegExp): Promise<Buffer> {

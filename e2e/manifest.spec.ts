@@ -28,7 +28,7 @@ async function dismissToasts(page: Page) {
   for (let i = 0; i < 20 && (await dismiss.count()) > 0; i++) await dismiss.first().click();
 }
 
-/** The page at 1280x800 (the README's screenshot is a copy) and at 390x844 (a phone, checked for overflow). */
+/** The page at 1280x800 (docs/technicians.md's screenshot is a copy) and at 390x844 (a phone, checked for overflow). */
 async function screenshots(page: Page, name: string) {
   mkdirSync(path.join(process.cwd(), "test-results", "screens"), { recursive: true });
   await page.setViewportSize({ width: 1280, height: 800 });

@@ -57,7 +57,12 @@ export function LabResultsLive({ initialRows, query, canManage, retry, cancel }:
       <p aria-live="polite" className="mb-2 min-h-5 text-sm text-slate-700">
         {isError ? "Could not refresh the list; showing the last known states." : message}
       </p>
-      <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+      {/* Scrolls sideways on a narrow screen, in a box the keyboard can focus (as components/ui/table). */}
+      <div
+        tabIndex={0}
+        data-scroll-box="table"
+        className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm"
+      >
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">Lab results, newest first</caption>
           <thead>

@@ -7,6 +7,7 @@ import { LabSwitcher } from "./lab-switcher";
 import { navItemsFor } from "./nav-items";
 import { NavLinks } from "./nav-links";
 import { ReportNotifications } from "./report-notifications";
+import { ShellMenu } from "./shell-menu";
 import { SignOutButton } from "./sign-out-button";
 import { BrandMark } from "./brand-mark";
 import { QueryProvider } from "@/components/providers/query-provider";
@@ -44,45 +45,59 @@ export function AppShell({ user, switchLab, signOutEverywhere, children, pending
         Skip to content
       </a>
       <header className="border-b border-slate-200 bg-white">
-        <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-4 px-4 py-3">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-x-4 gap-y-3 px-4 py-3">
           <div className="flex items-center gap-3">
             <BrandMark size="small" />
             <span className="text-lg font-semibold text-slate-900">Lab Results Portal</span>
           </div>
-          <div className="flex flex-wrap items-center gap-4">
-            {user.labs.length > 1 && user.currentLab && !pendingTwoFactor ? (
-              <LabSwitcher labs={user.labs} currentLabId={user.currentLab.id} action={switchLab} />
-            ) : (
-              <p className="text-sm text-slate-600">
-                Lab: <span className="font-medium text-slate-900">{user.currentLab?.name ?? "none"}</span>
-              </p>
-            )}
-            <div className="text-right text-sm leading-tight">
-              <p className="font-medium text-slate-900">{user.name}</p>
-              <p className="text-slate-600">
-                {user.email} · <Badge tone="info">{user.role ? roleLabels[user.role] : "No role"}</Badge>
-              </p>
-            </div>
-            {user.currentLab && !pendingTwoFactor ? (
-              <QueryProvider>
-                <ReportNotifications />
-              </QueryProvider>
+          <ShellMenu>
+            {items.length > 0 ? (
+              <nav aria-label="Main" className="lg:hidden">
+                <NavLinks items={items} />
+              </nav>
             ) : null}
-            <SignOutButton />
-            {pendingTwoFactor ? null : (
-              <form action={signOutEverywhere}>
-                <Button type="submit" variant="ghost" className="px-2">
-                  Sign out everywhere
-                </Button>
-              </form>
-            )}
-          </div>
+            <div className="flex flex-col gap-3 lg:flex-row lg:flex-wrap lg:items-center lg:gap-4">
+              {user.labs.length > 1 && user.currentLab && !pendingTwoFactor ? (
+                <LabSwitcher labs={user.labs} currentLabId={user.currentLab.id} action={switchLab} />
+              ) : (
+                <p className="text-sm text-slate-600">
+                  Lab: <span className="font-medium text-slate-900">{user.currentLab?.name ?? "none"}</span>
+                </p>
+              )}
+              <div className="text-sm leading-tight lg:text-right">
+                <p className="font-medium text-slate-900">{user.name}</p>
+                <p className="text-slate-600">
+                  <span className="break-all">{user.email}</span> ·{" "}
+                  <Badge tone="info">{user.role ? roleLabels[user.role] : "No role"}</Badge>
+                </p>
+              </div>
+              <div className="flex flex-wrap items-center gap-2 lg:gap-4">
+                {user.currentLab && !pendingTwoFactor ? (
+                  <QueryProvider>
+                    <ReportNotifications />
+                  </QueryProvider>
+                ) : null}
+                <SignOutButton />
+                {pendingTwoFactor ? null : (
+                  <form action={signOutEverywhere}>
+                    <Button type="submit" variant="ghost" className="px-2">
+                      Sign out everywhere
+                    </Button>
+                  </form>
+                )}
+              </div>
+            </div>
+          </ShellMenu>
         </div>
       </header>
-      <div className="mx-auto flex max-w-7xl flex-col gap-6 px-4 py-6 md:flex-row">
-        <nav aria-label="Main" className="md:w-48 md:shrink-0">
-          <NavLinks items={items} />
-        </nav>
+      <div className="mx-auto flex max-w-7xl flex-col gap-6 px-4 py-6 lg:flex-row">
+        {/* From the lg breakpoint up the navigation is a column beside the page; below it,
+            the same links are in the header's menu. */}
+        {items.length > 0 ? (
+          <nav aria-label="Main" className="hidden lg:block lg:w-48 lg:shrink-0">
+            <NavLinks items={items} />
+          </nav>
+        ) : null}
         <main id="main" className="min-w-0 flex-1">
           {children}
         </main>

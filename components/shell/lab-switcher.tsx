@@ -24,7 +24,7 @@ export function LabSwitcher({ labs, currentLabId, action }: LabSwitcherProps) {
         defaultValue={currentLabId}
         disabled={pending}
         onChange={() => formRef.current?.requestSubmit()}
-        className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
+        className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm max-lg:min-h-11"
       >
         {labs.map((lab) => (
           <option key={lab.id} value={lab.id}>

@@ -12,7 +12,7 @@ function isActive(pathname: string, href: string): boolean {
 export function NavLinks({ items }: { items: Pick<NavItem, "href" | "label">[] }) {
   const pathname = usePathname();
   return (
-    <ul className="flex gap-1 overflow-x-auto md:flex-col">
+    <ul className="flex flex-col gap-1">
       {items.map((item) => {
         const active = isActive(pathname, item.href);
         return (
@@ -25,7 +25,8 @@ export function NavLinks({ items }: { items: Pick<NavItem, "href" | "label">[] }
               prefetch={false}
               aria-current={active ? "page" : undefined}
               className={cn(
-                "block whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium",
+                // At least 44 px high for a finger below the lg breakpoint (the menu).
+                "flex min-h-11 items-center rounded-md px-3 py-2 text-sm font-medium lg:min-h-0",
                 active ? "bg-brand-50 text-brand-800" : "text-slate-700 hover:bg-slate-100 hover:text-slate-900",
               )}
             >

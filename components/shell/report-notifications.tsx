@@ -62,7 +62,7 @@ export function ReportNotifications() {
         href="/lab-results?status=report_ready"
         // As in the navigation: a prefetched redirect of the layout would be replayed later.
         prefetch={false}
-        className="relative inline-flex items-center rounded-md px-2 py-1.5 text-sm text-slate-700 hover:bg-slate-100"
+        className="relative inline-flex items-center rounded-md px-2 py-1.5 text-sm text-slate-700 hover:bg-slate-100 max-lg:min-h-11"
       >
         Reports
         {unread > 0 ? (

@@ -10,9 +10,10 @@ const variants: Record<ButtonVariant, string> = {
   danger: "bg-red-600 text-white hover:bg-red-700",
 };
 
+/** Below the lg breakpoint (phones, tablets: fingers) a button is at least 44 px high. */
 export function buttonClasses(variant: ButtonVariant = "primary", className?: string): string {
   return cn(
-    "inline-flex items-center justify-center gap-2 rounded-md px-4 py-2 text-sm font-medium transition-colors motion-reduce:transition-none disabled:cursor-not-allowed",
+    "inline-flex max-lg:min-h-11 items-center justify-center gap-2 rounded-md px-4 py-2 text-sm font-medium transition-colors motion-reduce:transition-none disabled:cursor-not-allowed",
     variants[variant],
     className,
   );

@@ -3,7 +3,14 @@ import { cn } from "./cn";
 
 export function Table({ caption, children }: { caption: string; children: ReactNode }) {
   return (
-    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+    // On a narrow screen a wide table scrolls sideways in its own box, which takes the focus
+    // so that the keyboard can scroll it too. (Not a named region: the section around a
+    // table often is one, with the table's caption as its name.)
+    <div
+      tabIndex={0}
+      data-scroll-box="table"
+      className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm"
+    >
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <caption className="sr-only">{caption}</caption>
         {children}

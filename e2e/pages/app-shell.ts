@@ -17,6 +17,18 @@ export class AppShell {
     await expect(this.nav().getByRole("link", { name: label, exact: true })).toHaveAttribute("aria-current", "page");
   }
 
+  /** The header's menu button (below the lg breakpoint; hidden from it up). */
+  menuButton() {
+    return this.page.getByRole("banner").getByRole("button", { name: "Menu", exact: true });
+  }
+
+  /** Opens the header's menu on a small screen and waits for the navigation in it. */
+  async openMenu() {
+    await this.menuButton().click();
+    await expect(this.menuButton()).toHaveAttribute("aria-expanded", "true");
+    await expect(this.nav()).toBeVisible();
+  }
+
   labSwitcher() {
     return this.page.getByLabel("Lab");
   }

@@ -3,7 +3,7 @@ import type { PdfText } from "@/lib/pdf/text";
 
 /**
  * The wrong-patient guard's rules, free of I/O: how ids are compared with a PDF's text,
- * and what an upload's text means for its send. See README "Wrong-patient guard".
+ * and what an upload's text means for its send. See docs/technicians.md, "Wrong-patient guard".
  *
  * An id is found in a text when its letters and digits appear in order, in any case, with
  * any spaces or dashes between them ("P-123" is found in "p 123" and "P123"), and the
