@@ -75,7 +75,7 @@ export function summarizeRows(c: RowCounts, settled: boolean): string {
   if (atDocus.length > 0) parts.push(`At Docus: ${atDocus.join(", ")}.`);
   if (c.docus.needs_confirmation) {
     parts.push(
-      `${plural(c.docus.needs_confirmation, "file is", "files are")} held: the PDF does not name the patient; open Details to confirm or remove.`,
+      `${plural(c.docus.needs_confirmation, "file is", "files are")} held by the wrong-patient guard, not sent: open Details to confirm or remove.`,
     );
   }
 

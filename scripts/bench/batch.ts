@@ -116,6 +116,10 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer) => void): 
         "portal, stored",
       );
       console.log(`  all stored after ${ms(storedMs)}`);
+      const [held] = await sql<{ n: number }[]>`select count(*)::int as n from lab_results
+        where accession_number = ${portalAccession} and status = 'needs_confirmation'`;
+      if (held?.n)
+        throw new Error(`The wrong-patient guard held ${held.n} of the ${files} files: they are never sent.`);
       const acceptedMs = await timeUntil(
         started,
         files,
