@@ -73,7 +73,7 @@ export function ManifestBatch(props: ManifestBatchProps) {
         headingId="manifest-progress-heading"
         title={
           <>
-            {done ? "Sent" : "Sending"}: {plural(ready.length, "file")} for{" "}
+            {done ? "Uploaded" : "Uploading"}: {plural(ready.length, "file")} for{" "}
             {plural(new Set(ready.map((r) => r.patientId)).size, "patient")}
           </>
         }
