@@ -138,7 +138,8 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer) => void): 
   const baselineTiming = await baselineBatch(
     `http://127.0.0.1:${baselinePort}`,
     paths,
-    baselineAccession,
+    // The same patient id as the portal's (the PDFs name it), under the baseline's own accession.
+    { accession: baselineAccession, patientId: portalAccession },
     async (started) => {
       const acceptedMs = await timeUntil(
         started,
@@ -269,14 +270,14 @@ async function portalBatch(options: BatchOptions, measure: (started: number) => 
 async function baselineBatch(
   baselineUrl: string,
   paths: string[],
-  accession: string,
+  { accession, patientId }: { accession: string; patientId: string },
   accepted: (started: number) => Promise<number>,
 ): Promise<Timing> {
   const started = performance.now();
   const pending = [...paths];
   const post = async () => {
     for (let file = pending.shift(); file !== undefined; file = pending.shift()) {
-      const upload: Upload = { filePath: file, accession, patientId: accession };
+      const upload: Upload = { filePath: file, accession, patientId };
       await baselineUpload(baselineUrl, upload);
     }
   };
