@@ -22,7 +22,7 @@ import { Cleanup, positiveInt, requireProductionBuild, runBenchmark } from "./li
 import { prepareUploadStack, uploadBenchSettings } from "./lib/upload-stack";
 
 /**
- * `npm run bench:upload`: a 10 MB lab-result PDF through the portal's upload server action
+ * `npm run bench:upload`: a 10 MB lab-result PDF through the portal's upload route (POST /api/uploads)
  * (timed until it answers "queued": stored and enqueued), against a bare node:http
  * baseline doing the same work in the same database (scripts/bench/upload-baseline.ts:
  * multipart parse, store bytes and row, enqueue a pg-boss job), plus the servers' memory
@@ -99,7 +99,7 @@ function printReport(
     table(
       ["figure", "value", "aim", "result"],
       [
-        ['median, portal (upload server action until "queued")', ms(portal), "", ""],
+        ['median, portal (POST /api/uploads until "queued")', ms(portal), "", ""],
         ["median, baseline (node:http: parse, store, enqueue)", ms(baseline), "", ""],
         [
           "ratio portal / baseline",
