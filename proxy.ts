@@ -98,9 +98,9 @@ export async function proxy(request: NextRequest) {
 export const config = {
   matcher: [
     {
-      source: "/((?!_next/static|_next/image|favicon.ico|favicon.svg|robots.txt|api/docus).*)",
-      // Server actions (uploads of many MB) and Docus deliveries skip the proxy: it would
-      // buffer and cap their bodies, and they authorize on their own.
+      source: "/((?!_next/static|_next/image|favicon.ico|favicon.svg|robots.txt|api/docus|api/uploads).*)",
+      // Server actions and the upload route (uploads of many MB) and Docus deliveries skip
+      // the proxy: it would buffer and cap their bodies, and they authorize on their own.
       missing: [{ type: "header", key: "next-action" }],
     },
   ],

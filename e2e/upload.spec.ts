@@ -217,8 +217,8 @@ test("the same file again for the same accession warns and is sent only when con
   expect(await simRequestsFor(accession)).toHaveLength(2);
 });
 
-test("a doctor cannot reach the upload page or its action", async ({ page, browser }) => {
-  // Record a technician's real upload request (the action id and its body)…
+test("a doctor cannot reach the upload page or its upload route", async ({ page, browser }) => {
+  // Record a technician's real upload request (to the upload route)…
   const upload = await UploadPage.signedIn(page);
   const accession = unique("DOC");
   const patientId = unique("PAT");
@@ -231,9 +231,10 @@ test("a doctor cannot reach the upload page or its action", async ({ page, brows
   });
   await upload.details(accession);
   await upload.chooseFiles([await labResultPdf(`${accession}.pdf`, `Complete blood count for ${patientId}`)]);
-  const recorded = page.waitForRequest((r) => r.method() === "POST" && Boolean(r.headers()["next-action"]));
+  const recorded = page.waitForRequest((r) => r.method() === "POST" && new URL(r.url()).pathname === "/api/uploads");
   await upload.send();
   const request = await recorded;
+  const origin = new URL(request.url()).origin;
   await expect(upload.row(`${accession}.pdf`).getByText(SENT)).toBeVisible();
   const before = (await simRequests()).length;
 
@@ -243,9 +244,8 @@ test("a doctor cannot reach the upload page or its action", async ({ page, brows
   await new SignInPage(doctor).signInAs("doctor");
   const pageResponse = await doctor.goto("/upload");
   expect(pageResponse?.status()).toBe(403);
-  // React encodes a server action's FormData argument as multipart fields prefixed "_1_",
-  // followed by the root "0" (the server resolves the reference when "0" arrives).
-  const actionRequest = async (as: Page, name: string) => {
+  // The page's request to the upload route: the form's fields and the file, multipart.
+  const uploadRequest = async (as: Page, name: string, from = origin) => {
     const form = new FormData();
     const patientId = unique("PAT");
     const fields = {
@@ -258,27 +258,26 @@ test("a doctor cannot reach the upload page or its action", async ({ page, brows
       accessionNumber: accession,
       mode: "interpret",
     };
-    for (const [key, value] of Object.entries(fields)) form.append(`_1_${key}`, value);
+    for (const [key, value] of Object.entries(fields)) form.append(key, value);
     form.append(
-      "_1_file",
-      new Blob([readFileSync(await labResultPdf(name, `Complete blood count for ${patientId}`))], {
+      "file",
+      new Blob([readFileSync(await labResultPdf(name, `Complete blood count for Patient ID: ${patientId}`))], {
         type: "application/pdf",
       }),
       name,
     );
-    form.append("0", '["$K1"]');
-    return as.request.post("/upload", {
-      headers: { "next-action": request.headers()["next-action"] ?? "", accept: "text/x-component" },
-      multipart: form,
-      maxRedirects: 0,
-    });
+    return as.request.post("/api/uploads", { headers: { origin: from }, multipart: form, maxRedirects: 0 });
   };
+  // Another site's page cannot make the technician's browser upload (the same-origin check).
+  const crossSite = await uploadRequest(page, `${accession}-cross.pdf`, "https://elsewhere.example");
+  expect(crossSite.status()).toBe(403);
   // The hand-made request works for the technician (so the refusal below means something)…
-  const control = await actionRequest(page, `${accession}-control.pdf`);
-  expect(control.status()).toBe(200);
+  const control = await uploadRequest(page, `${accession}-control.pdf`);
+  expect(control.status()).toBe(201);
+  expect(await control.json()).toMatchObject({ status: "success", labResultStatus: "queued" });
   await expect.poll(async () => (await simRequests()).length).toBe(before + 1);
   // …and is refused for the doctor, with nothing sent.
-  const replay = await actionRequest(doctor, `${accession}-doctor.pdf`);
+  const replay = await uploadRequest(doctor, `${accession}-doctor.pdf`);
   expect(replay.status()).toBe(403);
   expect((await simRequests()).length).toBe(before + 1);
   expect((await simRequestsFor(accession)).map((r) => r.fileName)).not.toContain(`${accession}-doctor.pdf`);

@@ -1,8 +1,9 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { expect, test, type Browser } from "@playwright/test";
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import { signWebhook } from "@/lib/docus/webhook-signature";
 import { seriousViolations } from "./fixtures/a11y";
+import { screenshotWideAndPhone } from "./fixtures/screens";
 import { E2E_DELIVERY_SECRET, E2E_WEBHOOK_SECRET, e2eLabs } from "./fixtures/accounts";
 import { unique } from "./fixtures/ids";
 import { scannedPdf, textPdf } from "./fixtures/pdfs";
@@ -279,4 +280,83 @@ test("a delivered report whose text names another patient id is flagged on the p
 
   await timeline.getByRole("link", { name: /Open report version 2 of accession/ }).click();
   await expect(page.getByTestId("other-patient-warning")).toContainText(`names patient id ${other.patientId}`);
+});
+
+test("a held file is called held, never sent: the single upload's summary, the manifest's summary, CSV and rows not sent, and the dashboard", async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  const upload = await UploadPage.signedIn(page);
+
+  // The single upload: two files for one new patient, one naming them, one naming no one.
+  const patient = person(unique("PS"), "Dorothy", "Vaughan");
+  const accession = unique("ACC-SUM");
+  const named = await textPdf(`named-${accession}.pdf`, ["Complete blood count", `Patient ID: ${patient.patientId}`]);
+  const anonymous = await textPdf(`anonymous-${accession}.pdf`, ["Complete blood count", "No name on this page"]);
+  await upload.goto();
+  await upload.submit({ patient, accession, files: [named, anonymous] });
+  await expect(upload.row(fileName(anonymous)).getByText("Needs confirmation", { exact: true })).toBeVisible({
+    timeout: 20_000,
+  });
+  await expect(
+    upload
+      .row(fileName(named))
+      .getByText(/Queued|Sending|Accepted|Report ready/)
+      .first(),
+  ).toBeVisible({
+    timeout: 20_000,
+  });
+  const summary = page.getByRole("status").filter({ hasText: "of 2 sent." });
+  await expect(summary).toContainText("1 of 2 sent.");
+  await expect(summary).toContainText("1 file is held");
+  await expect(summary).not.toContainText("2 of 2 sent");
+
+  // The manifest: two rows for one new patient, the second file naming no one.
+  const run = unique("M");
+  const rowPatient = `${unique("PM")},Katherine,Johnson,1918-08-26,female`;
+  const manifestAccession = unique("ACC-MAN");
+  const goodPdf = await textPdf(`m-good-${run}.pdf`, ["Lipid panel", `Patient ID: ${rowPatient.split(",")[0]}`]);
+  const heldPdf = await textPdf(`m-held-${run}.pdf`, ["Lipid panel", "No name on this page"]);
+  const dir = "test-results/e2e-files";
+  mkdirSync(dir, { recursive: true });
+  const manifestPath = `${dir}/manifest-held-${run}.csv`;
+  writeFileSync(
+    manifestPath,
+    [
+      "file_name,patient_id,given_name,family_name,birth_date,sex,accession_number,mode,notes,patient_email,physician_email",
+      `${fileName(goodPdf)},${rowPatient},${manifestAccession},store only,,,`,
+      `${fileName(heldPdf)},${rowPatient},${manifestAccession},store only,,,`,
+    ].join("\n"),
+  );
+  await page.goto("/upload?way=manifest");
+  await page.getByLabel("Manifest file (CSV or Excel .xlsx)").setInputFiles(manifestPath);
+  await page.getByLabel("PDF files", { exact: true }).setInputFiles([goodPdf, heldPdf]);
+  await expect(page.getByText("No problems: the batch is ready to send.")).toBeVisible({ timeout: 20_000 });
+  await page.getByRole("button", { name: "Send 2 files for 1 patient" }).click();
+  const heldRow = page.getByTestId("manifest-file-row").filter({ hasText: fileName(heldPdf) });
+  await expect(heldRow.getByText("Held", { exact: true })).toBeVisible({ timeout: 30_000 });
+  await expect(
+    page.getByText("2 rows: 1 sent, 1 held (stored, not sent until confirmed), 0 refused, 0 dropped."),
+  ).toBeVisible({
+    timeout: 30_000,
+  });
+  await expect(page.getByRole("list", { name: "Rows not sent" })).toContainText("Row 3 (held):");
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Download the summary (CSV)" }).click(),
+  ]);
+  const csv = readFileSync((await download.path())!, "utf8");
+  const lines = csv.trim().split(/\r?\n/);
+  expect(lines[1]).toContain('"sent"');
+  expect(lines[2]).toContain('"held","needs_confirmation"');
+  await screenshotWideAndPhone(page, "manifest-held-summary");
+
+  // Nothing held reached Docus; both held files wait on the dashboard.
+  const sim = await simRequestsFor(accession);
+  expect(sim.filter((r) => r.fileName === fileName(anonymous))).toHaveLength(0);
+  await page.goto("/");
+  const list = page.getByRole("region", { name: "Held by the wrong-patient guard" });
+  await expect(list).toContainText(`Accession ${accession}`);
+  await expect(list).toContainText(`Accession ${manifestAccession}`);
+  await screenshotWideAndPhone(page, "dashboard-held");
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   clientIp,
   clientIpFromRecord,
+  isSameOriginRequest,
   resolveClientAddress,
   sameOriginPath,
   unauthenticatedBodyCheck,
@@ -189,5 +190,27 @@ describe("withoutInvalidCallbackUrlParam", () => {
     expect(withoutInvalidCallbackUrlParam("/sign-in?callbackUrl=javascript:alert(1)", origin)).toBeNull();
     expect(withoutInvalidCallbackUrlParam("/api/auth/session", origin)).toBeNull();
     expect(withoutInvalidCallbackUrlParam(undefined, origin)).toBeNull();
+  });
+});
+
+describe("isSameOriginRequest", () => {
+  const check = (headers: Record<string, string>) => {
+    const h = new Headers(headers);
+    return isSameOriginRequest((name) => h.get(name));
+  };
+  it("takes a request whose Origin names the host it was sent to", () => {
+    expect(check({ origin: "https://portal.example", host: "portal.example" })).toBe(true);
+    expect(check({ origin: "http://127.0.0.1:3000", host: "127.0.0.1:3000" })).toBe(true);
+    expect(
+      check({ origin: "https://portal.example", host: "internal:3000", "x-forwarded-host": "portal.example" }),
+    ).toBe(true);
+  });
+  it("refuses another site, a missing or opaque Origin, and a malformed one", () => {
+    expect(check({ origin: "https://evil.example", host: "portal.example" })).toBe(false);
+    expect(check({ origin: "https://portal.example.evil.example", host: "portal.example" })).toBe(false);
+    expect(check({ host: "portal.example" })).toBe(false);
+    expect(check({ origin: "null", host: "portal.example" })).toBe(false);
+    expect(check({ origin: "not a url", host: "portal.example" })).toBe(false);
+    expect(check({ origin: "https://portal.example" })).toBe(false);
   });
 });

@@ -209,3 +209,21 @@ export function withoutInvalidCallbackUrlParam(requestUrl: string | undefined, o
   url.searchParams.delete("callbackUrl");
   return `${url.pathname}${url.search}`;
 }
+
+/**
+ * Whether a mutating request comes from the portal's own pages: its Origin header names
+ * the host the request was sent to (the forwarded host behind a proxy), as Next.js checks
+ * for server actions. A request without an Origin (not a browser's fetch) is refused.
+ */
+export function isSameOriginRequest(getHeader: (name: string) => string | null | undefined): boolean {
+  const origin = getHeader("origin");
+  if (!origin || origin === "null") return false;
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    return false;
+  }
+  const host = (getHeader("x-forwarded-host") ?? "").split(",")[0]?.trim() || getHeader("host");
+  return Boolean(host) && originHost.toLowerCase() === host!.toLowerCase();
+}

@@ -53,7 +53,7 @@ export function BatchControls({
         </p>
       </div>
 
-      {counts.total >= 2 ? <UploadProgress sent={counts.sent} total={counts.total} /> : null}
+      {counts.total >= 2 ? <UploadProgress done={counts.sent} total={counts.total} /> : null}
 
       <div
         aria-live="polite"

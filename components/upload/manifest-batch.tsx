@@ -3,8 +3,10 @@
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import {
+  HELD_STATUS,
   countOutcomes,
   manifestSummaryCsv,
+  storedOutcome,
   type ManifestRow,
   type RawManifestRow,
   type RowOutcome,
@@ -32,7 +34,7 @@ function outcomeOf(line: number, props: ManifestBatchProps, live: ReadonlyMap<st
   if (p?.phase !== "done") return { outcome: "not sent", reason: p ? "Still on its way." : "Not sent." };
   if (p.result.status === "success") {
     const id = p.result.labResultId;
-    return { outcome: "sent", labResultId: id, status: live.get(id) ?? p.result.labResultStatus };
+    return storedOutcome(id, live.get(id) ?? p.result.labResultStatus, p.result.message);
   }
   return { outcome: "refused", reason: p.result.message };
 }
@@ -71,12 +73,12 @@ export function ManifestBatch(props: ManifestBatchProps) {
         headingId="manifest-progress-heading"
         title={
           <>
-            {done ? "Sent" : "Sending"}: {plural(ready.length, "file")} for{" "}
+            {done ? "Uploaded" : "Uploading"}: {plural(ready.length, "file")} for{" "}
             {plural(new Set(ready.map((r) => r.patientId)).size, "patient")}
           </>
         }
       >
-        <UploadProgress sent={handled} total={ready.length} />
+        <UploadProgress done={handled} total={ready.length} />
         {statuses.stale ? (
           <p className="text-sm text-amber-900">The statuses could not be refreshed; trying again.</p>
         ) : null}
@@ -101,7 +103,9 @@ export function ManifestBatch(props: ManifestBatchProps) {
       {done ? (
         <UploadCard headingId="manifest-summary-heading" title="Summary" spacing={3}>
           <p role="status" className="text-sm text-slate-800">
-            {plural(rows.length, "row")}: {counts.sent} sent, {counts.refused} refused, {counts.dropped} dropped
+            {plural(rows.length, "row")}: {counts.sent} sent
+            {counts.held > 0 ? `, ${counts.held} held (stored, not sent until confirmed)` : ""}, {counts.refused}{" "}
+            refused, {counts.dropped} dropped
             {counts.notSent > 0 ? `, ${counts.notSent} not sent` : ""}.
           </p>
           <ul aria-label="Rows not sent" className="space-y-1 text-sm text-slate-800">
@@ -137,9 +141,14 @@ function BatchRow({
   let detail: string | null = null;
   if (!progress || progress.phase === "waiting") badge = { label: "Waiting", tone: "neutral" };
   else if (progress.phase === "uploading") badge = { label: "Uploading", tone: "info" };
-  else if (progress.result.status === "success")
-    badge = statusLabel(live.get(progress.result.labResultId) ?? progress.result.labResultStatus);
-  else {
+  else if (progress.result.status === "success") {
+    const status = live.get(progress.result.labResultId) ?? progress.result.labResultStatus;
+    badge = statusLabel(status);
+    if (status === HELD_STATUS) {
+      badge = { label: "Held", tone: "warning" };
+      detail = progress.result.message ?? null;
+    }
+  } else {
     badge = { label: progress.result.status === "refused" ? "Refused" : "Not sent", tone: "danger" };
     detail = progress.result.message;
   }
@@ -155,7 +164,9 @@ function BatchRow({
         </span>
       </span>
       <Badge tone={badge.tone}>{badge.label}</Badge>
-      {detail ? <p className="w-full break-words text-red-800">{detail}</p> : null}
+      {detail ? (
+        <p className={`w-full break-words ${badge.tone === "warning" ? "text-amber-900" : "text-red-800"}`}>{detail}</p>
+      ) : null}
     </li>
   );
 }

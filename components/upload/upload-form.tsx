@@ -28,6 +28,7 @@ import {
 } from "./upload-validation";
 import { useLabResultStatuses } from "./use-lab-result-statuses";
 import { useFileRows } from "./use-file-rows";
+import { postUpload } from "./post-upload";
 import { useUploadQueue } from "./use-upload-queue";
 import { useWarnBeforeLeaving } from "./use-warn-before-leaving";
 import { UploadCard } from "./upload-card";
@@ -35,8 +36,8 @@ import { UploadCard } from "./upload-card";
 export type UploadFormProps = {
   labName: string;
   maxUploadMb: number;
-  /** The upload server action: one file and the batch details per call. */
-  upload: (formData: FormData) => Promise<UploadResult>;
+  /** Sends one file and the batch details; by default to the upload route (postUpload). */
+  upload?: (formData: FormData) => Promise<UploadResult>;
   /** The lab's default mode (a lab setting). */
   defaultMode?: UploadMode;
 };
@@ -59,7 +60,14 @@ const filesHeadingId = "upload-files-heading";
 
 type UploadFormBodyProps = UploadFormProps & { focusOnMount: boolean; onStartOver: () => void };
 
-function UploadFormBody({ labName, maxUploadMb, upload, defaultMode, focusOnMount, onStartOver }: UploadFormBodyProps) {
+function UploadFormBody({
+  labName,
+  maxUploadMb,
+  upload = postUpload,
+  defaultMode,
+  focusOnMount,
+  onStartOver,
+}: UploadFormBodyProps) {
   const [patientMode, setPatientMode] = useState<PatientMode>("existing");
   const [selectedPatient, setSelectedPatient] = useState<PatientSummary | null>(null);
   const [newPatient, setNewPatient] = useState<NewPatientDraft>(emptyNewPatient);

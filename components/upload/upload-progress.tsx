@@ -1,17 +1,18 @@
-export type UploadProgressProps = { sent: number; total: number };
+/** `done`: files the portal has answered for (stored, held, refused); what each became is said elsewhere. */
+export type UploadProgressProps = { done: number; total: number };
 
-/** How many files of the batch have been sent, as a bar and as words. */
-export function UploadProgress({ sent, total }: UploadProgressProps) {
-  const percent = total > 0 ? Math.round((sent / total) * 100) : 0;
-  const text = `${sent} of ${total} sent`;
+/** How far the upload of a batch is, as a bar and as words: not how many went to Docus. */
+export function UploadProgress({ done, total }: UploadProgressProps) {
+  const percent = total > 0 ? Math.round((done / total) * 100) : 0;
+  const text = `${done} of ${total} uploaded`;
   return (
     <div className="space-y-1">
       <div
         role="progressbar"
-        aria-label="Files sent"
+        aria-label="Files uploaded"
         aria-valuemin={0}
         aria-valuemax={total}
-        aria-valuenow={sent}
+        aria-valuenow={done}
         aria-valuetext={text}
         className="h-2 w-full overflow-hidden rounded-full bg-slate-200"
       >

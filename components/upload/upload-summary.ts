@@ -9,6 +9,8 @@ export type RowCounts = Record<RowPhase, number> & {
   docus: Record<LabResultStatus, number>;
   /** Sent files whose status can still change. */
   docusPending: number;
+  /** Stored files the wrong-patient guard holds: in `sent` (stored), but not gone to Docus. */
+  held: number;
 };
 
 export function countRows(rows: FileRow[], live: ReadonlyMap<string, LiveLabResult>): RowCounts {
@@ -25,12 +27,14 @@ export function countRows(rows: FileRow[], live: ReadonlyMap<string, LiveLabResu
     total: 0,
     docus: Object.fromEntries(labResultStatuses.map((s) => [s, 0])) as Record<LabResultStatus, number>,
     docusPending: 0,
+    held: 0,
   };
   for (const { state } of rows) {
     counts[state.phase] += 1;
     if (state.phase === "sent") {
       const status = live.get(state.labResultId)?.status ?? state.status;
       counts.docus[status] += 1;
+      if (status === "needs_confirmation") counts.held += 1;
       if (!isFinalLabResultStatus(status)) counts.docusPending += 1;
     }
   }
@@ -50,7 +54,8 @@ export function summarizeRows(c: RowCounts, settled: boolean): string {
   }
 
   if (settled && c.docusPending === 0) parts.push("All done.");
-  parts.push(`${c.sent} of ${c.total} sent.`);
+  // A held file is stored but has not gone to Docus: it is not called sent.
+  parts.push(`${c.sent - c.held} of ${c.total} sent.`);
   if (c.waiting + c.uploading) parts.push(`${c.waiting + c.uploading} still uploading.`);
   if (c.duplicate) {
     parts.push(`${plural(c.duplicate, "file was", "files were")} sent before: choose Send again or Skip.`);
@@ -70,7 +75,7 @@ export function summarizeRows(c: RowCounts, settled: boolean): string {
   if (atDocus.length > 0) parts.push(`At Docus: ${atDocus.join(", ")}.`);
   if (c.docus.needs_confirmation) {
     parts.push(
-      `${plural(c.docus.needs_confirmation, "file is", "files are")} held: the PDF does not name the patient; open Details to confirm or remove.`,
+      `${plural(c.docus.needs_confirmation, "file is", "files are")} held by the wrong-patient guard, not sent: open Details to confirm or remove.`,
     );
   }
 

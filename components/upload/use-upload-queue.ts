@@ -3,8 +3,12 @@
 import pLimit from "p-limit";
 import { useRef, useState } from "react";
 
-/** Uploads running at once; the rest wait their turn, in the order they were queued. */
-const MAX_IN_FLIGHT = 2;
+/**
+ * Uploads running at once; the rest wait their turn, in the order they were queued. Each is
+ * its own request to the upload route, so they really run side by side on the server (the
+ * bytes of one arrive while another is stored, its text read in the parse workers).
+ */
+export const MAX_IN_FLIGHT = 4;
 
 export type UploadTask = { key: string; run: () => Promise<void> };
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, eq, inArray, ne, or, sql } from "drizzle-orm";
 import { descNullsLast } from "./order";
 import type { Db, Tx } from "@/db";
 import { documents, labResults, patients, sendPendingStatuses, type LabResultStatus } from "@/db/schema";
@@ -149,23 +149,33 @@ export async function resolveNewPatient(
 }
 
 /** An earlier upload of the same file (same SHA-256) for the current lab and accession, if any. */
+/**
+ * The latest upload (not cancelled) of the lab for `accessionNumber` with the same content
+ * or the same file name (letter case aside): the one duplicate rule of every upload path
+ * (lib/uploads/upload.ts says why).
+ */
 export async function findDuplicateSubmission(
   db: Db,
   scope: QueryScope,
   accessionNumber: string,
-  sha256: string,
-): Promise<{ id: string; status: LabResultStatus; createdAt: Date } | undefined> {
+  file: { sha256: string; fileName: string },
+): Promise<{ id: string; status: LabResultStatus; createdAt: Date; sha256: string } | undefined> {
   const labId = currentLabOf(scope);
   if (!labId) return undefined;
   const [row] = await db
-    .select({ id: labResults.id, status: labResults.status, createdAt: labResults.createdAt })
+    .select({
+      id: labResults.id,
+      status: labResults.status,
+      createdAt: labResults.createdAt,
+      sha256: documents.sha256,
+    })
     .from(labResults)
     .innerJoin(documents, eq(documents.id, labResults.documentId))
     .where(
       and(
         eq(labResults.labId, labId),
         eq(labResults.accessionNumber, accessionNumber),
-        eq(documents.sha256, sha256),
+        or(eq(documents.sha256, file.sha256), sql`lower(${documents.fileName}) = ${file.fileName.toLowerCase()}`),
         ne(labResults.status, "cancelled"),
       ),
     )

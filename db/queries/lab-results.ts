@@ -285,3 +285,23 @@ export function listOverdueLabResults(
 export function listRejectedLabResults(db: Db, scope: QueryScope, limit = 10): Promise<AttentionRow[]> {
   return selectAttentionRows(db, scope, rejectedOrFailed, descNullsLast(labResults.updatedAt), limit);
 }
+
+/**
+ * Uploads the wrong-patient guard holds: stored but not sent to Docus until a person
+ * confirms or removes them, oldest first (the longest waiting at the top).
+ */
+export async function listHeldLabResults(
+  db: Db,
+  scope: QueryScope,
+  limit = 10,
+): Promise<Array<AttentionRow & { guardReason: string | null }>> {
+  const labId = currentLabOf(scope);
+  if (!labId) return [];
+  return db
+    .select({ ...attentionColumns, guardReason: labResults.guardReason })
+    .from(labResults)
+    .innerJoin(patients, eq(patients.id, labResults.patientId))
+    .where(and(eq(labResults.labId, labId), eq(labResults.status, "needs_confirmation")))
+    .orderBy(labResults.createdAt)
+    .limit(limit);
+}

@@ -1,16 +1,12 @@
 import "server-only";
 import type { PgBoss } from "pg-boss";
 import type { Db } from "@/db";
-import { PatientConflictError, PatientNotFoundError, type SubmissionInput } from "@/db/queries/lab-result-submissions";
 import type { QueryScope } from "@/db/queries/scope";
 import { getPatientOfLab, listPatientsByExternalIds, listUploadsForAccessions } from "@/db/queries/manifest";
-import { recordAudit } from "@/lib/audit";
 import type { LabResultMode } from "@/lib/domain";
-import { describeError } from "@/lib/errors";
 import {
   baseName,
   checkManifest,
-  describePerson,
   differingField,
   sizeProblem,
   type ManifestCheck,
@@ -19,9 +15,7 @@ import {
   type ManifestRow,
   type ParsedManifest,
 } from "@/lib/manifest";
-import { sha256Hex } from "@/lib/crypto";
-import { checkPdf } from "@/lib/pdf/check";
-import { queueLabResult } from "./submission";
+import { uploadLabResult, type UploadPatient } from "@/lib/uploads/upload";
 
 /**
  * The server's side of a bulk upload with a manifest: the whole check again, with what
@@ -30,7 +24,7 @@ import { queueLabResult } from "./submission";
  */
 
 /** Who sends, for which lab: the signed-in user's query scope, with the lab they upload to. */
-export type LabActor = QueryScope & { labId: string };
+export type LabActor = QueryScope & { labId: string; labName?: string };
 
 /** Patients and earlier uploads of the lab that the manifest's rows touch. */
 export async function manifestFactsFor(db: Db, scope: QueryScope, parsed: ParsedManifest): Promise<ManifestFacts> {
@@ -65,16 +59,24 @@ export async function checkManifestForLab(
 }
 
 export type ManifestSendResult =
-  | { status: "success"; labResultId: string; labResultStatus: string; patientRef: string }
+  | {
+      status: "success";
+      labResultId: string;
+      /** "queued", or "needs_confirmation" when the wrong-patient guard held the file. */
+      labResultStatus: "queued" | "needs_confirmation";
+      patientRef: string;
+      /** Why the guard held it. */
+      message?: string;
+    }
   | { status: "refused"; message: string }
   | { status: "error"; message: string };
 
 /**
- * Sends one file of a checked batch: its bytes checked again, refused when the lab has it
- * already for the accession (same content or same file name), its patient resolved (the
- * first file of a patient as a "new" patient, which is the existing one when the details
- * agree; the files after it by `patientRef`, the patient the first one resolved to), then
- * stored and queued in one transaction with its audit event.
+ * Sends one file of a checked batch through the one upload service (lib/uploads): the
+ * file must be the one its row names; its patient is resolved once per batch (the first
+ * file of a patient as a "new" patient, which is the existing one when the details agree;
+ * the files after it by `patientRef`, the patient the first one resolved to). A duplicate
+ * is a row not sent: a batch has no one to ask "send it again?".
  */
 export async function sendManifestFile(
   db: Db,
@@ -90,23 +92,9 @@ export async function sendManifestFile(
       status: "refused",
       message: `The file ${fileName} is not the file row ${row.line} names (${row.fileName}).`,
     };
-  const tooBig = sizeProblem(fileName, file.bytes.byteLength, maxUploadMb);
-  if (tooBig) return { status: "refused", message: tooBig.message };
-  const pdf = checkPdf(file.bytes, fileName);
-  if (!pdf.ok) return { status: "refused", message: pdf.message };
-  const sha256 = sha256Hex(file.bytes);
-
-  const earlier = (await listUploadsForAccessions(db, scope, [row.accessionNumber])).find(
-    (u) => u.sha256 === sha256 || u.fileName.toLowerCase() === fileName.toLowerCase(),
-  );
-  if (earlier)
-    return {
-      status: "refused",
-      message: `${fileName} was already uploaded for accession ${row.accessionNumber} (${earlier.sha256 === sha256 ? "the same content" : "a file of the same name"}). Nothing was sent.`,
-    };
 
   const person = { givenName: row.givenName, familyName: row.familyName, birthDate: row.birthDate, sex: row.sex };
-  let patient: SubmissionInput["patient"] = { kind: "new", patientId: row.patientId, ...person };
+  let patient: UploadPatient = { kind: "new", patientId: row.patientId, ...person };
   if (patientRef) {
     const known = await getPatientOfLab(db, scope, patientRef);
     if (!known || known.patientId !== row.patientId || differingField(known, person))
@@ -117,51 +105,43 @@ export async function sendManifestFile(
     patient = { kind: "existing", id: known.id };
   }
 
-  const base64 = Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength).toString("base64");
-  try {
-    const queued = await queueLabResult(
-      {
-        labId: actor.labId,
-        userId: actor.userId,
-        patient,
-        accessionNumber: row.accessionNumber,
-        mode: row.mode,
-        notes: row.notes,
-        patientEmail: row.patientEmail,
-        physicianEmail: row.physicianEmail,
-        file: { bytes: file.bytes, sha256, fileName, base64 },
-      },
-      (tx, id) =>
-        recordAudit(tx, {
-          action: "lab_result.upload",
-          outcome: "allowed",
-          userId: actor.userId,
-          labId: actor.labId,
-          labResultId: id,
-          details: {
-            accessionNumber: row.accessionNumber,
-            mode: row.mode,
-            sizeBytes: file.bytes.byteLength,
-            sha256,
-            manifestRow: row.line,
-          },
-        }),
-      { db, boss },
-    );
-    return {
-      status: "success",
-      labResultId: queued.labResultId,
-      labResultStatus: "queued",
-      patientRef: queued.patientId,
-    };
-  } catch (error) {
-    if (error instanceof PatientConflictError)
+  const outcome = await uploadLabResult(
+    db,
+    { scope, userId: actor.userId, lab: { id: actor.labId, name: actor.labName ?? "This lab" } },
+    {
+      file: { name: fileName, bytes: file.bytes },
+      patient,
+      accessionNumber: row.accessionNumber,
+      mode: row.mode,
+      notes: row.notes,
+      patientEmail: row.patientEmail,
+      physicianEmail: row.physicianEmail,
+      sayer: `row ${row.line}`,
+      auditDetails: { manifestRow: row.line },
+    },
+    { maxUploadMb, boss },
+  );
+  switch (outcome.kind) {
+    case "queued":
       return {
-        status: "refused",
-        message: `Patient id ${row.patientId} already exists in this lab as ${describePerson(error.existing)}; row ${row.line} says ${describePerson(person)}. Nothing was sent.`,
+        status: "success",
+        labResultId: outcome.labResultId,
+        labResultStatus: "queued",
+        patientRef: outcome.patientRef,
       };
-    if (error instanceof PatientNotFoundError) return { status: "refused", message: error.message };
-    console.error(`[manifest] could not store a lab result: ${describeError(error)}`);
-    return { status: "error", message: "The lab result could not be stored. Nothing was sent; try again." };
+    case "held":
+      return {
+        status: "success",
+        labResultId: outcome.labResultId,
+        labResultStatus: "needs_confirmation",
+        patientRef: outcome.patientRef,
+        message: outcome.reason,
+      };
+    case "duplicate":
+      return { status: "refused", message: `${outcome.message} Nothing was sent.` };
+    case "refused":
+      return { status: "refused", message: outcome.message };
+    case "error":
+      return { status: "error", message: outcome.message };
   }
 }

@@ -28,5 +28,12 @@ export {
 export { checkPdfBytes, sizeProblem, type FileProblem, type FileProblemCode } from "./pdf-bytes";
 export { sortProblems, type ManifestProblem, type ManifestProblemCode } from "./problems";
 export { baseName, checkRow, dateProblem, manifestRowSchema, type ManifestRow } from "./rows";
-export { countOutcomes, manifestSummaryCsv, type RowOutcome, type SummaryCounts } from "./summary";
+export {
+  HELD_STATUS,
+  countOutcomes,
+  manifestSummaryCsv,
+  storedOutcome,
+  type RowOutcome,
+  type SummaryCounts,
+} from "./summary";
 export type { ManifestCheckResult, ManifestFileResult } from "./results";

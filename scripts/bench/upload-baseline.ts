@@ -8,6 +8,8 @@ import { labResultModes, patientSexes, type LabResultMode } from "@/lib/domain";
 import { getEnv } from "@/lib/env";
 import { sha256Hex } from "@/lib/crypto";
 import { checkPdf } from "@/lib/pdf/check";
+import { extractPdfText } from "@/lib/pdf/text";
+import { decideGuard } from "@/lib/lab-results/guard";
 import { reply, serveUntilSignalled } from "./lib/baseline-server";
 
 /**
@@ -15,7 +17,8 @@ import { reply, serveUntilSignalled } from "./lib/baseline-server";
  * node:http server doing the upload action's essential work without the framework, the
  * session or the bookkeeping. POST /upload takes the same multipart fields as the upload
  * form; busboy parses it, the file is capped at MAX_UPLOAD_MB, zod checks the fields,
- * checkPdf checks the PDF and hashes it; then ONE transaction (postgres.js) stores the
+ * checkPdf checks the PDF and hashes it, the wrong-patient guard reads its text in the parse
+ * worker pool and decides (as every portal upload does); then ONE transaction (postgres.js) stores the
  * bytes and a row and enqueues a pg-boss job (ids only), and it answers "queued".
  *
  * Its worker sends each stored file to Docus (the simulator) the way the portal's does
@@ -130,6 +133,17 @@ async function handleUpload(request: IncomingMessage, response: ServerResponse):
   const sha256 = sha256Hex(parsed.file.bytes);
   const { bytes, name } = parsed.file;
   const input = fields.data;
+  // The wrong-patient guard's text check, as the portal does it on every upload: the PDF's
+  // text read in the parse worker pool (lib/parse-worker), then the guard's decision.
+  const guard = decideGuard({
+    enabled: true,
+    text: await extractPdfText(bytes),
+    patientId: input.patientId,
+    familyName: input.familyName,
+    birthDate: input.birthDate,
+    accessionNumber: input.accessionNumber,
+  });
+  if (guard.outcome === "needs_confirmation") return reply(response, 422, { status: "held", reason: guard.reason });
   const id = await sql.begin(async (tx) => {
     const [document] = await tx<
       { id: string }[]

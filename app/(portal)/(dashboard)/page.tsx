@@ -6,7 +6,12 @@ import { UploadLink } from "@/components/lab-results/upload-link";
 import { PageHeader } from "@/components/ui/page-header";
 import { StatCard } from "@/components/ui/stat-card";
 import { getDb } from "@/db";
-import { countLabActivity, listOverdueLabResults, listRejectedLabResults } from "@/db/queries/lab-results";
+import {
+  countLabActivity,
+  listHeldLabResults,
+  listOverdueLabResults,
+  listRejectedLabResults,
+} from "@/db/queries/lab-results";
 import { getLabForUser } from "@/db/queries/labs";
 import { listUnreadReportsForUser } from "@/db/queries/report-read-marks";
 import { scopeOf } from "@/db/queries/scope";
@@ -21,11 +26,12 @@ export default async function DashboardPage() {
   const scope = scopeOf(user);
   const lab = await getLabForUser(db, scope, user.currentLab.id);
   const turnaroundHours = lab?.turnaroundHours ?? 48;
-  const [counts, unread, overdue, rejected] = await Promise.all([
+  const [counts, unread, overdue, rejected, held] = await Promise.all([
     countLabActivity(db, scope),
     listUnreadReportsForUser(db, scope, 10),
     listOverdueLabResults(db, scope, turnaroundHours),
     listRejectedLabResults(db, scope),
+    listHeldLabResults(db, scope),
   ]);
   const canUpload = user.role === "technician" || user.role === "admin";
   return (
@@ -64,6 +70,23 @@ export default async function DashboardPage() {
             at: r.createdAt,
             status: r.status,
           }))}
+        />
+        <AttentionList
+          title="Held by the wrong-patient guard"
+          empty="No uploads are held. A file whose text does not name its patient waits here until someone confirms or removes it."
+          items={held.map((r) => ({
+            id: r.id,
+            href: `/lab-results/${r.id}`,
+            title: r.patientName,
+            detail: `Accession ${r.accessionNumber} · not sent${r.guardReason ? ` · ${r.guardReason.slice(0, 80)}` : ""}`,
+            at: r.createdAt,
+            status: r.status,
+          }))}
+          action={
+            <Link href="/lab-results?status=needs_confirmation" className="text-sm text-brand-700 underline">
+              All held
+            </Link>
+          }
         />
         <AttentionList
           title="Rejected submissions"

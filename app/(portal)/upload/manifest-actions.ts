@@ -95,7 +95,7 @@ export async function checkManifestAction(formData: FormData): Promise<ManifestC
   }
 }
 
-/** Sends one file of a checked batch through the same durable path as every upload. */
+/** Sends one file of a checked batch through the one upload service; answers queued, held, refused or error. */
 export async function sendManifestFileAction(formData: FormData): Promise<ManifestFileResult> {
   const who = await uploadingLab();
   if ("error" in who) return { status: "error", message: who.error! };
@@ -109,11 +109,12 @@ export async function sendManifestFileAction(formData: FormData): Promise<Manife
     return { status: "refused", message: "This row's details did not pass the check. Check the manifest again." };
   if (!(file instanceof File)) return { status: "refused", message: "The file did not arrive. Try again." };
   const maxUploadMb = getEnv().MAX_UPLOAD_MB;
+  // Refused before its bytes are read: the upload service says the same of the bytes.
   if (file.size > maxUploadMb * 1024 * 1024)
     return { status: "refused", message: `${file.name} is larger than the ${maxUploadMb} MB limit.` };
   const result = await sendManifestFile(
     await getDb(),
-    { ...scopeOf(who.user), labId: who.lab.id },
+    { ...scopeOf(who.user), labId: who.lab.id, labName: who.lab.name },
     row.data,
     { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) },
     { patientRef: patientRef.data, maxUploadMb },

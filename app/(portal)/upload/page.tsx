@@ -9,7 +9,6 @@ import { getDb } from "@/db";
 import { getLabById } from "@/db/queries/lab-admin";
 import { requireRole } from "@/lib/account/auth";
 import { getEnv } from "@/lib/env";
-import { uploadLabResultAction } from "./actions";
 import { checkManifestAction, sendManifestFileAction } from "./manifest-actions";
 
 export const metadata: Metadata = { title: "Upload" };
@@ -49,12 +48,7 @@ export default async function UploadPage({ searchParams }: { searchParams: Promi
             send={sendManifestFileAction}
           />
         ) : (
-          <UploadForm
-            labName={user.currentLab.name}
-            maxUploadMb={MAX_UPLOAD_MB}
-            upload={uploadLabResultAction}
-            defaultMode={lab?.defaultUploadMode}
-          />
+          <UploadForm labName={user.currentLab.name} maxUploadMb={MAX_UPLOAD_MB} defaultMode={lab?.defaultUploadMode} />
         )}
       </QueryProvider>
     </>

@@ -1,4 +1,5 @@
 import { chromium, type Browser, type Page } from "@playwright/test";
+import { benchPerson } from "./uploads";
 
 /** Chromium driving the real pages, as a user would: launching it, signing in, filling the upload page. */
 
@@ -57,12 +58,12 @@ export async function fillNewPatientUpload(page: Page, upload: NewPatientUpload)
 }
 
 /**
- * Signs in and uploads one small PDF through the real upload page in Chromium, to learn
- * the upload server action's id (the `next-action` header the page sends) and to take
- * the signed-in session's cookies for the benchmark's own requests.
+ * Signs in and uploads one small PDF through the real upload page in Chromium (so that the
+ * page's own request to the upload route is seen to work), and takes the signed-in
+ * session's cookies for the benchmark's own requests.
  */
 
-export type RecordedAction = { actionId: string; cookieHeader: string };
+export type RecordedAction = { cookieHeader: string };
 
 export type RecordOptions = {
   baseUrl: string;
@@ -86,21 +87,19 @@ export async function recordUploadAction(options: RecordOptions): Promise<Record
     await signIn(page, options);
     await fillNewPatientUpload(page, {
       patientId: options.patientId,
-      givenName: "Bench",
-      familyName: "Recorder",
-      birthDate: "1980-01-01",
+      // The same person as the benchmark's own uploads for this patient id.
+      givenName: benchPerson.givenName,
+      familyName: benchPerson.familyName,
+      birthDate: benchPerson.birthDate,
       accession: options.accession,
       files: options.pdfPath,
     });
 
     const upload = page.waitForRequest(
-      (request) =>
-        request.method() === "POST" &&
-        Boolean(request.headers()["next-action"]) &&
-        (request.headers()["content-type"] ?? "").startsWith("multipart/form-data"),
+      (request) => request.method() === "POST" && new URL(request.url()).pathname === "/api/uploads",
     );
     await page.getByRole("button", { name: "Send to Docus" }).click();
-    const actionId = (await upload).headers()["next-action"] ?? "";
+    await upload;
     await page
       .getByRole("list", { name: "Chosen files" })
       .getByRole("listitem")
@@ -108,7 +107,7 @@ export async function recordUploadAction(options: RecordOptions): Promise<Record
       .waitFor();
 
     const cookies = await context.cookies(options.baseUrl);
-    return { actionId, cookieHeader: cookies.map((cookie) => `${cookie.name}=${cookie.value}`).join("; ") };
+    return { cookieHeader: cookies.map((cookie) => `${cookie.name}=${cookie.value}`).join("; ") };
   } finally {
     await browser.close();
   }

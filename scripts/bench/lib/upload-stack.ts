@@ -77,6 +77,9 @@ export async function prepareUploadStack(
     DOCUS_API_KEY: credentials.apiKey,
     DOCUS_TEAM_ID: credentials.teamId,
     DOCUS_AUTH_KEY: credentials.authKey,
+    // The guard's text read may take its time on a busy machine (in the portal and the
+    // baseline alike): a timeout would hold a file, and a held file is never sent.
+    PDF_PARSE_TIMEOUT_MS: "60000",
     ...options.env,
     NODE_ENV: "production",
     PORT: String(options.port),
