@@ -57,6 +57,8 @@ export async function startServer(): Promise<void> {
       await startSubmitWorker();
       const { startHl7FeedWorker } = await import("@/lib/exports/mllp-feed");
       await startHl7FeedWorker();
+      const { startReportTextCheckWorker } = await import("@/lib/lab-results/guard-check");
+      await startReportTextCheckWorker();
     }
     getLogger().info(
       { event: "started", worker: env.RUN_WORKER, database: env.embedded ? "embedded" : "postgres" },

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { setDbApplicationName } from "@/db";
 import { startHl7FeedWorker } from "@/lib/exports/mllp-feed";
 import { startSubmitWorker } from "@/lib/jobs/worker";
+import { startReportTextCheckWorker } from "@/lib/lab-results/guard-check";
 import { EnvError, getEnv } from "@/lib/env";
 import { describeError } from "@/lib/errors";
 import { getLogger } from "@/lib/observability/logger";
@@ -26,6 +27,7 @@ try {
   setDbApplicationName(`lab-portal-worker:${randomUUID()}`);
   await startSubmitWorker();
   await startHl7FeedWorker();
+  await startReportTextCheckWorker();
   if (env.WORKER_METRICS_PORT > 0) {
     const server = http.createServer((request, response) => {
       const path = (request.url ?? "/").split("?")[0];

@@ -33,6 +33,12 @@ export type SubmitJob = { labResultId: string; takeover?: true };
 /** The labs' outbound HL7 feeds (lib/exports/mllp-feed.ts): one job per send of one message, by id. */
 export const HL7_FEED_QUEUE = "hl7-feed";
 
+/**
+ * The wrong-patient check of a delivered report's text (lib/lab-results/guard-check.ts):
+ * one job per stored report, by id, enqueued in the transaction that stores the report.
+ */
+export const REPORT_TEXT_CHECK_QUEUE = "report-text-check";
+
 const bossKey = Symbol.for("lab-portal.boss");
 const startedKey = Symbol.for("lab-portal.boss.started");
 type BossCache = { [bossKey]?: Promise<PgBoss>; [startedKey]?: boolean };
@@ -89,6 +95,11 @@ export async function createBoss(
   const feedOptions = { notify: true, retryLimit: 1000, retryDelay: 5, retryBackoff: false, expireInSeconds: 120 };
   await boss.createQueue(HL7_FEED_QUEUE, feedOptions);
   await boss.updateQueue(HL7_FEED_QUEUE, feedOptions);
+  // A check that threw (the database was briefly away, the worker died) is retried; the
+  // check itself never fails on a PDF (an unreadable text is recorded as not checked).
+  const textCheckOptions = { notify: true, retryLimit: 1000, retryDelay: 5, retryBackoff: false, expireInSeconds: 120 };
+  await boss.createQueue(REPORT_TEXT_CHECK_QUEUE, textCheckOptions);
+  await boss.updateQueue(REPORT_TEXT_CHECK_QUEUE, textCheckOptions);
   await boss.createQueue(SWEEP_QUEUE, { retryLimit: 0, expireInSeconds: 120 });
   await boss.schedule(SWEEP_QUEUE, sweepCron(sweepSeconds));
   return boss;
@@ -119,7 +130,7 @@ export async function drainSends(): Promise<void> {
     // Stop fetching; the boss itself stays up so that a send that ends now can still
     // enqueue its retry in the transaction that records it.
     await Promise.all(
-      [SUBMIT_QUEUE, SWEEP_QUEUE, HL7_FEED_QUEUE].map((queue) =>
+      [SUBMIT_QUEUE, SWEEP_QUEUE, HL7_FEED_QUEUE, REPORT_TEXT_CHECK_QUEUE].map((queue) =>
         boss.offWork(queue, { wait: false }).catch(() => undefined),
       ),
     );

@@ -2,6 +2,7 @@ import { getDb } from "@/db";
 import { recordRefusedDelivery, storeDeliveredReport } from "@/db/queries/system/deliveries";
 import type { IncomingReport } from "@/lib/domain";
 import { queueReportForFeed } from "@/lib/exports/mllp-feed";
+import { enqueueReportTextCheck } from "@/lib/lab-results/guard-check";
 import { getMetrics } from "@/lib/observability/metrics";
 import { deliveryIdempotencyKey } from "./idempotency";
 
@@ -31,8 +32,11 @@ export async function storeReport(
           sha256: report.sha256,
         }),
     },
+    // The wrong-patient check of the report's text is a job committed with the report (the
+    // 200 never waits for it; until it has run the report shows "text check pending").
     // A new version of a lab result's report goes to the lab's HL7 feed, if it has one.
     async (tx, stored) => {
+      await enqueueReportTextCheck(tx, stored.reportId);
       if (stored.matched) await queueReportForFeed(tx, stored.reportId);
     },
   );

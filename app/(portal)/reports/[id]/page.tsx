@@ -11,8 +11,9 @@ import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db";
 import { getReportForUser } from "@/db/queries/reports";
 import { scopeOf } from "@/db/queries/scope";
-import { listFlaggedReports } from "@/db/queries/guard";
+import { listFlaggedReports, listReportsPendingTextCheckFor } from "@/db/queries/guard";
 import { OtherPatientWarning } from "@/components/reports/other-patient-warning";
+import { TextCheckPending } from "@/components/reports/text-check-pending";
 import { recordDeniedAccess } from "@/lib/audit";
 import { requireUser } from "@/lib/account/auth";
 import { formatDateTime } from "@/lib/format";
@@ -43,6 +44,7 @@ export default async function ReportPage({ params }: { params: Promise<{ id: str
   }
 
   const flag = (await listFlaggedReports(db, scopeOf(user), [report.id])).get(report.id);
+  const textCheckPending = (await listReportsPendingTextCheckFor(db, scopeOf(user), [report.id])).has(report.id);
   const reportViewer = <PdfViewer src={`/api/reports/${report.id}/document`} title={REPORT_LABEL} />;
   const patientName = report.patient ? `${report.patient.familyName}, ${report.patient.givenName}` : null;
   return (
@@ -66,6 +68,7 @@ export default async function ReportPage({ params }: { params: Promise<{ id: str
         }
       />
       {flag ? <OtherPatientWarning otherPatientId={flag.otherPatientId} reason={flag.reason} /> : null}
+      {textCheckPending ? <TextCheckPending /> : null}
       <section
         aria-labelledby="report-details-heading"
         className="mb-4 rounded-lg border border-slate-200 bg-white p-4"
