@@ -13,6 +13,7 @@ import { describeMachine, loadAverage, loadAverageNote, ms, ratio, table } from 
 import { baselineUpload, type Upload } from "./lib/uploads";
 import { Cleanup, positiveInt, requireProductionBuild, runBenchmark } from "./lib/harness";
 import { prepareUploadStack, uploadBenchSettings } from "./lib/upload-stack";
+import { SMOKE } from "./lib/smoke";
 
 /**
  * `npm run bench:batch`: 40 generated 300 KB PDFs for one new patient through the real
@@ -23,6 +24,7 @@ import { prepareUploadStack, uploadBenchSettings } from "./lib/upload-stack";
  * does, which stores, enqueues and sends them itself with the same spacing between Docus
  * requests. It prints the figures and exits 0 whatever they are.
  *
+ * `--smoke`: 3 files, no aims (scripts/bench/lib/smoke.ts).
  * Environment: BENCH_FILES (default 40), BENCH_PORT (portal, 3302), BENCH_SIM_PORT
  * (simulator, 4302), BENCH_BASELINE_PORT (baseline, 4303), CHROMIUM_PATH (default
  * /usr/bin/chromium), DATABASE_URL (PostgreSQL, required), DOCUS_RATE_PER_MINUTE (the
@@ -61,7 +63,7 @@ async function acceptedBySimulator(simUrl: string, referenceId: string): Promise
 async function run(cleanup: Cleanup, onServer: (server: PortalServer) => void): Promise<void> {
   requireProductionBuild();
   const loadAtStart = loadAverage();
-  const files = positiveInt("BENCH_FILES", 40, 500);
+  const files = positiveInt("BENCH_FILES", SMOKE ? 3 : 40, 500);
   const { port, simPort, baselinePort, chromiumPath } = await uploadBenchSettings({
     port: 3302,
     simPort: 4302,

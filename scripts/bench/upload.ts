@@ -20,6 +20,7 @@ import { MB, highWaterMark, processTree, resetHighWaterMark, settledRss, treeRss
 import { baselineUpload, portalUpload, type PortalTarget, type Upload } from "./lib/uploads";
 import { Cleanup, positiveInt, requireProductionBuild, runBenchmark } from "./lib/harness";
 import { prepareUploadStack, uploadBenchSettings } from "./lib/upload-stack";
+import { SMOKE } from "./lib/smoke";
 
 /**
  * `npm run bench:upload`: a 10 MB lab-result PDF through the portal's upload server action
@@ -29,6 +30,7 @@ import { prepareUploadStack, uploadBenchSettings } from "./lib/upload-stack";
  * growth. Both workers then send the files to the Docus simulator. It prints the figures
  * and exits 0 whatever they are; it exits non-zero only when the benchmark could not run.
  *
+ * `--smoke`: one run of each path, no aims (scripts/bench/lib/smoke.ts).
  * Environment: BENCH_RUNS (timed runs of each path, default 7), BENCH_PORT (portal, 3300),
  * BENCH_BASELINE_PORT (baseline, 4301), BENCH_SIM_PORT (simulator, 4300), CHROMIUM_PATH
  * (default /usr/bin/chromium), and DATABASE_URL (PostgreSQL; the baseline needs it).
@@ -126,7 +128,7 @@ function printReport(
 async function run(cleanup: Cleanup, onServer: (server: PortalServer) => void): Promise<void> {
   requireProductionBuild();
   const loadAtStart = loadAverage();
-  const runs = positiveInt("BENCH_RUNS", 7, 1000);
+  const runs = positiveInt("BENCH_RUNS", SMOKE ? 1 : 7, 1000);
   const { port, simPort, baselinePort, chromiumPath } = await uploadBenchSettings({
     port: 3300,
     simPort: 4300,
