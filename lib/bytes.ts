@@ -22,14 +22,16 @@ function base64Value(code: number): number {
  * accepted encoding). Buffer.from(s, "base64") alone would silently skip anything it
  * does not understand, hence the check before it. The empty string is refused.
  */
+const STRICT_BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
 export function decodeStrictBase64(text: string): Buffer | null {
   const length = text.length;
   if (length === 0 || length % 4 !== 0) return null;
   const padding = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
   const dataLength = length - padding;
-  for (let i = 0; i < dataLength; i++) {
-    if (base64Value(text.charCodeAt(i)) < 0) return null;
-  }
+  // One regular-expression scan (native code): a character loop in JavaScript cost a
+  // delivery of 270 KB of Base64 more than decoding it did.
+  if (!STRICT_BASE64.test(text)) return null;
   const last = base64Value(text.charCodeAt(dataLength - 1));
   if (padding === 2 && (last & 0x0f) !== 0) return null;
   if (padding === 1 && (last & 0x03) !== 0) return null;

@@ -7,8 +7,12 @@ import path from "node:path";
  * JSON, HMAC, PDF checks, the database driver, Next's route and the front server,
  * garbage collection, idle) and the heaviest functions.
  *
- *   node --import tsx scripts/bench/cpu-profile-summary.ts <file.cpuprofile | folder> [top]
+ *   node --import tsx scripts/bench/cpu-profile-summary.ts <file.cpuprofile | folder> [top] [--from=<function>]
  *
+ * --from=<function>: only the samples from the first one whose stack holds that function (or a file whose URL contains it)
+ * (e.g. --from=receiveDelivery: leaves out the server's start-up); --last=<seconds>: only
+ * the samples of the profile's last seconds (bench:deliveries: --last=16 is about its
+ * warm-up, measured run and stop, without the start-up).
  * A folder: its newest .cpuprofile. Not a benchmark: no `npm run bench:*` script.
  */
 
@@ -59,12 +63,33 @@ if (!target) {
   console.error("usage: node --import tsx scripts/bench/cpu-profile-summary.ts <file.cpuprofile | folder> [top]");
   process.exit(2);
 }
-const top = Number(process.argv[3] ?? 25);
+const top = Number(process.argv.slice(3).find((arg) => /^\d+$/.test(arg)) ?? 25);
+const from = process.argv.find((arg) => arg.startsWith("--from="))?.slice("--from=".length) ?? null;
 const file = statSync(target).isDirectory() ? newest(target) : target;
 const profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
 const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+const parentOf = new Map<number, number>();
+for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+const stackHolds = (id: number, name: string): boolean => {
+  for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
+    const frame = byId.get(at)?.callFrame;
+    if (frame && (frame.functionName === name || frame.url.includes(name))) return true;
+  }
+  return false;
+};
+const last = Number(process.argv.find((arg) => arg.startsWith("--last="))?.slice("--last=".length) ?? NaN);
+const sampleTimes: number[] = [];
+profile.timeDeltas.reduce((at, delta) => (sampleTimes.push(at + delta), at + delta), profile.startTime);
+const firstIndex = Number.isFinite(last)
+  ? sampleTimes.findIndex((at) => at >= profile.endTime - last * 1e6)
+  : from === null
+    ? 0
+    : profile.samples.findIndex((id) => stackHolds(id, from));
+if (firstIndex < 0) throw new Error(`No sample's stack holds ${from}.`);
 const selfUs = new Map<number, number>();
-profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+profile.samples.forEach((id, i) => {
+  if (i >= firstIndex) selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+});
 const totalUs = [...selfUs.values()].reduce((a, b) => a + b, 0);
 const idleUs = [...selfUs]
   .filter(([id]) => byId.get(id)?.callFrame.functionName === "(idle)")
