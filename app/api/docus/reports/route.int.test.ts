@@ -270,7 +270,11 @@ describe("the text check of a delivered report (a job, after the 200)", () => {
     const raw = JSON.stringify({ patient_id: "P-ASYNC-2", reference_id: "R-ASYNC-2", file_base64: { content } });
     expect((await POST(signed(raw))).status).toBe(200);
     const ownText = await textPdfBase64("Interpretation", "Patient ID: P-ASYNC-3");
-    const own = JSON.stringify({ patient_id: "P-ASYNC-3", reference_id: "R-ASYNC-3", file_base64: { content: ownText } });
+    const own = JSON.stringify({
+      patient_id: "P-ASYNC-3",
+      reference_id: "R-ASYNC-3",
+      file_base64: { content: ownText },
+    });
     expect((await POST(signed(own))).status).toBe(200);
     await stopBoss(100);
     expect((await reportOf("R-ASYNC-2")).textCheck).toBeNull();
@@ -296,4 +300,3 @@ describe("the text check of a delivered report (a job, after the 200)", () => {
     }
   }, 60_000);
 });
-
