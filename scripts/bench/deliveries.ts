@@ -46,7 +46,7 @@ import {
  * database and the benchmark waits until every stored report's text check has run, and
  * prints how fast the checks drained: every report is checked, none is lost.
  *
- * `--smoke`: 1 s warm-up and 1 s measured with 2 connections, no aim.
+ * `--smoke`: 20 KB reports, 1 s warm-up and 1 s measured with 2 connections, no aim.
  * Environment: BENCH_DURATION (measured seconds per target, default 10), BENCH_CONNECTIONS
  * (default 10), BENCH_PORT (portal, default 3400), BENCH_BASELINE_PORT (default 4400),
  * BENCH_CPU_PROF=<folder>: the portal's process writes a V8 CPU profile there when it stops
@@ -54,7 +54,8 @@ import {
  * scripts/bench/cpu-profile-summary.ts).
  */
 
-const PDF_BYTES = 200 * 1024;
+// `--smoke`: a 20 KB report, so that the smoke run (and its text checks) is quick.
+const PDF_BYTES = smokeOr(200, 20) * 1024;
 const WARMUP_SECONDS = smokeOr(2, 1);
 const AIM_RATIO = 0.8;
 const PARTNER_LAB_ID = "bench-lab";
