@@ -106,10 +106,14 @@ export async function seedBrowseData(sql: Sql, log: (line: string) => void): Pro
     // The password hash is a placeholder: the benchmark never signs in.
     const doctor = one(
       await sql.unsafe<{ id: string }[]>(
-        "insert into users (email, name, password_hash, role) values ('bench-doctor@browse.bench', 'Bench Doctor', 'not-a-password-hash', 'doctor') returning id",
+        "insert into users (email, name, password_hash) values ('bench-doctor@browse.bench', 'Bench Doctor', 'not-a-password-hash') returning id",
       ),
     );
-    await sql.unsafe("insert into lab_memberships (user_id, lab_id) values ($1, $2)", [doctor.id, labARow.id]);
+    // Roles are per lab (on the membership), not on the user.
+    await sql.unsafe("insert into lab_memberships (user_id, lab_id, role) values ($1, $2, 'doctor')", [
+      doctor.id,
+      labARow.id,
+    ]);
     const documentFor = async (lab: { id: string; name: string }) => {
       const bytes = await smallPdf(lab.name);
       const row = one(
