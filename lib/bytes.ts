@@ -3,38 +3,23 @@
  * the portal's own modules: the simulator loads this file with Node's type stripping.
  */
 
-/** The base64 alphabet value of each ASCII code, or -1. */
-const BASE64_VALUES = (() => {
-  const table = new Int8Array(128).fill(-1);
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  for (let i = 0; i < alphabet.length; i++) table[alphabet.charCodeAt(i)] = i;
-  return table;
-})();
-
-function base64Value(code: number): number {
-  return code < 128 ? (BASE64_VALUES[code] ?? -1) : -1;
-}
-
 /**
  * Strict standard base64: the 64-letter alphabet only, no whitespace, padded to a
  * multiple of 4, at most two '=' and only at the end, and zero bits where the last
  * letter has more bits than the data needs (so every byte string has exactly one
  * accepted encoding). Buffer.from(s, "base64") alone would silently skip anything it
- * does not understand, hence the check before it. The empty string is refused.
+ * does not understand, hence the comparison after it. The empty string is refused.
  */
 export function decodeStrictBase64(text: string): Buffer | null {
   const length = text.length;
   if (length === 0 || length % 4 !== 0) return null;
   const padding = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
-  const dataLength = length - padding;
-  for (let i = 0; i < dataLength; i++) {
-    if (base64Value(text.charCodeAt(i)) < 0) return null;
-  }
-  const last = base64Value(text.charCodeAt(dataLength - 1));
-  if (padding === 2 && (last & 0x0f) !== 0) return null;
-  if (padding === 1 && (last & 0x03) !== 0) return null;
+  // Decode, then encode again: the text is the strict encoding exactly when it is what
+  // Node's encoder writes for those bytes (alphabet, padding, zero bits). All native: a
+  // character loop in JavaScript, or a regular expression, over 270 KB of Base64 cost a
+  // delivery more than decoding it (see docs/deliveries.md).
   const bytes = Buffer.from(text, "base64");
-  return bytes.byteLength === (length / 4) * 3 - padding ? bytes : null;
+  return bytes.byteLength === (length / 4) * 3 - padding && bytes.toString("base64") === text ? bytes : null;
 }
 
 export class BodyTooLargeError extends Error {

@@ -59,6 +59,8 @@ export async function startServer(): Promise<void> {
       await startHl7FeedWorker();
       const { startReportDiffWorker } = await import("@/lib/reports/diff-job");
       await startReportDiffWorker();
+      const { startReportTextCheckWorker } = await import("@/lib/lab-results/guard-check");
+      await startReportTextCheckWorker();
     }
     getLogger().info(
       { event: "started", worker: env.RUN_WORKER, database: env.embedded ? "embedded" : "postgres" },

@@ -4,6 +4,7 @@ import { setDbApplicationName } from "@/db";
 import { startHl7FeedWorker } from "@/lib/exports/mllp-feed";
 import { startSubmitWorker } from "@/lib/jobs/worker";
 import { startReportDiffWorker } from "@/lib/reports/diff-job";
+import { startReportTextCheckWorker } from "@/lib/lab-results/guard-check";
 import { EnvError, getEnv } from "@/lib/env";
 import { describeError } from "@/lib/errors";
 import { getLogger } from "@/lib/observability/logger";
@@ -28,6 +29,7 @@ try {
   await startSubmitWorker();
   await startHl7FeedWorker();
   await startReportDiffWorker();
+  await startReportTextCheckWorker();
   if (env.WORKER_METRICS_PORT > 0) {
     const server = http.createServer((request, response) => {
       const path = (request.url ?? "/").split("?")[0];

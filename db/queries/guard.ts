@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
 import type { QueryScope } from "./scope";
 import { documents, interpretationReports, labResults, labs, patients, users } from "@/db/schema";
@@ -131,6 +131,7 @@ export async function getReportForTextCheck(db: Db, reportId: string) {
       patientRef: interpretationReports.patientId,
       attachedPatientId: patients.patientId,
       deliveredPatientId: interpretationReports.deliveredPatientId,
+      textCheck: interpretationReports.textCheck,
       bytes: documents.bytes,
     })
     .from(interpretationReports)
@@ -149,6 +150,41 @@ export async function recordReportTextCheck(
     .update(interpretationReports)
     .set({ textCheck: check.result, textCheckOtherPatientId: check.otherPatientId, textCheckReason: check.reason })
     .where(eq(interpretationReports.id, reportId));
+}
+
+/** Reports whose text check has not run yet (oldest first), for a worker's start-up. */
+export async function listReportsPendingTextCheck(db: Db, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: interpretationReports.id })
+    .from(interpretationReports)
+    .where(isNull(interpretationReports.textCheck))
+    .orderBy(interpretationReports.receivedAt)
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Reports of the user's labs whose text check has not run yet: shown as "text check
+ * pending", never as checked, until the job has run.
+ */
+export async function listReportsPendingTextCheckFor(
+  db: Db,
+  scope: QueryScope,
+  reportIds: string[],
+): Promise<Set<string>> {
+  const { labIds } = scope;
+  if (labIds.length === 0 || reportIds.length === 0) return new Set();
+  const rows = await db
+    .select({ id: interpretationReports.id })
+    .from(interpretationReports)
+    .where(
+      and(
+        inArray(interpretationReports.id, reportIds),
+        inArray(interpretationReports.labId, labIds),
+        isNull(interpretationReports.textCheck),
+      ),
+    );
+  return new Set(rows.map((r) => r.id));
 }
 
 export type FlaggedReport = { id: string; otherPatientId: string | null; reason: string | null };

@@ -35,6 +35,11 @@ export const HL7_FEED_QUEUE = "hl7-feed";
 
 /** Comparing a new report version's text with an earlier one (lib/reports/diff-job.ts): one job per diff, by id. */
 export const REPORT_DIFF_QUEUE = "report-diff";
+/**
+ * The wrong-patient check of a delivered report's text (lib/lab-results/guard-check.ts):
+ * one job per stored report, by id, enqueued in the transaction that stores the report.
+ */
+export const REPORT_TEXT_CHECK_QUEUE = "report-text-check";
 
 const bossKey = Symbol.for("lab-portal.boss");
 const startedKey = Symbol.for("lab-portal.boss.started");
@@ -95,6 +100,11 @@ export async function createBoss(
   const diffOptions = { notify: true, retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 300 };
   await boss.createQueue(REPORT_DIFF_QUEUE, diffOptions);
   await boss.updateQueue(REPORT_DIFF_QUEUE, diffOptions);
+  // A check that threw (the database was briefly away, the worker died) is retried; the
+  // check itself never fails on a PDF (an unreadable text is recorded as not checked).
+  const textCheckOptions = { notify: true, retryLimit: 1000, retryDelay: 5, retryBackoff: false, expireInSeconds: 120 };
+  await boss.createQueue(REPORT_TEXT_CHECK_QUEUE, textCheckOptions);
+  await boss.updateQueue(REPORT_TEXT_CHECK_QUEUE, textCheckOptions);
   await boss.createQueue(SWEEP_QUEUE, { retryLimit: 0, expireInSeconds: 120 });
   await boss.schedule(SWEEP_QUEUE, sweepCron(sweepSeconds));
   return boss;
@@ -125,7 +135,7 @@ export async function drainSends(): Promise<void> {
     // Stop fetching; the boss itself stays up so that a send that ends now can still
     // enqueue its retry in the transaction that records it.
     await Promise.all(
-      [SUBMIT_QUEUE, SWEEP_QUEUE, HL7_FEED_QUEUE, REPORT_DIFF_QUEUE].map((queue) =>
+      [SUBMIT_QUEUE, SWEEP_QUEUE, HL7_FEED_QUEUE, REPORT_DIFF_QUEUE, REPORT_TEXT_CHECK_QUEUE].map((queue) =>
         boss.offWork(queue, { wait: false }).catch(() => undefined),
       ),
     );

@@ -9,13 +9,13 @@ import { createLab } from "@/db/queries/labs";
 import { storeDeliveredReport } from "@/db/queries/system/deliveries";
 import { createUser } from "@/db/queries/users";
 import { auditEvents, interpretationReports, labResults, labs } from "@/db/schema";
-import { SUBMIT_QUEUE, createBoss } from "@/lib/jobs/boss";
+import { REPORT_TEXT_CHECK_QUEUE, SUBMIT_QUEUE, createBoss } from "@/lib/jobs/boss";
 import { runSubmitJob, sweepLabResults } from "@/lib/jobs/worker";
 import { sha256Hex } from "@/lib/crypto";
 import { greyPng } from "@/lib/testing/png";
 import { newPatientSubmission } from "@/lib/testing/submission-input";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { checkDeliveredReport } from "./guard-check";
+import { checkDeliveredReport, runDeliveredReportCheck, startReportTextCheckWorker } from "./guard-check";
 import { confirmHeldLabResultSend, queueLabResult, removeHeldLabResultUpload, sendLabResult } from "./submission";
 
 /** The wrong-patient guard against a real database and a real pg-boss. */
@@ -249,4 +249,50 @@ describe("delivered reports", () => {
     const scan = await deliver("P-DELIV-2", accession, await scanPdf());
     expect(scan).toMatchObject({ textCheck: "not_checked" });
   });
+});
+
+describe("the text-check job of delivered reports", () => {
+  let n = 0;
+  async function storeUnchecked(patientId: string, pdf: Uint8Array) {
+    n++;
+    // Stored as before the check was a job: no job for it.
+    const stored = await storeDeliveredReport(
+      t.db,
+      {
+        patientId,
+        referenceId: `ACC-SWEEP-${n}`,
+        partnerLabId: "guard-lab",
+        fileName: `sweep-${n}.pdf`,
+        pdf,
+        sha256: sha256Hex(pdf),
+        metadata: {},
+      },
+      { webhookId: null, remoteIp: "127.0.0.1", bodyBytes: pdf.byteLength, idempotencyKey: () => `guard-sweep-${n}` },
+    );
+    return stored.reportId;
+  }
+  const textCheckOf = async (id: string) =>
+    (
+      await t.db
+        .select({ textCheck: interpretationReports.textCheck, other: interpretationReports.textCheckOtherPatientId })
+        .from(interpretationReports)
+        .where(eq(interpretationReports.id, id))
+    )[0]!;
+
+  it("a worker's start checks the reports still pending, and a second check of one report changes nothing", async () => {
+    const held = await storeUnchecked("P-SWEEP-1", await textPdf("Interpretation", "Patient ID: Q-88001"));
+    expect(await textCheckOf(held)).toEqual({ textCheck: null, other: null });
+    await startReportTextCheckWorker(boss, { db: t.db });
+    try {
+      const deadline = Date.now() + 30_000;
+      while ((await textCheckOf(held)).textCheck === null && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(await textCheckOf(held)).toEqual({ textCheck: "other_patient", other: "Q-88001" });
+      expect(await runDeliveredReportCheck(t.db, held)).toBe("already_checked");
+      expect(await runDeliveredReportCheck(t.db, "00000000-0000-4000-8000-000000000000")).toBe("gone");
+    } finally {
+      await boss.offWork(REPORT_TEXT_CHECK_QUEUE);
+    }
+  }, 60_000);
 });

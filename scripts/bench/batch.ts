@@ -13,6 +13,7 @@ import { describeMachine, loadAverage, loadAverageNote, ms, ratio, table, verdic
 import { baselineUpload, type Upload } from "./lib/uploads";
 import { Cleanup, positiveInt, requireProductionBuild, runBenchmark } from "./lib/harness";
 import { prepareUploadStack, uploadBenchSettings } from "./lib/upload-stack";
+import { SMOKE } from "./lib/smoke";
 
 /**
  * `npm run bench:batch`: 40 generated 300 KB PDFs for one new patient through the real
@@ -31,7 +32,6 @@ import { prepareUploadStack, uploadBenchSettings } from "./lib/upload-stack";
  * portal's Docus rate limit, default 100 a minute; the baseline keeps the same spacing).
  */
 
-const SMOKE = process.argv.includes("--smoke");
 const FILE_BYTES = 300 * 1024;
 /** The upload page's uploads in flight at once (MAX_IN_FLIGHT in components/upload/use-upload-queue.ts). */
 const PAGE_CONCURRENCY = 4;

@@ -11,6 +11,7 @@ import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { positiveInt, runBenchmark } from "./lib/harness";
 import { largeLabResultPdf } from "./lib/pdf";
 import { median, ms, table, verdict } from "./lib/report";
+import { smokeOr } from "./lib/smoke";
 
 /**
  * `npm run bench:manifest`: the whole check of a 200-row manifest with its 200 PDFs, as the
@@ -22,9 +23,10 @@ import { median, ms, table, verdict } from "./lib/report";
  * MANIFEST_ROWS (200), MANIFEST_PDF_KB (300), MANIFEST_RUNS (7).
  */
 
-const ROWS = positiveInt("MANIFEST_ROWS", 200, 1000);
-const PDF_KB = positiveInt("MANIFEST_PDF_KB", 300, 20 * 1024);
-const RUNS = positiveInt("MANIFEST_RUNS", 7, 50);
+// `--smoke`: 20 rows of 30 KB PDFs, one run, no aim (scripts/bench/lib/smoke.ts).
+const ROWS = positiveInt("MANIFEST_ROWS", smokeOr(200, 20), 1000);
+const PDF_KB = positiveInt("MANIFEST_PDF_KB", smokeOr(300, 30), 20 * 1024);
+const RUNS = positiveInt("MANIFEST_RUNS", smokeOr(7, 1), 50);
 const AIM_MS = 3000;
 const MAX_UPLOAD_MB = 20;
 

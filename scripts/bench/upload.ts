@@ -20,6 +20,7 @@ import { MB, highWaterMark, processTree, resetHighWaterMark, settledRss, treeRss
 import { baselineUpload, portalUpload, type PortalTarget, type Upload } from "./lib/uploads";
 import { Cleanup, positiveInt, requireProductionBuild, runBenchmark } from "./lib/harness";
 import { prepareUploadStack, uploadBenchSettings } from "./lib/upload-stack";
+import { SMOKE } from "./lib/smoke";
 
 /**
  * `npm run bench:upload`: a 10 MB lab-result PDF through the portal's upload route (POST /api/uploads)
@@ -37,7 +38,6 @@ import { prepareUploadStack, uploadBenchSettings } from "./lib/upload-stack";
  * (default /usr/bin/chromium), and DATABASE_URL (PostgreSQL; the baseline needs it).
  */
 
-const SMOKE = process.argv.includes("--smoke");
 const FILE_BYTES = SMOKE ? 1 * MB : 10 * MB;
 const WARMUP_RUNS = SMOKE ? 1 : 2;
 const CONCURRENCY = SMOKE ? 0 : 4;

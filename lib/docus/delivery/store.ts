@@ -3,6 +3,7 @@ import { recordRefusedDelivery, storeDeliveredReport } from "@/db/queries/system
 import type { IncomingReport } from "@/lib/domain";
 import { queueReportForFeed } from "@/lib/exports/mllp-feed";
 import { queueDiffForNewVersion } from "@/lib/reports/diff-job";
+import { enqueueReportTextCheck } from "@/lib/lab-results/guard-check";
 import { getMetrics } from "@/lib/observability/metrics";
 import { deliveryIdempotencyKey } from "./idempotency";
 
@@ -32,9 +33,12 @@ export async function storeReport(
           sha256: report.sha256,
         }),
     },
+    // The wrong-patient check of the report's text is a job committed with the report (the
+    // 200 never waits for it; until it has run the report shows "text check pending").
     // A new version of a lab result's report goes to the lab's HL7 feed, if it has one, and
     // is compared with the version it supersedes.
     async (tx, stored) => {
+      await enqueueReportTextCheck(tx, stored.reportId);
       if (stored.matched) {
         await queueReportForFeed(tx, stored.reportId);
         await queueDiffForNewVersion(tx, stored.reportId);

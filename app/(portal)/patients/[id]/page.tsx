@@ -13,8 +13,9 @@ import { listAuditEventsForPatient } from "@/db/queries/audit";
 import { listLabResultsForPatient, type PatientTimelineFilter } from "@/db/queries/lab-results";
 import { getPatientForUser } from "@/db/queries/patients";
 import { listReportsForLabResults } from "@/db/queries/reports";
-import { listFlaggedReports } from "@/db/queries/guard";
+import { listFlaggedReports, listReportsPendingTextCheckFor } from "@/db/queries/guard";
 import { OtherPatientWarning } from "@/components/reports/other-patient-warning";
+import { TextCheckPending } from "@/components/reports/text-check-pending";
 import { openRecordPage } from "../../record-page";
 import { formatDate, formatDateTime } from "@/lib/format";
 import { filterRange } from "@/lib/validations/lab-result-filters";
@@ -61,11 +62,9 @@ export default async function PatientPage({
     scope,
     results.map((r) => r.id),
   );
-  const flagged = await listFlaggedReports(
-    db,
-    scope,
-    [...reports.values()].flat().map((v) => v.id),
-  );
+  const reportIds = [...reports.values()].flat().map((v) => v.id);
+  const flagged = await listFlaggedReports(db, scope, reportIds);
+  const textCheckPending = await listReportsPendingTextCheckFor(db, scope, reportIds);
   const accessLog = user.role === "admin" ? await listAuditEventsForPatient(db, scope, patient.id) : null;
   return (
     <>
@@ -228,6 +227,11 @@ export default async function PatientPage({
                               otherPatientId={flagged.get(v.id)?.otherPatientId ?? null}
                               reason={flagged.get(v.id)?.reason ?? null}
                             />
+                          </div>
+                        ) : null}
+                        {textCheckPending.has(v.id) ? (
+                          <div className="w-full">
+                            <TextCheckPending compact />
                           </div>
                         ) : null}
                       </li>

@@ -11,7 +11,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db";
 import { getReportForUser } from "@/db/queries/reports";
 import { scopeOf } from "@/db/queries/scope";
-import { listFlaggedReports } from "@/db/queries/guard";
+import { listFlaggedReports, listReportsPendingTextCheckFor } from "@/db/queries/guard";
 import { OtherPatientWarning } from "@/components/reports/other-patient-warning";
 import { ReportDiff } from "@/components/reports/report-diff";
 import { getReportDiffForUser } from "@/db/queries/report-diffs";
@@ -21,6 +21,7 @@ import { getReportForSharing } from "@/db/queries/share-links";
 import { listShareLinksForReport } from "@/lib/share/links";
 import { describeShareAccess, shareLinkState, shareStateLabels } from "@/lib/share/tokens";
 import { createShareLinkAction, revokeShareLinkAction } from "./share-actions";
+import { TextCheckPending } from "@/components/reports/text-check-pending";
 import { recordDeniedAccess } from "@/lib/audit";
 import { requireUser } from "@/lib/account/auth";
 import { formatDateTime } from "@/lib/format";
@@ -71,6 +72,7 @@ export default async function ReportPage({
       labId: user.currentLab?.id ?? null,
     });
   }
+  const textCheckPending = (await listReportsPendingTextCheckFor(db, scopeOf(user), [report.id])).has(report.id);
   const reportViewer = <PdfViewer src={`/api/reports/${report.id}/document`} title={REPORT_LABEL} />;
   const canShare = user.role === "doctor" || user.role === "admin";
   const sharing = canShare ? await getReportForSharing(db, scopeOf(user), report.id) : undefined;
@@ -120,6 +122,7 @@ export default async function ReportPage({
         }
       />
       {flag ? <OtherPatientWarning otherPatientId={flag.otherPatientId} reason={flag.reason} /> : null}
+      {textCheckPending ? <TextCheckPending /> : null}
       <section
         aria-labelledby="report-details-heading"
         className="mb-4 rounded-lg border border-slate-200 bg-white p-4"

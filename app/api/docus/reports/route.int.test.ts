@@ -2,13 +2,16 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import fc from "fast-check";
-import { PDFDocument } from "pdf-lib";
+import { PDFDocument, StandardFonts } from "pdf-lib";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, getDb, getDbKind } from "@/db";
 import { migrateDb } from "@/db/migrate";
 import { deliveries, interpretationReports } from "@/db/schema";
 import { signWebhook } from "@/lib/docus";
 import { parseEnv, resetEnvCache } from "@/lib/env";
+import { REPORT_TEXT_CHECK_QUEUE, createBoss, getBoss, stopBoss } from "@/lib/jobs/boss";
+import { startReportTextCheckWorker } from "@/lib/lab-results/guard-check";
 import { withDatabase } from "@/lib/testing/test-db";
 import { GET, POST } from "./route";
 
@@ -78,6 +81,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  await stopBoss(2_000);
   await closeDb();
   await cleanup();
   process.env = saved;
@@ -209,4 +213,90 @@ describe("POST /api/docus/reports", () => {
       { numRuns: 150 },
     );
   }, 120_000);
+});
+
+async function textPdfBase64(...lines: string[]): Promise<string> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  const page = doc.addPage();
+  lines.forEach((line, i) => page.drawText(line, { font, x: 50, y: 750 - i * 20, size: 12 }));
+  return Buffer.from(await doc.save()).toString("base64");
+}
+
+async function reportOf(referenceId: string) {
+  const db = await getDb();
+  const [row] = await db.select().from(interpretationReports).where(eq(interpretationReports.referenceId, referenceId));
+  return row!;
+}
+
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe("the text check of a delivered report (a job, after the 200)", () => {
+  it("answers 200 with the check pending and its job stored; once the job runs, a report naming another patient is held", async () => {
+    const content = await textPdfBase64("Interpretation", "Patient ID: Q-77001");
+    const raw = JSON.stringify({ patient_id: "P-ASYNC-1", reference_id: "R-ASYNC-1", file_base64: { content } });
+    const response = await POST(signed(raw));
+    expect(response.status).toBe(200);
+    const stored = await reportOf("R-ASYNC-1");
+    // No worker runs in this process yet: the 200 did not wait for the check.
+    expect(stored.textCheck).toBeNull();
+    const boss = await getBoss();
+    const jobs = await boss.findJobs<{ reportId: string }>(REPORT_TEXT_CHECK_QUEUE, { queued: true });
+    expect(jobs.filter((job) => job.data.reportId === stored.id)).toHaveLength(1);
+    // The job payload is the report's id only.
+    expect(Object.keys(jobs.find((job) => job.data.reportId === stored.id)!.data)).toEqual(["reportId"]);
+
+    await startReportTextCheckWorker(boss);
+    const checked = await eventually(
+      () => reportOf("R-ASYNC-1"),
+      (row) => row.textCheck !== null,
+    );
+    expect(checked).toMatchObject({ textCheck: "other_patient", textCheckOtherPatientId: "Q-77001" });
+    expect(checked.textCheckReason).toContain("attached to patient id P-ASYNC-1");
+    await boss.offWork(REPORT_TEXT_CHECK_QUEUE);
+  }, 60_000);
+
+  it("a process that dies between the commit and the check leaves the job, and another worker checks the report", async () => {
+    // The first process: the worker is not running, the report and its job are stored, then it stops.
+    await getBoss().then((boss) => boss.offWork(REPORT_TEXT_CHECK_QUEUE));
+    const content = await textPdfBase64("Interpretation", "Patient ID: Q-77002");
+    const raw = JSON.stringify({ patient_id: "P-ASYNC-2", reference_id: "R-ASYNC-2", file_base64: { content } });
+    expect((await POST(signed(raw))).status).toBe(200);
+    const ownText = await textPdfBase64("Interpretation", "Patient ID: P-ASYNC-3");
+    const own = JSON.stringify({
+      patient_id: "P-ASYNC-3",
+      reference_id: "R-ASYNC-3",
+      file_base64: { content: ownText },
+    });
+    expect((await POST(signed(own))).status).toBe(200);
+    await stopBoss(100);
+    expect((await reportOf("R-ASYNC-2")).textCheck).toBeNull();
+
+    // Another process: its own pg-boss on the same database, and a worker.
+    const pglite = (await import("@/db")).getPgliteClient;
+    const client = await pglite();
+    const other = await createBoss(client ? { pglite: client } : { connectionString: process.env.DATABASE_URL! });
+    try {
+      await startReportTextCheckWorker(other);
+      const held = await eventually(
+        () => reportOf("R-ASYNC-2"),
+        (row) => row.textCheck !== null,
+      );
+      expect(held).toMatchObject({ textCheck: "other_patient", textCheckOtherPatientId: "Q-77002" });
+      const fine = await eventually(
+        () => reportOf("R-ASYNC-3"),
+        (row) => row.textCheck !== null,
+      );
+      expect(fine).toMatchObject({ textCheck: "ok", textCheckOtherPatientId: null });
+    } finally {
+      await other.stop({ graceful: false });
+    }
+  }, 60_000);
 });

@@ -1,5 +1,4 @@
 import { receiveDelivery } from "@/lib/docus";
-import { checkDeliveredReportAfterResponse } from "@/lib/lab-results/guard-check";
 
 export const dynamic = "force-dynamic";
 
@@ -15,8 +14,7 @@ function reply(status: number, body: Record<string, unknown>, headers: Record<st
 export async function POST(request: Request): Promise<Response> {
   const outcome = await receiveDelivery(request);
   if (outcome.kind === "stored") {
-    // The wrong-patient check of the report's text runs after the answer and never fails a delivery.
-    if (!outcome.duplicate) await checkDeliveredReportAfterResponse(outcome.reportId);
+    // The wrong-patient check of the report's text is a job stored with the report (lib/docus/delivery/store.ts).
     return reply(200, { status: "success", duplicate: outcome.duplicate });
   }
   const { status, reason, retryAfterSeconds } = outcome;
