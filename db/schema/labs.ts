@@ -27,6 +27,11 @@ export const labs = pgTable(
     hl7FeedEnabled: boolean("hl7_feed_enabled").notNull().default(false),
     hl7FeedHost: text("hl7_feed_host"),
     hl7FeedPort: integer("hl7_feed_port"),
+    /** Inbox: a critical report not signed off this many minutes after delivery is escalated. */
+    criticalSignOffMinutes: integer("critical_sign_off_minutes").notNull().default(60),
+    /** Inbox: a report waiting this many days for sign-off is shown amber, and red from the second. */
+    inboxAmberDays: integer("inbox_amber_days").notNull().default(7),
+    inboxRedDays: integer("inbox_red_days").notNull().default(14),
     /** A deactivated lab takes no new uploads; its data stays readable. */
     active: boolean("active").notNull().default(true),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

@@ -129,6 +129,7 @@ export async function sendManifestFile(
         notes: row.notes,
         patientEmail: row.patientEmail,
         physicianEmail: row.physicianEmail,
+        flag: row.flag,
         file: { bytes: file.bytes, sha256, fileName, base64 },
       },
       (tx, id) =>

@@ -7,7 +7,13 @@ import { labResultDetailFields } from "@/lib/lab-results/upload-result";
  * without case, accents, spaces or punctuation ("Date of birth" = "date_of_birth" = "DOB").
  */
 
-export const manifestColumns = ["fileName", ...labResultDetailFields, "patientEmail", "physicianEmail"] as const;
+export const manifestColumns = [
+  "fileName",
+  ...labResultDetailFields,
+  "patientEmail",
+  "physicianEmail",
+  "flag",
+] as const;
 export type ManifestColumn = (typeof manifestColumns)[number];
 
 type ColumnSpec = { header: string; label: string; required: boolean; aliases: string[] };
@@ -63,6 +69,12 @@ export const columnSpecs: Record<ManifestColumn, ColumnSpec> = {
     label: "physician e-mail",
     required: false,
     aliases: ["physician e-mail", "doctor email", "doctor e-mail", "physician mail"],
+  },
+  flag: {
+    header: "flag",
+    label: "flag",
+    required: false,
+    aliases: ["lab flag", "result flag", "abnormal flag", "abnormality", "interpretation flag"],
   },
 };
 

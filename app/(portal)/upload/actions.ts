@@ -53,6 +53,7 @@ export async function uploadLabResultAction(formData: FormData): Promise<UploadR
     confirmDuplicate: text(formData, "confirmDuplicate"),
     patientEmail: text(formData, "patientEmail"),
     physicianEmail: text(formData, "physicianEmail"),
+    flag: text(formData, "flag"),
   });
   const patient = patientChoiceSchema.safeParse({
     patientChoice: text(formData, "patientChoice"),
@@ -89,7 +90,7 @@ export async function uploadLabResultAction(formData: FormData): Promise<UploadR
   const base64 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
 
   const db = await getDb();
-  const { accessionNumber, mode, notes, confirmDuplicate, patientEmail, physicianEmail } = fields.data;
+  const { accessionNumber, mode, notes, confirmDuplicate, patientEmail, physicianEmail, flag } = fields.data;
   if (!confirmDuplicate) {
     const earlier = await findDuplicateSubmission(db, scopeOf(user), accessionNumber, sha256);
     if (earlier) {
@@ -125,6 +126,7 @@ export async function uploadLabResultAction(formData: FormData): Promise<UploadR
         notes,
         patientEmail,
         physicianEmail,
+        flag,
         file: { bytes, sha256, fileName, base64 },
       },
       (tx, id) =>
@@ -134,7 +136,14 @@ export async function uploadLabResultAction(formData: FormData): Promise<UploadR
           userId: user.id,
           labId: lab.id,
           labResultId: id,
-          details: { accessionNumber, mode, sizeBytes: bytes.byteLength, sha256, duplicateConfirmed: confirmDuplicate },
+          details: {
+            accessionNumber,
+            mode,
+            flag: flag ?? null,
+            sizeBytes: bytes.byteLength,
+            sha256,
+            duplicateConfirmed: confirmDuplicate,
+          },
         }),
     );
     labResultId = queued.labResultId;
