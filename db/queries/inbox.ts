@@ -62,7 +62,9 @@ function copiedTo(db: Db | Tx, userId: string) {
     db
       .select({ one: sql`1` })
       .from(reportInboxCopies)
-      .where(and(eq(reportInboxCopies.labResultId, reportInboxEntries.labResultId), eq(reportInboxCopies.userId, userId))),
+      .where(
+        and(eq(reportInboxCopies.labResultId, reportInboxEntries.labResultId), eq(reportInboxCopies.userId, userId)),
+      ),
   );
 }
 
@@ -73,11 +75,7 @@ function inboxConditions(db: Db | Tx, scope: QueryScope, labId: string, filters:
   else if (assignee === "unassigned") where.push(isNull(reportInboxEntries.ownerId));
   else if (assignee === "for_me")
     where.push(
-      or(
-        eq(reportInboxEntries.ownerId, scope.userId),
-        isNull(reportInboxEntries.ownerId),
-        copiedTo(db, scope.userId),
-      )!,
+      or(eq(reportInboxEntries.ownerId, scope.userId), isNull(reportInboxEntries.ownerId), copiedTo(db, scope.userId))!,
     );
   if (filters.flag === "none") where.push(isNull(labResults.flag));
   else if (filters.flag) where.push(eq(labResults.flag, filters.flag));
@@ -245,13 +243,21 @@ export type InboxEntryDetail = {
   signOff: SignOffRecord | null;
   /** A critical report past the lab's window without a sign-off. */
   overdueCritical: boolean;
+  /** Its owner has opened it. */
+  viewedByOwner: boolean;
 };
 
 /** The inbox state of one report version of the current lab, or undefined (not found, or not in the inbox). */
-export async function getInboxEntry(db: Db | Tx, scope: QueryScope, reportId: string): Promise<InboxEntryDetail | undefined> {
+export async function getInboxEntry(
+  db: Db | Tx,
+  scope: QueryScope,
+  reportId: string,
+): Promise<InboxEntryDetail | undefined> {
   const labId = currentLabOf(scope);
   if (!labId) return undefined;
-  const followUpBy = sql<string | null>`(select ${users.name} from ${users} where ${users.id} = ${reportInboxEntries.followUpById})`;
+  const followUpBy = sql<
+    string | null
+  >`(select ${users.name} from ${users} where ${users.id} = ${reportInboxEntries.followUpById})`;
   const [row] = await db
     .select({
       reportId: reportInboxEntries.reportId,
@@ -266,6 +272,7 @@ export async function getInboxEntry(db: Db | Tx, scope: QueryScope, reportId: st
       followUpNote: reportInboxEntries.followUpNote,
       followUpAt: reportInboxEntries.followUpAt,
       followUpBy,
+      viewedByOwner: sql<boolean>`exists (select 1 from ${reportReadMarks} where ${reportReadMarks.reportId} = ${reportInboxEntries.reportId} and ${reportReadMarks.userId} = ${reportInboxEntries.ownerId})`,
       overdueCritical: sql<boolean>`${labResults.flag} = 'critical' and ${reportInboxEntries.awaitingSignOff} and ${reportInboxEntries.receivedAt} <= now() - make_interval(mins => ${labs.criticalSignOffMinutes})`,
     })
     .from(reportInboxEntries)
@@ -306,15 +313,17 @@ export async function getInboxEntry(db: Db | Tx, scope: QueryScope, reportId: st
       row.followUpNote !== null && row.followUpAt
         ? { note: row.followUpNote, byName: row.followUpBy, at: row.followUpAt }
         : null,
-    signOff: signOff
-      ? { ...signOff, afterDeliveryMs: signOff.signedOffAt.getTime() - row.receivedAt.getTime() }
-      : null,
+    signOff: signOff ? { ...signOff, afterDeliveryMs: signOff.signedOffAt.getTime() - row.receivedAt.getTime() } : null,
     overdueCritical: Boolean(row.overdueCritical),
+    viewedByOwner: Boolean(row.viewedByOwner),
   };
 }
 
 /** The doctors of the current lab (active accounts), to assign or copy a report to. */
-export async function listLabDoctors(db: Db, scope: QueryScope): Promise<{ id: string; name: string; email: string }[]> {
+export async function listLabDoctors(
+  db: Db,
+  scope: QueryScope,
+): Promise<{ id: string; name: string; email: string }[]> {
   const labId = currentLabOf(scope);
   if (!labId) return [];
   return db
@@ -422,7 +431,8 @@ export async function assignReport(
     const entry = await lockEntry(tx, scope, reportId);
     if (!entry) return { ok: false, reason: "not_found" };
     if (!entry.awaitingSignOff) return { ok: false, reason: "signed_off" };
-    if (toUserId !== null && !(await isLabDoctor(tx, entry.labId, toUserId))) return { ok: false, reason: "not_a_doctor" };
+    if (toUserId !== null && !(await isLabDoctor(tx, entry.labId, toUserId)))
+      return { ok: false, reason: "not_a_doctor" };
     await tx
       .update(reportInboxEntries)
       .set({ ownerId: toUserId, assignedAt: toUserId ? new Date() : null })
@@ -438,8 +448,7 @@ export async function assignReport(
 }
 
 export type CopyOutcome =
-  | { ok: true; entry: LockedEntry; added: boolean }
-  | { ok: false; reason: "not_found" | "not_a_doctor" | "is_owner" };
+  { ok: true; entry: LockedEntry; added: boolean } | { ok: false; reason: "not_found" | "not_a_doctor" | "is_owner" };
 
 /** Copies a report to a colleague of the lab: they see it in their inbox; the owner stays the owner. */
 export async function copyReportTo(
@@ -520,4 +529,38 @@ export async function countInboxForUser(db: Db, scope: QueryScope): Promise<numb
     .from(reportInboxEntries)
     .where(and(...inboxConditions(db, scope, labId, { assignee: "for_me" })));
   return row?.n ?? 0;
+}
+
+/**
+ * Saves a lab's inbox settings. The caller has checked that the actor administers the lab
+ * (lib/admin/rules administers); false when there is no such lab.
+ */
+export async function updateLabInboxSettings(
+  db: Db,
+  labId: string,
+  settings: InboxSettings,
+  after?: (tx: Tx, previous: InboxSettings) => Promise<void>,
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [previous] = await tx
+      .select({
+        criticalSignOffMinutes: labs.criticalSignOffMinutes,
+        amberDays: labs.inboxAmberDays,
+        redDays: labs.inboxRedDays,
+      })
+      .from(labs)
+      .where(eq(labs.id, labId))
+      .for("update");
+    if (!previous) return false;
+    await tx
+      .update(labs)
+      .set({
+        criticalSignOffMinutes: settings.criticalSignOffMinutes,
+        inboxAmberDays: settings.amberDays,
+        inboxRedDays: settings.redDays,
+      })
+      .where(eq(labs.id, labId));
+    await after?.(tx, previous);
+    return true;
+  });
 }

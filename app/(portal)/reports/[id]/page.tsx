@@ -16,6 +16,10 @@ import { OtherPatientWarning } from "@/components/reports/other-patient-warning"
 import { recordDeniedAccess } from "@/lib/audit";
 import { requireUser } from "@/lib/account/auth";
 import { formatDateTime } from "@/lib/format";
+import { formatDuration } from "@/lib/inbox";
+import { SignOffPanel } from "@/components/inbox/sign-off-panel";
+import { getInboxEntry, getInboxSettings, listLabDoctors } from "@/db/queries/inbox";
+import { assignReportAction, copyReportAction, followUpReportAction, signOffReportAction } from "../../inbox/actions";
 import { clientIp } from "@/lib/request";
 
 export const metadata: Metadata = { title: "Interpretation report" };
@@ -42,7 +46,12 @@ export default async function ReportPage({ params }: { params: Promise<{ id: str
     notFound();
   }
 
-  const flag = (await listFlaggedReports(db, scopeOf(user), [report.id])).get(report.id);
+  const scope = scopeOf(user);
+  const flag = (await listFlaggedReports(db, scope, [report.id])).get(report.id);
+  const inInbox = user.role === "doctor" || user.role === "admin";
+  const [entry, doctors, settings] = inInbox
+    ? await Promise.all([getInboxEntry(db, scope, report.id), listLabDoctors(db, scope), getInboxSettings(db, scope)])
+    : [undefined, [], null];
   const reportViewer = <PdfViewer src={`/api/reports/${report.id}/document`} title={REPORT_LABEL} />;
   const patientName = report.patient ? `${report.patient.familyName}, ${report.patient.givenName}` : null;
   return (
@@ -51,6 +60,11 @@ export default async function ReportPage({ params }: { params: Promise<{ id: str
         title={report.accessionNumber ? `Report for accession ${report.accessionNumber}` : "Interpretation report"}
         actions={
           <>
+            {inInbox ? (
+              <Link href="/inbox" className={buttonClasses("secondary")}>
+                Inbox
+              </Link>
+            ) : null}
             {report.labResultId ? (
               <Link href={`/lab-results/${report.labResultId}`} className={buttonClasses("secondary")}>
                 Lab result
@@ -66,6 +80,44 @@ export default async function ReportPage({ params }: { params: Promise<{ id: str
         }
       />
       {flag ? <OtherPatientWarning otherPatientId={flag.otherPatientId} reason={flag.reason} /> : null}
+      {entry && settings ? (
+        <SignOffPanel
+          reportId={entry.reportId}
+          version={entry.version}
+          flag={entry.flag}
+          isDoctor={user.role === "doctor"}
+          canAssign={user.role === "doctor" || user.role === "admin"}
+          userId={user.id}
+          awaitingSignOff={entry.awaitingSignOff}
+          state={entry.viewedByOwner ? "viewed" : "new"}
+          owner={entry.ownerId ? { id: entry.ownerId, name: entry.ownerName ?? "A former member" } : null}
+          copies={entry.copies}
+          doctors={doctors.map((d) => ({ id: d.id, name: d.name }))}
+          followUp={
+            entry.followUp
+              ? { note: entry.followUp.note, byName: entry.followUp.byName, atLabel: formatDateTime(entry.followUp.at) }
+              : null
+          }
+          signOff={
+            entry.signOff
+              ? {
+                  byName: entry.signOff.signedOffByName,
+                  atLabel: formatDateTime(entry.signOff.signedOffAt),
+                  afterDelivery: formatDuration(entry.signOff.afterDeliveryMs),
+                  comment: entry.signOff.comment,
+                }
+              : null
+          }
+          overdueCritical={entry.overdueCritical}
+          windowMinutes={settings.criticalSignOffMinutes}
+          actions={{
+            signOff: signOffReportAction,
+            assign: assignReportAction,
+            copy: copyReportAction,
+            followUp: followUpReportAction,
+          }}
+        />
+      ) : null}
       <section
         aria-labelledby="report-details-heading"
         className="mb-4 rounded-lg border border-slate-200 bg-white p-4"
