@@ -100,7 +100,14 @@ export function columnForHeader(header: string): ManifestColumn | undefined {
 
 /** The downloadable template: the header row and two example rows (two files of one patient and accession). */
 export function manifestTemplateCsv(): string {
-  const adaLovelace = (fileName: string, mode: string, notes: string, patientEmail: string, physicianEmail: string) =>
+  const adaLovelace = (
+    fileName: string,
+    mode: string,
+    notes: string,
+    patientEmail: string,
+    physicianEmail: string,
+    flag: string,
+  ) =>
     csvLine([
       fileName,
       "P-0001",
@@ -113,10 +120,11 @@ export function manifestTemplateCsv(): string {
       notes,
       patientEmail,
       physicianEmail,
+      flag,
     ]);
   return [
     csvLine(manifestColumns.map((c) => columnSpecs[c].header)),
-    adaLovelace("cbc-0001.pdf", "interpret", "Fasting sample", "", ""),
-    adaLovelace("lipids-0001.pdf", "store only", "", "ada@example.org", "dr.byron@example.org"),
+    adaLovelace("cbc-0001.pdf", "interpret", "Fasting sample", "", "", "abnormal"),
+    adaLovelace("lipids-0001.pdf", "store only", "", "ada@example.org", "dr.byron@example.org", ""),
   ].join("");
 }
