@@ -13,6 +13,7 @@ CREATE TABLE "report_inbox_entries" (
 	"lab_id" uuid NOT NULL,
 	"lab_result_id" uuid NOT NULL,
 	"version" integer NOT NULL,
+	"flag" "lab_result_flag",
 	"received_at" timestamp with time zone NOT NULL,
 	"owner_id" uuid,
 	"assigned_at" timestamp with time zone,
@@ -49,7 +50,7 @@ ALTER TABLE "report_sign_offs" ADD CONSTRAINT "report_sign_offs_report_id_interp
 ALTER TABLE "report_sign_offs" ADD CONSTRAINT "report_sign_offs_lab_id_labs_id_fk" FOREIGN KEY ("lab_id") REFERENCES "public"."labs"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "report_sign_offs" ADD CONSTRAINT "report_sign_offs_signed_off_by_users_id_fk" FOREIGN KEY ("signed_off_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "report_inbox_copies_user_idx" ON "report_inbox_copies" USING btree ("user_id");--> statement-breakpoint
-CREATE INDEX "report_inbox_entries_awaiting_idx" ON "report_inbox_entries" USING btree ("lab_id","received_at") WHERE "report_inbox_entries"."awaiting_sign_off";--> statement-breakpoint
+CREATE INDEX "report_inbox_entries_queue_idx" ON "report_inbox_entries" USING btree ("lab_id",(case "flag" when 'critical' then 0 when 'abnormal' then 1 else 2 end),"received_at") WHERE "report_inbox_entries"."awaiting_sign_off";--> statement-breakpoint
 CREATE INDEX "report_inbox_entries_owner_idx" ON "report_inbox_entries" USING btree ("owner_id","received_at") WHERE "report_inbox_entries"."awaiting_sign_off";--> statement-breakpoint
 CREATE INDEX "report_inbox_entries_lab_result_idx" ON "report_inbox_entries" USING btree ("lab_result_id","version");--> statement-breakpoint
 CREATE UNIQUE INDEX "report_sign_offs_report_key" ON "report_sign_offs" USING btree ("report_id");--> statement-breakpoint
@@ -57,9 +58,10 @@ CREATE INDEX "report_sign_offs_lab_at_idx" ON "report_sign_offs" USING btree ("l
 -- Hand-written backfill: every matched report version gets its inbox entry (unassigned);
 -- only the newest version of each lab result received in the last 30 days awaits sign-off,
 -- so that an existing lab does not find its whole archive in the inbox.
-INSERT INTO "report_inbox_entries" ("report_id", "lab_id", "lab_result_id", "version", "received_at", "awaiting_sign_off")
-SELECT r."id", r."lab_id", r."lab_result_id", r."version", r."received_at",
+INSERT INTO "report_inbox_entries" ("report_id", "lab_id", "lab_result_id", "version", "flag", "received_at", "awaiting_sign_off")
+SELECT r."id", r."lab_id", r."lab_result_id", r."version", lr."flag", r."received_at",
   r."received_at" > now() - interval '30 days'
   AND NOT EXISTS (SELECT 1 FROM "interpretation_reports" n WHERE n."lab_result_id" = r."lab_result_id" AND n."version" > r."version")
 FROM "interpretation_reports" r
-WHERE r."match_state" = 'matched' AND r."lab_id" IS NOT NULL AND r."lab_result_id" IS NOT NULL;
+JOIN "lab_results" lr ON lr."id" = r."lab_result_id"
+WHERE r."match_state" = 'matched' AND r."lab_id" IS NOT NULL;

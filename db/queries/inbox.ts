@@ -55,7 +55,7 @@ export type InboxRow = {
 };
 
 /** The inbox's order: critical first, then abnormal, then the rest; oldest first within each. */
-const flagRank = sql<number>`case ${labResults.flag} when 'critical' then 0 when 'abnormal' then 1 else 2 end`;
+const flagRank = sql<number>`(case ${reportInboxEntries.flag} when 'critical' then 0 when 'abnormal' then 1 else 2 end)`;
 
 function copiedTo(db: Db | Tx, userId: string) {
   return exists(
@@ -77,8 +77,8 @@ function inboxConditions(db: Db | Tx, scope: QueryScope, labId: string, filters:
     where.push(
       or(eq(reportInboxEntries.ownerId, scope.userId), isNull(reportInboxEntries.ownerId), copiedTo(db, scope.userId))!,
     );
-  if (filters.flag === "none") where.push(isNull(labResults.flag));
-  else if (filters.flag) where.push(eq(labResults.flag, filters.flag));
+  if (filters.flag === "none") where.push(isNull(reportInboxEntries.flag));
+  else if (filters.flag) where.push(eq(reportInboxEntries.flag, filters.flag));
   if (filters.minAgeDays && filters.minAgeDays > 0)
     where.push(sql`${reportInboxEntries.receivedAt} <= now() - make_interval(days => ${filters.minAgeDays})`);
   const q = filters.patient?.trim();
@@ -108,7 +108,7 @@ export async function listInbox(
         labResultId: reportInboxEntries.labResultId,
         version: reportInboxEntries.version,
         receivedAt: reportInboxEntries.receivedAt,
-        flag: labResults.flag,
+        flag: reportInboxEntries.flag,
         accessionNumber: labResults.accessionNumber,
         familyName: patients.familyName,
         givenName: patients.givenName,
@@ -126,12 +126,15 @@ export async function listInbox(
       .where(where)
       .orderBy(flagRank, asc(reportInboxEntries.receivedAt))
       .limit(limit),
-    db
-      .select({ n: count() })
-      .from(reportInboxEntries)
-      .innerJoin(labResults, eq(labResults.id, reportInboxEntries.labResultId))
-      .innerJoin(patients, eq(patients.id, labResults.patientId))
-      .where(where),
+    filters.patient?.trim()
+      ? db
+          .select({ n: count() })
+          .from(reportInboxEntries)
+          .innerJoin(labResults, eq(labResults.id, reportInboxEntries.labResultId))
+          .innerJoin(patients, eq(patients.id, labResults.patientId))
+          .where(where)
+      : // Without a patient filter the count needs the entries alone (their partial index).
+        db.select({ n: count() }).from(reportInboxEntries).where(where),
   ]);
   return {
     total: totalRow?.n ?? 0,
@@ -204,7 +207,7 @@ export async function listOverdueCritical(db: Db, scope: QueryScope, limit = 50)
       and(
         eq(reportInboxEntries.labId, labId),
         eq(reportInboxEntries.awaitingSignOff, true),
-        eq(labResults.flag, "critical"),
+        eq(reportInboxEntries.flag, "critical"),
         sql`${reportInboxEntries.receivedAt} <= now() - make_interval(mins => ${labs.criticalSignOffMinutes})`,
       ),
     )
@@ -265,7 +268,7 @@ export async function getInboxEntry(
       labId: reportInboxEntries.labId,
       version: reportInboxEntries.version,
       receivedAt: reportInboxEntries.receivedAt,
-      flag: labResults.flag,
+      flag: reportInboxEntries.flag,
       awaitingSignOff: reportInboxEntries.awaitingSignOff,
       ownerId: reportInboxEntries.ownerId,
       ownerName: users.name,
@@ -273,7 +276,7 @@ export async function getInboxEntry(
       followUpAt: reportInboxEntries.followUpAt,
       followUpBy,
       viewedByOwner: sql<boolean>`exists (select 1 from ${reportReadMarks} where ${reportReadMarks.reportId} = ${reportInboxEntries.reportId} and ${reportReadMarks.userId} = ${reportInboxEntries.ownerId})`,
-      overdueCritical: sql<boolean>`${labResults.flag} = 'critical' and ${reportInboxEntries.awaitingSignOff} and ${reportInboxEntries.receivedAt} <= now() - make_interval(mins => ${labs.criticalSignOffMinutes})`,
+      overdueCritical: sql<boolean>`${reportInboxEntries.flag} = 'critical' and ${reportInboxEntries.awaitingSignOff} and ${reportInboxEntries.receivedAt} <= now() - make_interval(mins => ${labs.criticalSignOffMinutes})`,
     })
     .from(reportInboxEntries)
     .innerJoin(labs, eq(labs.id, reportInboxEntries.labId))
@@ -515,6 +518,7 @@ export async function setLabResultFlag(
       .for("update");
     if (!row) return { ok: false };
     await tx.update(labResults).set({ flag, updatedAt: new Date() }).where(eq(labResults.id, labResultId));
+    await tx.update(reportInboxEntries).set({ flag }).where(eq(reportInboxEntries.labResultId, labResultId));
     await after?.(tx, row);
     return { ok: true, previous: row.previous };
   });

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { labResults } from "./lab-results";
+import { labResultFlag, labResults } from "./lab-results";
 import { labs } from "./labs";
 import { interpretationReports } from "./reports";
 import { users } from "./users";
@@ -27,6 +27,8 @@ export const reportInboxEntries = pgTable(
       .notNull()
       .references(() => labResults.id, { onDelete: "restrict" }),
     version: integer("version").notNull(),
+    /** The lab result's flag (lab_results.flag), kept here for the inbox's order; changed with it. */
+    flag: labResultFlag("flag"),
     /** Copied from interpretation_reports.received_at (the delivery time), for the inbox's order. */
     receivedAt: timestamp("received_at", { withTimezone: true }).notNull(),
     /** The responsible doctor; null: unassigned, for any doctor of the lab to take. */
@@ -41,9 +43,10 @@ export const reportInboxEntries = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    // The inbox query: the lab's entries awaiting sign-off, oldest first.
-    index("report_inbox_entries_awaiting_idx")
-      .on(t.labId, t.receivedAt)
+    // The inbox query: the lab's entries awaiting sign-off in the inbox's order (critical,
+    // abnormal, the rest; oldest first). The expression is the one in db/queries/inbox.ts.
+    index("report_inbox_entries_queue_idx")
+      .on(t.labId, sql`(case ${t.flag} when 'critical' then 0 when 'abnormal' then 1 else 2 end)`, t.receivedAt)
       .where(sql`${t.awaitingSignOff}`),
     index("report_inbox_entries_owner_idx")
       .on(t.ownerId, t.receivedAt)

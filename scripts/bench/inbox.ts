@@ -77,13 +77,15 @@ async function seed(sql: postgres.Sql): Promise<{ seeded: Seeded; steps: [string
   });
   await step("lab results (flags: 2% critical, 10% abnormal, 40% normal)", async () => {
     for (const lab of labs) {
+      // Patients are numbered 1..n in insertion order; each result goes to patient (i mod n) + 1.
       await sql`
         insert into lab_results (lab_id, patient_id, document_id, accession_number, mode, status, flag, created_at)
         select ${lab.id}, p.id, d.id, 'ACC-' || g.i, 'interpret', 'report_ready',
           (case when g.r < 0.02 then 'critical' when g.r < 0.12 then 'abnormal' when g.r < 0.52 then 'normal' end)::lab_result_flag,
           now() - (g.i * interval '5 minutes')
         from (select i, random() as r from generate_series(1, ${lab.reports}) i) g
-        join lateral (select id from patients where lab_id = ${lab.id} and patient_id = 'P-' || (1 + g.i % ${Math.ceil(lab.reports / 3)})) p on true
+        join (select id, row_number() over (order by created_at, id) as n from patients where lab_id = ${lab.id}) p
+          on p.n = 1 + g.i % ${Math.ceil(lab.reports / 3)}
         cross join (select id from documents where lab_id = ${lab.id} limit 1) d`;
     }
   });
@@ -100,11 +102,11 @@ async function seed(sql: postgres.Sql): Promise<{ seeded: Seeded; steps: [string
   await step("inbox entries (awaiting chosen at random, 20% unassigned) and sign-offs", async () => {
     for (const lab of labs) {
       await sql`
-        insert into report_inbox_entries (report_id, lab_id, lab_result_id, version, received_at, owner_id, assigned_at, awaiting_sign_off)
-        select r.id, r.lab_id, r.lab_result_id, 1, r.received_at,
+        insert into report_inbox_entries (report_id, lab_id, lab_result_id, version, flag, received_at, owner_id, assigned_at, awaiting_sign_off)
+        select r.id, r.lab_id, r.lab_result_id, 1, lr.flag, r.received_at,
           case when random() < 0.2 then null else (select array_agg(user_id) from lab_memberships where lab_id = ${lab.id})[1 + floor(random() * ${DOCTORS})::int] end,
           r.received_at, false
-        from interpretation_reports r where r.lab_id = ${lab.id}`;
+        from interpretation_reports r join lab_results lr on lr.id = r.lab_result_id where r.lab_id = ${lab.id}`;
       await sql`
         update report_inbox_entries set awaiting_sign_off = true
         where report_id in (select report_id from report_inbox_entries where lab_id = ${lab.id} order by random() limit ${lab.awaiting})`;
@@ -140,23 +142,24 @@ async function baselineInbox(
         : assignee === "unassigned"
           ? "and e.owner_id is null"
           : "";
-  const from = `from report_inbox_entries e
-    join lab_results lr on lr.id = e.lab_result_id
-    join patients p on p.id = lr.patient_id
-    where e.lab_id = $1 and $2::uuid is not null and e.awaiting_sign_off ${who}`;
+  const where = `where e.lab_id = $1 and $2::uuid is not null and e.awaiting_sign_off ${who}`;
   const [rows, count] = await Promise.all([
     sql.unsafe(
-      `select e.report_id, e.lab_result_id, e.version, e.received_at, lr.flag, lr.accession_number, p.family_name, p.given_name,
+      `select e.report_id, e.lab_result_id, e.version, e.received_at, e.flag, lr.accession_number, p.family_name, p.given_name,
          p.patient_id, e.owner_id, u.name,
          exists (select 1 from report_inbox_copies c where c.lab_result_id = e.lab_result_id and c.user_id = $2) as copied,
          exists (select 1 from report_read_marks m where m.report_id = e.report_id and m.user_id = e.owner_id) as viewed,
          e.follow_up_note
-       ${from.replace("where", "left join users u on u.id = e.owner_id where")}
-       order by case lr.flag when 'critical' then 0 when 'abnormal' then 1 else 2 end, e.received_at
+       from report_inbox_entries e
+       join lab_results lr on lr.id = e.lab_result_id
+       join patients p on p.id = lr.patient_id
+       left join users u on u.id = e.owner_id
+       ${where}
+       order by (case e.flag when 'critical' then 0 when 'abnormal' then 1 else 2 end), e.received_at
        limit ${PAGE}`,
       [labId, userId],
     ),
-    sql.unsafe(`select count(*)::int as n ${from}`, [labId, userId]),
+    sql.unsafe(`select count(*)::int as n from report_inbox_entries e ${where}`, [labId, userId]),
   ]);
   return rows.length + (count[0]?.n as number);
 }

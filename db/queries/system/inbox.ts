@@ -25,6 +25,10 @@ export async function openInboxEntry(
     .where(eq(reportInboxEntries.labResultId, report.labResultId))
     .orderBy(desc(reportInboxEntries.version))
     .limit(1);
+  const [result] = await tx
+    .select({ flag: labResults.flag })
+    .from(labResults)
+    .where(eq(labResults.id, report.labResultId));
   let ownerId: string | null = null;
   let assignedAt: Date | null = null;
   if (previous) {
@@ -61,6 +65,7 @@ export async function openInboxEntry(
       labId: report.labId,
       labResultId: report.labResultId,
       version: report.version,
+      flag: result?.flag ?? null,
       receivedAt: report.receivedAt ?? new Date(),
       ownerId,
       assignedAt,
