@@ -19,6 +19,7 @@ import { UploadPage } from "./pages/upload-page";
 
 test.describe.configure({ mode: "serial" });
 test.setTimeout(300_000);
+test.use({ actionTimeout: 20_000 });
 
 type Upload = { accession: string; patientId: string; patientName: string; reportId?: string };
 
@@ -30,7 +31,7 @@ async function signedIn(browser: Browser, account: AccountKey, viewport = { widt
 
 async function setCriticalWindow(admin: Page, minutes: number) {
   await admin.goto("/admin/labs");
-  await admin.getByRole("link", { name: e2eLabs.a.name, exact: true }).first().click();
+  await admin.getByRole("link", { name: `Edit ${e2eLabs.a.name}` }).click();
   const field = admin.getByLabel("Critical sign-off window (minutes)");
   await field.fill(String(minutes));
   await admin.getByRole("button", { name: "Save inbox settings" }).click();

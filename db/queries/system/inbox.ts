@@ -19,21 +19,33 @@ export async function openInboxEntry(
   tx: Tx,
   report: { reportId: string; labId: string; labResultId: string; version: number; receivedAt?: Date },
 ): Promise<void> {
-  const [previous] = await tx
-    .select({ ownerId: reportInboxEntries.ownerId, assignedAt: reportInboxEntries.assignedAt })
+  // One read: the lab result's flag and the lab result's latest inbox entry, if any.
+  const latest = tx
+    .select({
+      reportId: reportInboxEntries.reportId,
+      ownerId: reportInboxEntries.ownerId,
+      assignedAt: reportInboxEntries.assignedAt,
+    })
     .from(reportInboxEntries)
-    .where(eq(reportInboxEntries.labResultId, report.labResultId))
+    .where(eq(reportInboxEntries.labResultId, labResults.id))
     .orderBy(desc(reportInboxEntries.version))
-    .limit(1);
+    .limit(1)
+    .as("latest");
   const [result] = await tx
-    .select({ flag: labResults.flag })
+    .select({
+      flag: labResults.flag,
+      previousReportId: latest.reportId,
+      previousOwnerId: latest.ownerId,
+      previousAssignedAt: latest.assignedAt,
+    })
     .from(labResults)
+    .leftJoinLateral(latest, sql`true`)
     .where(eq(labResults.id, report.labResultId));
   let ownerId: string | null = null;
   let assignedAt: Date | null = null;
-  if (previous) {
-    ownerId = previous.ownerId;
-    assignedAt = previous.assignedAt;
+  if (result?.previousReportId) {
+    ownerId = result.previousOwnerId;
+    assignedAt = result.previousAssignedAt;
     await tx
       .update(reportInboxEntries)
       .set({ awaitingSignOff: false })
