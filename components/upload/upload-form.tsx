@@ -120,7 +120,8 @@ function UploadFormBody({ labName, maxUploadMb, upload, defaultMode, focusOnMoun
     const checked = validateDetails(details);
     const contacts = contactEmailEntries(contactEmails);
     if (checked.ok) {
-      if (contacts.ok) return [...checked.entries, ...contacts.entries, ...(flag ? [["flag", flag] as [string, string]] : [])];
+      if (contacts.ok)
+        return [...checked.entries, ...contacts.entries, ...(flag ? [["flag", flag] as [string, string]] : [])];
       setNotice("Nothing was sent. Correct the e-mail address, or leave it empty.");
       document.getElementById(contactEmailIds[contacts.field])?.focus();
       return null;
