@@ -93,3 +93,10 @@ export type GuardOutcome = (typeof guardOutcomes)[number];
  */
 export const reportTextChecks = ["ok", "other_patient", "not_checked"] as const;
 export type ReportTextCheck = (typeof reportTextChecks)[number];
+
+/**
+ * The lab's own flag on a lab result, set by its technician (never derived from Docus's
+ * interpretation). Null: not flagged.
+ */
+export const labResultFlags = ["normal", "abnormal", "critical"] as const;
+export type LabResultFlag = (typeof labResultFlags)[number];

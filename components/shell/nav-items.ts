@@ -5,6 +5,7 @@ export type NavItem = { href: string; label: string; roles: readonly UserRole[] 
 /** The portal's navigation; each entry names the roles that may open it. */
 export const navItems: readonly NavItem[] = [
   { href: "/", label: "Dashboard", roles: ["admin", "technician", "doctor"] },
+  { href: "/inbox", label: "Inbox", roles: ["admin", "doctor"] },
   { href: "/upload", label: "Upload", roles: ["admin", "technician"] },
   { href: "/lab-results", label: "Lab results", roles: ["admin", "technician", "doctor"] },
   { href: "/patients", label: "Patients", roles: ["admin", "technician", "doctor"] },

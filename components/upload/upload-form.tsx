@@ -2,6 +2,8 @@
 
 import { useEffect, useState, type FormEvent } from "react";
 import type { UploadResult } from "@/lib/lab-results/upload-result";
+import type { LabResultFlag } from "@/lib/domain";
+import { FlagField } from "./flag-field";
 import { ContactEmailFields, contactEmailEntries, contactEmailIds, emptyContactEmails } from "./contact-email-fields";
 import { BatchControls } from "./batch-controls";
 import { ExistingPatientNotice } from "./existing-patient-notice";
@@ -75,6 +77,7 @@ function UploadFormBody({
   const [mode, setMode] = useState<UploadMode>(defaultMode ?? "interpret");
   const [notes, setNotes] = useState("");
   const [contactEmails, setContactEmails] = useState(emptyContactEmails);
+  const [flag, setFlag] = useState<LabResultFlag | "">("");
   const [errors, setErrors] = useState<FormErrors>({});
   const [notice, setNotice] = useState("");
   // A "new" patient whose id the lab already has with other details: offered instead.
@@ -125,7 +128,8 @@ function UploadFormBody({
     const checked = validateDetails(details);
     const contacts = contactEmailEntries(contactEmails);
     if (checked.ok) {
-      if (contacts.ok) return [...checked.entries, ...contacts.entries];
+      if (contacts.ok)
+        return [...checked.entries, ...contacts.entries, ...(flag ? [["flag", flag] as [string, string]] : [])];
       setNotice("Nothing was sent. Correct the e-mail address, or leave it empty.");
       document.getElementById(contactEmailIds[contacts.field])?.focus();
       return null;
@@ -280,6 +284,7 @@ function UploadFormBody({
             errors={errors}
             setFieldError={setFieldError}
           />
+          <FlagField value={flag} onChange={setFlag} />
           <ContactEmailFields value={contactEmails} onChange={setContactEmails} />
         </fieldset>
 

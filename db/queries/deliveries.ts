@@ -1,4 +1,5 @@
 import "server-only";
+import { openInboxEntry } from "./system/inbox";
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { descNullsLast } from "./order";
 import type { Db, Tx } from "@/db";
@@ -91,18 +92,20 @@ export async function attachUnmatchedReport(
       };
     }
     const previous = await latestReportVersion(tx, target.id);
+    const version = (previous?.version ?? 0) + 1;
     await tx
       .update(interpretationReports)
       .set({
         patientId: target.patientRef,
         labResultId: target.id,
         matchState: "matched",
-        version: (previous?.version ?? 0) + 1,
+        version,
         supersedesId: previous?.id ?? null,
         attachedById: scope.userId,
         attachedAt: new Date(),
       })
       .where(eq(interpretationReports.id, report.id));
+    await openInboxEntry(tx, { reportId: report.id, labId: target.labId, labResultId: target.id, version });
     await tx
       .update(labResults)
       .set({ status: "report_ready", updatedAt: new Date() })

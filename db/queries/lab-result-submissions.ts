@@ -1,4 +1,5 @@
 import "server-only";
+import type { LabResultFlag } from "@/lib/domain";
 import { and, eq, inArray, ne, or, sql } from "drizzle-orm";
 import { descNullsLast } from "./order";
 import type { Db, Tx } from "@/db";
@@ -34,6 +35,8 @@ export type SubmissionInput = {
   /** Optional addresses for Docus's patient- and doctor-facing reports; sent only when filled in. */
   patientEmail?: string;
   physicianEmail?: string;
+  /** The lab's own flag (normal, abnormal, critical); absent: not flagged. */
+  flag?: LabResultFlag;
   /** `base64`: the bytes in Base64 when the caller has it already (it is sent to Docus so). */
   file: { bytes: Uint8Array; sha256: string; fileName: string; base64?: string };
 };
@@ -106,6 +109,7 @@ export async function createLabResultSubmission(
         notes: input.notes ?? null,
         patientEmail: input.patientEmail ?? null,
         physicianEmail: input.physicianEmail ?? null,
+        flag: input.flag ?? null,
         submittedById: input.userId,
         status: guard?.outcome === "needs_confirmation" ? "needs_confirmation" : "queued",
         guardOutcome: guard?.outcome ?? null,

@@ -1,4 +1,5 @@
 import "server-only";
+import type { LabResultFlag } from "@/lib/domain";
 import { and, count, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { descNullsLast, type OrderBy } from "./order";
 import type { Db } from "@/db";
@@ -82,6 +83,8 @@ export async function listLabResultsForLab(
 
 export type LabResultDetail = LabResultRow & {
   notes: string | null;
+  /** The lab's own flag; null: not flagged. */
+  flag: LabResultFlag | null;
   docusMessage: string | null;
   acceptedAt: Date | null;
   patientRef: string;
@@ -107,6 +110,7 @@ export async function getLabResultForUser(db: Db, scope: QueryScope, id: string)
     .select({
       ...labResultRowColumns,
       notes: labResults.notes,
+      flag: labResults.flag,
       docusMessage: labResults.docusMessage,
       acceptedAt: labResults.acceptedAt,
       documentId: documents.id,

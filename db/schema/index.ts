@@ -10,3 +10,4 @@ export * from "./users";
 export * from "./rate-limits";
 export * from "./hl7-feed";
 export * from "./sharing";
+export * from "./inbox";

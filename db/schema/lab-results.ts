@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { guardOutcomes, labResultModes, labResultStatuses } from "@/lib/domain";
+import { guardOutcomes, labResultFlags, labResultModes, labResultStatuses } from "@/lib/domain";
 import { documents } from "./documents";
 import { labs } from "./labs";
 import { patients } from "./patients";
@@ -19,6 +19,8 @@ export const labResultMode = pgEnum("lab_result_mode", labResultModes);
 export const labResultStatus = pgEnum("lab_result_status", labResultStatuses);
 
 export const labResultGuardOutcome = pgEnum("lab_result_guard_outcome", guardOutcomes);
+
+export const labResultFlag = pgEnum("lab_result_flag", labResultFlags);
 
 /** One uploaded lab-result PDF and its submission to Docus. */
 export const labResults = pgTable(
@@ -41,6 +43,8 @@ export const labResults = pgTable(
     /** Optional contact addresses sent to Docus only when filled in (never in job payloads or logs). */
     patientEmail: text("patient_email"),
     physicianEmail: text("physician_email"),
+    /** The lab's own flag (normal, abnormal, critical); null: not flagged. Never derived from Docus. */
+    flag: labResultFlag("flag"),
     status: labResultStatus("status").notNull().default("queued"),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }),

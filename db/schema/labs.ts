@@ -30,6 +30,11 @@ export const labs = pgTable(
     /** Share links to a report version: for outside physicians (on) and for patients (off). */
     shareLinksPhysicians: boolean("share_links_physicians").notNull().default(true),
     shareLinksPatients: boolean("share_links_patients").notNull().default(false),
+    /** Inbox: a critical report not signed off this many minutes after delivery is escalated. */
+    criticalSignOffMinutes: integer("critical_sign_off_minutes").notNull().default(60),
+    /** Inbox: a report waiting this many days for sign-off is shown amber, and red from the second. */
+    inboxAmberDays: integer("inbox_amber_days").notNull().default(7),
+    inboxRedDays: integer("inbox_red_days").notNull().default(14),
     /** A deactivated lab takes no new uploads; its data stays readable. */
     active: boolean("active").notNull().default(true),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

@@ -116,6 +116,7 @@ export async function sendManifestFile(
       notes: row.notes,
       patientEmail: row.patientEmail,
       physicianEmail: row.physicianEmail,
+      flag: row.flag,
       sayer: `row ${row.line}`,
       auditDetails: { manifestRow: row.line },
     },

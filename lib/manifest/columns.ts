@@ -7,7 +7,13 @@ import { labResultDetailFields } from "@/lib/lab-results/upload-result";
  * without case, accents, spaces or punctuation ("Date of birth" = "date_of_birth" = "DOB").
  */
 
-export const manifestColumns = ["fileName", ...labResultDetailFields, "patientEmail", "physicianEmail"] as const;
+export const manifestColumns = [
+  "fileName",
+  ...labResultDetailFields,
+  "patientEmail",
+  "physicianEmail",
+  "flag",
+] as const;
 export type ManifestColumn = (typeof manifestColumns)[number];
 
 type ColumnSpec = { header: string; label: string; required: boolean; aliases: string[] };
@@ -64,6 +70,12 @@ export const columnSpecs: Record<ManifestColumn, ColumnSpec> = {
     required: false,
     aliases: ["physician e-mail", "doctor email", "doctor e-mail", "physician mail"],
   },
+  flag: {
+    header: "flag",
+    label: "flag",
+    required: false,
+    aliases: ["lab flag", "result flag", "abnormal flag", "abnormality", "interpretation flag"],
+  },
 };
 
 /** A header as compared: lower case, no accents, letters and digits only. */
@@ -88,7 +100,14 @@ export function columnForHeader(header: string): ManifestColumn | undefined {
 
 /** The downloadable template: the header row and two example rows (two files of one patient and accession). */
 export function manifestTemplateCsv(): string {
-  const adaLovelace = (fileName: string, mode: string, notes: string, patientEmail: string, physicianEmail: string) =>
+  const adaLovelace = (
+    fileName: string,
+    mode: string,
+    notes: string,
+    patientEmail: string,
+    physicianEmail: string,
+    flag: string,
+  ) =>
     csvLine([
       fileName,
       "P-0001",
@@ -101,10 +120,11 @@ export function manifestTemplateCsv(): string {
       notes,
       patientEmail,
       physicianEmail,
+      flag,
     ]);
   return [
     csvLine(manifestColumns.map((c) => columnSpecs[c].header)),
-    adaLovelace("cbc-0001.pdf", "interpret", "Fasting sample", "", ""),
-    adaLovelace("lipids-0001.pdf", "store only", "", "ada@example.org", "dr.byron@example.org"),
+    adaLovelace("cbc-0001.pdf", "interpret", "Fasting sample", "", "", "abnormal"),
+    adaLovelace("lipids-0001.pdf", "store only", "", "ada@example.org", "dr.byron@example.org", ""),
   ].join("");
 }

@@ -17,6 +17,7 @@ export type ManifestProblemCode =
   | "bad_mode"
   | "bad_notes"
   | "bad_email"
+  | "bad_flag"
   | "file_missing"
   | "file_unlisted"
   | "file_named_twice"

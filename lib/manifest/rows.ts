@@ -1,6 +1,13 @@
 import { sanitizeFileName } from "@/lib/pdf/file-name";
 import { z } from "zod";
-import { labResultModes, patientSexes, type LabResultMode, type PatientSex } from "@/lib/domain";
+import {
+  labResultFlags,
+  labResultModes,
+  patientSexes,
+  type LabResultFlag,
+  type LabResultMode,
+  type PatientSex,
+} from "@/lib/domain";
 import {
   accessionNumberSchema,
   optionalEmailSchema,
@@ -25,6 +32,7 @@ export type ManifestRow = {
   notes?: string;
   patientEmail?: string;
   physicianEmail?: string;
+  flag?: LabResultFlag;
 };
 
 /** The same row as the server receives it: one schema for the check and the send. */
@@ -41,6 +49,7 @@ export const manifestRowSchema = z.object({
   notes: uploadFieldsSchema.shape.notes,
   patientEmail: optionalEmailSchema,
   physicianEmail: optionalEmailSchema,
+  flag: z.enum(labResultFlags).optional(),
 });
 
 const sexAliases: Record<string, PatientSex> = {
@@ -65,6 +74,24 @@ const modeAliases: Record<string, LabResultMode> = {
   storeonly: "store_only",
   store: "store_only",
   s: "store_only",
+};
+
+/** The lab's flag as spreadsheets write it (HL7 abnormal flags included); empty: not flagged. */
+const flagAliases: Record<string, LabResultFlag> = {
+  normal: "normal",
+  n: "normal",
+  abnormal: "abnormal",
+  a: "abnormal",
+  h: "abnormal",
+  l: "abnormal",
+  high: "abnormal",
+  low: "abnormal",
+  critical: "critical",
+  c: "critical",
+  aa: "critical",
+  hh: "critical",
+  ll: "critical",
+  panic: "critical",
 };
 
 const compact = (value: string) => value.toLowerCase().replace(/[^a-z]/g, "");
@@ -169,6 +196,11 @@ export function checkRow(
       );
   }
 
+  const flagText = value("flag");
+  const flag = flagText ? flagAliases[compact(flagText)] : undefined;
+  if (flagText && !flag)
+    fail("bad_flag", "flag", `“${flagText}” is not a flag. Write normal, abnormal or critical, or leave it empty.`);
+
   const located = problems.map((p) => ({ ...p, line: raw.line }));
   if (located.length > 0) return { row: null, problems: located };
   return {
@@ -184,6 +216,7 @@ export function checkRow(
       mode: mode!,
       ...(notes ? { notes } : {}),
       ...emails,
+      ...(flag ? { flag } : {}),
     },
     problems: [],
   };

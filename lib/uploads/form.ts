@@ -41,6 +41,7 @@ export function parseUploadForm(
     confirmDuplicate: text(formData, "confirmDuplicate"),
     patientEmail: text(formData, "patientEmail"),
     physicianEmail: text(formData, "physicianEmail"),
+    flag: text(formData, "flag"),
   });
   const patient = patientChoiceSchema.safeParse({
     patientChoice: text(formData, "patientChoice"),

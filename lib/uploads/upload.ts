@@ -59,6 +59,8 @@ export type UploadRequest = {
   notes?: string;
   patientEmail?: string;
   physicianEmail?: string;
+  /** The lab's own flag (normal, abnormal, critical); absent: not flagged. */
+  flag?: SubmissionInput["flag"];
   /** The technician saw the duplicate question and chose to send it again. */
   confirmDuplicate?: boolean;
   /** Who "this upload" is in a patient-conflict message: "this upload" or "row 7". */
@@ -151,6 +153,7 @@ export async function uploadLabResult(
         notes: request.notes,
         patientEmail: request.patientEmail,
         physicianEmail: request.physicianEmail,
+        flag: request.flag,
         file: { bytes, sha256, fileName, base64 },
       },
       (tx, id) =>
@@ -163,6 +166,7 @@ export async function uploadLabResult(
           details: {
             accessionNumber,
             mode: request.mode,
+            flag: request.flag ?? null,
             sizeBytes: bytes.byteLength,
             sha256,
             duplicateConfirmed: request.confirmDuplicate ?? false,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { labResultModes } from "@/lib/domain";
+import { labResultFlags, labResultModes } from "@/lib/domain";
 import { patientSexes } from "@/lib/domain";
 
 /** Shared by the upload form (browser) and the server action: one set of rules. */
@@ -33,6 +33,12 @@ export const newPatientSchema = z.object({
   sex: z.enum(patientSexes, { error: "Choose the patient's sex." }),
 });
 
+/** The lab's own flag on a lab result; empty means not flagged. */
+export const labResultFlagSchema = z
+  .union([z.literal(""), z.enum(labResultFlags, { error: "Choose normal, abnormal or critical, or not flagged." })])
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
 /** An optional e-mail address: empty means not given (then nothing is sent to Docus). */
 export const optionalEmailSchema = z
   .string()
@@ -62,6 +68,7 @@ export const uploadFieldsSchema = z.object({
     .optional()
     .transform((v) => v === "1"),
   ...contactEmailsSchema.shape,
+  flag: labResultFlagSchema,
 });
 
 /** The patient is either an existing one (by our id) or created with the upload. */

@@ -12,7 +12,9 @@ import {
   listOverdueLabResults,
   listRejectedLabResults,
 } from "@/db/queries/lab-results";
+import { getInboxSettings, listInbox, listOverdueCritical } from "@/db/queries/inbox";
 import { getLabForUser } from "@/db/queries/labs";
+import { OverdueCriticalPanel } from "@/components/inbox/overdue-critical";
 import { listUnreadReportsForUser } from "@/db/queries/report-read-marks";
 import { scopeOf } from "@/db/queries/scope";
 import { requireUser } from "@/lib/account/auth";
@@ -34,6 +36,15 @@ export default async function DashboardPage() {
     listHeldLabResults(db, scope),
   ]);
   const canUpload = user.role === "technician" || user.role === "admin";
+  const isDoctor = user.role === "doctor";
+  const [inbox, overdueCritical, inboxSettings] =
+    isDoctor || user.role === "admin"
+      ? await Promise.all([
+          isDoctor ? listInbox(db, scope, { assignee: "for_me" }, 5) : null,
+          listOverdueCritical(db, scope),
+          getInboxSettings(db, scope),
+        ])
+      : [null, [], null];
   return (
     <>
       <PageHeader
@@ -41,6 +52,35 @@ export default async function DashboardPage() {
         description={`${user.currentLab.name}: new reports for you, submissions that need attention, and today's activity.`}
         actions={canUpload ? <UploadLink /> : null}
       />
+      {inboxSettings ? (
+        <OverdueCriticalPanel items={overdueCritical} windowMinutes={inboxSettings.criticalSignOffMinutes} />
+      ) : null}
+      {inbox ? (
+        <div className="mb-6">
+          <AttentionList
+            title="Waiting for your sign-off"
+            empty="Nothing waits for your sign-off."
+            items={inbox.rows.map((r) => ({
+              id: r.reportId,
+              href: `/reports/${r.reportId}`,
+              title: r.patientName,
+              detail: [
+                r.flag ? r.flag[0]!.toUpperCase() + r.flag.slice(1) : null,
+                r.amended ? `amended (v${r.version})` : null,
+                `Accession ${r.accessionNumber}`,
+              ]
+                .filter(Boolean)
+                .join(" · "),
+              at: r.receivedAt,
+            }))}
+            action={
+              <Link href="/inbox" className="inline-flex min-h-11 items-center text-sm text-brand-700 underline">
+                Inbox ({inbox.total})
+              </Link>
+            }
+          />
+        </div>
+      ) : null}
       <dl className="grid grid-cols-2 gap-4 lg:grid-cols-4">
         <StatCard label="Lab results today" value={counts.today} />
         <StatCard label="Lab results this week" value={counts.thisWeek} hint="Since Monday" />

@@ -1,4 +1,5 @@
 import "server-only";
+import { openInboxEntry } from "./inbox";
 import { and, eq, sql } from "drizzle-orm";
 import { descNullsLast } from "../order";
 import type { Db, Tx } from "@/db";
@@ -184,8 +185,15 @@ export async function storeDeliveredReport(
         idempotencyKey: key,
         metadata: Object.keys(report.metadata).length > 0 ? report.metadata : null,
       })
-      .returning({ id: interpretationReports.id });
+      .returning({ id: interpretationReports.id, receivedAt: interpretationReports.receivedAt });
     if (target) {
+      await openInboxEntry(tx, {
+        reportId: stored!.id,
+        labId: labId!,
+        labResultId: target.id,
+        version,
+        receivedAt: stored!.receivedAt,
+      });
       await tx
         .update(labResults)
         .set({ status: "report_ready", updatedAt: new Date() })

@@ -18,6 +18,9 @@ import { PdfViewer } from "@/components/reports/pdf-viewer";
 import { getLabResultGuard, type LabResultGuardView } from "@/db/queries/guard";
 import { confirmHeldLabResultAction, markReportReviewedAction, removeHeldLabResultAction } from "../actions";
 import { openRecordPage } from "../../record-page";
+import { setLabResultFlagAction } from "../flag-actions";
+import { FlagBadge } from "@/components/inbox/flag-badge";
+import { FlagForm } from "@/components/inbox/flag-form";
 import { formatDateTime } from "@/lib/format";
 import { ABANDONED_ATTEMPT_MESSAGE } from "@/lib/domain";
 
@@ -145,6 +148,16 @@ export default async function LabResultPage({ params }: { params: Promise<{ id: 
           <div>
             <dt className="text-slate-600">Wrong-patient check</dt>
             <dd data-testid="guard-summary">{guardSummary(guard)}</dd>
+          </div>
+          <div>
+            <dt className="text-slate-600">Lab flag</dt>
+            <dd>
+              {canManage ? (
+                <FlagForm labResultId={result.id} flag={result.flag} action={setLabResultFlagAction} />
+              ) : (
+                <FlagBadge flag={result.flag} showNone />
+              )}
+            </dd>
           </div>
           <div>
             <dt className="text-slate-600">Notes sent with it</dt>

@@ -25,6 +25,10 @@ import { TextCheckPending } from "@/components/reports/text-check-pending";
 import { recordDeniedAccess } from "@/lib/audit";
 import { requireUser } from "@/lib/account/auth";
 import { formatDateTime } from "@/lib/format";
+import { formatDuration } from "@/lib/inbox";
+import { SignOffPanel } from "@/components/inbox/sign-off-panel";
+import { getInboxEntry, getInboxSettings, listLabDoctors } from "@/db/queries/inbox";
+import { assignReportAction, copyReportAction, followUpReportAction, signOffReportAction } from "../../inbox/actions";
 import { clientIp } from "@/lib/request";
 
 export const metadata: Metadata = { title: "Interpretation report" };
@@ -59,10 +63,15 @@ export default async function ReportPage({
     notFound();
   }
 
-  const flag = (await listFlaggedReports(db, scopeOf(user), [report.id])).get(report.id);
+  const scope = scopeOf(user);
+  const flag = (await listFlaggedReports(db, scope, [report.id])).get(report.id);
+  const inInbox = user.role === "doctor" || user.role === "admin";
+  const [entry, doctors, settings] = inInbox
+    ? await Promise.all([getInboxEntry(db, scope, report.id), listLabDoctors(db, scope), getInboxSettings(db, scope)])
+    : [undefined, [], null];
   const diff =
     report.version > 1
-      ? await getReportDiffForUser(db, scopeOf(user), report.id, fromParam.success ? fromParam.data : undefined)
+      ? await getReportDiffForUser(db, scope, report.id, fromParam.success ? fromParam.data : undefined)
       : undefined;
   // A pair never compared (a version stored before comparisons, or another "from"): compared once, by the job.
   if (diff?.state === "missing") {
@@ -72,7 +81,7 @@ export default async function ReportPage({
       labId: user.currentLab?.id ?? null,
     });
   }
-  const textCheckPending = (await listReportsPendingTextCheckFor(db, scopeOf(user), [report.id])).has(report.id);
+  const textCheckPending = (await listReportsPendingTextCheckFor(db, scope, [report.id])).has(report.id);
   const reportViewer = <PdfViewer src={`/api/reports/${report.id}/document`} title={REPORT_LABEL} />;
   const canShare = user.role === "doctor" || user.role === "admin";
   const sharing = canShare ? await getReportForSharing(db, scopeOf(user), report.id) : undefined;
@@ -107,6 +116,11 @@ export default async function ReportPage({
         title={report.accessionNumber ? `Report for accession ${report.accessionNumber}` : "Interpretation report"}
         actions={
           <>
+            {inInbox ? (
+              <Link href="/inbox" className={buttonClasses("secondary")}>
+                Inbox
+              </Link>
+            ) : null}
             {report.labResultId ? (
               <Link href={`/lab-results/${report.labResultId}`} className={buttonClasses("secondary")}>
                 Lab result
@@ -123,6 +137,44 @@ export default async function ReportPage({
       />
       {flag ? <OtherPatientWarning otherPatientId={flag.otherPatientId} reason={flag.reason} /> : null}
       {textCheckPending ? <TextCheckPending /> : null}
+      {entry && settings ? (
+        <SignOffPanel
+          reportId={entry.reportId}
+          version={entry.version}
+          flag={entry.flag}
+          isDoctor={user.role === "doctor"}
+          canAssign={user.role === "doctor" || user.role === "admin"}
+          userId={user.id}
+          awaitingSignOff={entry.awaitingSignOff}
+          state={entry.viewedByOwner ? "viewed" : "new"}
+          owner={entry.ownerId ? { id: entry.ownerId, name: entry.ownerName ?? "A former member" } : null}
+          copies={entry.copies}
+          doctors={doctors.map((d) => ({ id: d.id, name: d.name }))}
+          followUp={
+            entry.followUp
+              ? { note: entry.followUp.note, byName: entry.followUp.byName, atLabel: formatDateTime(entry.followUp.at) }
+              : null
+          }
+          signOff={
+            entry.signOff
+              ? {
+                  byName: entry.signOff.signedOffByName,
+                  atLabel: formatDateTime(entry.signOff.signedOffAt),
+                  afterDelivery: formatDuration(entry.signOff.afterDeliveryMs),
+                  comment: entry.signOff.comment,
+                }
+              : null
+          }
+          overdueCritical={entry.overdueCritical}
+          windowMinutes={settings.criticalSignOffMinutes}
+          actions={{
+            signOff: signOffReportAction,
+            assign: assignReportAction,
+            copy: copyReportAction,
+            followUp: followUpReportAction,
+          }}
+        />
+      ) : null}
       <section
         aria-labelledby="report-details-heading"
         className="mb-4 rounded-lg border border-slate-200 bg-white p-4"

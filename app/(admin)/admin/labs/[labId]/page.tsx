@@ -11,6 +11,8 @@ import { getLabById } from "@/db/queries/lab-admin";
 import { administers, isOperator } from "@/lib/admin/rules";
 import { requireRole } from "@/lib/account/auth";
 import { setLabActiveAction, updateLabAction } from "../actions";
+import { updateInboxSettingsAction } from "../inbox-actions";
+import { InboxSettingsForm } from "@/components/admin/inbox-settings-form";
 
 export const metadata: Metadata = { title: "Edit lab" };
 
@@ -44,6 +46,19 @@ export default async function LabPage({ params }: { params: Promise<{ labId: str
             submitLabel="Save settings"
             partnerLabIdReadOnly={!isOperator(actor)}
             action={updateLabAction}
+          />
+        </Section>
+        <Section headingId="inbox-settings-heading" title="Results inbox" card>
+          <p className="mb-3 text-sm text-slate-700">
+            A critical report not signed off within the window is shown to the lab&apos;s admins and every doctor of the
+            lab. Reports waiting for sign-off are shown amber, then red, after these many days.
+          </p>
+          <InboxSettingsForm
+            labId={lab.id}
+            criticalSignOffMinutes={lab.criticalSignOffMinutes}
+            amberDays={lab.inboxAmberDays}
+            redDays={lab.inboxRedDays}
+            action={updateInboxSettingsAction}
           />
         </Section>
         <Section headingId="exports-heading" title="Exports to EHRs" card>
