@@ -2,7 +2,7 @@ import http from "node:http";
 import { randomUUID } from "node:crypto";
 import { setDbApplicationName } from "@/db";
 import { startHl7FeedWorker } from "@/lib/exports/mllp-feed";
-import { startSubmitWorker } from "@/lib/jobs/worker";
+import { startSubmitWorker } from "@/lib/send";
 import { EnvError, getEnv } from "@/lib/env";
 import { describeError } from "@/lib/errors";
 import { getLogger } from "@/lib/observability/logger";

@@ -1,6 +1,6 @@
 import { decodeStrictBase64 } from "../../lib/bytes.ts";
 import { constantTimeEqual, sha256Hex } from "../../lib/crypto.ts";
-import { submissionBodySchema, submissionRuleViolation } from "../../lib/docus/contract.ts";
+import { submissionBodySchema, submissionRuleViolation } from "../../lib/docus/wire.ts";
 import type http from "node:http";
 import { isRecord } from "./http.ts";
 import type { SimEndpoint, SimRequestRecord, ValidSubmission } from "./records.ts";

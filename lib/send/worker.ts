@@ -2,8 +2,10 @@ import "server-only";
 import type { PgBoss } from "pg-boss";
 import { getDb } from "@/db";
 import { listLabResultsNeedingJob, secondsUntilDue } from "@/db/queries/system/lab-result-sends";
-import { sendLabResult, type SendDeps } from "@/lib/lab-results/submission";
-import { SUBMIT_QUEUE, SWEEP_QUEUE, enqueueSubmission, getBoss, type SubmitJob } from "./boss";
+import { SUBMIT_QUEUE, SWEEP_QUEUE, beforeJobsStop, getBoss, type SubmitJob } from "@/lib/jobs/boss";
+import { drainSends } from "./drain";
+import { enqueueSubmission } from "./queue";
+import { sendLabResult, type SendDeps } from "./send";
 
 /**
  * Starts this process's worker for lab-result sends. Every portal instance runs one (and
@@ -11,7 +13,11 @@ import { SUBMIT_QUEUE, SWEEP_QUEUE, enqueueSubmission, getBoss, type SubmitJob }
  * lab result's lease keeps a send from ever being made twice at once.
  */
 export async function startSubmitWorker(boss?: PgBoss, deps: SendDeps = {}): Promise<void> {
-  boss ??= await getBoss();
+  if (!boss) {
+    boss = await getBoss();
+    // The process's own boss: on SIGTERM, wait for this worker's sends in flight.
+    beforeJobsStop(drainSends);
+  }
   const sendDeps = { ...deps, boss };
   await boss.work<SubmitJob>(
     SUBMIT_QUEUE,
