@@ -25,7 +25,11 @@ export async function startSubmitWorker(boss?: PgBoss, deps: SendDeps = {}): Pro
     { batchSize: 1, localConcurrency: 4, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 5 },
     async ([job]) => {
       if (!job) return;
-      await runSubmitJob(job.data.labResultId, sendDeps, { takeover: job.data.takeover === true });
+      try {
+        await runSubmitJob(job.data.labResultId, sendDeps, { takeover: job.data.takeover === true });
+      } finally {
+        wakeSubmitWorkers(sendDeps.boss);
+      }
     },
   );
   await boss.work(SWEEP_QUEUE, { batchSize: 1, pollingIntervalSeconds: 2 }, async () => {
@@ -35,6 +39,20 @@ export async function startSubmitWorker(boss?: PgBoss, deps: SendDeps = {}): Pro
   await sweepLabResults(sendDeps).catch((error: unknown) => {
     console.error(`[jobs] the start-up sweep failed: ${error instanceof Error ? error.name : "unknown error"}`);
   });
+}
+
+/**
+ * After a job, this process's send workers fetch again at once instead of sleeping out
+ * pg-boss's poll interval. pg-boss sleeps a worker for the rest of its interval after each
+ * job (the NOTIFY backstop, 5 s) and bursts only for batches; so, with four workers and a
+ * send every 0.62 s (Docus's limit), each worker took one job per 5 s and 40 queued sends
+ * took 1.4 times as long as the limit allows (docs/send-pipeline.md, bench:sends). A
+ * worker notified while it runs a job skips its sleep; an idle one fetches once and, with
+ * nothing there, sleeps again. So a queue drains at the rate limit, and an idle one costs
+ * one fetch per worker after its last job.
+ */
+export function wakeSubmitWorkers(boss: PgBoss): void {
+  for (const worker of boss.getWipData()) if (worker.name === SUBMIT_QUEUE) boss.notifyWorker(worker.id);
 }
 
 /**
