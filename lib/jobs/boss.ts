@@ -8,7 +8,9 @@ import { setQueueStatsSource } from "@/lib/observability/metrics";
 /**
  * Durable jobs on the portal's own database (pg-boss): PostgreSQL, or the embedded
  * PGlite through pg-boss's adapter. Job payloads carry ids only, never document bytes
- * or credentials.
+ * or credentials. This folder is pg-boss alone (start, stop, the queues and their
+ * options); it imports none of the jobs' handlers, which live with their work (the send:
+ * lib/send; the HL7 feed: lib/exports/mllp-feed.ts) and register a stop hook when needed.
  *
  * The send queue uses pg-boss's LISTEN/NOTIFY: a job's insert carries a NOTIFY that
  * PostgreSQL delivers when the upload's transaction commits, and every instance's worker
