@@ -1,6 +1,7 @@
 import { defineConfig, globalIgnores } from "eslint/config";
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
+import libFolders from "./eslint-rules/lib-folder-cycles.mjs";
 
 /**
  * Imports point one way: app -> components -> lib -> db, and lib/domain.ts (the shared
@@ -21,6 +22,12 @@ function upward(layers, message, { allow = [], docusFace = true } = {}) {
   return ["error", { patterns }];
 }
 
+const systemQueries = {
+  regex: String.raw`^(@/|(\./)?(\.\./)+)db/queries/system(/|$)`,
+  message:
+    "db/queries/system/ bypasses lab scoping: only the workers (lib/send, the HL7 feed), the delivery route (lib/docus/delivery) and the operator's pages may import it (see eslint.config.mjs).",
+};
+
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
@@ -29,6 +36,58 @@ export default defineConfig([
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/ban-ts-comment": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+  // No import cycles between lib's folders (eslint-rules/lib-folder-cycles.mjs): each
+  // folder can be read knowing only the ones below it.
+  {
+    files: ["lib/**/*.{ts,tsx}"],
+    ignores: ["**/*.test.ts"],
+    plugins: { "lib-folders": libFolders },
+    rules: { "lib-folders/no-lib-folder-cycle": "error" },
+  },
+  // The system queries (db/queries/system/) bypass lab scoping by design: only the code
+  // that acts for no user may import them: the workers (the send: lib/send; the HL7 feed:
+  // lib/exports/mllp-feed.ts), the delivery route's handling (app/api/docus/reports,
+  // lib/docus/delivery), the operator's triage pages (app/(admin)/admin/deliveries) and the
+  // process start (lib/startup.ts, which counts the other instances). A second rule name
+  // (typescript-eslint's copy of no-restricted-imports) so the layer rules above still apply.
+  {
+    files: ["**/*.{ts,tsx,mts}"],
+    ignores: [
+      "**/*.test.ts",
+      "db/**",
+      "lib/send/**",
+      "lib/exports/mllp-feed.ts",
+      "lib/docus/delivery/**",
+      "app/api/docus/reports/**",
+      "app/(admin)/admin/deliveries/**",
+      "lib/startup.ts",
+      "scripts/**",
+      "e2e/**",
+    ],
+    rules: { "@typescript-eslint/no-restricted-imports": ["error", { patterns: [systemQueries] }] },
+  },
+  // scripts/ and e2e/ see the Docus module through its faces only: lib/docus/index.ts, or
+  // lib/docus/wire.ts (the wire contract, for the simulator on plain Node and for tests
+  // that sign deliveries), never its inner files. Nor do they reach the system queries.
+  {
+    files: ["scripts/**/*.{ts,mts}", "e2e/**/*.{ts,mts}"],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: String.raw`^(@/|(\./)?(\.\./)+)lib/docus/(?!(index|wire)(\.ts)?$).+`,
+              message:
+                "scripts/ and e2e/ import the Docus module from its faces: @/lib/docus (index) or lib/docus/wire.ts (the wire contract), not its inner files.",
+            },
+            systemQueries,
+          ],
+        },
+      ],
     },
   },
   // Tests are imported by nothing, so they may wire layers together (a query's test uses

@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { PDFDocument } from "pdf-lib";
-import { signWebhook } from "@/lib/docus/webhook-signature";
+import { signWebhook } from "@/lib/docus/wire";
 import { E2E_DELIVERY_SECRET, E2E_WEBHOOK_SECRET } from "./fixtures/accounts";
 import { unique } from "./fixtures/ids";
 import { labResultPdf } from "./fixtures/pdfs";

@@ -3,7 +3,7 @@ import { Hl7Message } from "@medplum/core";
 import type { Bundle, DiagnosticReport } from "@medplum/fhirtypes";
 import { expect, test, type Page } from "@playwright/test";
 import { PDFDocument, StandardFonts } from "pdf-lib";
-import { signWebhook } from "@/lib/docus/webhook-signature";
+import { signWebhook } from "@/lib/docus/wire";
 import { validateExportBundle } from "@/lib/exports/fhir-validate";
 import { unescapeHl7 } from "@/lib/exports/hl7";
 import { seriousViolations } from "./fixtures/a11y";

@@ -31,6 +31,6 @@ execFileSync(
   { env, stdio: "inherit" },
 );
 
-const simulator = spawnScript("scripts/docus-simulator.ts", { ...env, NODE_ENV: "development" });
+const simulator = spawnScript("scripts/docus-simulator/main.ts", { ...env, NODE_ENV: "development" });
 const server = startPortalProcess(env, E2E_PORT);
 process.exit(await superviseTogether([simulator, server.child]));

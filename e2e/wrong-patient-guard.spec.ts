@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { expect, test, type Browser } from "@playwright/test";
 import { PDFDocument, StandardFonts } from "pdf-lib";
-import { signWebhook } from "@/lib/docus/webhook-signature";
+import { signWebhook } from "@/lib/docus/wire";
 import { seriousViolations } from "./fixtures/a11y";
 import { screenshotWideAndPhone } from "./fixtures/screens";
 import { E2E_DELIVERY_SECRET, E2E_WEBHOOK_SECRET, e2eLabs } from "./fixtures/accounts";

@@ -100,3 +100,19 @@ export type ReportTextCheck = (typeof reportTextChecks)[number];
  */
 export const labResultFlags = ["normal", "abnormal", "critical"] as const;
 export type LabResultFlag = (typeof labResultFlags)[number];
+/** The details of a lab result that a single upload and a manifest row both take, in the order they are shown. */
+export const labResultDetailFields = [
+  "patientId",
+  "givenName",
+  "familyName",
+  "birthDate",
+  "sex",
+  "accessionNumber",
+  "mode",
+  "notes",
+] as const;
+export type LabResultDetailField = (typeof labResultDetailFields)[number];
+
+/** What a change made for a person answers: done (with what it returns), or refused and why. */
+export type Outcome<T = object> =
+  ({ ok: true } & T) | { ok: false; reason: "not_found" | "forbidden" | "conflict" | "invalid"; message: string };

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { getDb, getDbKind, setDbApplicationName } from "@/db";
 import { migrateDb } from "@/db/migrate";
 import { WEB_INSTANCE_PREFIX, countOtherWebInstances } from "@/db/queries/system/instances";
-import { demoCredentialsText, seedDemo } from "@/lib/demo";
+import { demoCredentialsText, seedDemo } from "@/lib/account/demo";
 import { EnvError, getAuthSecret, getEnv, type Env } from "@/lib/env";
 import { describeError } from "@/lib/errors";
 import { getLogger } from "@/lib/observability/logger";
@@ -53,7 +53,7 @@ export async function startServer(): Promise<void> {
     await getBoss();
     if (env.RUN_WORKER) {
       // Every instance sends lab results and the labs' HL7 feeds: pg-boss shares the queues.
-      const { startSubmitWorker } = await import("@/lib/jobs/worker");
+      const { startSubmitWorker } = await import("@/lib/send");
       await startSubmitWorker();
       const { startHl7FeedWorker } = await import("@/lib/exports/mllp-feed");
       await startHl7FeedWorker();

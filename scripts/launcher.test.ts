@@ -40,7 +40,7 @@ describe("launcher scripts under plain node", () => {
   });
 
   it("the simulator says which credentials it needs", () => {
-    const result = runNode("scripts/docus-simulator.ts", { DOCUS_SIM_PORT: "4999" });
+    const result = runNode("scripts/docus-simulator/main.ts", { DOCUS_SIM_PORT: "4999" });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("Set DOCUS_API_KEY, DOCUS_TEAM_ID, DOCUS_AUTH_KEY");
   });

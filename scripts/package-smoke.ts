@@ -10,7 +10,7 @@ import { portalEnv } from "@/e2e/fixtures/portal-process";
 import { SignInPage } from "@/e2e/pages/sign-in-page";
 import { UploadPage } from "@/e2e/pages/upload-page";
 import { CHROMIUM_ARGS, chromiumPath } from "./lib/chromium";
-import { startDocusSimulator } from "./lib/simulator";
+import { startDocusSimulator } from "./docus-simulator/start";
 import { getEnv, resetEnvCache } from "@/lib/env";
 
 /**

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { EnvError, docusLaunch, getEnv, resetEnvCache } from "../lib/env.ts";
 import { generatedDocusEnv, servePortal } from "./lib/processes.ts";
-import { startDocusSimulator } from "./lib/simulator.ts";
+import { startDocusSimulator } from "./docus-simulator/start.ts";
 
 /**
  * `npm start`: builds the portal when there is no build yet, then serves it in this

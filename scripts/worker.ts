@@ -2,7 +2,7 @@ import http from "node:http";
 import { randomUUID } from "node:crypto";
 import { setDbApplicationName } from "@/db";
 import { startHl7FeedWorker } from "@/lib/exports/mllp-feed";
-import { startSubmitWorker } from "@/lib/jobs/worker";
+import { startSubmitWorker } from "@/lib/send";
 import { startReportDiffWorker } from "@/lib/reports/diff-job";
 import { startReportTextCheckWorker } from "@/lib/lab-results/guard-check";
 import { EnvError, getEnv } from "@/lib/env";

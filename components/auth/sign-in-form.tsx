@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { sameOriginPath } from "@/lib/request";
 import { isSecondStepFailure, secondStepMessages, type SecondStep } from "@/lib/account/two-factor-messages";
-import { signInSchema } from "@/lib/validations/auth";
+import { signInSchema } from "@/lib/account/sign-in-schema";
 
 type FieldErrors = Partial<Record<"email" | "password", string>>;
 

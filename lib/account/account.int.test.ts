@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLab } from "@/db/queries/labs";
 import { createUser, getUserById } from "@/db/queries/users";
 import { auditEvents, passwordSetTokens, users } from "@/db/schema";
-import { createPerson, resetPassword, setPersonActive } from "@/lib/admin/people";
+import { createPerson, resetPassword, resetTwoFactor, setPersonActive } from "@/lib/admin/people";
 import { resetEnvCache } from "@/lib/env";
 import { hashPassword, verifyPassword } from "@/lib/account/password-hash";
 import { encryptTotpSecret, totpKeyId, totpKeyring } from "@/lib/account/totp-secret";
@@ -18,7 +18,6 @@ import {
   evaluateFailures,
   mustEnrolTwoFactor,
   reencryptTotpSecrets,
-  resetTwoFactor,
   TotpRotationError,
   TWO_FACTOR_LIMIT,
 } from "./two-factor";

@@ -7,12 +7,12 @@ import { listLabIdsForUser } from "@/db/queries/labs";
 import { findUserByEmail, recordSignIn, revokeSession } from "@/db/queries/users";
 import { checkSecondStep } from "@/lib/account/two-factor";
 import { recordAuditForLabs } from "@/lib/audit";
-import { isDemoPassword } from "@/lib/demo";
+import { isDemoPassword } from "@/lib/account/demo";
 import { getAuthSecret, getEnv } from "@/lib/env";
 import { timingDummyHash, verifyPassword } from "@/lib/account/password-hash";
 import { forgiveSignIn } from "@/lib/account/sign-in-rate-limit";
 import { clientIpFromRecord, sameOriginPath } from "@/lib/request";
-import { signInSchema } from "@/lib/validations/auth";
+import { signInSchema } from "@/lib/account/sign-in-schema";
 
 export const SIGN_IN_PATH = "/sign-in";
 

@@ -3,8 +3,8 @@ import type { Db } from "@/db";
 import { claimPasswordLink, findPasswordLink, setPasswordHash } from "@/db/queries/password-links";
 import { getUserById } from "@/db/queries/users";
 import { listLabsForUser } from "@/db/queries/labs";
-import { recordChange } from "@/lib/admin/audit-change";
-import { hashLinkToken, linkTokenPattern } from "@/lib/admin/password-links";
+import { recordChange } from "@/lib/audit-change";
+import { hashLinkToken, linkTokenPattern } from "@/lib/account/password-links";
 import { hashPassword, verifyPassword } from "@/lib/account/password-hash";
 import { checkPasswordStrength } from "@/lib/account/password-strength";
 

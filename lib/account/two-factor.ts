@@ -5,7 +5,6 @@ import {
   advanceTimeStep,
   anyLabRequiresTwoFactor,
   isAdminInAnyLab,
-  clearTwoFactor,
   enableTwoFactor,
   listSpentRecoveryCodes,
   listUnusedRecoveryCodes,
@@ -18,10 +17,9 @@ import {
 } from "@/db/queries/two-factor";
 import { getUserById } from "@/db/queries/users";
 import type { User } from "@/db/schema";
-import { recordChange } from "@/lib/admin/audit-change";
-import { getManageablePerson, type Outcome } from "@/lib/admin/people";
-import { accountWideRefusal, type Actor } from "@/lib/admin/rules";
 import { recordAudit } from "@/lib/audit";
+import { recordChange } from "@/lib/audit-change";
+import type { Outcome } from "@/lib/domain";
 import { hashPassword, verifyPassword } from "@/lib/account/password-hash";
 import {
   newRecoveryCodes,
@@ -123,35 +121,6 @@ export async function confirmEnrolment(
   });
   if (!done) return { ok: false, reason: "conflict", message: "Two-factor sign-in is already on." };
   return { ok: true, recoveryCodes: codes };
-}
-
-/** An admin removes a person's second factor (lost phone): audited, and their sessions end. */
-export async function resetTwoFactor(db: Db, actor: Actor, userId: string): Promise<Outcome> {
-  if (userId === actor.id)
-    return { ok: false, reason: "invalid", message: "Ask another admin to reset your own second factor." };
-  return db.transaction(async (tx) => {
-    const person = await getManageablePerson(tx, actor, userId);
-    if (!person)
-      return {
-        ok: false,
-        reason: "not_found",
-        message: "That user was not found among the people you manage.",
-      } as const;
-    const refusal = accountWideRefusal(actor, person);
-    if (refusal) return { ok: false, reason: "forbidden", message: refusal } as const;
-    await clearTwoFactor(tx, person.id);
-    await recordChange(tx, {
-      action: "user.two_factor_reset",
-      actorId: actor.id,
-      labIds: person.labIds,
-      details: {
-        targetUserId: person.id,
-        before: { twoFactor: person.totpEnabledAt !== null },
-        after: { twoFactor: false, sessionsEnded: true },
-      },
-    });
-    return { ok: true } as const;
-  });
 }
 
 import type { SecondStep } from "@/lib/account/two-factor-messages";

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { findLabConflict, getLabById } from "@/db/queries/lab-admin";
 import { labs, type Lab } from "@/db/schema";
-import { recordChange } from "@/lib/admin/audit-change";
+import { recordChange } from "@/lib/audit-change";
 import type { Outcome } from "@/lib/admin/people";
 import { administers, isOperator, type Actor } from "@/lib/admin/rules";
 import type { LabSettings } from "@/lib/validations/admin";

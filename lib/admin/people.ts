@@ -12,9 +12,10 @@ import {
   type PersonState,
 } from "@/db/queries/people";
 import { retirePasswordLinks, setPasswordHash } from "@/db/queries/password-links";
+import { clearTwoFactor } from "@/db/queries/two-factor";
 import { labMemberships, labs, users, type UserRole } from "@/db/schema";
-import { recordChange } from "@/lib/admin/audit-change";
-import { issuePasswordToken } from "@/lib/admin/password-links";
+import { recordChange } from "@/lib/audit-change";
+import { issuePasswordToken } from "@/lib/account/password-links";
 import {
   accountWideRefusal,
   adminSeatsLost,
@@ -30,8 +31,8 @@ import {
 import { hashPassword } from "@/lib/account/password-hash";
 import { randomBytes } from "node:crypto";
 
-export type Outcome<T = object> =
-  ({ ok: true } & T) | { ok: false; reason: "not_found" | "forbidden" | "conflict" | "invalid"; message: string };
+export type { Outcome } from "@/lib/domain";
+import type { Outcome } from "@/lib/domain";
 
 const notFound = {
   ok: false,
@@ -273,3 +274,32 @@ export async function resetPassword(
 
 /** The person for an edit page: undefined unless the actor may see them. */
 export { manageable as getManageablePerson };
+
+/** An admin removes a person's second factor (lost phone): audited, and their sessions end. */
+export async function resetTwoFactor(db: Db, actor: Actor, userId: string): Promise<Outcome> {
+  if (userId === actor.id)
+    return { ok: false, reason: "invalid", message: "Ask another admin to reset your own second factor." };
+  return db.transaction(async (tx) => {
+    const person = await manageable(tx, actor, userId);
+    if (!person)
+      return {
+        ok: false,
+        reason: "not_found",
+        message: "That user was not found among the people you manage.",
+      } as const;
+    const refusal = accountWideRefusal(actor, person);
+    if (refusal) return { ok: false, reason: "forbidden", message: refusal } as const;
+    await clearTwoFactor(tx, person.id);
+    await recordChange(tx, {
+      action: "user.two_factor_reset",
+      actorId: actor.id,
+      labIds: person.labIds,
+      details: {
+        targetUserId: person.id,
+        before: { twoFactor: person.totpEnabledAt !== null },
+        after: { twoFactor: false, sessionsEnded: true },
+      },
+    });
+    return { ok: true } as const;
+  });
+}

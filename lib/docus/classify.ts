@@ -1,7 +1,7 @@
 /**
  * Turns Docus's answer to a lab result submission (or the failure to get one) into the
  * one decision the portal needs: accepted, rejected for good, or worth retrying. The
- * status mapping is the contract's assumed one (CONTRACT.md, section 1, "Errors").
+ * status mapping is the contract's assumed one (docs/docus-contract.md, section 1, "Answers and how each is classified").
  */
 
 export type SubmissionOutcome =

@@ -4,7 +4,7 @@ import type { SubmissionBody, SubmissionEndpoint } from "./contract";
 import { classifyNetworkError, classifyResponse, type SubmissionOutcome } from "./classify";
 
 /**
- * The portal's side of "Submit lab results" (CONTRACT.md, section 1). This is the only
+ * The portal's side of "Submit lab results" (docs/docus-contract.md, section 1). This is the only
  * module that knows Docus's request field names; callers speak LabResultSubmission.
  */
 
@@ -18,7 +18,7 @@ export type LabResultSubmission = {
   referenceId: string;
   partnerLabId?: string | null;
   notes?: string | null;
-  /** Optional; sent only when filled in (CONTRACT.md, section 4). */
+  /** Optional; sent only when filled in (docs/docus-contract.md, section 1). */
   patientEmail?: string | null;
   physicianEmail?: string | null;
   /** `base64`: the bytes already in Base64, used as they are. */

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { decodeStrictBase64 } from "../bytes.ts";
 
 /**
- * The Docus wire contract (CONTRACT.md): the two JSON bodies, as zod schemas, used by
+ * The Docus wire contract (docs/docus-contract.md): the two JSON bodies, as zod schemas, used by
  * the portal's client and delivery parser and by the simulated Docus alike, so that a
  * change on one side that the other does not follow is a type error. The field names
  * and aliases here are the assumptions a partner with the exact spec corrects.
@@ -42,7 +42,7 @@ export const submissionBodySchema = z.object(
     reference_id: z.string({ error: "reference_id must be a string." }).optional(),
     partner_lab_id: z.string({ error: "partner_lab_id must be a string." }).optional(),
     data: z.string({ error: "data must be a string." }).optional(),
-    // Optional by default; Docus requires them when patient- or doctor-facing reports are on (CONTRACT.md, section 4).
+    // Optional by default; Docus requires them when patient- or doctor-facing reports are on (docs/docus-contract.md, section 1).
     patient_email: z.email({ error: "patient_email must be an e-mail address." }).optional(),
     physician_email: z.email({ error: "physician_email must be an e-mail address." }).optional(),
     file_base64: z

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "@/db";
 import { requeueFeedMessage, updateLabHl7Settings } from "@/db/queries/hl7-feed";
-import { recordChange } from "@/lib/admin/audit-change";
+import { recordChange } from "@/lib/audit-change";
 import { administers, type Actor } from "@/lib/admin/rules";
 import type { Hl7SettingsInput } from "@/lib/validations/exports";
 import { resendFeedMessage } from "./mllp-feed";

@@ -1,9 +1,6 @@
-import { sql } from "drizzle-orm";
 import type { PGlite } from "@electric-sql/pglite";
-import { PgBoss, fromDrizzle, fromPglite } from "pg-boss";
-import { beforeDbClose, getDb, getPgliteClient, type Tx } from "@/db";
-import { releaseSendingLeases } from "@/db/queries/system/lab-result-sends";
-import { sendsInFlight } from "./in-flight";
+import { PgBoss, fromPglite } from "pg-boss";
+import { beforeDbClose, getPgliteClient } from "@/db";
 import { getEnv } from "@/lib/env";
 import { describeError } from "@/lib/errors";
 import { setQueueStatsSource } from "@/lib/observability/metrics";
@@ -11,7 +8,9 @@ import { setQueueStatsSource } from "@/lib/observability/metrics";
 /**
  * Durable jobs on the portal's own database (pg-boss): PostgreSQL, or the embedded
  * PGlite through pg-boss's adapter. Job payloads carry ids only, never document bytes
- * or credentials.
+ * or credentials. This folder is pg-boss alone (start, stop, the queues and their
+ * options); it imports none of the jobs' handlers, which live with their work (the send:
+ * lib/send; the HL7 feed: lib/exports/mllp-feed.ts) and register a stop hook when needed.
  *
  * The send queue uses pg-boss's LISTEN/NOTIFY: a job's insert carries a NOTIFY that
  * PostgreSQL delivers when the upload's transaction commits, and every instance's worker
@@ -114,38 +113,47 @@ async function createProcessBoss(): Promise<PgBoss> {
   const pglite = await getPgliteClient();
   const connectionString = getEnv().DATABASE_URL;
   const boss = await createBoss(pglite ? { pglite } : { connectionString: connectionString ?? "" });
-  beforeDbClose(drainSends);
+  beforeDbClose(stopJobs);
   // /metrics reads the queues' counts when scraped (see lib/observability/metrics.ts).
   setQueueStatsSource(() => boss.getQueues([SUBMIT_QUEUE, SWEEP_QUEUE]));
   (globalThis as BossCache)[startedKey] = true;
   return boss;
 }
 
+type StopHook = () => Promise<void>;
+const hooksKey = Symbol.for("lab-portal.boss.stop-hooks");
+
 /**
- * Graceful shutdown of the sends (run before the database closes, on SIGTERM): stop taking
- * jobs, let the sends in flight finish (up to the Docus timeout, so each gets its answer
- * or its own timeout and records it), then end the leases of any still running, so that
- * their lab results are due at once for another instance or the next start. pg-boss
+ * Registers work to do when the process's jobs stop (SIGTERM), after every queue has
+ * stopped taking jobs and before pg-boss stops: the send's drain (lib/send/drain.ts) waits
+ * for its sends in flight here. Hooks run one after another, in registration order.
+ */
+export function beforeJobsStop(hook: StopHook): void {
+  const cache = globalThis as { [hooksKey]?: StopHook[] };
+  const hooks = (cache[hooksKey] ??= []);
+  if (!hooks.includes(hook)) hooks.push(hook);
+}
+
+/**
+ * Graceful shutdown of the jobs (run before the database closes): stop fetching on every
+ * queue (the boss itself stays up, so that a send that ends now can still enqueue its retry
+ * in the transaction that records it), run the stop hooks, then stop pg-boss. pg-boss
  * fails the jobs it stops waiting for; they are retried.
  */
-export async function drainSends(): Promise<void> {
-  const cache = globalThis as BossCache;
+export async function stopJobs(): Promise<void> {
+  const cache = globalThis as BossCache & { [hooksKey]?: StopHook[] };
   const boss = await cache[bossKey]?.catch(() => undefined);
   if (boss) {
-    // Stop fetching; the boss itself stays up so that a send that ends now can still
-    // enqueue its retry in the transaction that records it.
     await Promise.all(
       [SUBMIT_QUEUE, SWEEP_QUEUE, HL7_FEED_QUEUE, REPORT_DIFF_QUEUE, REPORT_TEXT_CHECK_QUEUE].map((queue) =>
         boss.offWork(queue, { wait: false }).catch(() => undefined),
       ),
     );
   }
-  const deadline = Date.now() + getEnv().DOCUS_TIMEOUT_MS + 2_000;
-  while (sendsInFlight().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-  const abandoned = sendsInFlight();
-  if (abandoned.length > 0) {
-    const released = await releaseSendingLeases(await getDb(), abandoned).catch(() => 0);
-    console.log(`[jobs] shutdown: released ${released} send lease(s) still in flight`);
+  for (const hook of cache[hooksKey] ?? []) {
+    await hook().catch((error: unknown) => {
+      console.error(`[jobs] a stop hook failed: ${describeError(error)}`);
+    });
   }
   await stopBoss(2_000).catch((error: unknown) => {
     console.error(`[jobs] stopping pg-boss failed: ${error instanceof Error ? error.name : "unknown error"}`);
@@ -180,23 +188,4 @@ export async function stopBoss(timeoutMs = 10_000): Promise<void> {
   setQueueStatsSource(undefined);
   const boss = await pending.catch(() => undefined);
   await boss?.stop({ graceful: true, timeout: timeoutMs });
-}
-
-/**
- * Enqueues a send of one lab result inside the caller's transaction, so that the job
- * exists exactly when the row (or its new state) does.
- */
-export async function enqueueSubmission(
-  tx: Tx,
-  labResultId: string,
-  startAfterSeconds: number,
-  boss?: PgBoss,
-  { takeover = false }: { takeover?: boolean } = {},
-): Promise<void> {
-  boss ??= await getBoss();
-  const data: SubmitJob = takeover ? { labResultId, takeover: true } : { labResultId };
-  await boss.send(SUBMIT_QUEUE, data, {
-    startAfter: Math.max(0, Math.ceil(startAfterSeconds)),
-    db: fromDrizzle(tx as unknown as Parameters<typeof fromDrizzle>[0], sql),
-  });
 }

@@ -10,13 +10,13 @@ import { storeDeliveredReport } from "@/db/queries/system/deliveries";
 import { createUser } from "@/db/queries/users";
 import { auditEvents, interpretationReports, labResults, labs } from "@/db/schema";
 import { REPORT_TEXT_CHECK_QUEUE, SUBMIT_QUEUE, createBoss } from "@/lib/jobs/boss";
-import { runSubmitJob, sweepLabResults } from "@/lib/jobs/worker";
+import { runSubmitJob, sendLabResult, sweepLabResults } from "@/lib/send";
 import { sha256Hex } from "@/lib/crypto";
 import { greyPng } from "@/lib/testing/png";
 import { newPatientSubmission } from "@/lib/testing/submission-input";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { checkDeliveredReport, runDeliveredReportCheck, startReportTextCheckWorker } from "./guard-check";
-import { confirmHeldLabResultSend, queueLabResult, removeHeldLabResultUpload, sendLabResult } from "./submission";
+import { confirmHeldLabResultSend, queueLabResult, removeHeldLabResultUpload } from "./submission";
 
 /** The wrong-patient guard against a real database and a real pg-boss. */
 

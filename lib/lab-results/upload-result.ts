@@ -1,17 +1,6 @@
-import type { LabResultStatus } from "@/lib/domain";
+import type { LabResultDetailField, LabResultStatus } from "@/lib/domain";
 
-/** The details of a lab result that a single upload and a manifest row both take, in the order they are shown. */
-export const labResultDetailFields = [
-  "patientId",
-  "givenName",
-  "familyName",
-  "birthDate",
-  "sex",
-  "accessionNumber",
-  "mode",
-  "notes",
-] as const;
-export type LabResultDetailField = (typeof labResultDetailFields)[number];
+export { labResultDetailFields, type LabResultDetailField } from "@/lib/domain";
 
 export type UploadField = "patientRef" | LabResultDetailField | "patientEmail" | "physicianEmail" | "file";
 

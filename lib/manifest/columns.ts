@@ -1,5 +1,5 @@
 import { csvLine } from "@/lib/csv";
-import { labResultDetailFields } from "@/lib/lab-results/upload-result";
+import { labResultDetailFields } from "@/lib/domain";
 
 /**
  * The manifest's columns: the name each has in the template, the other header names a

@@ -48,7 +48,7 @@ export const optionalEmailSchema = z
   .transform((v) => (v ? v : undefined))
   .pipe(z.email({ error: "Enter a valid e-mail address, e.g. name@example.org, or leave it empty." }).optional());
 
-/** The two optional addresses Docus accepts with a lab result (CONTRACT.md, section 4). */
+/** The two optional addresses Docus accepts with a lab result (docs/docus-contract.md, section 1). */
 export const contactEmailsSchema = z.object({
   patientEmail: optionalEmailSchema,
   physicianEmail: optionalEmailSchema,

@@ -210,12 +210,17 @@ async function send(id: string): Promise<void> {
   await sql`update bench_upload_results set status = 'accepted', accepted_at = now() where id = ${id}`;
 }
 
-// The same worker settings as the portal's (lib/jobs/worker.ts).
+// The same worker settings as the portal's (lib/send/worker.ts), with its wake-up after
+// each job so that the workers fetch again at once rather than sleeping out the poll.
 await boss.work<{ id: string }>(
   QUEUE,
   { batchSize: 1, localConcurrency: 4, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 5 },
   async ([job]) => {
-    if (job) await send(job.data.id);
+    try {
+      if (job) await send(job.data.id);
+    } finally {
+      for (const worker of boss.getWipData()) if (worker.name === QUEUE) boss.notifyWorker(worker.id);
+    }
   },
 );
 

@@ -1,8 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { parseRetryAfter } from "../../lib/docus/classify.ts";
-import { signWebhook } from "../../lib/docus/webhook-signature.ts";
+import { parseRetryAfter, signWebhook, type DeliveryBody } from "../../lib/docus/wire.ts";
 import { sha256Hex } from "../../lib/crypto.ts";
-import type { DeliveryBody } from "../../lib/docus/contract.ts";
 import { fileNamePart } from "../../lib/pdf/file-name.ts";
 import type { DeliveryFaultKind } from "./faults.ts";
 import { errorLabel } from "./http.ts";

@@ -1,6 +1,6 @@
 /** What the simulator keeps of each submission and delivery: metadata and hashes, never content. */
 
-import type { SubmissionEndpoint } from "../../lib/docus/contract.ts";
+import type { SubmissionEndpoint } from "../../lib/docus/wire.ts";
 
 export type SimEndpoint = SubmissionEndpoint;
 

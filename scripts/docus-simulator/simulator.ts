@@ -11,7 +11,7 @@ export type { SimDeliveryRecord, SimEndpoint, SimRequestRecord } from "./records
 export { renderInterpretationReport, type InterpretationReportInput } from "./report-pdf.ts";
 
 /**
- * A stand-in for the Docus Reference Lab API (CONTRACT.md, section 3): it accepts
+ * A stand-in for the Docus Reference Lab API (docs/docus-contract.md, section 3): it accepts
  * submissions like Docus, delivers generated interpretation reports back to the portal,
  * and can be told to misbehave through POST /__sim/faults. It keeps only metadata and
  * hashes of what it receives, never the content or the credentials.

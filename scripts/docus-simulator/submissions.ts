@@ -1,11 +1,11 @@
 import { decodeStrictBase64 } from "../../lib/bytes.ts";
 import { constantTimeEqual, sha256Hex } from "../../lib/crypto.ts";
-import { submissionBodySchema, submissionRuleViolation } from "../../lib/docus/contract.ts";
+import { submissionBodySchema, submissionRuleViolation } from "../../lib/docus/wire.ts";
 import type http from "node:http";
 import { isRecord } from "./http.ts";
 import type { SimEndpoint, SimRequestRecord, ValidSubmission } from "./records.ts";
 
-/** What the simulator checks of a submission, as Docus would (CONTRACT.md, section 1). */
+/** What the simulator checks of a submission, as Docus would (docs/docus-contract.md, section 1). */
 
 /** Compares a received header with a configured value without revealing where they differ. */
 function sameSecret(received: string | string[] | undefined, expected: string): boolean {
@@ -30,7 +30,7 @@ export function describeSubmission(body: unknown): Partial<SimRequestRecord> {
   };
 }
 
-/** The rules of CONTRACT.md, section 1 (the shared contract), each failure named. */
+/** The rules of docs/docus-contract.md, section 1 (the shared contract), each failure named. */
 export function validateSubmission(
   endpoint: SimEndpoint,
   body: unknown,

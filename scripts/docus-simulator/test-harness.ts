@@ -9,7 +9,7 @@ import {
   type SimDeliveryRecord,
   type SimRequestRecord,
 } from "./simulator.ts";
-import { verifyWebhook } from "@/lib/docus/webhook-signature";
+import { verifyWebhook } from "@/lib/docus/wire";
 
 /**
  * What the simulator's tests share: its credentials, a lab-result PDF, and a stand-in for

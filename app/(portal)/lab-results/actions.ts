@@ -9,7 +9,7 @@ import { scopeOf } from "@/db/queries/scope";
 import { recordAudit } from "@/lib/audit";
 import { requireRole } from "@/lib/account/auth";
 import type { ActionResult } from "@/lib/errors";
-import { enqueueSubmission } from "@/lib/jobs/boss";
+import { enqueueSubmission } from "@/lib/send";
 import { confirmHeldLabResultSend, removeHeldLabResultUpload } from "@/lib/lab-results/submission";
 
 const idSchema = z.uuid();

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { deliveries, documents, interpretationReports, labResults, patients } from "@/db/schema";
 import { incoming, pdf, submitForNewPatient, twoLabsSuite } from "@/db/testing/deliveries";
 import { scopeFor } from "@/db/testing/scope";
+import { pickReportTarget, type MatchCandidate } from "@/lib/docus/delivery/match";
 import { createTestDb } from "@/lib/testing/test-db";
 import { listLablessReportsForOperator } from "./operator-triage";
 import { listUnmatchedReportsForAdmin } from "../deliveries";
@@ -188,5 +189,49 @@ describe("storeDeliveredReport", () => {
       [storedOnly]: "accepted",
       [interpreted]: "report_ready",
     });
+  });
+
+  it("picks the lab result that the match rule (lib/docus/delivery/match.ts) picks, whatever the batch's states", async () => {
+    // A small fixed-seed generator: the same scenarios every run.
+    let seed = 19;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const statuses = ["accepted", "accepted", "report_ready", "failed", "queued", "rejected"] as const;
+    const patient = { patientId: "P-RULE", givenName: "Rule", familyName: "Check", birthDate: "1960-02-02" };
+    for (let scenario = 0; scenario < 8; scenario++) {
+      const accessionNumber = `ACC-RULE-${scenario}`;
+      const rows: Array<MatchCandidate & { id: string }> = [];
+      for (let file = 0; file < 2 + next(3); file++) {
+        const mode = next(4) === 0 ? ("store_only" as const) : ("interpret" as const);
+        const { labResultId } = await submitForNewPatient(ctx.db, {
+          labId: ctx.labA,
+          userId: ctx.adminA,
+          patient: { ...patient, sex: "other" },
+          accessionNumber,
+          fileName: `rule-${scenario}-${file}.pdf`,
+          mode,
+        });
+        const status = statuses[next(statuses.length)]!;
+        const createdAt = new Date(Date.UTC(2026, 0, 1, 8, scenario, file * 3 + next(3)));
+        const acceptedAt =
+          status === "accepted" || status === "report_ready"
+            ? new Date(Date.UTC(2026, 0, 1, 9, scenario, next(50)))
+            : null;
+        await ctx.db.update(labResults).set({ status, createdAt, acceptedAt }).where(eq(labResults.id, labResultId));
+        rows.push({ id: labResultId, mode, status, createdAt, acceptedAt });
+      }
+      const expected = pickReportTarget(rows);
+      const stored = await ctx.store(
+        incoming({ patientId: "P-RULE", referenceId: accessionNumber }),
+        `msg_rule_${scenario}`,
+      );
+      const [report] = await ctx.db
+        .select({ labResultId: interpretationReports.labResultId })
+        .from(interpretationReports)
+        .where(eq(interpretationReports.id, stored.reportId));
+      expect({ scenario, labResultId: report?.labResultId }).toEqual({ scenario, labResultId: expected?.id });
+    }
   });
 });

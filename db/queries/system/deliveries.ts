@@ -101,13 +101,12 @@ export async function storeDeliveredReport(
       };
     }
 
-    // The lab result with this accession and patient id. Several files of one batch share
-    // both (the wire carries nothing else to tell them apart), so the report goes to the
-    // one that has waited longest for a report (sent to interpret and accepted, in the
-    // order Docus accepted them); when none is waiting, to the newest one sent to
-    // interpret, as a new version of its report. A file stored only ("store only", which
-    // Docus does not interpret) shares the accession but takes a report only when nothing
-    // else can.
+    // The match rule, carried out with row locks: the rule itself (the candidates, and
+    // which of them the report goes to) is stated, and unit-tested, in
+    // lib/docus/delivery/match.ts; this query must pick as pickReportTarget does (checked by
+    // deliveries.int.test.ts). In short: the lab result with this accession and patient id
+    // that has waited longest for a report (sent to interpret and accepted, in the order
+    // Docus accepted them); else the newest one sent to interpret; a "store only" file last.
     const findTarget = (skipLocked: boolean) =>
       tx
         .select({

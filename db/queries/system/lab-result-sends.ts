@@ -5,11 +5,12 @@ import { documents, labResults, labs, patients, sendPendingStatuses, submissionA
 import { ABANDONED_ATTEMPT_MESSAGE } from "@/lib/domain";
 
 /*
- * SYSTEM ONLY: the send's state machine (claim with a lease, record each attempt, defer,
- * release leases, find rows that need a job). These queries take lab result ids and
- * bypass lab scoping by design: a send belongs to no user. Only the job worker and its
- * sweep (lib/jobs, lib/lab-results/send) may call them, never a page, action or route
- * handler acting for a user.
+ * SYSTEM ONLY: the send's state changes (claim with a lease, record each attempt, defer,
+ * release leases, find rows that need a job), one file for the send in lib/send (see
+ * docs/send-pipeline.md). These queries take lab result ids and bypass lab scoping by
+ * design: a send belongs to no user. Only the send's worker, its sweep and its drain
+ * (lib/send) call them, never a page, action or route handler acting for a user; the
+ * lint rule on db/queries/system/ in eslint.config.mjs keeps it so.
  */
 
 export type ClaimedSubmission = {

@@ -3,7 +3,7 @@ import { getEnv } from "@/lib/env";
 import { verifyWebhook } from "../webhook-signature";
 
 /**
- * How Docus authenticates a report delivery (CONTRACT.md section 2): a shared secret in a
+ * How Docus authenticates a report delivery (docs/docus-contract.md, section 2): a shared secret in a
  * header, Standard Webhooks signatures, or both.
  */
 

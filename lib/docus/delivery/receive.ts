@@ -8,7 +8,7 @@ import { parseDelivery } from "./parse";
 import { logRefusal, storeReport, type DeliveryContext } from "./store";
 
 /**
- * One report delivery from Docus (CONTRACT.md section 2), from the request to its
+ * One report delivery from Docus (docs/docus-contract.md, section 2), from the request to its
  * outcome. Order matters: authenticate (the shared secret before reading anything, the
  * signature over the exact raw bytes), cap the body while reading it, then parse, then
  * store in one transaction. Stored only after the commit; every attempt is written to

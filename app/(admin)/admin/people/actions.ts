@@ -3,8 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { getDb } from "@/db";
 import { createPerson, resetPassword, setPersonActive, updatePerson, type Outcome } from "@/lib/admin/people";
-import { passwordLinkPath } from "@/lib/admin/password-links";
-import { resetTwoFactor } from "@/lib/account/two-factor";
+import { passwordLinkPath } from "@/lib/account/password-links";
+import { resetTwoFactor } from "@/lib/admin/people";
 import { requireRole } from "@/lib/account/auth";
 import { getEnv } from "@/lib/env";
 import type { ActionResult } from "@/lib/errors";

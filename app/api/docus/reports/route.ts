@@ -3,7 +3,7 @@ import { receiveDelivery } from "@/lib/docus";
 export const dynamic = "force-dynamic";
 
 /**
- * Docus delivers interpretation reports here (CONTRACT.md section 2); lib/docus does the
+ * Docus delivers interpretation reports here (docs/docus-contract.md, section 2); lib/docus does the
  * work and this maps its outcome to HTTP: 200 only once the report is stored.
  */
 

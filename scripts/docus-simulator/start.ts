@@ -1,4 +1,4 @@
-import { createDocusSimulator } from "../docus-simulator/simulator.ts";
+import { createDocusSimulator } from "./simulator.ts";
 import type { Env } from "../../lib/env.ts";
 
 /**

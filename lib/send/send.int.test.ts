@@ -12,14 +12,13 @@ import { createUser } from "@/db/queries/users";
 import { documents, labResults, patients, submissionAttempts } from "@/db/schema";
 import type { DocusCredentials } from "@/lib/docus";
 import { createDocusSimulator, type DocusSimulator, type SimRequestRecord } from "@/scripts/docus-simulator/simulator";
-import { SUBMIT_QUEUE, createBoss, enqueueSubmission } from "@/lib/jobs/boss";
+import { SUBMIT_QUEUE, createBoss } from "@/lib/jobs/boss";
 import { claimLabResultForSending, startSubmissionAttempt } from "@/db/queries/system/lab-result-sends";
 import { ABANDONED_ATTEMPT_MESSAGE } from "@/lib/domain";
-import { runSubmitJob, startSubmitWorker, sweepLabResults } from "@/lib/jobs/worker";
 import { sha256Hex } from "@/lib/crypto";
 import { newPatientSubmission } from "@/lib/testing/submission-input";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { sendLabResult, type SendDeps } from "./submission";
+import { enqueueSubmission, runSubmitJob, sendLabResult, startSubmitWorker, sweepLabResults, type SendDeps } from ".";
 
 /** The send path against a real database, a real pg-boss and the Docus simulator. */
 

@@ -1,8 +1,8 @@
-import { getEnv } from "../lib/env.ts";
-import { startDocusSimulator } from "./lib/simulator.ts";
+import { getEnv } from "../../lib/env.ts";
+import { startDocusSimulator } from "./start.ts";
 
 /**
- * `npm run docus:simulator`: the simulated Docus on its own (see scripts/lib/simulator.ts).
+ * `npm run docus:simulator`: the simulated Docus on its own (see ./start.ts and ./simulator.ts).
  * It runs on Node's own TypeScript support, with no loader process.
  */
 
