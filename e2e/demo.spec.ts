@@ -99,7 +99,7 @@ test("the demo admin signs in with a code from the printed secret and reaches th
   await page.goto("/admin");
   await expect(page.getByRole("heading", { name: "Administration" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Labs" })).toBeVisible();
-  await expect(page.getByText("Demo Reference Lab").first()).toBeVisible();
+  await expect(page.getByRole("main").getByText("Demo Reference Lab").first()).toBeVisible();
   await screenshotWideAndPhone(page, "demo-admin-pages");
 });
 
