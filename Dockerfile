@@ -26,4 +26,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # The front server in this process (no npm in front, so SIGTERM reaches it).
-CMD ["node", "scripts/serve.ts"]
+CMD ["node", "--max-old-space-size=384", "--max-semi-space-size=8", "scripts/serve.ts"]

@@ -1,10 +1,11 @@
 import type { NextConfig } from "next";
 import { parseEnv } from "./lib/env";
+import { serverActionsBodyLimit } from "./lib/request";
 import { secretLinkHeaders, staticSecurityHeaders } from "./lib/security-headers";
 
-// An upload may be MAX_UPLOAD_MB; leave room for Base64 growth and the form's own fields.
-// The action itself refuses a file over the limit with a clear message.
-const uploadBodyLimitMb = Math.ceil((parseEnv(process.env).MAX_UPLOAD_MB * 4) / 3) + 1;
+// An upload may be MAX_UPLOAD_MB (the front server works this out again at run time from
+// the built configuration: scripts/lib/portal-server.ts).
+const uploadBodyLimit = serverActionsBodyLimit(parseEnv(process.env).MAX_UPLOAD_MB);
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
@@ -44,7 +45,7 @@ const nextConfig: NextConfig = {
   experimental: {
     // Enables forbidden() / unauthorized() and their pages.
     authInterrupts: true,
-    serverActions: { bodySizeLimit: `${uploadBodyLimitMb}mb` },
+    serverActions: { bodySizeLimit: uploadBodyLimit },
   },
   async headers() {
     // Of two rules that set one header, the later wins: the secret-link rules come last.

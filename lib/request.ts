@@ -79,6 +79,15 @@ const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-
  * What a request without a valid session may carry as its body: the sign-in page's own
  * forms and the set-password form are a few hundred bytes.
  */
+/**
+ * The server actions' body limit for uploads of up to `maxUploadMb`: room for Base64
+ * growth and the form's own fields (the action itself refuses a file over the limit with
+ * a clear message). next.config.ts and the front server (scripts/lib/portal-server.ts) use it.
+ */
+export function serverActionsBodyLimit(maxUploadMb: number): `${number}mb` {
+  return `${Math.ceil((maxUploadMb * 4) / 3) + 1}mb`;
+}
+
 export const UNAUTHENTICATED_BODY_BYTES = 64 * 1024;
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sharedKeyRefusal } from "./startup";
+import { demoSeeding, sharedKeyRefusal } from "./startup";
 
 const KEY = Buffer.alloc(32, 7).toString("base64");
 
@@ -22,5 +22,19 @@ describe("sharedKeyRefusal (several instances need one server-actions key)", () 
     ).toBeNull();
     expect(await sharedKeyRefusal({ productionDeployment: false }, count)).toBeNull();
     expect(asked).toBe(0);
+  });
+});
+
+describe("demoSeeding (the demo data goes into the embedded default only, unless asked for)", () => {
+  it("seeds the embedded default and prints the demo admin's authenticator secret there", () => {
+    expect(demoSeeding({ embedded: true, SEED_DEMO: false })).toEqual({ seed: true, printTotpSecret: true });
+  });
+
+  it("never seeds a DATABASE_URL database without SEED_DEMO=1", () => {
+    expect(demoSeeding({ embedded: false, SEED_DEMO: false })).toEqual({ seed: false, printTotpSecret: false });
+  });
+
+  it("seeds a DATABASE_URL database with SEED_DEMO=1, without printing the secret", () => {
+    expect(demoSeeding({ embedded: false, SEED_DEMO: true })).toEqual({ seed: true, printTotpSecret: false });
   });
 });

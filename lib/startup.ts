@@ -44,10 +44,12 @@ export async function startServer(): Promise<void> {
       console.error(refusal);
       process.exit(1);
     }
-    if (env.embedded || env.SEED_DEMO) {
+    const seeding = demoSeeding(env);
+    if (seeding.seed) {
       const seeded = await seedDemo(db);
-      if (seeded) console.log("Seeded the demo labs and accounts.");
-      if (seeded || env.embedded) console.log(demoCredentialsText());
+      if (seeded.accounts) console.log("Seeded the demo labs and accounts.");
+      if (seeded.labResults > 0) console.log(`Seeded ${seeded.labResults} demo lab results.`);
+      if (seeded.accounts || env.embedded) console.log(demoCredentialsText({ withTotp: seeding.printTotpSecret }));
     }
     const { getBoss } = await import("@/lib/jobs/boss");
     await getBoss();
@@ -70,6 +72,15 @@ export async function startServer(): Promise<void> {
     console.error(`Could not open the database: ${describeError(error)}`);
     process.exit(1);
   }
+}
+
+/**
+ * Whether this start seeds the demo labs, accounts and data: always on the embedded
+ * default, and on a DATABASE_URL database only when SEED_DEMO=1. The demo admin's
+ * authenticator secret is printed on the embedded default only.
+ */
+export function demoSeeding(env: Pick<Env, "embedded" | "SEED_DEMO">): { seed: boolean; printTotpSecret: boolean } {
+  return { seed: env.embedded || env.SEED_DEMO, printTotpSecret: env.embedded };
 }
 
 /**

@@ -89,8 +89,9 @@ const manifest = {
   engines: project.engines,
   scripts: {
     prestart: "node scripts/check-node.cjs",
-    start: "node scripts/serve.ts",
-    serve: "node scripts/serve.ts",
+    // A bounded heap, as in the project's own start and serve scripts (see docs/demo.md).
+    start: "node --max-old-space-size=384 --max-semi-space-size=8 scripts/serve.ts",
+    serve: "node --max-old-space-size=384 --max-semi-space-size=8 scripts/serve.ts",
     // One process (no tsx wrapper in front), so that SIGTERM reaches the worker itself.
     worker: "node --conditions=react-server --import tsx scripts/worker.ts",
     "db:migrate": "tsx --conditions=react-server scripts/migrate.ts",

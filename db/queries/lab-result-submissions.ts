@@ -264,3 +264,33 @@ export async function cancelLabResult(db: Db, scope: QueryScope, id: string): Pr
     .returning({ labId: labResults.labId });
   return row?.labId ?? null;
 }
+
+/** Which of `accessionNumbers` the current lab already has a lab result for (the demo data's "already seeded"). */
+export async function listAccessionNumbersInLab(
+  db: Db,
+  scope: QueryScope,
+  accessionNumbers: string[],
+): Promise<string[]> {
+  const labId = currentLabOf(scope);
+  if (!labId || accessionNumbers.length === 0) return [];
+  const rows = await db
+    .selectDistinct({ accessionNumber: labResults.accessionNumber })
+    .from(labResults)
+    .where(and(eq(labResults.labId, labId), inArray(labResults.accessionNumber, accessionNumbers)));
+  return rows.map((r) => r.accessionNumber);
+}
+
+/**
+ * Dates a lab result of the current lab as uploaded at `createdAt` (the demo data's
+ * history: an upload of three days ago). Only a lab result that no send has touched yet.
+ */
+export async function backdateLabResult(db: Db, scope: QueryScope, id: string, createdAt: Date): Promise<boolean> {
+  const labId = currentLabOf(scope);
+  if (!labId) return false;
+  const rows = await db
+    .update(labResults)
+    .set({ createdAt, updatedAt: createdAt })
+    .where(and(eq(labResults.id, id), eq(labResults.labId, labId), eq(labResults.attempts, 0)))
+    .returning({ id: labResults.id });
+  return rows.length > 0;
+}

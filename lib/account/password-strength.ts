@@ -1,18 +1,27 @@
-import { ZxcvbnFactory } from "@zxcvbn-ts/core";
-import * as common from "@zxcvbn-ts/language-common";
-import * as en from "@zxcvbn-ts/language-en";
+import type { ZxcvbnFactory } from "@zxcvbn-ts/core";
 import { MIN_PASSWORD_LENGTH } from "@/lib/account/password-policy";
 
 /** zxcvbn's score runs 0-4; 3 means "safely unguessable" against an offline attack slowed by hashing. */
 export const MIN_PASSWORD_SCORE = 3;
 
-let factory: ZxcvbnFactory | undefined;
-function estimator(): ZxcvbnFactory {
-  factory ??= new ZxcvbnFactory({
-    dictionary: { ...common.dictionary, ...en.dictionary },
-    graphs: common.adjacencyGraphs,
-    translations: en.translations,
-  });
+let factory: Promise<ZxcvbnFactory> | undefined;
+/**
+ * The estimator with its dictionaries (some 45 MB in memory), loaded the first time a
+ * password is judged: only setting a password needs it, never a sign-in or a page.
+ */
+function estimator(): Promise<ZxcvbnFactory> {
+  factory ??= (async () => {
+    const [{ ZxcvbnFactory: Factory }, common, en] = await Promise.all([
+      import("@zxcvbn-ts/core"),
+      import("@zxcvbn-ts/language-common"),
+      import("@zxcvbn-ts/language-en"),
+    ]);
+    return new Factory({
+      dictionary: { ...common.dictionary, ...en.dictionary },
+      graphs: common.adjacencyGraphs,
+      translations: en.translations,
+    });
+  })();
   return factory;
 }
 
@@ -23,7 +32,7 @@ export type PasswordVerdict = { ok: true; score: number } | { ok: false; score: 
  * (what makes it weak, how to do better) becomes the message. `context` holds words the
  * password must not lean on, such as the person's name and email.
  */
-export function checkPasswordStrength(password: string, context: string[] = []): PasswordVerdict {
+export async function checkPasswordStrength(password: string, context: string[] = []): Promise<PasswordVerdict> {
   if (password.length < MIN_PASSWORD_LENGTH) {
     return {
       ok: false,
@@ -31,7 +40,7 @@ export function checkPasswordStrength(password: string, context: string[] = []):
       message: `Use at least ${MIN_PASSWORD_LENGTH} characters. A few unrelated words make a long password that is easy to remember.`,
     };
   }
-  const result = estimator().check(
+  const result = (await estimator()).check(
     password.slice(0, 256),
     context.filter((w) => w.length > 0),
   );

@@ -47,7 +47,7 @@ export async function redeemPasswordLink(
 ): Promise<PasswordOutcome> {
   const state = await inspectPasswordLink(db, token, now);
   if (!state.usable) return { ok: false, field: "link", message: state.message };
-  const verdict = checkPasswordStrength(password, personalWords(state));
+  const verdict = await checkPasswordStrength(password, personalWords(state));
   if (!verdict.ok) return { ok: false, field: "password", message: verdict.message };
   const passwordHash = await hashPassword(password);
   const link = await findPasswordLink(db, hashLinkToken(token));
@@ -81,7 +81,7 @@ export async function changeOwnPassword(
   }
   if (newPassword === currentPassword)
     return { ok: false, field: "password", message: "Choose a password different from your current one." };
-  const verdict = checkPasswordStrength(newPassword, personalWords(user));
+  const verdict = await checkPasswordStrength(newPassword, personalWords(user));
   if (!verdict.ok) return { ok: false, field: "password", message: verdict.message };
   const passwordHash = await hashPassword(newPassword);
   const labIds = (await listLabsForUser(db, userId)).map((l) => l.id);

@@ -1,6 +1,5 @@
 import "server-only";
-import { Hl7Message } from "@medplum/core";
-import { Hl7Client, ReturnAckCategory } from "@medplum/hl7";
+import type { Hl7Client } from "@medplum/hl7";
 import { sql } from "drizzle-orm";
 import { fromDrizzle, type PgBoss } from "pg-boss";
 import { getDb, type Db, type Tx } from "@/db";
@@ -107,7 +106,13 @@ export async function sendFeedMessage(messageId: string, deps: FeedDeps = {}): P
       controlId: claimed.controlId,
       now: now(),
     });
-    const client = new Hl7Client({ ...claimed.endpoint, connectTimeout: policy.timeoutMs });
+    // Medplum's HL7 code (some 25 MB in memory) is loaded when a lab's feed first sends, not
+    // when the worker starts: most portals have no feed, and no request needs it.
+    const [{ Hl7Message }, { Hl7Client: Client, ReturnAckCategory }] = await Promise.all([
+      import("@medplum/core"),
+      import("@medplum/hl7"),
+    ]);
+    const client = new Client({ ...claimed.endpoint, connectTimeout: policy.timeoutMs });
     try {
       const ack = await client.sendAndWait(Hl7Message.parse(text) as unknown as Parameters<Hl7Client["send"]>[0], {
         timeoutMs: policy.timeoutMs,

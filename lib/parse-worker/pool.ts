@@ -43,8 +43,9 @@ function pool(): Piscina {
       filename: workerFile(),
       minThreads: 0,
       maxThreads: env.PARSE_WORKERS,
-      // A thread is kept a while for the next file, then let go with its memory.
-      idleTimeout: 30_000,
+      // A thread is kept a few seconds for the next file (of a batch), then let go with its
+      // memory: each one holds pdf.js and a heap of its own, tens of MB.
+      idleTimeout: 10_000,
       maxQueue: 100,
       // Plain Node, whatever loader the parent runs under (tsx's would compile pdf.js again
       // in every thread, past its heap limit): the worker needs only Node's type stripping.

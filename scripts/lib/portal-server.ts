@@ -1,5 +1,8 @@
+import { readFileSync } from "node:fs";
 import http from "node:http";
+import path from "node:path";
 import {
+  serverActionsBodyLimit,
   UNAUTHENTICATED_BODY_BYTES,
   resolveClientAddress,
   sessionCookieValue,
@@ -23,6 +26,34 @@ import { createRequestObserver, logRequestError } from "./observe-requests.ts";
  * - every request's cookies, so a tampered next-auth callback-url cookie is dropped
  *   before next-auth would answer it with a 500.
  */
+
+/**
+ * Serves with the configuration the build resolved (.next/required-server-files.json), as
+ * Next's own standalone server does, instead of compiling next.config.ts again at every
+ * start: that loads Next's SWC compiler (some 25 MB that stay in memory) and takes
+ * seconds. The one setting next.config.ts derives from the run-time environment, the
+ * server actions' body limit from MAX_UPLOAD_MB, is worked out again here. Without that
+ * file (an unusual build), Next loads next.config.ts as before.
+ */
+function preferBuiltConfig(maxUploadMb: number): void {
+  if (process.env.__NEXT_PRIVATE_STANDALONE_CONFIG) return;
+  let config: { experimental?: { serverActions?: Record<string, unknown> } };
+  try {
+    config = (
+      JSON.parse(readFileSync(path.join(process.cwd(), ".next", "required-server-files.json"), "utf8")) as {
+        config: typeof config;
+      }
+    ).config;
+  } catch {
+    return;
+  }
+  const serverActions = config.experimental?.serverActions ?? {};
+  config.experimental = {
+    ...config.experimental,
+    serverActions: { ...serverActions, bodySizeLimit: serverActionsBodyLimit(maxUploadMb) },
+  };
+  process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(config);
+}
 
 /** 413, without reading (more of) the body; the connection closes rather than drain it. */
 function refuseBody(response: http.ServerResponse): void {
@@ -101,6 +132,8 @@ export type PortalServerOptions = {
   authSecret: string;
   /** Bearer token of /metrics; unset: no metrics endpoint. */
   metricsToken?: string;
+  /** MAX_UPLOAD_MB: the server actions' body limit follows it (see preferBuiltConfig). */
+  maxUploadMb?: number;
 };
 
 export type PortalServer = {
@@ -111,6 +144,7 @@ export type PortalServer = {
 
 export async function startPortalServer(options: PortalServerOptions): Promise<PortalServer> {
   // Imported here, once NODE_ENV is settled: React picks its build when first loaded.
+  preferBuiltConfig(options.maxUploadMb ?? 20);
   const { default: next } = await import("next");
   const { decode } = await import("next-auth/jwt");
   const app = next({ dev: false, dir: process.cwd(), port: options.port, hostname: options.hostname ?? "localhost" });

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { getAuthSecret, type Env } from "../../lib/env.ts";
+import { startMemoryTrim } from "./memory-trim.ts";
 import { startPortalServer } from "./portal-server.ts";
 
 const root = process.cwd();
@@ -81,7 +82,9 @@ export async function servePortal(env: Env, onStop: () => Promise<void> = async 
     origin: env.NEXTAUTH_URL,
     authSecret: getAuthSecret(),
     metricsToken: env.METRICS_TOKEN,
+    maxUploadMb: env.MAX_UPLOAD_MB,
   });
+  startMemoryTrim();
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
