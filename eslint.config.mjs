@@ -25,7 +25,7 @@ function upward(layers, message, { allow = [], docusFace = true } = {}) {
 const systemQueries = {
   regex: String.raw`^(@/|(\./)?(\.\./)+)db/queries/system(/|$)`,
   message:
-    "db/queries/system/ bypasses lab scoping: only the workers (lib/send, the HL7 feed), the delivery route (lib/docus/delivery) and the operator's pages may import it (see eslint.config.mjs).",
+    "db/queries/system/ bypasses lab scoping: only the workers (lib/send, the HL7 feed, the report text check and diff), the delivery route (lib/docus/delivery), share links, the demo seeding and the operator's pages may import it (see eslint.config.mjs).",
 };
 
 export default defineConfig([
@@ -48,9 +48,13 @@ export default defineConfig([
   },
   // The system queries (db/queries/system/) bypass lab scoping by design: only the code
   // that acts for no user may import them: the workers (the send: lib/send; the HL7 feed:
-  // lib/exports/mllp-feed.ts), the delivery route's handling (app/api/docus/reports,
-  // lib/docus/delivery), the operator's triage pages (app/(admin)/admin/deliveries) and the
-  // process start (lib/startup.ts, which counts the other instances). A second rule name
+  // lib/exports/mllp-feed.ts; the delivered report's text check and the amendment diff:
+  // lib/reports/text-check.ts, lib/reports/diff-job.ts), the delivery route's handling
+  // (app/api/docus/reports, lib/docus/delivery), a share link's opening (lib/share/links.ts:
+  // the link, not a user, is the authority, and it names one report), the embedded
+  // default's demo seeding (lib/demo), the operator's triage pages
+  // (app/(admin)/admin/deliveries) and the process start (lib/startup.ts, which counts the
+  // other instances). A second rule name
   // (typescript-eslint's copy of no-restricted-imports) so the layer rules above still apply.
   {
     files: ["**/*.{ts,tsx,mts}"],
@@ -59,6 +63,10 @@ export default defineConfig([
       "db/**",
       "lib/send/**",
       "lib/exports/mllp-feed.ts",
+      "lib/reports/text-check.ts",
+      "lib/reports/diff-job.ts",
+      "lib/share/links.ts",
+      "lib/demo/**",
       "lib/docus/delivery/**",
       "app/api/docus/reports/**",
       "app/(admin)/admin/deliveries/**",

@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { PDFDocument } from "pdf-lib";
-import { signWebhook } from "@/lib/docus/webhook-signature";
+import { signWebhook } from "@/lib/docus/wire";
 import { seriousViolations } from "./fixtures/a11y";
 import { E2E_DELIVERY_SECRET, E2E_WEBHOOK_SECRET, accounts, e2eLabs, type AccountKey } from "./fixtures/accounts";
 import { unique } from "./fixtures/ids";

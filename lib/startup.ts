@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { getDb, getDbKind, setDbApplicationName } from "@/db";
 import { migrateDb } from "@/db/migrate";
 import { WEB_INSTANCE_PREFIX, countOtherWebInstances } from "@/db/queries/system/instances";
-import { demoCredentialsText, seedDemo } from "@/lib/account/demo";
+import { demoCredentialsText } from "@/lib/account/demo";
+import { seedDemo } from "@/lib/demo/seed";
 import { EnvError, getAuthSecret, getEnv, type Env } from "@/lib/env";
 import { describeError } from "@/lib/errors";
 import { getLogger } from "@/lib/observability/logger";
@@ -61,7 +62,7 @@ export async function startServer(): Promise<void> {
       await startHl7FeedWorker();
       const { startReportDiffWorker } = await import("@/lib/reports/diff-job");
       await startReportDiffWorker();
-      const { startReportTextCheckWorker } = await import("@/lib/lab-results/guard-check");
+      const { startReportTextCheckWorker } = await import("@/lib/reports/text-check");
       await startReportTextCheckWorker();
     }
     getLogger().info(

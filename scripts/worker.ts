@@ -4,7 +4,7 @@ import { setDbApplicationName } from "@/db";
 import { startHl7FeedWorker } from "@/lib/exports/mllp-feed";
 import { startSubmitWorker } from "@/lib/send";
 import { startReportDiffWorker } from "@/lib/reports/diff-job";
-import { startReportTextCheckWorker } from "@/lib/lab-results/guard-check";
+import { startReportTextCheckWorker } from "@/lib/reports/text-check";
 import { EnvError, getEnv } from "@/lib/env";
 import { describeError } from "@/lib/errors";
 import { getLogger } from "@/lib/observability/logger";

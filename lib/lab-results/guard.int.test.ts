@@ -15,7 +15,7 @@ import { sha256Hex } from "@/lib/crypto";
 import { greyPng } from "@/lib/testing/png";
 import { newPatientSubmission } from "@/lib/testing/submission-input";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { checkDeliveredReport, runDeliveredReportCheck, startReportTextCheckWorker } from "./guard-check";
+import { checkDeliveredReport, runDeliveredReportCheck, startReportTextCheckWorker } from "@/lib/reports/text-check";
 import { confirmHeldLabResultSend, queueLabResult, removeHeldLabResultUpload } from "./submission";
 
 /** The wrong-patient guard against a real database and a real pg-boss. */

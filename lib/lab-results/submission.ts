@@ -8,7 +8,7 @@ import { enqueueSubmission } from "@/lib/send";
 import { getMetrics } from "@/lib/observability/metrics";
 import { recordAudit } from "@/lib/audit";
 import type { PdfTextLimits } from "@/lib/pdf/text";
-import type { GuardDecision } from "./guard";
+import type { GuardDecision } from "@/lib/guard/rules";
 import { checkUpload } from "./guard-check";
 
 /**

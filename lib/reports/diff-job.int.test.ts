@@ -9,7 +9,7 @@ import { reportDiffs, reportTexts } from "@/db/schema";
 import { seedTwoLabs, type TwoLabs } from "@/db/testing/deliveries";
 import { sha256Hex } from "@/lib/crypto";
 import { REPORT_DIFF_QUEUE, createBoss } from "@/lib/jobs/boss";
-import { checkDeliveredReport } from "@/lib/lab-results/guard-check";
+import { checkDeliveredReport } from "@/lib/reports/text-check";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { queueDiffForNewVersion, requestDiff, runDiffJob } from "./diff-job";
 

@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { describeDroppedFile } from "@/components/upload/manifest-files";
 import { createLab } from "@/db/queries/labs";
 import { patients } from "@/db/schema";
-import { checkManifestForLab } from "@/lib/lab-results/manifest";
+import { checkManifestForLab } from "@/lib/uploads/manifest";
 import { checkManifest, parseManifestFile, type ManifestFile } from "@/lib/manifest";
 import { checkPdf } from "@/lib/pdf/check";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";

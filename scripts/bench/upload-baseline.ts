@@ -9,7 +9,7 @@ import { getEnv } from "@/lib/env";
 import { sha256Hex } from "@/lib/crypto";
 import { checkPdf } from "@/lib/pdf/check";
 import { extractPdfText } from "@/lib/pdf/text";
-import { decideGuard } from "@/lib/lab-results/guard";
+import { decideGuard } from "@/lib/guard/rules";
 import { reply, serveUntilSignalled } from "./lib/baseline-server";
 
 /**

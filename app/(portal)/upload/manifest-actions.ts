@@ -7,7 +7,7 @@ import { getLabById } from "@/db/queries/lab-admin";
 import { requireRole } from "@/lib/account/auth";
 import { getEnv } from "@/lib/env";
 import { describeError } from "@/lib/errors";
-import { checkManifestForLab, sendManifestFile } from "@/lib/lab-results/manifest";
+import { checkManifestForLab, sendManifestFile } from "@/lib/uploads/manifest";
 import { parseManifestXlsxIsolated } from "@/lib/manifest/parse-isolated";
 import { scopeOf } from "@/db/queries/scope";
 import {

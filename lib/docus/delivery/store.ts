@@ -3,7 +3,7 @@ import { recordRefusedDelivery, storeDeliveredReport } from "@/db/queries/system
 import type { IncomingReport } from "@/lib/domain";
 import { queueReportForFeed } from "@/lib/exports/mllp-feed";
 import { queueDiffForNewVersion } from "@/lib/reports/diff-job";
-import { enqueueReportTextCheck } from "@/lib/lab-results/guard-check";
+import { enqueueReportTextCheck } from "@/lib/reports/text-check";
 import { getMetrics } from "@/lib/observability/metrics";
 import { deliveryIdempotencyKey } from "./idempotency";
 

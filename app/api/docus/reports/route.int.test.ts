@@ -11,7 +11,7 @@ import { deliveries, interpretationReports } from "@/db/schema";
 import { signWebhook } from "@/lib/docus";
 import { parseEnv, resetEnvCache } from "@/lib/env";
 import { REPORT_TEXT_CHECK_QUEUE, createBoss, getBoss, stopBoss } from "@/lib/jobs/boss";
-import { startReportTextCheckWorker } from "@/lib/lab-results/guard-check";
+import { startReportTextCheckWorker } from "@/lib/reports/text-check";
 import { withDatabase } from "@/lib/testing/test-db";
 import { GET, POST } from "./route";
 

@@ -15,8 +15,8 @@ import {
   type AttemptResult,
 } from "@/db/queries/system/lab-result-sends";
 import { recordAudit } from "@/lib/audit";
-import { decideGuard } from "@/lib/lab-results/guard";
-import { demoLabResultPdf, demoReportPdf, type DemoTestRow } from "./demo-pdfs";
+import { decideGuard } from "@/lib/guard/rules";
+import { demoLabResultPdf, demoReportPdf, type DemoTestRow } from "./pdfs";
 
 /**
  * The embedded default's demo data: a dozen patients and their lab results in every state

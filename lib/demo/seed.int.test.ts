@@ -18,7 +18,7 @@ import { resetEnvCache } from "@/lib/env";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 
 /**
- * The embedded default's demo seeding (lib/demo.ts, lib/demo-data.ts) against a real
+ * The embedded default's demo seeding (lib/demo/seed.ts, lib/demo/data.ts) against a real
  * database: every state is there once seeded, a second run adds nothing, and a database
  * that is not the demo's gets no demo data. Sign-in runs next-auth's own `authorize`, with
  * only the database replaced.
@@ -29,8 +29,9 @@ vi.mock("@/db", async (importOriginal) => ({
   getDb: async () => holder.db,
 }));
 
-const { DEMO_TOTP_SECRET, demoAccounts, demoCredentialsText, seedDemo } = await import("./demo");
-const { demoLabResults } = await import("./demo-data");
+const { DEMO_TOTP_SECRET, demoAccounts, demoCredentialsText } = await import("@/lib/account/demo");
+const { seedDemo } = await import("./seed");
+const { demoLabResults } = await import("./data");
 const { checkSecondStep } = await import("@/lib/account/two-factor");
 const { authOptions } = await import("@/lib/account/auth-options");
 

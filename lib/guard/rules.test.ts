@@ -2,7 +2,7 @@ import { PDFDocument, StandardFonts } from "pdf-lib";
 import { describe, expect, it } from "vitest";
 import { extractPdfText, type PdfText } from "@/lib/pdf/text";
 import { greyPng } from "@/lib/testing/png";
-import { candidateIdTokens, decideGuard, labelledOtherPatientIds, normaliseId, textNamesId } from "./guard";
+import { candidateIdTokens, decideGuard, labelledOtherPatientIds, normaliseId, textNamesId } from "./rules";
 
 const text = (t: string): PdfText => ({ kind: "text", text: t, pagesRead: 1, pageCount: 1, truncated: false });
 

@@ -2,7 +2,7 @@ import "server-only";
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from "pdf-lib";
 
 /**
- * The demo data's PDFs (lib/demo-data.ts): a lab's result sheet and a simulated
+ * The demo data's PDFs (lib/demo/data.ts): a lab's result sheet and a simulated
  * interpretation report, each naming its patient, made with pdf-lib. Only the embedded
  * default's seeding loads this module (pdf-lib is not needed by any request).
  */
