@@ -41,11 +41,7 @@ export type DemoLabResult = {
   /** How long ago it was uploaded, in hours (for a dashboard that looks lived in). */
   ageHours: number;
   rows: readonly DemoTestRow[];
-  /**
-   * FLAG: the result's flag (normal / abnormal / critical). Not written yet: the column is
-   * being added separately; when it exists, seedDemoData should store this value with the
-   * lab result (see the FLAG comment there).
-   */
+  /** The lab's own flag on the result (normal / abnormal / critical). */
   flag: "normal" | "abnormal" | "critical";
   /** The patient id printed on the sheet, when it is another patient's (the guard's held upload). */
   sheetNamesPatientId?: string;
@@ -403,6 +399,10 @@ export async function seedDemoData(db: Db, uploaders: DemoUploaders, now = new D
         accessionNumber: item.accession,
         mode: item.mode,
         ...(item.notes ? { notes: item.notes } : {}),
+        flag: item.flag,
+        // The demo doctor ordered the Demo Reference Lab's tests: their reports land in
+        // that doctor's inbox (the physician's e-mail matches a doctor of the lab).
+        ...(item.lab === "Demo Reference Lab" ? { physicianEmail: "doctor@demo.lab" } : {}),
         file: { bytes, sha256: sha256(bytes), fileName: `${item.accession.toLowerCase()}.pdf` },
       },
       async (tx, id) => {
@@ -427,7 +427,6 @@ export async function seedDemoData(db: Db, uploaders: DemoUploaders, now = new D
       },
       guard,
     );
-    // FLAG: when the lab result's flag column exists, store `item.flag` here.
     await backdateLabResult(
       db,
       scopes.get(item.lab)!,

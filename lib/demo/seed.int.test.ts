@@ -9,6 +9,7 @@ import {
   documents,
   interpretationReports,
   labResults,
+  reportInboxEntries,
   labs,
   patients,
   submissionAttempts,
@@ -92,6 +93,19 @@ describe("seedDemo", () => {
       expect(statuses, status).toContain(status);
     const [patientCount] = await t.db.select({ n: count() }).from(patients);
     expect(Number(patientCount!.n)).toBeGreaterThanOrEqual(12);
+  });
+
+  it("flags results as the lab would, and puts the Demo Reference Lab's reports in the demo doctor's inbox", async () => {
+    const rows = await t.db.select({ flag: labResults.flag }).from(labResults);
+    const flags = new Set(rows.map((r) => r.flag));
+    expect(flags).toEqual(new Set(demoLabResults.map((r) => r.flag)));
+    expect(flags.has("critical")).toBe(true);
+    const doctor = await findUserByEmail(t.db, "doctor@demo.lab");
+    const owned = await t.db
+      .select({ n: count() })
+      .from(reportInboxEntries)
+      .where(eq(reportInboxEntries.ownerId, doctor!.id));
+    expect(Number(owned[0]!.n)).toBeGreaterThan(0);
   });
 
   it("holds the wrong-patient upload with the guard's reason and its audit event", async () => {
