@@ -202,6 +202,17 @@ test("a doctor works through the results inbox; amendments, reassignment and lat
     await deliverAmendment(doctor, abnormal);
     await doctor.goto("/inbox");
     await expect(inboxRow(doctor, abnormal)).toContainText("Amended · v2");
+    // The row says what changed since the signed-off version, once the comparison (a job) has run.
+    await expect(async () => {
+      await doctor.goto("/inbox");
+      await expect(inboxRow(doctor, abnormal).getByTestId("inbox-row-diff")).toContainText(
+        /What changed since version 1: \d+ words? added, \d+ words? removed/,
+        { timeout: 2_000 },
+      );
+    }).toPass({ timeout: 60_000 });
+    const rowDiff = inboxRow(doctor, abnormal).getByTestId("inbox-row-diff");
+    await rowDiff.locator("summary").click();
+    await expect(rowDiff.locator("ins").filter({ hasText: "Amended" })).toBeVisible();
 
     // Reassigned to a colleague: she has it, the doctor no longer does.
     await inboxRow(doctor, abnormal).getByRole("link").first().click();

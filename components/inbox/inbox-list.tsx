@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useRef } from "react";
+import { ReportDiff, type ReportDiffProps } from "@/components/reports/report-diff";
 import { Badge } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
 import type { LabResultFlag } from "@/lib/domain";
@@ -25,7 +26,19 @@ export type InboxListRow = {
   followUpNote: string | null;
   ageDays: number;
   ageTone: AgeTone;
+  /** An amended report's comparison with the version last signed off (or the one before it). */
+  diff: Omit<ReportDiffProps, "headingLevel" | "refreshWhilePending"> | null;
 };
+
+/** One line saying what changed, for the row's disclosure. */
+function diffSummary(diff: NonNullable<InboxListRow["diff"]>): string {
+  const since = `since version ${diff.fromVersion}`;
+  if (diff.state === "pending" || diff.state === "missing") return `What changed ${since}: being compared`;
+  if (diff.state === "failed") return `What changed ${since}: could not be compared`;
+  if (!diff.changed) return `What changed ${since}: no text changes`;
+  const n = (count: number | null, word: string) => `${count ?? 0} ${word}${count === 1 ? "" : "s"}`;
+  return `What changed ${since}: ${n(diff.wordsAdded, "word")} added, ${n(diff.wordsRemoved, "word")} removed`;
+}
 
 const ageClasses: Record<AgeTone, string> = {
   normal: "text-slate-600",
@@ -103,6 +116,16 @@ export function InboxList({ rows, total, limit }: { rows: InboxListRow[]; total:
                   {row.ageDays === 0 ? "today" : `${row.ageDays} ${row.ageDays === 1 ? "day" : "days"} waiting`}
                 </span>
               </div>
+              {row.diff ? (
+                <details className="mt-1" data-testid="inbox-row-diff">
+                  <summary className="inline-flex min-h-11 cursor-pointer items-center text-sm text-brand-700 underline focus-visible:outline-3 focus-visible:outline-offset-2 focus-visible:outline-brand-600">
+                    {diffSummary(row.diff)}
+                  </summary>
+                  <div className="mt-2">
+                    <ReportDiff {...row.diff} headingLevel={3} />
+                  </div>
+                </details>
+              ) : null}
             </li>
           ))}
         </ul>

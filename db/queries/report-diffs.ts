@@ -1,8 +1,8 @@
 import "server-only";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray, lt } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "@/db";
-import { interpretationReports, reportDiffs, type DiffPart } from "@/db/schema";
+import { interpretationReports, reportDiffs, reportSignOffs, type DiffPart } from "@/db/schema";
 import type { QueryScope } from "./scope";
 
 /** What changed between two versions of one lab result's report, as the viewer shows it. */
@@ -23,8 +23,9 @@ export type ReportDiffView = {
 
 /**
  * The comparison of report `toReportId` with an earlier version of the same lab result:
- * `fromReportId`, or by default the version it supersedes. Undefined when either is not a
- * report of the user's labs, they are not versions of one lab result, or "from" is not
+ * `fromReportId`, or by default the latest earlier version someone signed off (what the
+ * doctor last vouched for), else the version it supersedes. Undefined when either is not
+ * a report of the user's labs, they are not versions of one lab result, or "from" is not
  * earlier (or there is no earlier version).
  */
 export async function getReportDiffForUser(
@@ -37,6 +38,7 @@ export async function getReportDiffForUser(
   if (labIds.length === 0) return undefined;
   const to = interpretationReports;
   const from = alias(interpretationReports, "from_report");
+  fromReportId ??= await lastSignedOffEarlierVersion(db, labIds, toReportId);
   const [row] = await db
     .select({
       fromReportId: from.id,
@@ -68,4 +70,35 @@ export async function getReportDiffForUser(
     partial: diff?.partial ?? false,
     failureReason: diff?.failureReason ?? null,
   };
+}
+
+/** The latest version before `toReportId` of its lab result that was signed off, if any. */
+async function lastSignedOffEarlierVersion(db: Db, labIds: string[], toReportId: string): Promise<string | undefined> {
+  const to = alias(interpretationReports, "to_report");
+  const [row] = await db
+    .select({ id: interpretationReports.id })
+    .from(to)
+    .innerJoin(
+      interpretationReports,
+      and(eq(interpretationReports.labResultId, to.labResultId), lt(interpretationReports.version, to.version)),
+    )
+    .innerJoin(reportSignOffs, eq(reportSignOffs.reportId, interpretationReports.id))
+    .where(and(eq(to.id, toReportId), inArray(to.labId, labIds), inArray(interpretationReports.labId, labIds)))
+    .orderBy(desc(interpretationReports.version))
+    .limit(1);
+  return row?.id;
+}
+
+/** The comparisons for several reports (each from its default "from"), by report id; lab-scoped. */
+export async function listReportDiffsForUser(
+  db: Db,
+  scope: QueryScope,
+  toReportIds: string[],
+): Promise<Map<string, ReportDiffView>> {
+  const out = new Map<string, ReportDiffView>();
+  for (const id of toReportIds) {
+    const diff = await getReportDiffForUser(db, scope, id);
+    if (diff) out.set(id, diff);
+  }
+  return out;
 }

@@ -6,10 +6,12 @@ import { NoLab } from "@/components/shell/no-lab";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db";
 import { getInboxSettings, listInbox, listOverdueCritical } from "@/db/queries/inbox";
+import { listReportDiffsForUser } from "@/db/queries/report-diffs";
 import { scopeOf } from "@/db/queries/scope";
 import { requireRole } from "@/lib/account/auth";
 import { formatDateTime } from "@/lib/format";
 import { ageTone, inboxSearchSchema, waitingDays } from "@/lib/inbox";
+import { requestDiff } from "@/lib/reports/diff-job";
 
 export const metadata: Metadata = { title: "Inbox" };
 
@@ -32,10 +34,33 @@ export default async function InboxPage({
     listInbox(db, scope, { flag: search.flag, assignee: who, minAgeDays, patient: search.patient }, INBOX_LIMIT),
     listOverdueCritical(db, scope),
   ]);
+  // What changed in each amended report since the version last signed off (or the one before).
+  const diffs = await listReportDiffsForUser(
+    db,
+    scope,
+    inbox.rows.filter((r) => r.amended).map((r) => r.reportId),
+  );
+  for (const diff of diffs.values())
+    if (diff.state === "missing")
+      await requestDiff({ fromReportId: diff.fromReportId, toReportId: diff.toReportId, labId: user.currentLab.id });
   const now = new Date();
   const rows: InboxListRow[] = inbox.rows.map((r) => {
     const days = waitingDays(r.receivedAt, now);
+    const diff = diffs.get(r.reportId);
     return {
+      diff: diff
+        ? {
+            fromVersion: diff.fromVersion,
+            toVersion: diff.toVersion,
+            state: diff.state,
+            changed: diff.changed,
+            wordsAdded: diff.wordsAdded,
+            wordsRemoved: diff.wordsRemoved,
+            parts: diff.parts,
+            partial: diff.partial,
+            failureReason: diff.failureReason,
+          }
+        : null,
       reportId: r.reportId,
       version: r.version,
       amended: r.amended,
