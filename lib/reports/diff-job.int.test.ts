@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getReportDiffForUser } from "@/db/queries/report-diffs";
 import { storeDeliveredReport } from "@/db/queries/system/deliveries";
 import { createUser } from "@/db/queries/users";
-import { reportDiffs, reportTexts } from "@/db/schema";
+import { reportDiffs, reportSignOffs, reportTexts } from "@/db/schema";
 import { seedTwoLabs, type TwoLabs } from "@/db/testing/deliveries";
 import { sha256Hex } from "@/lib/crypto";
 import { REPORT_DIFF_QUEUE, createBoss } from "@/lib/jobs/boss";
@@ -158,5 +158,15 @@ describe("the diff of an amended report", () => {
     expect(await getReportDiffForUser(t.db, scopeA, ids.v1, ids.v3)).toBeUndefined();
     expect(await getReportDiffForUser(t.db, scopeB, ids.v2)).toBeUndefined();
     expect(await getReportDiffForUser(t.db, scopeB, ids.v3, ids.v1)).toBeUndefined();
+  });
+
+  it("by default compares with the version last signed off, not merely the one before", async () => {
+    // Without a sign-off: the version superseded (v2 -> v3).
+    expect(await getReportDiffForUser(t.db, scopeA, ids.v3)).toMatchObject({ fromVersion: 2, toVersion: 3 });
+    // v1 signed off, v2 never was: what changed since the doctor's sign-off is v1 -> v3.
+    await t.db.insert(reportSignOffs).values({ reportId: ids.v1, labId: seed.labA, signedOffById: scopeA.userId });
+    expect(await getReportDiffForUser(t.db, scopeA, ids.v3)).toMatchObject({ fromVersion: 1, toVersion: 3 });
+    // Another lab's doctor still sees nothing.
+    expect(await getReportDiffForUser(t.db, scopeB, ids.v3)).toBeUndefined();
   });
 });
