@@ -1,0 +1,1 @@
+CREATE INDEX "report_read_marks_report_first_read_idx" ON "report_read_marks" USING btree ("report_id","first_read_at");

@@ -1,0 +1,217 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { analyticsWindow } from "@/lib/analytics/weeks";
+import { scopeFor } from "@/db/testing/scope";
+import { createTestDb, type TestDb } from "@/lib/testing/test-db";
+import { getTurnaroundFigures, type StageFigures } from "./analytics";
+import { createLab } from "./labs";
+import { createUser } from "./users";
+
+/* Known timestamps in, known medians / percentiles / counts out, and lab B never counted for lab A. */
+
+const NOW = new Date("2026-12-09T12:00:00Z"); // a Wednesday: the current week starts Monday 2026-12-07
+const CURRENT_WEEK = "2026-12-07";
+const LAST_WEEK = "2026-11-30";
+const MIN = 60_000;
+const HOUR = 3_600_000;
+
+let t: TestDb;
+let labA: string;
+let labB: string;
+let doctorA: string;
+let readerA: string;
+let seq = 0;
+
+type Timeline = {
+  uploaded: Date;
+  sent?: Date;
+  accepted?: Date;
+  delivered?: Date;
+  /** Read marks of the first report: [user, first read]. */
+  reads?: [string, Date][];
+  status?: string;
+  mode?: "interpret" | "store_only";
+};
+
+/** One lab result with its first attempt, first report and read marks at the given moments. */
+async function seed(labId: string, line: Timeline): Promise<void> {
+  const n = ++seq;
+  const status = line.status ?? (line.delivered ? "report_ready" : line.accepted ? "accepted" : "queued");
+  const ids = await t.db.execute<{ patient: string; document: string }>(sql`
+    with p as (
+      insert into patients (lab_id, patient_id, given_name, family_name) values (${labId}, ${`P-${n}`}, 'Ada', 'Test') returning id
+    ), d as (
+      insert into documents (lab_id, bytes, sha256, size_bytes, mime_type, file_name)
+      values (${labId}, '\\x00', ${`sha-${n}`}, 1, 'application/pdf', 'r.pdf') returning id
+    )
+    select p.id as patient, d.id as document from p, d`);
+  const row = (Array.isArray(ids) ? ids : (ids as unknown as { rows: { patient: string; document: string }[] }).rows)[0]!;
+  const result = await t.db.execute<{ id: string }>(sql`
+    insert into lab_results (lab_id, patient_id, document_id, accession_number, mode, status, attempts, accepted_at, created_at)
+    values (${labId}, ${row.patient}, ${row.document}, ${`ACC-${n}`}, ${line.mode ?? "interpret"}, ${status}::lab_result_status,
+            ${line.sent ? 1 : 0}, ${iso(line.accepted)}::timestamptz, ${iso(line.uploaded)}::timestamptz)
+    returning id`);
+  const labResultId = (
+    Array.isArray(result) ? result : (result as unknown as { rows: { id: string }[] }).rows
+  )[0]!.id;
+  if (line.sent)
+    await t.db.execute(
+      sql`insert into submission_attempts (lab_result_id, attempt, started_at) values (${labResultId}, 1, ${iso(line.sent)}::timestamptz)`,
+    );
+  if (!line.delivered) return;
+  const report = await t.db.execute<{ id: string }>(sql`
+    insert into interpretation_reports (lab_id, patient_id, lab_result_id, match_state, delivered_patient_id, document_id, version, idempotency_key, received_at)
+    values (${labId}, ${row.patient}, ${labResultId}, 'matched', ${`P-${n}`}, ${row.document}, 1, ${`key-${n}`}, ${iso(line.delivered)}::timestamptz)
+    returning id`);
+  const reportId = (Array.isArray(report) ? report : (report as unknown as { rows: { id: string }[] }).rows)[0]!.id;
+  for (const [userId, at] of line.reads ?? [])
+    await t.db.execute(
+      sql`insert into report_read_marks (user_id, report_id, first_read_at) values (${userId}, ${reportId}, ${iso(at)}::timestamptz)`,
+    );
+}
+
+const iso = (d: Date | undefined) => d?.toISOString() ?? null;
+const at = (base: Date, ms: number) => new Date(base.getTime() + ms);
+
+function figure(rows: StageFigures[], stage: string, week: string | null): StageFigures | undefined {
+  return rows.find((r) => r.stage === stage && r.week === week);
+}
+
+beforeAll(async () => {
+  t = await createTestDb();
+  labA = (await createLab(t.db, { name: "Analytics A", partnerLabId: "an-a" })).id;
+  labB = (await createLab(t.db, { name: "Analytics B", partnerLabId: "an-b" })).id;
+  doctorA = (await createUser(t.db, { email: "d@a.test", name: "D", passwordHash: "x", role: "doctor", labIds: [labA] }))
+    .id;
+  readerA = (await createUser(t.db, { email: "r@a.test", name: "R", passwordHash: "x", role: "doctor", labIds: [labA] }))
+    .id;
+  await t.db.execute(sql`update labs set turnaround_hours = 48 where id = ${labA}`);
+
+  // Lab A, this week: sent 1..5 minutes after upload, accepted 10 minutes after sending.
+  const monday = new Date("2026-12-07T08:00:00Z");
+  const deliveredAfter = [1 * HOUR, 2 * HOUR]; // the other three wait for their report
+  for (let i = 0; i < 5; i++) {
+    const uploaded = at(monday, i * MIN); // all in the current week, before NOW
+    const sent = at(uploaded, (i + 1) * MIN);
+    const accepted = at(sent, 10 * MIN);
+    const delay = deliveredAfter[i];
+    const delivered = delay === undefined ? undefined : at(accepted, delay);
+    const reads: [string, Date][] | undefined =
+      i === 0 && delivered ? [[doctorA, at(delivered, 30 * MIN)], [readerA, at(delivered, 10 * MIN)]] : undefined;
+    await seed(labA, { uploaded, sent, accepted, delivered, reads });
+  }
+  // Lab A, last week: one delivered 60 hours after acceptance (outside the 48 h target).
+  const lastWeek = new Date("2026-11-30T09:00:00Z");
+  await seed(labA, {
+    uploaded: lastWeek,
+    sent: at(lastWeek, 30_000),
+    accepted: at(lastWeek, 60_000),
+    delivered: at(lastWeek, 60_000 + 60 * HOUR),
+  });
+  // Lab A, 20 weeks ago: outside the 12 weeks.
+  const old = new Date("2026-07-20T09:00:00Z");
+  await seed(labA, { uploaded: old, sent: at(old, MIN), accepted: at(old, 2 * MIN), delivered: at(old, 3 * HOUR) });
+  // Lab A's backlog (two weeks ago): one held, one queued (never sent), one rejected, one accepted store-only (done, not backlog).
+  const twoWeeksAgo = new Date("2026-11-23T09:00:00Z");
+  await seed(labA, { uploaded: twoWeeksAgo, status: "needs_confirmation" });
+  await seed(labA, { uploaded: twoWeeksAgo, status: "queued" });
+  await seed(labA, { uploaded: twoWeeksAgo, sent: at(twoWeeksAgo, MIN), status: "rejected" });
+  await seed(labA, {
+    uploaded: twoWeeksAgo,
+    sent: at(twoWeeksAgo, MIN),
+    accepted: at(twoWeeksAgo, 2 * MIN),
+    status: "accepted",
+    mode: "store_only",
+  });
+  // Lab B, this week: very slow, many of them; none of it may reach lab A's figures.
+  for (let i = 0; i < 7; i++) {
+    const uploaded = at(monday, i * MIN);
+    await seed(labB, {
+      uploaded,
+      sent: at(uploaded, 20 * HOUR),
+      accepted: at(uploaded, 21 * HOUR),
+      delivered: at(uploaded, 22 * HOUR),
+      status: i === 0 ? "failed" : undefined,
+    });
+  }
+  await seed(labB, { uploaded: at(monday, -HOUR), status: "queued" });
+});
+
+afterAll(async () => {
+  await t?.close();
+});
+
+describe("turnaround figures", () => {
+  it("computes count, median, p90, p95 and the share within target per stage and week", async () => {
+    const figures = await getTurnaroundFigures(t.db, scopeFor(doctorA, [labA]), analyticsWindow(NOW));
+    expect(figures?.labId).toBe(labA);
+    expect(figures?.turnaroundHours).toBe(48);
+    const rows = figures!.figures;
+
+    // Uploaded -> sent, this week: 60, 120, 180, 240, 300 s.
+    const sent = figure(rows, "sent", CURRENT_WEEK)!;
+    expect(sent.count).toBe(5);
+    expect(sent.medianSeconds).toBeCloseTo(180);
+    expect(sent.p90Seconds).toBeCloseTo(276); // 240 + 0.6 * 60 (linear interpolation)
+    expect(sent.p95Seconds).toBeCloseTo(288);
+    expect(sent.withinTarget).toBe(5);
+    // The whole window: this week's five, last week's one (30 s), and two weeks ago two (60 s).
+    const sentAll = figure(rows, "sent", null)!;
+    expect(sentAll.count).toBe(8);
+    expect(sentAll.medianSeconds).toBeCloseTo(90); // 30 60 60 60 | 120 180 240 300
+    expect(figure(rows, "sent", LAST_WEEK)?.medianSeconds).toBeCloseTo(30);
+
+    expect(figure(rows, "accepted", CURRENT_WEEK)).toMatchObject({ count: 5, medianSeconds: 600 });
+
+    // Accepted -> delivered: this week 1 h and 2 h, last week 60 h (outside the 48 h target).
+    const delivered = figure(rows, "delivered", CURRENT_WEEK)!;
+    expect(delivered.count).toBe(2);
+    expect(delivered.medianSeconds).toBeCloseTo(1.5 * 3600);
+    expect(delivered.withinTarget).toBe(2);
+    const deliveredAll = figure(rows, "delivered", null)!;
+    expect(deliveredAll.count).toBe(3);
+    expect(deliveredAll.withinTarget).toBe(2);
+    expect(deliveredAll.medianSeconds).toBeCloseTo(2 * 3600);
+
+    // Delivered -> first opened: the earlier of the two readers, 10 minutes.
+    expect(figure(rows, "opened", CURRENT_WEEK)).toMatchObject({ count: 1, medianSeconds: 600 });
+    expect(figure(rows, "opened", null)?.count).toBe(1);
+
+    // End to end: upload -> first report, this week (1 h and 2 h plus the send and acceptance).
+    expect(figure(rows, "overall", CURRENT_WEEK)?.count).toBe(2);
+
+    // Sign-off is not recorded yet: no rows at all.
+    expect(rows.some((r) => r.stage === "signed_off")).toBe(false);
+    // The old lab result (20 weeks ago) is in no week.
+    expect(rows.every((r) => r.week === null || r.week >= "2026-09-21")).toBe(true);
+  });
+
+  it("counts the backlog by state, store-only acceptances excluded", async () => {
+    const figures = await getTurnaroundFigures(t.db, scopeFor(doctorA, [labA]), analyticsWindow(NOW));
+    const backlog = Object.fromEntries(figures!.backlog.map((b) => [b.state, b.count]));
+    expect(backlog).toMatchObject({
+      needs_confirmation: 1,
+      queued: 1,
+      rejected: 1,
+      failed: 0,
+      sending: 0,
+      // This week's three accepted lab results without a report.
+      waiting_for_report: 3,
+      // Reports of lab A no one opened: this week's second, last week's, the old one (lab B's seven are not counted).
+      report_unopened: 3,
+    });
+  });
+
+  it("never counts lab B's data for lab A, and the other way round", async () => {
+    const a = await getTurnaroundFigures(t.db, scopeFor(doctorA, [labA]), analyticsWindow(NOW));
+    // Lab B's sends took 20 hours; lab A's at most 5 minutes, in every week and overall.
+    expect(a!.figures.filter((r) => r.stage === "sent").every((r) => (r.p95Seconds ?? 0) < 3600)).toBe(true);
+    expect(figure(a!.figures, "sent", CURRENT_WEEK)?.count).toBe(5);
+    const b = await getTurnaroundFigures(t.db, scopeFor(doctorA, [labB]), analyticsWindow(NOW));
+    expect(figure(b!.figures, "sent", CURRENT_WEEK)).toMatchObject({ count: 7, medianSeconds: 20 * 3600 });
+    expect(Object.fromEntries(b!.backlog.map((x) => [x.state, x.count]))).toMatchObject({ queued: 1, failed: 1 });
+    // Working in lab B while a member of lab A only: the scope's current lab is not one of its labs.
+    expect(await getTurnaroundFigures(t.db, scopeFor(doctorA, [labA], labB), analyticsWindow(NOW))).toBeNull();
+    expect(await getTurnaroundFigures(t.db, scopeFor(doctorA, [], null), analyticsWindow(NOW))).toBeNull();
+  });
+});
