@@ -45,15 +45,15 @@ async function seed(labId: string, line: Timeline): Promise<void> {
       values (${labId}, '\\x00', ${`sha-${n}`}, 1, 'application/pdf', 'r.pdf') returning id
     )
     select p.id as patient, d.id as document from p, d`);
-  const row = (Array.isArray(ids) ? ids : (ids as unknown as { rows: { patient: string; document: string }[] }).rows)[0]!;
+  const row = (
+    Array.isArray(ids) ? ids : (ids as unknown as { rows: { patient: string; document: string }[] }).rows
+  )[0]!;
   const result = await t.db.execute<{ id: string }>(sql`
     insert into lab_results (lab_id, patient_id, document_id, accession_number, mode, status, attempts, accepted_at, created_at)
     values (${labId}, ${row.patient}, ${row.document}, ${`ACC-${n}`}, ${line.mode ?? "interpret"}, ${status}::lab_result_status,
             ${line.sent ? 1 : 0}, ${iso(line.accepted)}::timestamptz, ${iso(line.uploaded)}::timestamptz)
     returning id`);
-  const labResultId = (
-    Array.isArray(result) ? result : (result as unknown as { rows: { id: string }[] }).rows
-  )[0]!.id;
+  const labResultId = (Array.isArray(result) ? result : (result as unknown as { rows: { id: string }[] }).rows)[0]!.id;
   if (line.sent)
     await t.db.execute(
       sql`insert into submission_attempts (lab_result_id, attempt, started_at) values (${labResultId}, 1, ${iso(line.sent)}::timestamptz)`,
@@ -81,10 +81,12 @@ beforeAll(async () => {
   t = await createTestDb();
   labA = (await createLab(t.db, { name: "Analytics A", partnerLabId: "an-a" })).id;
   labB = (await createLab(t.db, { name: "Analytics B", partnerLabId: "an-b" })).id;
-  doctorA = (await createUser(t.db, { email: "d@a.test", name: "D", passwordHash: "x", role: "doctor", labIds: [labA] }))
-    .id;
-  readerA = (await createUser(t.db, { email: "r@a.test", name: "R", passwordHash: "x", role: "doctor", labIds: [labA] }))
-    .id;
+  doctorA = (
+    await createUser(t.db, { email: "d@a.test", name: "D", passwordHash: "x", role: "doctor", labIds: [labA] })
+  ).id;
+  readerA = (
+    await createUser(t.db, { email: "r@a.test", name: "R", passwordHash: "x", role: "doctor", labIds: [labA] })
+  ).id;
   await t.db.execute(sql`update labs set turnaround_hours = 48 where id = ${labA}`);
 
   // Lab A, this week: sent 1..5 minutes after upload, accepted 10 minutes after sending.
@@ -97,7 +99,12 @@ beforeAll(async () => {
     const delay = deliveredAfter[i];
     const delivered = delay === undefined ? undefined : at(accepted, delay);
     const reads: [string, Date][] | undefined =
-      i === 0 && delivered ? [[doctorA, at(delivered, 30 * MIN)], [readerA, at(delivered, 10 * MIN)]] : undefined;
+      i === 0 && delivered
+        ? [
+            [doctorA, at(delivered, 30 * MIN)],
+            [readerA, at(delivered, 10 * MIN)],
+          ]
+        : undefined;
     await seed(labA, { uploaded, sent, accepted, delivered, reads });
   }
   // Lab A, last week: one delivered 60 hours after acceptance (outside the 48 h target).

@@ -1,7 +1,6 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
-import { analyticsStages, backlogStates, type AnalyticsStageKey, type BacklogStateKey } from "@/lib/analytics/stages";
 import { currentLabOf, type QueryScope } from "./scope";
 
 /**
@@ -20,6 +19,23 @@ import { currentLabOf, type QueryScope } from "./scope";
  * The spans are one union, one branch per stage ({@link stageSpans}); the figures, the
  * weekly and 12-week groups (grouping sets), are computed over it in the same statement.
  */
+
+/** The stages, as the SQL names them (labels and order for readers: lib/analytics/stages.ts). */
+export const turnaroundStageKeys = ["sent", "accepted", "delivered", "opened", "signed_off", "overall"] as const;
+export type AnalyticsStageKey = (typeof turnaroundStageKeys)[number];
+
+/** The backlog's states, as the SQL names them. */
+export const backlogStateKeys = [
+  "needs_confirmation",
+  "queued",
+  "sending",
+  "retrying",
+  "waiting_for_report",
+  "report_unopened",
+  "rejected",
+  "failed",
+] as const;
+export type BacklogStateKey = (typeof backlogStateKeys)[number];
 
 export type StageFigures = {
   stage: AnalyticsStageKey;
@@ -41,11 +57,11 @@ export type TurnaroundFigures = {
   turnaroundHours: number;
   /** Rows of the stages that have spans (a stage or week without any has no row). */
   figures: StageFigures[];
-  /** Every backlog state, zero included, in backlogStates order. */
+  /** Every backlog state, zero included, in backlogStateKeys order. */
   backlog: BacklogCount[];
 };
 
-const recordedStages = new Set<string>(analyticsStages.filter((s) => s.recorded).map((s) => s.key));
+const stageKeys = new Set<string>(turnaroundStageKeys);
 
 /**
  * The spans of every stage that ended in [from, to) in one lab: one union branch per
@@ -53,7 +69,7 @@ const recordedStages = new Set<string>(analyticsStages.filter((s) => s.recorded)
  * each report's first opening.
  *
  * Sign-off plugs in HERE, as one more branch once the sign_offs table exists (and its
- * stage's `recorded` becomes true in lib/analytics/stages.ts):
+ * stage's `recorded` becomes true in lib/analytics/stages.ts; no other change):
  *
  *   select 'signed_off', fo.first_read_at, so.signed_off_at
  *   from sign_offs so join first_opens fo on fo.report_id = so.report_id
@@ -173,7 +189,7 @@ export async function getTurnaroundFigures(
   const lab = rowsOf<{ turnaround_hours: number }>(labRows)[0];
   if (!lab) return null;
   const figures = rowsOf<FigureRow>(figureRows)
-    .filter((row) => recordedStages.has(row.stage))
+    .filter((row) => stageKeys.has(row.stage))
     .map((row) => ({
       stage: row.stage as AnalyticsStageKey,
       week: row.week,
@@ -188,6 +204,6 @@ export async function getTurnaroundFigures(
     labId,
     turnaroundHours: Number(lab.turnaround_hours),
     figures,
-    backlog: backlogStates.map((s) => ({ state: s.key, count: counts.get(s.key) ?? 0 })),
+    backlog: backlogStateKeys.map((state) => ({ state, count: counts.get(state) ?? 0 })),
   };
 }

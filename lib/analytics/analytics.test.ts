@@ -3,7 +3,15 @@ import { describe, expect, it } from "vitest";
 import { csvLine } from "@/lib/csv";
 import { analyticsStages } from "./stages";
 import { CSV_HEADER, csvRows, stageTables } from "./table";
-import { analyticsWindow, formatDuration, formatShare, hoursOf, shareWithinTarget, weekKey, weekStartOf } from "./weeks";
+import {
+  analyticsWindow,
+  formatDuration,
+  formatShare,
+  hoursOf,
+  shareWithinTarget,
+  weekKey,
+  weekStartOf,
+} from "./weeks";
 
 describe("week bucketing (UTC, Monday first)", () => {
   it("puts every moment of a week on its Monday 00:00 UTC", () => {
@@ -57,8 +65,24 @@ describe("tables and CSV rows", () => {
   const weeks = ["2026-11-30", "2026-12-07"];
   const figures = {
     figures: [
-      { stage: "sent" as const, week: null, count: 4, withinTarget: 3, medianSeconds: 90, p90Seconds: 270, p95Seconds: 285 },
-      { stage: "sent" as const, week: "2026-12-07", count: 4, withinTarget: 3, medianSeconds: 90, p90Seconds: 270, p95Seconds: 285 },
+      {
+        stage: "sent" as const,
+        week: null,
+        count: 4,
+        withinTarget: 3,
+        medianSeconds: 90,
+        p90Seconds: 270,
+        p95Seconds: 285,
+      },
+      {
+        stage: "sent" as const,
+        week: "2026-12-07",
+        count: 4,
+        withinTarget: 3,
+        medianSeconds: 90,
+        p90Seconds: 270,
+        p95Seconds: 285,
+      },
     ],
   };
 

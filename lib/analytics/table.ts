@@ -1,4 +1,4 @@
-import type { StageFigures, TurnaroundFigures } from "@/db/queries/analytics";
+import type { BacklogCount, StageFigures, TurnaroundFigures } from "@/db/queries/analytics";
 import { analyticsStages, type AnalyticsStageKey } from "./stages";
 import { hoursOf, shareWithinTarget } from "./weeks";
 
@@ -7,6 +7,8 @@ import { hoursOf, shareWithinTarget } from "./weeks";
  * window (a week without spans has count 0 and no percentiles), and the whole window.
  * Pure: no database, no React.
  */
+
+export type { BacklogCount };
 
 export type FigureCell = {
   count: number;
