@@ -3,7 +3,7 @@ import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import type { Db } from "@/db";
 import { migrateDb } from "@/db/migrate";
-import { getTurnaroundFigures, type TurnaroundFigures } from "@/db/queries/analytics";
+import { getTurnaroundFigures, turnaroundStageKeys, type TurnaroundFigures } from "@/db/queries/analytics";
 import type { QueryScope } from "@/db/queries/scope";
 import * as schema from "@/db/schema";
 import { analyticsWindow } from "@/lib/analytics/weeks";
@@ -153,7 +153,7 @@ async function seed(sql: Sql): Promise<{ labA: string; labB: string; doctor: str
             p.read_at + make_interval(secs => p.r_second * 86400)
      from bench_plan p
      where p.read_at is not null and p.lab_id <> $4::uuid and p.r_second < 0.33 and p.read_at + make_interval(secs => p.r_second * 86400) <= now()`,
-    [readersA[0], readersA[1], readersA[2], labB, readerB],
+    [readersA[0]!, readersA[1]!, readersA[2]!, labB, readerB],
   );
   await sql.unsafe("drop table bench_plan");
   await sql.unsafe("drop table bench_patients");
@@ -170,7 +170,7 @@ async function seed(sql: Sql): Promise<{ labA: string; labB: string; doctor: str
 }
 
 /**
- * The baseline: the same three statements as hand-written SQL text on the bare driver
+ * The baseline: the same three statements (in one transaction with the same settings) as hand-written SQL text on the bare driver
  * (no query builder, no scope, no mapping beyond what the comparison needs).
  */
 const BASELINE_FIGURES = `
@@ -183,30 +183,30 @@ const BASELINE_FIGURES = `
                       and (e.first_read_at < m.first_read_at or (e.first_read_at = m.first_read_at and e.user_id < m.user_id)))
   ),
   spans as (
-    select 'sent'::text as stage, lr.created_at as started_at, sa.started_at as ended_at
+    select 0 as stage, lr.created_at as started_at, sa.started_at as ended_at
       from submission_attempts sa join lab_results lr on lr.id = sa.lab_result_id
       where lr.lab_id = $1 and sa.attempt = 1 and sa.started_at >= $2 and sa.started_at < $3
     union all
-    select 'accepted', sa.started_at, lr.accepted_at
+    select 1, sa.started_at, lr.accepted_at
       from lab_results lr join submission_attempts sa on sa.lab_result_id = lr.id and sa.attempt = 1
       where lr.lab_id = $1 and lr.accepted_at >= $2 and lr.accepted_at < $3
     union all
-    select 'delivered', lr.accepted_at, ir.received_at
+    select 2, lr.accepted_at, ir.received_at
       from interpretation_reports ir join lab_results lr on lr.id = ir.lab_result_id
       where ir.lab_id = $1 and ir.version = 1 and lr.accepted_at is not null and ir.received_at >= $2 and ir.received_at < $3
     union all
-    select 'opened', received_at, first_read_at from first_opens where first_read_at >= $2 and first_read_at < $3
+    select 3, received_at, first_read_at from first_opens where first_read_at >= $2 and first_read_at < $3
     union all
-    select 'overall', lr.created_at, ir.received_at
+    select 5, lr.created_at, ir.received_at
       from interpretation_reports ir join lab_results lr on lr.id = ir.lab_result_id
       where ir.lab_id = $1 and ir.version = 1 and ir.received_at >= $2 and ir.received_at < $3
   ),
   durations as (
-    select stage, to_char(date_trunc('week', ended_at at time zone 'UTC'), 'YYYY-MM-DD') as week,
+    select stage, date_trunc('week', ended_at at time zone 'UTC') as week,
            greatest(extract(epoch from ended_at - started_at), 0)::float8 as seconds
     from spans
   )
-  select d.stage, d.week, count(*)::int as count, count(*) filter (where d.seconds <= t.seconds)::int as within_target,
+  select d.stage, to_char(d.week, 'YYYY-MM-DD') as week, count(*)::int as count, count(*) filter (where d.seconds <= t.seconds)::int as within_target,
          percentile_cont(0.5) within group (order by d.seconds) as median,
          percentile_cont(0.9) within group (order by d.seconds) as p90,
          percentile_cont(0.95) within group (order by d.seconds) as p95
@@ -223,21 +223,26 @@ const BASELINE_BACKLOG = `
   select 'report_unopened', count(*)::int from interpretation_reports ir
   where ir.lab_id = $1 and not exists (select 1 from report_read_marks m where m.report_id = ir.id)`;
 
-type BaselineRow = { stage: string; week: string | null; count: number; median: number | null };
+type BaselineRow = { stage: number; week: string | null; count: number; median: number | null };
 
 async function baseline(sql: Sql, labId: string, from: Date, to: Date) {
-  const [lab, figures, backlog] = await Promise.all([
-    sql.unsafe<{ turnaround_hours: number }[]>("select turnaround_hours from labs where id = $1", [labId]),
-    sql.unsafe<BaselineRow[]>(BASELINE_FIGURES, [labId, from.toISOString(), to.toISOString()]),
-    sql.unsafe<{ state: string; count: number }[]>(BASELINE_BACKLOG, [labId]),
-  ]);
-  return { lab, figures, backlog };
+  // The same session settings as the app's transaction (no JIT, work_mem for the sort).
+  return sql.begin(async (tx) => {
+    await tx.unsafe("set local jit = off");
+    await tx.unsafe("set local work_mem = '64MB'");
+    const lab = await tx.unsafe<{ turnaround_hours: number }[]>("select turnaround_hours from labs where id = $1", [
+      labId,
+    ]);
+    const figures = await tx.unsafe<BaselineRow[]>(BASELINE_FIGURES, [labId, from.toISOString(), to.toISOString()]);
+    const backlog = await tx.unsafe<{ state: string; count: number }[]>(BASELINE_BACKLOG, [labId]);
+    return { lab, figures, backlog };
+  });
 }
 
 /** The app's figures and the baseline's are the same (counts exactly, percentiles to a millisecond). */
 function sameFigures(app: TurnaroundFigures, base: Awaited<ReturnType<typeof baseline>>): string[] {
   const problems: string[] = [];
-  const baseRows = new Map(base.figures.map((r) => [`${r.stage}|${r.week ?? ""}`, r]));
+  const baseRows = new Map(base.figures.map((r) => [`${turnaroundStageKeys[r.stage]}|${r.week ?? ""}`, r]));
   if (baseRows.size !== app.figures.length) problems.push(`rows: app ${app.figures.length}, baseline ${baseRows.size}`);
   for (const row of app.figures) {
     const other = baseRows.get(`${row.stage}|${row.week ?? ""}`);
