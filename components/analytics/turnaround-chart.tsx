@@ -66,6 +66,7 @@ export function TurnaroundChart({ stage, targetHours, tableId }: TurnaroundChart
               <Legend wrapperStyle={{ fontSize: 12, color: "#334155" }} />
               <ReferenceLine
                 y={targetHours}
+                ifOverflow="extendDomain"
                 stroke="#b91c1c"
                 strokeDasharray="4 4"
                 label={{ value: "target", fill: "#b91c1c", fontSize: 12 }}
