@@ -9,3 +9,4 @@ export * from "./reports";
 export * from "./users";
 export * from "./rate-limits";
 export * from "./hl7-feed";
+export * from "./analytics";
