@@ -19,11 +19,24 @@ function FigureCells({ cell }: { cell: FigureCell }) {
 
 const figureColumns = (targetHours: number) => ["Count", "Median", "p90", "p95", `Within ${targetHours} h target`];
 
-/** Every stage over the whole window; a stage not recorded yet says so. */
+/**
+ * Every stage over the whole window (count and share within target) with the last complete
+ * week's median, p90 and p95 (percentiles of separate weeks do not combine into the
+ * window's); a stage not recorded yet says so.
+ */
 export function StageSummaryTable({ tables, targetHours }: { tables: StageTable[]; targetHours: number }) {
   return (
     <Table caption={`Turnaround by stage over the last 12 weeks (target ${targetHours} hours)`}>
-      <TableHead columns={["Stage", ...figureColumns(targetHours)]} />
+      <TableHead
+        columns={[
+          "Stage",
+          "Count",
+          `Within ${targetHours} h target`,
+          "Median, last full week",
+          "p90, last full week",
+          "p95, last full week",
+        ]}
+      />
       <TBody>
         {tables.map((stage) => (
           <tr key={stage.key}>
@@ -31,7 +44,19 @@ export function StageSummaryTable({ tables, targetHours }: { tables: StageTable[
               {stage.label}
             </th>
             {stage.recorded ? (
-              <FigureCells cell={stage.total} />
+              <>
+                <Td className="text-right tabular-nums">{stage.total.count.toLocaleString("en")}</Td>
+                <Td className="text-right tabular-nums">{formatShare(stage.total.share)}</Td>
+                <Td className="text-right tabular-nums">
+                  {formatDuration(stage.lastCompleteWeek?.medianSeconds ?? null)}
+                </Td>
+                <Td className="text-right tabular-nums">
+                  {formatDuration(stage.lastCompleteWeek?.p90Seconds ?? null)}
+                </Td>
+                <Td className="text-right tabular-nums">
+                  {formatDuration(stage.lastCompleteWeek?.p95Seconds ?? null)}
+                </Td>
+              </>
             ) : (
               <Td colSpan={5} className="text-slate-600">
                 Not recorded yet

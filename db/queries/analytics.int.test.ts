@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analyticsWindow } from "@/lib/analytics/weeks";
 import { scopeFor } from "@/db/testing/scope";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { getTurnaroundFigures, type StageFigures } from "./analytics";
+import { getTurnaroundFigures, splitWindow, type StageFigures } from "./analytics";
 import { createLab } from "./labs";
 import { createUser } from "./users";
 
@@ -12,6 +12,7 @@ import { createUser } from "./users";
 const NOW = new Date("2026-12-09T12:00:00Z"); // a Wednesday: the current week starts Monday 2026-12-07
 const CURRENT_WEEK = "2026-12-07";
 const LAST_WEEK = "2026-11-30";
+const TWO_WEEKS_AGO = "2026-11-23";
 const MIN = 60_000;
 const HOUR = 3_600_000;
 
@@ -73,8 +74,28 @@ async function seed(labId: string, line: Timeline): Promise<void> {
 const iso = (d: Date | undefined) => d?.toISOString() ?? null;
 const at = (base: Date, ms: number) => new Date(base.getTime() + ms);
 
-function figure(rows: StageFigures[], stage: string, week: string | null): StageFigures | undefined {
+function figure(rows: StageFigures[], stage: string, week: string): StageFigures | undefined {
   return rows.find((r) => r.stage === stage && r.week === week);
+}
+
+/** A stage's count and within-target count over the whole window (the weeks' sums). */
+function total(rows: StageFigures[], stage: string): { count: number; withinTarget: number } {
+  const weeks = rows.filter((r) => r.stage === stage);
+  return {
+    count: weeks.reduce((sum, r) => sum + r.count, 0),
+    withinTarget: weeks.reduce((sum, r) => sum + r.withinTarget, 0),
+  };
+}
+
+/** The stored rows of a lab (every stage and week, count 0 included), by target. */
+async function storedRows(labId: string): Promise<{ target_hours: number; rows: number }[]> {
+  const result = await t.db.execute(
+    sql`select target_hours, count(*)::int as rows from analytics_week_figures where lab_id = ${labId} group by 1 order by 1`,
+  );
+  return (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as {
+    target_hours: number;
+    rows: number;
+  }[];
 }
 
 beforeAll(async () => {
@@ -163,10 +184,9 @@ describe("turnaround figures", () => {
     expect(sent.p95Seconds).toBeCloseTo(288);
     expect(sent.withinTarget).toBe(5);
     // The whole window: this week's five, last week's one (30 s), and two weeks ago two (60 s).
-    const sentAll = figure(rows, "sent", null)!;
-    expect(sentAll.count).toBe(8);
-    expect(sentAll.medianSeconds).toBeCloseTo(90); // 30 60 60 60 | 120 180 240 300
+    expect(total(rows, "sent")).toEqual({ count: 8, withinTarget: 8 });
     expect(figure(rows, "sent", LAST_WEEK)?.medianSeconds).toBeCloseTo(30);
+    expect(figure(rows, "sent", TWO_WEEKS_AGO)).toMatchObject({ count: 2, medianSeconds: 60 });
 
     expect(figure(rows, "accepted", CURRENT_WEEK)).toMatchObject({ count: 5, medianSeconds: 600 });
 
@@ -175,14 +195,12 @@ describe("turnaround figures", () => {
     expect(delivered.count).toBe(2);
     expect(delivered.medianSeconds).toBeCloseTo(1.5 * 3600);
     expect(delivered.withinTarget).toBe(2);
-    const deliveredAll = figure(rows, "delivered", null)!;
-    expect(deliveredAll.count).toBe(3);
-    expect(deliveredAll.withinTarget).toBe(2);
-    expect(deliveredAll.medianSeconds).toBeCloseTo(2 * 3600);
+    expect(total(rows, "delivered")).toEqual({ count: 3, withinTarget: 2 });
+    expect(figure(rows, "delivered", LAST_WEEK)).toMatchObject({ count: 1, withinTarget: 0, medianSeconds: 60 * 3600 });
 
     // Delivered -> first opened: the earlier of the two readers, 10 minutes.
     expect(figure(rows, "opened", CURRENT_WEEK)).toMatchObject({ count: 1, medianSeconds: 600 });
-    expect(figure(rows, "opened", null)?.count).toBe(1);
+    expect(total(rows, "opened").count).toBe(1);
 
     // End to end: upload -> first report, this week (1 h and 2 h plus the send and acceptance).
     expect(figure(rows, "overall", CURRENT_WEEK)?.count).toBe(2);
@@ -190,7 +208,7 @@ describe("turnaround figures", () => {
     // Sign-off is not recorded yet: no rows at all.
     expect(rows.some((r) => r.stage === "signed_off")).toBe(false);
     // The old lab result (20 weeks ago) is in no week.
-    expect(rows.every((r) => r.week === null || r.week >= "2026-09-21")).toBe(true);
+    expect(rows.every((r) => r.week >= "2026-09-21")).toBe(true);
   });
 
   it("counts the backlog by state, store-only acceptances excluded", async () => {
@@ -216,9 +234,103 @@ describe("turnaround figures", () => {
     expect(figure(a!.figures, "sent", CURRENT_WEEK)?.count).toBe(5);
     const b = await getTurnaroundFigures(t.db, scopeFor(doctorA, [labB]), analyticsWindow(NOW));
     expect(figure(b!.figures, "sent", CURRENT_WEEK)).toMatchObject({ count: 7, medianSeconds: 20 * 3600 });
+    // Both labs' completed weeks are stored now; lab B's stored rows, marked, are read for lab B and never for lab A.
+    expect(await storedRows(labB)).toEqual([{ target_hours: 48, rows: 11 * 5 }]);
+    await t.db.execute(
+      sql`update analytics_week_figures set count = 999 where lab_id = ${labB} and week_start = ${LAST_WEEK}`,
+    );
+    const aAgain = await getTurnaroundFigures(t.db, scopeFor(doctorA, [labA]), analyticsWindow(NOW));
+    expect(aAgain!.figures.some((r) => r.count === 999)).toBe(false);
+    expect(aAgain!.figures).toEqual(a!.figures);
+    const bAgain = await getTurnaroundFigures(t.db, scopeFor(doctorA, [labB]), analyticsWindow(NOW));
+    expect(figure(bAgain!.figures, "sent", LAST_WEEK)?.count).toBe(999);
     expect(Object.fromEntries(b!.backlog.map((x) => [x.state, x.count]))).toMatchObject({ queued: 1, failed: 1 });
     // Working in lab B while a member of lab A only: the scope's current lab is not one of its labs.
     expect(await getTurnaroundFigures(t.db, scopeFor(doctorA, [labA], labB), analyticsWindow(NOW))).toBeNull();
     expect(await getTurnaroundFigures(t.db, scopeFor(doctorA, [], null), analyticsWindow(NOW))).toBeNull();
+  });
+});
+
+describe("stored weeks", () => {
+  let labC: string;
+  let lastWeekResult: string;
+  const window = analyticsWindow(NOW);
+  const scope = () => scopeFor(doctorA, [labC]);
+
+  beforeAll(async () => {
+    labC = (await createLab(t.db, { name: "Analytics C", partnerLabId: "an-c" })).id;
+    await t.db.execute(sql`update labs set turnaround_hours = 48 where id = ${labC}`);
+    // Last week: sent 30 s after upload, delivered 60 hours after acceptance (outside 48 h, within 72 h).
+    const lastWeek = new Date("2026-12-01T09:00:00Z");
+    await seed(labC, {
+      uploaded: lastWeek,
+      sent: at(lastWeek, 30_000),
+      accepted: at(lastWeek, 60_000),
+      delivered: at(lastWeek, 60_000 + 60 * HOUR),
+    });
+    lastWeekResult = await idOf(sql`select id from lab_results where lab_id = ${labC}`);
+    // This week: sent 2 minutes after upload.
+    const monday = new Date("2026-12-07T10:00:00Z");
+    await seed(labC, { uploaded: monday, sent: at(monday, 2 * MIN) });
+  });
+
+  async function idOf(query: ReturnType<typeof sql>): Promise<string> {
+    const result = await t.db.execute(query);
+    return (Array.isArray(result) ? result : (result as unknown as { rows: { id: string }[] }).rows)[0]!.id as string;
+  }
+
+  it("computes a completed week once and reads it from the table afterwards; the current week stays live", async () => {
+    const first = await getTurnaroundFigures(t.db, scope(), window);
+    expect(figure(first!.figures, "sent", LAST_WEEK)).toMatchObject({ count: 1, medianSeconds: 30 });
+    expect(figure(first!.figures, "delivered", LAST_WEEK)).toMatchObject({ count: 1, withinTarget: 0 });
+    expect(figure(first!.figures, "sent", CURRENT_WEEK)).toMatchObject({ count: 1, medianSeconds: 120 });
+    // The 11 completed weeks, every recorded stage (count 0 included); the current week is not stored.
+    expect(await storedRows(labC)).toEqual([{ target_hours: 48, rows: 11 * 5 }]);
+
+    // The underlying data of last week changes (it cannot in the portal: its spans have ended),
+    // and so does this week's: the stored week keeps its figures, the current week follows.
+    await t.db.execute(
+      sql`update submission_attempts set started_at = started_at + interval '10 minutes' where lab_result_id = ${lastWeekResult}`,
+    );
+    const monday = new Date("2026-12-07T11:00:00Z");
+    await seed(labC, { uploaded: monday, sent: at(monday, 4 * MIN) });
+    const second = await getTurnaroundFigures(t.db, scope(), window);
+    expect(figure(second!.figures, "sent", LAST_WEEK)).toMatchObject({ count: 1, medianSeconds: 30 });
+    expect(figure(second!.figures, "sent", CURRENT_WEEK)).toMatchObject({ count: 2, medianSeconds: 180 });
+    expect(await storedRows(labC)).toEqual([{ target_hours: 48, rows: 11 * 5 }]);
+  });
+
+  it("computes the weeks again for a new target, and keeps the earlier target's rows", async () => {
+    await t.db.execute(sql`update labs set turnaround_hours = 72 where id = ${labC}`);
+    const figures = await getTurnaroundFigures(t.db, scope(), window);
+    expect(figures!.turnaroundHours).toBe(72);
+    // Computed from the data as it is now: sent 10 minutes later (630 s), and 60 h is within 72 h.
+    expect(figure(figures!.figures, "sent", LAST_WEEK)).toMatchObject({ count: 1, medianSeconds: 630 });
+    expect(figure(figures!.figures, "delivered", LAST_WEEK)).toMatchObject({ count: 1, withinTarget: 1 });
+    expect(await storedRows(labC)).toEqual([
+      { target_hours: 48, rows: 11 * 5 },
+      { target_hours: 72, rows: 11 * 5 },
+    ]);
+  });
+
+  it("stores each week once when two views compute it at the same time", async () => {
+    await t.db.execute(sql`delete from analytics_week_figures where lab_id = ${labC}`);
+    const [one, two] = await Promise.all([
+      getTurnaroundFigures(t.db, scope(), window),
+      getTurnaroundFigures(t.db, scope(), window),
+    ]);
+    expect(one!.figures).toEqual(two!.figures);
+    expect(await storedRows(labC)).toEqual([{ target_hours: 72, rows: 11 * 5 }]);
+  });
+
+  it("computes the week just ended live for an hour after it ends, then stores it", () => {
+    const justAfter = splitWindow(analyticsWindow(new Date("2026-12-07T00:30:00Z")));
+    expect(justAfter.liveFrom.toISOString()).toBe("2026-11-30T00:00:00.000Z");
+    expect(justAfter.weeks).toHaveLength(10);
+    expect(justAfter.weeks.at(-1)).toBe("2026-11-23");
+    const later = splitWindow(analyticsWindow(new Date("2026-12-07T01:00:00Z")));
+    expect(later.liveFrom.toISOString()).toBe("2026-12-07T00:00:00.000Z");
+    expect(later.weeks).toHaveLength(11);
+    expect(later.weeks[0]).toBe(analyticsWindow(new Date("2026-12-07T01:00:00Z")).weeks[0]);
   });
 });

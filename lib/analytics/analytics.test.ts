@@ -67,12 +67,12 @@ describe("tables and CSV rows", () => {
     figures: [
       {
         stage: "sent" as const,
-        week: null,
-        count: 4,
-        withinTarget: 3,
-        medianSeconds: 90,
-        p90Seconds: 270,
-        p95Seconds: 285,
+        week: "2026-11-30",
+        count: 2,
+        withinTarget: 2,
+        medianSeconds: 30,
+        p90Seconds: 50,
+        p95Seconds: 55,
       },
       {
         stage: "sent" as const,
@@ -86,15 +86,28 @@ describe("tables and CSV rows", () => {
     ],
   };
 
-  it("fills every stage and week, empty weeks with count 0 and no percentiles", () => {
+  it("fills every stage and week, empty weeks with count 0 and no percentiles; the window's counts are the weeks' sums, without percentiles", () => {
     const tables = stageTables(figures, weeks);
     expect(tables.map((t) => t.key)).toEqual(analyticsStages.map((s) => s.key));
     const sent = tables.find((t) => t.key === "sent")!;
-    expect(sent.total).toMatchObject({ count: 4, share: 0.75, medianSeconds: 90 });
+    expect(sent.total).toEqual({
+      count: 6,
+      withinTarget: 5,
+      share: 5 / 6,
+      medianSeconds: null,
+      p90Seconds: null,
+      p95Seconds: null,
+    });
+    expect(sent.lastCompleteWeek).toMatchObject({ week: "2026-11-30", count: 2, medianSeconds: 30, p95Seconds: 55 });
     expect(sent.byWeek.map((w) => [w.week, w.count, w.medianSeconds])).toEqual([
-      ["2026-11-30", 0, null],
+      ["2026-11-30", 2, 30],
       ["2026-12-07", 4, 90],
     ]);
+    const accepted = tables.find((t) => t.key === "accepted")!;
+    expect(accepted.total).toMatchObject({ count: 0, share: null });
+    expect(accepted.lastCompleteWeek).toMatchObject({ week: "2026-11-30", count: 0, medianSeconds: null });
+    // A window of only the current week has no complete week.
+    expect(stageTables(figures, ["2026-12-07"])[0]!.lastCompleteWeek).toBeNull();
     expect(tables.find((t) => t.key === "signed_off")?.recorded).toBe(false);
   });
 
@@ -102,8 +115,9 @@ describe("tables and CSV rows", () => {
     const rows = csvRows(stageTables(figures, weeks), 48);
     const recorded = analyticsStages.filter((s) => s.recorded).length;
     expect(rows).toHaveLength(recorded * (1 + weeks.length) + 1);
-    expect(rows[0]).toEqual(["Uploaded → sent", "all", 4, 3, 0.75, 0.03, 0.08, 0.08, 48]);
-    expect(rows[1]).toEqual(["Uploaded → sent", "2026-11-30", 0, 0, null, null, null, null, 48]);
+    expect(rows[0]).toEqual(["Uploaded → sent", "all", 6, 5, 0.833, null, null, null, 48]);
+    expect(rows[1]).toEqual(["Uploaded → sent", "2026-11-30", 2, 2, 1, 0.01, 0.01, 0.02, 48]);
+    expect(rows[2]).toEqual(["Uploaded → sent", "2026-12-07", 4, 3, 0.75, 0.03, 0.08, 0.08, 48]);
     expect(rows.find((r) => r[0] === "Opened → signed off")).toEqual([
       "Opened → signed off",
       "not recorded yet",
@@ -119,6 +133,6 @@ describe("tables and CSV rows", () => {
     const text = csvLine([...CSV_HEADER]) + rows.map((r) => csvLine(r)).join("");
     const parsed = Papa.parse<string[]>(text.trim(), { newline: "\r\n" }).data;
     expect(parsed[0]).toEqual([...CSV_HEADER]);
-    expect(parsed[1]).toEqual(["Uploaded → sent", "all", "4", "3", "0.75", "0.03", "0.08", "0.08", "48"]);
+    expect(parsed[1]).toEqual(["Uploaded → sent", "all", "6", "5", "0.833", "", "", "", "48"]);
   });
 });

@@ -6,6 +6,10 @@ import { hoursOf, shareWithinTarget } from "./weeks";
  * The figures as the page, the chart and the CSV read them: every stage, every week of the
  * window (a week without spans has count 0 and no percentiles), and the whole window.
  * Pure: no database, no React.
+ *
+ * The whole window has the count and the count within target (sums of the weeks, exact)
+ * but no percentiles: the weeks' percentiles do not combine into the window's. Beside it
+ * the summary shows the last complete week's percentiles (`lastCompleteWeek`).
  */
 
 export type { BacklogCount };
@@ -25,8 +29,10 @@ export type StageTable = {
   label: string;
   /** False: the portal does not record this stage's end yet ("not recorded yet"). */
   recorded: boolean;
-  /** The whole window. */
+  /** The whole window: count, within target and share; no percentiles (always null). */
   total: FigureCell;
+  /** The last complete week (the one before the current week), or null when the window has only the current week. */
+  lastCompleteWeek: (FigureCell & { week: string }) | null;
   /** One per week of the window, oldest first, in the order of `weeks`. */
   byWeek: (FigureCell & { week: string })[];
 };
@@ -52,16 +58,22 @@ function cellOf(row: StageFigures | undefined): FigureCell {
   };
 }
 
-/** Every stage with its whole-window cell and one cell per week of `weeks`. */
+/** Every stage with its whole-window cell and one cell per week of `weeks` (oldest first; the last is the current week). */
 export function stageTables(figures: Pick<TurnaroundFigures, "figures">, weeks: readonly string[]): StageTable[] {
-  const byKey = new Map(figures.figures.map((row) => [`${row.stage}|${row.week ?? ""}`, row]));
-  return analyticsStages.map((stage) => ({
-    key: stage.key,
-    label: stage.label,
-    recorded: stage.recorded,
-    total: cellOf(byKey.get(`${stage.key}|`)),
-    byWeek: weeks.map((week) => ({ week, ...cellOf(byKey.get(`${stage.key}|${week}`)) })),
-  }));
+  const byKey = new Map(figures.figures.map((row) => [`${row.stage}|${row.week}`, row]));
+  return analyticsStages.map((stage) => {
+    const byWeek = weeks.map((week) => ({ week, ...cellOf(byKey.get(`${stage.key}|${week}`)) }));
+    const count = byWeek.reduce((sum, week) => sum + week.count, 0);
+    const withinTarget = byWeek.reduce((sum, week) => sum + week.withinTarget, 0);
+    return {
+      key: stage.key,
+      label: stage.label,
+      recorded: stage.recorded,
+      total: { ...empty, count, withinTarget, share: shareWithinTarget(withinTarget, count) },
+      lastCompleteWeek: byWeek.length >= 2 ? byWeek.at(-2)! : null,
+      byWeek,
+    };
+  });
 }
 
 export const CSV_HEADER = [
@@ -77,8 +89,8 @@ export const CSV_HEADER = [
 ] as const;
 
 /**
- * The CSV's rows after its header: per stage its whole window ("all" in week_starting)
- * and then each week. A stage not recorded yet has one row saying so. Durations in hours
+ * The CSV's rows after its header: per stage its whole window ("all" in week_starting:
+ * count, within target and share; no percentiles) and then each week. A stage not recorded yet has one row saying so. Durations in hours
  * (two decimals), the share as a fraction with three decimals; empty cells where there is
  * no figure.
  */

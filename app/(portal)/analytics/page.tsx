@@ -29,6 +29,7 @@ export default async function AnalyticsPage({
   const recorded = tables.filter((t) => t.recorded);
   const shown = recorded.find((t) => t.key === requested) ?? recorded.find((t) => t.key === "overall") ?? recorded[0]!;
   const target = figures.turnaroundHours;
+  const lastFullWeek = window.weeks.at(-2);
   return (
     <>
       <PageHeader
@@ -44,6 +45,10 @@ export default async function AnalyticsPage({
         <Section headingId="analytics-stages" title="Turnaround by stage, last 12 weeks">
           <StageSummaryTable tables={tables} targetHours={target} />
           <p className="mt-2 text-xs text-slate-600">
+            Count and share cover all 12 weeks; median, p90 and p95 are the last full week&apos;s (starting{" "}
+            {lastFullWeek ?? "—"}), as weekly percentiles cannot be combined into a 12-week one.
+          </p>
+          <p className="mt-1 text-xs text-slate-600">
             Median, p90 and p95: half, nine in ten and 19 in 20 of the spans took at most this long. Sign-off is not
             recorded by the portal yet.
           </p>
