@@ -75,8 +75,9 @@ const ANALYTICS_SETTINGS = sql`select set_config('jit', 'off', true), set_config
  * stage, each (stage, started_at, ended_at). `first_opens` (a CTE of the statement) is
  * each report's first opening.
  *
- * Sign-off plugs in HERE, as one more branch once the sign_offs table exists (and its
- * stage's `recorded` becomes true in lib/analytics/stages.ts; no other change):
+ * Sign-off plugs in HERE, as one more branch once the sign_offs table exists (its id
+ * joins {@link spanStages}, stored weeks are emptied, and its stage's `recorded` becomes
+ * true in lib/analytics/stages.ts):
  *
  *   select ${stageId("signed_off")}, fo.first_read_at, so.signed_off_at
  *   from sign_offs so join first_opens fo on fo.report_id = so.report_id
