@@ -9,6 +9,7 @@ export const navItems: readonly NavItem[] = [
   { href: "/upload", label: "Upload", roles: ["admin", "technician"] },
   { href: "/lab-results", label: "Lab results", roles: ["admin", "technician", "doctor"] },
   { href: "/patients", label: "Patients", roles: ["admin", "technician", "doctor"] },
+  { href: "/analytics", label: "Analytics", roles: ["admin", "doctor"] },
   { href: "/admin", label: "Admin", roles: ["admin", "operator"] },
   { href: "/admin/deliveries", label: "Report triage", roles: ["operator"] },
   { href: "/account", label: "Account", roles: ["operator", "admin", "technician", "doctor"] },

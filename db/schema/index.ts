@@ -11,3 +11,4 @@ export * from "./rate-limits";
 export * from "./hl7-feed";
 export * from "./sharing";
 export * from "./inbox";
+export * from "./analytics";

@@ -81,7 +81,11 @@ export const reportReadMarks = pgTable(
     firstReadAt: timestamp("first_read_at", { withTimezone: true }).notNull().defaultNow(),
     reviewedAt: timestamp("reviewed_at", { withTimezone: true }),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.reportId] })],
+  (t) => [
+    primaryKey({ columns: [t.userId, t.reportId] }),
+    // A report's first opening (turnaround analytics) and whether anyone opened it (backlog).
+    index("report_read_marks_report_first_read_idx").on(t.reportId, t.firstReadAt),
+  ],
 );
 
 export type InterpretationReport = typeof interpretationReports.$inferSelect;
