@@ -78,9 +78,11 @@ export async function requestDiff(
   deps: DiffDeps = {},
 ): Promise<void> {
   const db = deps.db ?? (await getDb());
+  // Started before the transaction opens (the embedded database has one connection).
+  const boss = deps.boss ?? (await getBoss());
   await db.transaction(async (tx) => {
     const { id, created } = await insertPendingDiff(tx, pair);
-    if (created) await enqueue(tx, id, 0, deps.boss);
+    if (created) await enqueue(tx, id, 0, boss);
   });
 }
 

@@ -1,6 +1,7 @@
 import { getDb } from "@/db";
 import { recordRefusedDelivery, storeDeliveredReport } from "@/db/queries/system/deliveries";
 import type { IncomingReport } from "@/lib/domain";
+import { getBoss } from "@/lib/jobs/boss";
 import { queueReportForFeed } from "@/lib/exports/mllp-feed";
 import { queueDiffForNewVersion } from "@/lib/reports/diff-job";
 import { enqueueReportTextCheck } from "@/lib/reports/text-check";
@@ -19,6 +20,9 @@ export async function storeReport(
   report: IncomingReport,
   context: { webhookId: string | null; remoteIp: string; bodyBytes: number },
 ): Promise<{ duplicate: boolean; reportId: string }> {
+  // The queue is started before the transaction opens: starting it inside would wait for a
+  // connection the transaction holds (the embedded database has one connection).
+  const boss = await getBoss();
   const stored = await storeDeliveredReport(
     await getDb(),
     report,
@@ -38,10 +42,10 @@ export async function storeReport(
     // A new version of a lab result's report goes to the lab's HL7 feed, if it has one, and
     // is compared with the version it supersedes.
     async (tx, stored) => {
-      await enqueueReportTextCheck(tx, stored.reportId);
+      await enqueueReportTextCheck(tx, stored.reportId, boss);
       if (stored.matched) {
-        await queueReportForFeed(tx, stored.reportId);
-        await queueDiffForNewVersion(tx, stored.reportId);
+        await queueReportForFeed(tx, stored.reportId, boss);
+        await queueDiffForNewVersion(tx, stored.reportId, boss);
       }
     },
   );

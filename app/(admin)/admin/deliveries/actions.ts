@@ -5,6 +5,7 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { attachUnmatchedReport } from "@/db/queries/deliveries";
 import { queueReportForFeed } from "@/lib/exports/mllp-feed";
+import { getBoss } from "@/lib/jobs/boss";
 import { queueDiffForNewVersion } from "@/lib/reports/diff-job";
 import { routeReportToLab } from "@/db/queries/system/operator-triage";
 import { scopeOf } from "@/db/queries/scope";
@@ -38,6 +39,8 @@ export async function attachReportAction(_state: ActionResult, formData: FormDat
   if (!parsed.success) return { status: "invalid", message: parsed.error.issues[0]?.message ?? "Choose a lab result." };
   const { reportId, labResultId, overrideReason } = parsed.data;
   const db = await getDb();
+  // Started before the transaction opens (the embedded database has one connection).
+  const boss = await getBoss();
   const outcome = await attachUnmatchedReport(
     db,
     scopeOf(admin),
@@ -45,8 +48,8 @@ export async function attachReportAction(_state: ActionResult, formData: FormDat
     labResultId,
     overrideReason ? { reason: overrideReason } : null,
     async (tx, attached) => {
-      await queueReportForFeed(tx, attached);
-      await queueDiffForNewVersion(tx, attached);
+      await queueReportForFeed(tx, attached, boss);
+      await queueDiffForNewVersion(tx, attached, boss);
     },
   );
   await recordAudit(db, {
