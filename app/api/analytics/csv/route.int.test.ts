@@ -64,14 +64,14 @@ describe("GET /api/analytics/csv", () => {
     );
     const rows = Papa.parse<string[]>((await response.text()).trim(), { newline: "\r\n" }).data;
     expect(rows[0]?.[0]).toBe("stage");
-    // An empty lab: 5 recorded stages × (whole window + 12 weeks) with count 0, and the sign-off row.
-    expect(rows).toHaveLength(1 + 5 * 13 + 1);
+    // An empty lab: 6 recorded stages (sign-off included) × (whole window + 12 weeks) with count 0.
+    expect(rows).toHaveLength(1 + 6 * 13);
     expect(rows[1]).toEqual(["Uploaded → sent", "all", "0", "0", "", "", "", "", "48"]);
     const events = await t.db
       .select()
       .from(auditEvents)
       .where(and(eq(auditEvents.action, "analytics.export"), eq(auditEvents.userId, doctor.id)));
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ outcome: "allowed", labId: labA, details: { weeks: 12, rows: 66 } });
+    expect(events[0]).toMatchObject({ outcome: "allowed", labId: labA, details: { weeks: 12, rows: 78 } });
   });
 });
