@@ -134,9 +134,9 @@ test("a doctor sees Lab A's turnaround grow by Lab A's work only, downloads the 
   const overall = rows.find((r) => r[0] === STAGES.overall && r[1] === "all");
   expect(overall?.[2]).toBe(String(afterA.overall));
   expect(Number(overall?.[3])).toBeLessThanOrEqual(afterA.overall);
-  expect(rows.find((r) => r[0] === "Opened → signed off")?.[1]).toBe("not recorded yet");
-  // 5 recorded stages × (whole window + 12 weeks) + the sign-off row.
-  expect(rows).toHaveLength(1 + 5 * 13 + 1);
+  expect(rows.find((r) => r[0] === "Opened → signed off")?.[1]).toBe("all");
+  // 6 recorded stages (sign-off included) × (whole window + 12 weeks).
+  expect(rows).toHaveLength(1 + 6 * 13);
 });
 
 test("a technician is refused the analytics page and its CSV, and has no Analytics link", async ({ page }) => {

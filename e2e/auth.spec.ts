@@ -5,9 +5,9 @@ import { SignInPage } from "./pages/sign-in-page";
 
 const roleLabels = { admin: "Administrator", technician: "Lab technician", doctor: "Doctor" } as const;
 const expectedNav = {
-  admin: ["Dashboard", "Upload", "Lab results", "Patients", "Analytics", "Admin", "Account"],
+  admin: ["Dashboard", "Inbox", "Upload", "Lab results", "Patients", "Analytics", "Admin", "Account"],
   technician: ["Dashboard", "Upload", "Lab results", "Patients", "Account"],
-  doctor: ["Dashboard", "Lab results", "Patients", "Analytics", "Account"],
+  doctor: ["Dashboard", "Inbox", "Lab results", "Patients", "Analytics", "Account"],
 } as const;
 
 test.describe("signing in and out", () => {

@@ -107,7 +107,7 @@ test("the demo doctor sees patients, reports ready and an amended report in two 
   await signIn(page, demo.doctor);
   await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
   // New reports for the doctor, straight away.
-  await expect(page.getByText("Accession DEMO-ACC-1001")).toBeVisible();
+  await expect(page.getByText("Accession DEMO-ACC-1001", { exact: true })).toBeVisible();
   await screenshotWideAndPhone(page, "demo-doctor-dashboard");
 
   await page.goto("/patients");

@@ -30,11 +30,14 @@ const accountFor: Record<UserRole, AccountKey> = {
 
 type Route = { pattern: string; regex: RegExp };
 
-/** The signed-in pages, as the app directory declares them (every page.tsx outside (auth)). */
+/**
+ * The signed-in pages, as the app directory declares them (every page.tsx outside (auth)
+ * and s/, the public share-link page, which e2e/share-links.spec.ts sees on a phone).
+ */
 function signedInRoutes(): Route[] {
   return readdirSync("app", { recursive: true, encoding: "utf8" })
     .map((file) => file.split(/[\\/]/))
-    .filter((parts) => parts.at(-1) === "page.tsx" && parts[0] !== "(auth)")
+    .filter((parts) => parts.at(-1) === "page.tsx" && parts[0] !== "(auth)" && parts[0] !== "s")
     .map((parts) => {
       const segments = parts.slice(0, -1).filter((segment) => !/^\(.*\)$/.test(segment));
       const pattern = `/${segments.join("/")}`;

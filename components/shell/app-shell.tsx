@@ -97,6 +97,12 @@ export function AppShell({ user, switchLab, signOutEverywhere, children, pending
           <nav aria-label="Main" className="hidden lg:block lg:w-48 lg:shrink-0">
             <NavLinks items={items} />
           </nav>
+        ) : pendingTwoFactor ? (
+          // A session that must still enrol a second factor has no pages to go to yet: its
+          // navigation says why, at every width.
+          <nav aria-label="Main" className="lg:w-48 lg:shrink-0">
+            <p className="text-sm text-slate-700">Set up two-factor sign-in to open the portal.</p>
+          </nav>
         ) : null}
         <main id="main" className="min-w-0 flex-1">
           {children}

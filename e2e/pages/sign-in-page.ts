@@ -30,7 +30,10 @@ export class SignInPage {
   async signIn(email: string, password: string, { totpSecret }: { totpSecret?: string | null } = {}) {
     await this.fill(email, password);
     const code = this.page.getByLabel("Authentication code");
-    const shell = this.page.getByRole("navigation", { name: "Main" });
+    // The portal's shell: its navigation, or on a phone the header's menu button in its place.
+    const shell = this.page
+      .getByRole("navigation", { name: "Main" })
+      .or(this.page.getByRole("banner").getByRole("button", { name: "Menu", exact: true }));
     await expect(code.or(shell)).toBeVisible();
     if (totpSecret !== null && (await code.isVisible())) {
       await code.fill(await nextTotpCode(email, totpSecret));

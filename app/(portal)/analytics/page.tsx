@@ -49,13 +49,13 @@ export default async function AnalyticsPage({
             {lastFullWeek ?? "—"}), as weekly percentiles cannot be combined into a 12-week one.
           </p>
           <p className="mt-1 text-xs text-slate-600">
-            Median, p90 and p95: half, nine in ten and 19 in 20 of the spans took at most this long. Sign-off is not
-            recorded by the portal yet.
+            Median, p90 and p95: half, nine in ten and 19 in 20 of the spans took at most this long.
           </p>
         </Section>
         <Section headingId="analytics-weekly" title={`By week: ${shown.label}`}>
           <StageChooser tables={tables} current={shown.key} />
-          <div className="grid gap-4 xl:grid-cols-2">
+          {/* min-w-0: a grid column may shrink below its table's width (the table scrolls in its box). */}
+          <div className="grid grid-cols-1 gap-4 xl:grid-cols-2 [&>*]:min-w-0">
             <TurnaroundChart stage={shown} targetHours={target} tableId="analytics-weekly-table" />
             <WeeklyTable stage={shown} targetHours={target} id="analytics-weekly-table" />
           </div>
