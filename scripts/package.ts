@@ -68,6 +68,7 @@ for (const file of [
   "lib/processes.ts",
   "lib/portal-server.ts",
   "lib/observe-requests.ts",
+  "lib/memory-trim.ts",
 ]) {
   copy(path.join("scripts", file));
 }
