@@ -40,6 +40,20 @@ export const REPORT_DIFF_QUEUE = "report-diff";
  */
 export const REPORT_TEXT_CHECK_QUEUE = "report-text-check";
 
+/**
+ * After a job, this process's workers of `queue` fetch again at once instead of sleeping out
+ * pg-boss's poll interval. pg-boss sleeps a worker for the rest of its interval after each
+ * job (the NOTIFY backstop, 5 s) and bursts only for batches; so, with single-job batches,
+ * each worker took one job per few seconds however long the queue (docs/send-pipeline.md,
+ * bench:sends; the delivered reports' text checks drained at about one a second,
+ * bench:deliveries). A worker notified while it runs a job skips its sleep; an idle one
+ * fetches once and, with nothing there, sleeps again. So a queue drains as fast as its
+ * workers run, and an idle one costs one fetch per worker after its last job.
+ */
+export function wakeWorkers(boss: PgBoss, queue: string): void {
+  for (const worker of boss.getWipData()) if (worker.name === queue) boss.notifyWorker(worker.id);
+}
+
 const bossKey = Symbol.for("lab-portal.boss");
 const startedKey = Symbol.for("lab-portal.boss.started");
 type BossCache = { [bossKey]?: Promise<PgBoss>; [startedKey]?: boolean };

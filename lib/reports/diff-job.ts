@@ -12,7 +12,7 @@ import {
   saveReportText,
   type StoredText,
 } from "@/db/queries/system/report-diffs";
-import { REPORT_DIFF_QUEUE, getBoss } from "@/lib/jobs/boss";
+import { REPORT_DIFF_QUEUE, getBoss, wakeWorkers } from "@/lib/jobs/boss";
 import { describeError } from "@/lib/errors";
 import { extractPdfText, type PdfText, type PdfTextLimits } from "@/lib/pdf/text";
 import { computeTextDiff, type DiffLimits } from "./text-diff";
@@ -143,6 +143,8 @@ export async function startReportDiffWorker(boss?: PgBoss, deps: DiffDeps = {}):
       } catch (error) {
         console.error(`[diffs] comparing two report versions failed: ${describeError(error)}`);
         throw error;
+      } finally {
+        wakeWorkers(diffDeps.boss, REPORT_DIFF_QUEUE);
       }
     },
   );

@@ -11,7 +11,7 @@ import {
 import { saveReportText } from "@/db/queries/system/report-diffs";
 import { describeError } from "@/lib/errors";
 import { candidateIdTokens, labelledOtherPatientIds, normaliseId } from "@/lib/guard/rules";
-import { REPORT_TEXT_CHECK_QUEUE, getBoss } from "@/lib/jobs/boss";
+import { REPORT_TEXT_CHECK_QUEUE, getBoss, wakeWorkers } from "@/lib/jobs/boss";
 import { extractPdfText, type PdfTextLimits } from "@/lib/pdf/text";
 import { storedTextOf } from "./diff-job";
 
@@ -110,16 +110,21 @@ export async function startReportTextCheckWorker(
   boss?: PgBoss,
   deps: { db?: Db; limits?: Partial<PdfTextLimits> } = {},
 ): Promise<void> {
-  boss ??= await getBoss();
+  const jobs = boss ?? (await getBoss());
   const db = deps.db ?? (await getDb());
-  await boss.work<ReportTextCheckJob>(
+  await jobs.work<ReportTextCheckJob>(
     REPORT_TEXT_CHECK_QUEUE,
     { batchSize: 1, localConcurrency: 2, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 5 },
     async ([job]) => {
       if (!job) return;
-      await runDeliveredReportCheck(db, job.data.reportId, deps.limits);
+      try {
+        await runDeliveredReportCheck(db, job.data.reportId, deps.limits);
+      } finally {
+        // A burst of deliveries is checked as fast as the parse pool reads, not one per poll.
+        wakeWorkers(jobs, REPORT_TEXT_CHECK_QUEUE);
+      }
     },
   );
   const pending = await listReportsPendingTextCheck(db, 1000);
-  for (const reportId of pending) await db.transaction((tx) => enqueueReportTextCheck(tx, reportId, boss));
+  for (const reportId of pending) await db.transaction((tx) => enqueueReportTextCheck(tx, reportId, jobs));
 }

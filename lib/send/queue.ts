@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { fromDrizzle, type PgBoss } from "pg-boss";
 import type { Tx } from "@/db";
-import { SUBMIT_QUEUE, getBoss, type SubmitJob } from "@/lib/jobs/boss";
+import { SUBMIT_QUEUE, getBoss, wakeWorkers, type SubmitJob } from "@/lib/jobs/boss";
 
 /**
  * Enqueues a send of one lab result inside the caller's transaction, so that the job
@@ -20,4 +20,17 @@ export async function enqueueSubmission(
     startAfter: Math.max(0, Math.ceil(startAfterSeconds)),
     db: fromDrizzle(tx as unknown as Parameters<typeof fromDrizzle>[0], sql),
   });
+}
+
+/**
+ * Wakes this process's send workers when a send set `startAfterSeconds` ahead (a deferral
+ * for Docus's rate limit, a retry) is due: pg-boss announces a job when it is inserted, not
+ * when a later start comes, so it would be found at the next poll, up to five seconds late
+ * (at 10 a minute that was half the rate again). Call it once the job's transaction has
+ * committed. Other instances find it by polling, as before; the timer holds no process open.
+ */
+export function wakeSendWorkersWhenDue(boss: PgBoss | undefined, startAfterSeconds: number): void {
+  if (!boss) return;
+  const delayMs = Math.max(0, Math.ceil(startAfterSeconds)) * 1000 + 50;
+  setTimeout(() => wakeWorkers(boss, SUBMIT_QUEUE), delayMs).unref();
 }

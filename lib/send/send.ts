@@ -22,7 +22,7 @@ import { sendLeaseSeconds } from "@/lib/jobs/boss";
 import { getMetrics, secondsSince } from "@/lib/observability/metrics";
 import { trackInFlight } from "./in-flight";
 import { MAX_INLINE_WAIT_MS, NOT_CONFIGURED, retryPolicyFromEnv, takePermit, toAttemptResult } from "./policy";
-import { enqueueSubmission } from "./queue";
+import { enqueueSubmission, wakeSendWorkersWhenDue } from "./queue";
 
 /**
  * Sending lab results to Docus. The pg-boss worker is the only caller in the portal: an
@@ -69,10 +69,12 @@ export async function sendLabResult(labResultId: string, deps: SendDeps = {}): P
         Math.max(0, Math.min(MAX_INLINE_WAIT_MS, leaseSeconds * 1000 - timeoutMs - 5_000)),
       );
       if (!permit.ok) {
-        await db.transaction(async (tx) => {
-          if (await deferLabResult(tx, labResultId, permit.waitMs))
-            await enqueueSubmission(tx, labResultId, permit.waitMs / 1000, deps.boss);
+        const deferred = await db.transaction(async (tx) => {
+          if (!(await deferLabResult(tx, labResultId, permit.waitMs))) return false;
+          await enqueueSubmission(tx, labResultId, permit.waitMs / 1000, deps.boss);
+          return true;
         });
+        if (deferred) wakeSendWorkersWhenDue(deps.boss, permit.waitMs / 1000);
         return "deferred";
       }
     }
@@ -126,12 +128,14 @@ export async function sendLabResult(labResultId: string, deps: SendDeps = {}): P
       ? toAttemptResult(outcome, attempt, policy, random)
       : { state: "failed", message: NOT_CONFIGURED };
 
-    await db.transaction(async (tx) => {
+    const retryAfterSeconds = await db.transaction(async (tx) => {
       await finishSubmissionAttempt(tx, labResultId, attemptId, result);
-      if (result.state === "retrying") {
-        await enqueueSubmission(tx, labResultId, (result.nextAttemptAt.getTime() - Date.now()) / 1000, deps.boss);
-      }
+      if (result.state !== "retrying") return null;
+      const seconds = (result.nextAttemptAt.getTime() - Date.now()) / 1000;
+      await enqueueSubmission(tx, labResultId, seconds, deps.boss);
+      return seconds;
     });
+    if (retryAfterSeconds !== null) wakeSendWorkersWhenDue(deps.boss, retryAfterSeconds);
     return result.state;
   } catch (error) {
     // Whatever failed (the database, the limiter), the row must not wait out the lease.

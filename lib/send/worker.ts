@@ -2,7 +2,7 @@ import "server-only";
 import type { PgBoss } from "pg-boss";
 import { getDb } from "@/db";
 import { listLabResultsNeedingJob, secondsUntilDue } from "@/db/queries/system/lab-result-sends";
-import { SUBMIT_QUEUE, SWEEP_QUEUE, beforeJobsStop, getBoss, type SubmitJob } from "@/lib/jobs/boss";
+import { SUBMIT_QUEUE, SWEEP_QUEUE, beforeJobsStop, getBoss, wakeWorkers, type SubmitJob } from "@/lib/jobs/boss";
 import { drainSends } from "./drain";
 import { enqueueSubmission } from "./queue";
 import { sendLabResult, type SendDeps } from "./send";
@@ -28,7 +28,8 @@ export async function startSubmitWorker(boss?: PgBoss, deps: SendDeps = {}): Pro
       try {
         await runSubmitJob(job.data.labResultId, sendDeps, { takeover: job.data.takeover === true });
       } finally {
-        wakeSubmitWorkers(sendDeps.boss);
+        // Drain at the rate limit, not at pg-boss's poll interval (wakeWorkers).
+        wakeWorkers(sendDeps.boss, SUBMIT_QUEUE);
       }
     },
   );
@@ -39,20 +40,6 @@ export async function startSubmitWorker(boss?: PgBoss, deps: SendDeps = {}): Pro
   await sweepLabResults(sendDeps).catch((error: unknown) => {
     console.error(`[jobs] the start-up sweep failed: ${error instanceof Error ? error.name : "unknown error"}`);
   });
-}
-
-/**
- * After a job, this process's send workers fetch again at once instead of sleeping out
- * pg-boss's poll interval. pg-boss sleeps a worker for the rest of its interval after each
- * job (the NOTIFY backstop, 5 s) and bursts only for batches; so, with four workers and a
- * send every 0.62 s (Docus's limit), each worker took one job per 5 s and 40 queued sends
- * took 1.4 times as long as the limit allows (docs/send-pipeline.md, bench:sends). A
- * worker notified while it runs a job skips its sleep; an idle one fetches once and, with
- * nothing there, sleeps again. So a queue drains at the rate limit, and an idle one costs
- * one fetch per worker after its last job.
- */
-export function wakeSubmitWorkers(boss: PgBoss): void {
-  for (const worker of boss.getWipData()) if (worker.name === SUBMIT_QUEUE) boss.notifyWorker(worker.id);
 }
 
 /**
