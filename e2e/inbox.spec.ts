@@ -172,11 +172,14 @@ test("a doctor works through the results inbox; amendments, reassignment and lat
 
     // By keyboard: j to the first row, Enter opens it, s signs off (confirmed: it is critical).
     await doctor.goto("/inbox");
+    // The keys work once the page is hydrated (the list says so), as for a person.
+    await expect(doctor.getByTestId("inbox-rows")).toHaveAttribute("data-keys", "ready");
     await doctor.keyboard.press("j");
     await expect(rows.nth(0).getByRole("link").first()).toBeFocused();
     await doctor.keyboard.press("Enter");
     await expect(doctor).toHaveURL(new RegExp(`/reports/${critical.reportId}$`));
     await expect(doctor.getByTestId("sign-off-panel")).toContainText("Critical and not signed off within 1 minutes");
+    await expect(doctor.getByTestId("sign-off-panel")).toHaveAttribute("data-keys", "ready");
     await doctor.keyboard.press("s");
     const confirm = doctor.getByRole("dialog", { name: "Sign off this critical result?" });
     await expect(confirm).toBeVisible();

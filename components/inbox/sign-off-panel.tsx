@@ -39,6 +39,8 @@ export function SignOffPanel(props: SignOffPanelProps) {
   const form = useRef<HTMLFormElement>(null);
   const dialog = useRef<HTMLDialogElement>(null);
   const [confirming, setConfirming] = useState(false);
+  // The `s` key works once the panel is hydrated: data-keys="ready" says so (tests wait for it).
+  const panel = useRef<HTMLElement>(null);
   const critical = flag === "critical";
   const canSign = isDoctor && awaitingSignOff;
 
@@ -59,6 +61,7 @@ export function SignOffPanel(props: SignOffPanelProps) {
       requestSignOff();
     }
     document.addEventListener("keydown", onKeyDown);
+    panel.current?.setAttribute("data-keys", "ready");
     return () => document.removeEventListener("keydown", onKeyDown);
   });
 
@@ -75,6 +78,7 @@ export function SignOffPanel(props: SignOffPanelProps) {
     <section
       aria-labelledby="sign-off-heading"
       data-testid="sign-off-panel"
+      ref={panel}
       className={
         critical && awaitingSignOff
           ? "mb-4 rounded-lg border-2 border-red-600 bg-white p-4"

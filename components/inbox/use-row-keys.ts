@@ -11,7 +11,8 @@ export function isTypingTarget(target: EventTarget | null): boolean {
 
 /**
  * j / ArrowDown and k / ArrowUp move the focus between the rows' links inside `container`
- * (from anywhere on the page but a form field); Enter on a focused link opens it.
+ * (from anywhere on the page but a form field); Enter on a focused link opens it. Once they
+ * do, `container` carries data-keys="ready".
  */
 export function useRowKeys(container: RefObject<HTMLElement | null>, selector: string): void {
   useEffect(() => {
@@ -38,6 +39,8 @@ export function useRowKeys(container: RefObject<HTMLElement | null>, selector: s
       links[next]?.focus();
     }
     document.addEventListener("keydown", onKeyDown);
+    // Says the keys work now (after hydration): what a test waits for before pressing them.
+    container.current?.setAttribute("data-keys", "ready");
     return () => document.removeEventListener("keydown", onKeyDown);
   }, [container, selector]);
 }
