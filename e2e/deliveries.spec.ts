@@ -226,7 +226,8 @@ test.describe("the round trip with the simulated Docus", () => {
     const upload = await uploadInterpret(page, accession);
     await upload.expectReportReady(`${accession}.pdf`, 15_000);
     const toast = page.getByRole("status").filter({ hasText: "Interpretation report ready" });
-    await expect(toast).toBeVisible({ timeout: 10_000 });
+    // The badge and toasts poll every 10 s (lib/lab-results/poll-interval.ts).
+    await expect(toast).toBeVisible({ timeout: 25_000 });
     await expect(toast).toContainText(accession);
     await expect(page.getByTestId("report-badge")).toBeVisible();
     await page.screenshot({ path: "test-results/screens/report-notification.png", fullPage: true });

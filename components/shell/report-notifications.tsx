@@ -21,7 +21,7 @@ async function fetchNotifications(): Promise<Notifications> {
 }
 
 /**
- * The header's badge of new interpretation reports, polled every 3 s, and a toast for
+ * The header's badge of new interpretation reports, polled every 10 s, and a toast for
  * each report that arrives while the page is open.
  */
 export function ReportNotifications() {
