@@ -17,6 +17,15 @@ import { screenshotWideAndPhone } from "./fixtures/screens";
 
 const filesDir = path.join(process.cwd(), "test-results", "e2e-files");
 
+/**
+ * The slowest /api/health answer allowed while a hostile file is looked at: seconds, not the
+ * milliseconds an idle machine shows. On the 2-core CI machine, with two portals and two
+ * browsers busy, ordinary answers have taken just over 1 s; a file read on the server's own
+ * thread would hold every answer for as long as the read. The event loop's own delay while
+ * such files are read is bounded tightly, in-process, by lib/parse-worker/untrusted-files.test.ts.
+ */
+const SLOWEST_HEALTH_MS = 3_000;
+
 /** Polls /api/health every 200 ms until stopped; the slowest answer in milliseconds. */
 function pollHealth(request: APIRequestContext) {
   let running = true;
@@ -75,8 +84,9 @@ test("a PDF that inflates to 60 MB of text is held as 'could not be checked' whi
   await expect(row).toContainText("Could not be checked: the PDF's text is too large to read.");
   await screenshotWideAndPhone(page, "upload-untrusted-held");
   const { slowest, answered } = await health.stop();
-  expect(answered).toBeGreaterThan(0);
-  expect(slowest).toBeLessThan(1_000);
+  // It kept answering throughout (one poll every 200 ms), and no answer waited on the file.
+  expect(answered).toBeGreaterThan(3);
+  expect(slowest).toBeLessThan(SLOWEST_HEALTH_MS);
   // Held, not sent unchecked.
   expect(await simRequestsFor(accession)).toHaveLength(0);
 });
@@ -99,6 +109,7 @@ test("an .xlsx manifest whose sheet inflates to a gigabyte is refused from its z
   await expect(
     page.getByText(/The manifest workbook unpacks to 1,024 MB, more than the 32 MB a manifest may take/).first(),
   ).toBeVisible({ timeout: 20_000 });
-  const { slowest } = await health.stop();
-  expect(slowest).toBeLessThan(1_000);
+  const { slowest, answered } = await health.stop();
+  expect(answered).toBeGreaterThan(0);
+  expect(slowest).toBeLessThan(SLOWEST_HEALTH_MS);
 });
