@@ -9,8 +9,8 @@ import { discoverProjectBenches, type BenchScript } from "./smoke/discover";
  * non-zero. It runs on the existing production build and on DATABASE_URL's PostgreSQL
  * (each benchmark makes its own database next to it).
  *
- * Environment: BENCH_SMOKE_JOBS (benchmarks at once, default 1: several share ports'
- * defaults and the `<database>_bench` database), BENCH_SMOKE_TIMEOUT (seconds per
+ * Environment: BENCH_SMOKE_JOBS (benchmarks at once, default 3: each has ports of its own
+ * and a database of its own), BENCH_SMOKE_TIMEOUT (seconds per
  * benchmark, default 180), BENCH_SMOKE_ONLY (comma-separated script names, to run a few).
  */
 
@@ -73,7 +73,7 @@ function runOne(bench: BenchScript, timeoutSeconds: number): Promise<Outcome> {
 }
 
 async function main(): Promise<number> {
-  const jobs = intFromEnv("BENCH_SMOKE_JOBS", 1);
+  const jobs = intFromEnv("BENCH_SMOKE_JOBS", 3);
   const timeoutSeconds = intFromEnv("BENCH_SMOKE_TIMEOUT", 180);
   const only = (process.env.BENCH_SMOKE_ONLY ?? "")
     .split(",")

@@ -21,14 +21,23 @@ export type BenchDatabase = {
   drop: () => Promise<void>;
 };
 
+/** The running benchmark's name (its script's file name): its database is its own. */
+function benchName(): string {
+  return path
+    .basename(process.argv[1] ?? "bench", ".ts")
+    .replace(/[^a-z0-9]/gi, "_")
+    .toLowerCase();
+}
+
 /**
- * A new PostgreSQL database `<DATABASE_URL's database>_bench` next to DATABASE_URL's, or
- * an embedded PGlite in .data/bench-pglite when DATABASE_URL is unset.
+ * A new PostgreSQL database `<DATABASE_URL's database>_bench_<benchmark>` next to
+ * DATABASE_URL's, or an embedded PGlite in .data/bench-<benchmark>-pglite when DATABASE_URL
+ * is unset: one per benchmark, so that benchmarks can run side by side (bench:smoke does).
  */
 export async function createBenchDatabase(): Promise<BenchDatabase> {
   const baseUrl = parseEnv(process.env).DATABASE_URL;
   if (!baseUrl) {
-    const dataDir = path.join(root, ".data", "bench-pglite");
+    const dataDir = path.join(root, ".data", `bench-${benchName()}-pglite`);
     const remove = () => {
       rmSync(dataDir, { recursive: true, force: true });
       rmSync(`${dataDir}.lock`, { force: true });
@@ -41,7 +50,7 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
       drop: async () => remove(),
     };
   }
-  const database = await freshPostgresDatabase(baseUrl, "bench");
+  const database = await freshPostgresDatabase(baseUrl, `bench_${benchName()}`);
   return {
     kind: "postgres",
     description: `PostgreSQL ${database.version} at ${database.host}, database ${database.name}`,
