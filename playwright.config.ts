@@ -3,6 +3,10 @@ import { E2E_BASE_PORT, E2E_PORT, E2E_WORKERS } from "./e2e/fixtures/accounts";
 import { CHROMIUM_ARGS, chromiumPath } from "./scripts/lib/chromium";
 
 const isCI = Boolean(process.env.CI);
+const chromium = { ...devices["Desktop Chrome"], channel: undefined };
+const longSpecs = ["send-recovery.spec.ts", "phone.spec.ts", "inbox.spec.ts", "a11y.spec.ts"].map(
+  (file) => `**/${file}`,
+);
 
 export default defineConfig({
   testDir: "e2e",
@@ -26,7 +30,13 @@ export default defineConfig({
     // Playwright may not download its own browsers here: use the system Chromium.
     launchOptions: { executablePath: chromiumPath(), args: CHROMIUM_ARGS },
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
+  // The longest spec files first (they wait on leases, rate limits and the critical window,
+  // or walk every page), so that no worker is left with a long one at the end while the
+  // others are idle: Playwright hands out spec files in project order, then file order.
+  projects: [
+    { name: "long", testMatch: longSpecs, use: chromium },
+    { name: "chromium", testIgnore: longSpecs, use: chromium },
+  ],
   webServer: Array.from({ length: E2E_WORKERS }, (_, shard) => ({
     command: "tsx --conditions=react-server e2e/serve.ts",
     env: { E2E_SHARD: String(shard) },

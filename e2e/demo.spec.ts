@@ -6,6 +6,9 @@ import { E2E_BASE_PORT, E2E_BASE_SIM_PORT } from "./fixtures/accounts";
 import { screenshotWideAndPhone } from "./fixtures/screens";
 import { waitForPortal } from "./fixtures/portal-process";
 import { SignInPage } from "./pages/sign-in-page";
+import { UploadPage } from "./pages/upload-page";
+import { labResultPdf } from "./fixtures/pdfs";
+import { unique } from "./fixtures/ids";
 
 /**
  * The portal as a newcomer meets it: `npm start` (scripts/start.ts) with no configuration
@@ -134,4 +137,36 @@ test("the demo technician sees the result the wrong-patient guard held", async (
   await held.getByRole("link", { name: /Review DEMO-ACC-1009/ }).click();
   await expect(page.getByText(/labels patient id DEMO-1010/).first()).toBeVisible();
   await screenshotWideAndPhone(page, "demo-technician-held");
+});
+
+test("on the embedded database, the demo technician sends two PDFs for a new patient and both reports come back", async ({
+  page,
+}) => {
+  // The newcomer's first real task, on what `npm start` runs by default: one process, the
+  // embedded database and the simulated Docus in it (the rest of the suite runs on PostgreSQL
+  // in CI). Upload, queue, send, delivery, the delivered report's text check: all on PGlite.
+  test.setTimeout(120_000);
+  const patientId = unique("DEMO-NEW");
+  const files = [
+    await labResultPdf("demo-new-cbc.pdf", "Complete blood count", 1, patientId),
+    await labResultPdf("demo-new-lipids.pdf", "Lipid panel", 2, patientId),
+  ];
+  await signIn(page, demo.technician);
+  const upload = new UploadPage(page);
+  await upload.goto();
+  const accession = unique("DEMO-ACC");
+  await upload.submit({
+    patient: { patientId, givenName: "Ines", familyName: "Castillo", birthDate: "1983-02-17", sex: "female" },
+    accession,
+    files,
+  });
+  await upload.expectReportReady("demo-new-cbc.pdf", 60_000);
+  await upload.expectReportReady("demo-new-lipids.pdf", 60_000);
+  await page.goto("/lab-results");
+  const rows = page.getByTestId("lab-result-row").filter({ hasText: accession });
+  await expect(rows).toHaveCount(2);
+  for (const row of await rows.all()) {
+    await expect(row).toContainText("Report ready");
+    await expect(row).toContainText("Castillo");
+  }
 });

@@ -264,11 +264,13 @@ test("two instances on one database: a session works on both, and when the one s
   await context.close();
 });
 
-test("with DOCUS_RATE_PER_MINUTE=5, 12 files: Docus never sees more than 5 requests in any 60 s window, and queued files show when they will go", async ({
+test("with DOCUS_RATE_PER_MINUTE=10, 12 files: Docus never sees more than 10 requests in any 60 s window, and queued files show when they will go", async ({
   browser,
 }) => {
   test.setTimeout(300_000);
-  const portal = await startPortal(PORT_A, { DOCUS_RATE_PER_MINUTE: "5" });
+  // Two more files than a minute allows: without the limit they would all go within seconds.
+  // (A lower limit proves no more and takes longer: the spacing is 60 s / limit per request.)
+  const portal = await startPortal(PORT_A, { DOCUS_RATE_PER_MINUTE: "10" });
   const context = await newContext(browser, portal.url);
   const page = await context.newPage();
   await page.goto(`${portal.url}/upload`);
@@ -287,22 +289,25 @@ test("with DOCUS_RATE_PER_MINUTE=5, 12 files: Docus never sees more than 5 reque
     mode: "Store only",
     files,
   });
-  // The last files wait for minutes, and say so.
-  await expect(page.getByText(/in queue, about [2-9] min/).first()).toBeVisible({ timeout: 30_000 });
+  // The last files wait about a minute, and say so.
+  await expect(page.getByText(/in queue, about [1-9] min/).first()).toBeVisible({ timeout: 30_000 });
   await page.screenshot({ path: "test-results/screens/upload-rate-limited.png", fullPage: true });
 
   await expect
     .poll(async () => (await simRequestsFor(accession)).filter((r) => r.status === 201).length, {
-      timeout: 200_000,
+      timeout: 150_000,
       intervals: [2000],
     })
     .toBe(12);
   const times = (await simRequestsFor(accession)).map((r) => new Date(r.at).getTime()).sort((x, y) => x - y);
   expect(times).toHaveLength(12);
   for (const start of times) {
-    expect(times.filter((t) => t >= start && t < start + 60_000).length).toBeLessThanOrEqual(5);
+    expect(times.filter((t) => t >= start && t < start + 60_000).length).toBeLessThanOrEqual(10);
   }
-  // And not much slower than the limit allows: 12 requests at 5 a minute take at least 2 minutes.
-  expect(times.at(-1)! - times[0]!).toBeLessThan(170_000);
+  // And not much slower than the limit allows: 12 requests 6 s apart take at least 66 s; a
+  // deferred send is woken when due (it used to wait for pg-boss's next poll, up to 5 s more
+  // per send: 102 s), the rest is margin for a loaded CI machine.
+  expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(60_000);
+  expect(times.at(-1)! - times[0]!).toBeLessThan(110_000);
   await context.close();
 });
