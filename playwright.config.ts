@@ -25,7 +25,10 @@ export default defineConfig({
   use: {
     // This file is evaluated again in each worker, where E2E_PORT is that worker's shard's port.
     baseURL: `http://localhost:${E2E_PORT}`,
-    trace: "retain-on-failure",
+    // A failed test keeps its trace (actions, DOM snapshots, network) and a screenshot; the
+    // trace's film strip of every action is left out: recording it for every test that
+    // passes cost CPU the two-core CI machine does not have to spare.
+    trace: { mode: "retain-on-failure", screenshots: false },
     screenshot: "only-on-failure",
     // Playwright may not download its own browsers here: use the system Chromium.
     launchOptions: { executablePath: chromiumPath(), args: CHROMIUM_ARGS },
