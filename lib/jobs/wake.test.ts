@@ -51,6 +51,14 @@ describe("wakeSendWorkersWhenDue", () => {
     expect(notified).toEqual(["send-1", "send-2"]);
   });
 
+  it("leaves a start more than an hour ahead to pg-boss's polling", () => {
+    vi.useFakeTimers();
+    const { boss, notified } = bossWith(workers);
+    wakeSendWorkersWhenDue(boss, 7200);
+    vi.advanceTimersByTime(7_300_000);
+    expect(notified).toEqual([]);
+  });
+
   it("wakes them at once for a send due now, and does nothing without a boss", () => {
     vi.useFakeTimers();
     const { boss, notified } = bossWith(workers);

@@ -30,7 +30,11 @@ export async function enqueueSubmission(
  * committed. Other instances find it by polling, as before; the timer holds no process open.
  */
 export function wakeSendWorkersWhenDue(boss: PgBoss | undefined, startAfterSeconds: number): void {
-  if (!boss) return;
+  // A start hours ahead (a late retry) loses nothing to a poll of a few seconds.
+  if (!boss || startAfterSeconds > MAX_WAKE_AHEAD_SECONDS) return;
   const delayMs = Math.max(0, Math.ceil(startAfterSeconds)) * 1000 + 50;
   setTimeout(() => wakeWorkers(boss, SUBMIT_QUEUE), delayMs).unref();
 }
+
+/** How far ahead a wake-up is set (longer waits are left to pg-boss's polling). */
+const MAX_WAKE_AHEAD_SECONDS = 3600;
