@@ -93,6 +93,18 @@ test("a doctor finds a patient by accession, sees the timeline and opens the rep
     log.getByRole("row").filter({ hasText: "Dana Doctor" }).filter({ hasText: "Downloaded report" }),
   ).toHaveCount(1);
   await admin.screenshot({ path: "test-results/screens/patient-audit.png", fullPage: true });
+  // On a phone the same entries are a list, and nothing scrolls sideways.
+  await admin.setViewportSize({ width: 390, height: 844 });
+  const entries = admin.getByRole("list", { name: "Who accessed this patient's documents" });
+  await expect(
+    entries.getByRole("listitem").filter({ hasText: "Dana Doctor" }).filter({ hasText: "Downloaded report" }),
+  ).toHaveCount(1);
+  await expect(log).toBeHidden();
+  expect(
+    await admin.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth),
+  ).toBeLessThanOrEqual(0);
+  await admin.screenshot({ path: "test-results/screens/patient-audit-phone.png", fullPage: true });
+  await admin.setViewportSize({ width: 1280, height: 720 });
   const today = new Date().toISOString().slice(0, 10);
   const csv = await admin.request.get(`/api/admin/audit?from=${today}&to=${today}`);
   expect(csv.status()).toBe(200);
