@@ -16,11 +16,12 @@ import { currentLabOf, type QueryScope } from "./scope";
  * - first opened: the earliest report_read_marks.first_read_at of a report, by anyone
  * A span that would be negative (clocks) counts as 0 seconds.
  *
- * The spans are one union, one branch per stage ({@link stageSpans}); the figures per stage
- * and week are computed over it (percentile_cont). A completed week's figures never change
- * (its spans all ended in it), so they are computed once and kept in analytics_week_figures;
- * only the current week is computed on every view ({@link getTurnaroundFigures}). There are
- * no exact percentiles over the whole window (separate weeks' percentiles do not combine).
+ * The spans are one union, a branch per stage ({@link stageSpans}; delivered and overall
+ * share one); the figures per stage and week are computed over it (percentile_cont). A
+ * completed week's figures never change (its spans all ended in it), so they are computed
+ * once and kept in analytics_week_figures; only the current week is computed on every view
+ * ({@link getTurnaroundFigures}). There are no exact percentiles over the whole window
+ * (separate weeks' percentiles do not combine).
  */
 
 /** The stages, as the SQL names them (labels and order for readers: lib/analytics/stages.ts). */
@@ -72,7 +73,7 @@ const ANALYTICS_SETTINGS = sql`select set_config('jit', 'off', true), set_config
 
 /**
  * The spans of every stage that ended in [from, to) in one lab: one union branch per
- * stage, each (stage, started_at, ended_at). `first_opens` (a CTE of the statement) is
+ * stage (delivered and overall share one), each (stage, started_at, ended_at). `first_opens` (a CTE of the statement) is
  * each report's first opening.
  *
  * Sign-off (report_sign_offs) is the "signed_off" branch.
@@ -96,9 +97,14 @@ function stageSpans(labId: string, from: Date, to: Date): SQL {
     sql`select ${stageId("accepted")}, sa.started_at, lr.accepted_at
         from lab_results lr join submission_attempts sa on sa.lab_result_id = lr.id and sa.attempt = 1
         where lr.lab_id = ${labId} and ${inWindow(sql`lr.accepted_at`)}`,
-    sql`select ${stageId("delivered")}, lr.accepted_at, ir.received_at
+    // Accepted -> report delivered and uploaded -> report delivered (end to end) end at the
+    // same moment (a first report's delivery): one join of the first reports with their lab
+    // results gives both spans (the first only once accepted), not two of the same join.
+    sql`select s.stage, s.started_at, ir.received_at
         from interpretation_reports ir join lab_results lr on lr.id = ir.lab_result_id
-        where ir.lab_id = ${labId} and ir.version = 1 and lr.accepted_at is not null and ${inWindow(sql`ir.received_at`)}`,
+        cross join lateral (values (${stageId("delivered")}, lr.accepted_at), (${stageId("overall")}, lr.created_at)) s(stage, started_at)
+        where ir.lab_id = ${labId} and ir.version = 1 and ${inWindow(sql`ir.received_at`)}
+          and (s.stage = ${stageId("overall")} or lr.accepted_at is not null)`,
     sql`select ${stageId("opened")}, fo.received_at, fo.first_read_at
         from first_opens fo where ${inWindow(sql`fo.first_read_at`)}`,
     // Opened -> signed off: from the report version's first opening by anyone (its delivery
@@ -108,9 +114,6 @@ function stageSpans(labId: string, from: Date, to: Date): SQL {
           so.signed_off_at
         from report_sign_offs so join interpretation_reports ir on ir.id = so.report_id
         where so.lab_id = ${labId} and ${inWindow(sql`so.signed_off_at`)}`,
-    sql`select ${stageId("overall")}, lr.created_at, ir.received_at
-        from interpretation_reports ir join lab_results lr on lr.id = ir.lab_result_id
-        where ir.lab_id = ${labId} and ir.version = 1 and ${inWindow(sql`ir.received_at`)}`,
   ];
   return sql.join(branches, sql` union all `);
 }

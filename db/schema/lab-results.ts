@@ -72,6 +72,10 @@ export const labResults = pgTable(
     index("lab_results_lab_created_idx").on(t.labId, t.createdAt.desc()),
     index("lab_results_lab_status_idx").on(t.labId, t.status),
     index("lab_results_patient_created_idx").on(t.patientId, t.createdAt.desc()),
+    // The lab results accepted in a period (turnaround analytics: the "sent -> accepted" stage).
+    index("lab_results_lab_accepted_idx")
+      .on(t.labId, t.acceptedAt)
+      .where(sql`${t.acceptedAt} is not null`),
   ],
 );
 
@@ -93,7 +97,13 @@ export const submissionAttempts = pgTable(
     httpStatus: integer("http_status"),
     message: text("message"),
   },
-  (t) => [index("submission_attempts_lab_result_idx").on(t.labResultId, t.attempt)],
+  (t) => [
+    index("submission_attempts_lab_result_idx").on(t.labResultId, t.attempt),
+    // The first attempts started in a period (turnaround analytics: the "uploaded -> sent" stage).
+    index("submission_attempts_first_started_idx")
+      .on(t.startedAt)
+      .where(sql`${t.attempt} = 1`),
+  ],
 );
 
 export type LabResult = typeof labResults.$inferSelect;

@@ -85,6 +85,8 @@ export const reportReadMarks = pgTable(
     primaryKey({ columns: [t.userId, t.reportId] }),
     // A report's first opening (turnaround analytics) and whether anyone opened it (backlog).
     index("report_read_marks_report_first_read_idx").on(t.reportId, t.firstReadAt),
+    // The marks made in a period (turnaround analytics: the candidates for a report's first opening).
+    index("report_read_marks_first_read_idx").on(t.firstReadAt),
   ],
 );
 

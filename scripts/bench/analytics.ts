@@ -198,15 +198,13 @@ const BASELINE_WEEK_FIGURES = `
       from lab_results lr join submission_attempts sa on sa.lab_result_id = lr.id and sa.attempt = 1
       where lr.lab_id = $1 and lr.accepted_at >= $2 and lr.accepted_at < $3
     union all
-    select 2, lr.accepted_at, ir.received_at
+    select s.stage, s.started_at, ir.received_at
       from interpretation_reports ir join lab_results lr on lr.id = ir.lab_result_id
-      where ir.lab_id = $1 and ir.version = 1 and lr.accepted_at is not null and ir.received_at >= $2 and ir.received_at < $3
+      cross join lateral (values (2, lr.accepted_at), (5, lr.created_at)) s(stage, started_at)
+      where ir.lab_id = $1 and ir.version = 1 and ir.received_at >= $2 and ir.received_at < $3
+        and (s.stage = 5 or lr.accepted_at is not null)
     union all
     select 3, received_at, first_read_at from first_opens where first_read_at >= $2 and first_read_at < $3
-    union all
-    select 5, lr.created_at, ir.received_at
-      from interpretation_reports ir join lab_results lr on lr.id = ir.lab_result_id
-      where ir.lab_id = $1 and ir.version = 1 and ir.received_at >= $2 and ir.received_at < $3
   ),
   durations as (
     select stage, date_trunc('week', ended_at at time zone 'UTC') as week,

@@ -1,0 +1,3 @@
+CREATE INDEX "lab_results_lab_accepted_idx" ON "lab_results" USING btree ("lab_id","accepted_at") WHERE "lab_results"."accepted_at" is not null;--> statement-breakpoint
+CREATE INDEX "submission_attempts_first_started_idx" ON "submission_attempts" USING btree ("started_at") WHERE "submission_attempts"."attempt" = 1;--> statement-breakpoint
+CREATE INDEX "report_read_marks_first_read_idx" ON "report_read_marks" USING btree ("first_read_at");
