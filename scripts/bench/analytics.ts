@@ -205,6 +205,11 @@ const BASELINE_WEEK_FIGURES = `
         and (s.stage = 5 or lr.accepted_at is not null)
     union all
     select 3, received_at, first_read_at from first_opens where first_read_at >= $2 and first_read_at < $3
+    union all
+    select 4, coalesce((select min(m.first_read_at) from report_read_marks m where m.report_id = so.report_id), ir.received_at),
+           so.signed_off_at
+      from report_sign_offs so join interpretation_reports ir on ir.id = so.report_id
+      where so.lab_id = $1 and so.signed_off_at >= $2 and so.signed_off_at < $3
   ),
   durations as (
     select stage, date_trunc('week', ended_at at time zone 'UTC') as week,
@@ -225,7 +230,7 @@ const BASELINE_STORE = `
     (lab_id, target_hours, week_start, stage, count, within_target, median_seconds, p90_seconds, p95_seconds)
   with figures as (${BASELINE_WEEK_FIGURES})
   select $1::uuid, $4::int, m.week, s.stage, coalesce(f.count, 0), coalesce(f.within_target, 0), f.median, f.p90, f.p95
-  from unnest($5::date[]) m(week) cross join unnest(array[0, 1, 2, 3, 5]) s(stage)
+  from unnest($5::date[]) m(week) cross join unnest(array[0, 1, 2, 3, 4, 5]) s(stage)
   left join figures f on f.stage = s.stage and f.week = to_char(m.week, 'YYYY-MM-DD')
   on conflict do nothing`;
 
