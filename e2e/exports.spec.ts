@@ -131,7 +131,7 @@ test("a lab result with an amended report downloads as valid FHIR and HL7; anoth
   const admin = await adminContext.newPage();
   await new SignInPage(admin).signInAs("admin");
   await admin.goto(patientUrl);
-  const log = admin.getByRole("region", { name: "Who accessed this patient's documents" });
+  const log = admin.getByRole("table", { name: "Who accessed this patient's documents" });
   await expect(log.getByText("Exported lab result (FHIR)").first()).toBeVisible();
   await expect(log.getByText("Exported history (FHIR)")).toBeVisible();
   await expect(log.getByText("Exported report (HL7)").first()).toBeVisible();
