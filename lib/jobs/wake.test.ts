@@ -1,5 +1,5 @@
 import type { PgBoss } from "pg-boss";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { wakeSendWorkersWhenDue } from "@/lib/send/queue";
 import { REPORT_TEXT_CHECK_QUEUE, SUBMIT_QUEUE, wakeWorkers } from "./boss";
 
@@ -40,8 +40,11 @@ describe("wakeWorkers", () => {
 });
 
 describe("wakeSendWorkersWhenDue", () => {
-  it("wakes the send workers once the job's start (whole seconds, rounded up) has come, not before", () => {
+  beforeEach(() => {
     vi.useFakeTimers();
+  });
+
+  it("wakes the send workers once the job's start (whole seconds, rounded up) has come, not before", () => {
     const { boss, notified } = bossWith(workers);
     // pg-boss stores a start 5.2 s ahead as 6 s ahead (lib/send/queue.ts rounds up).
     wakeSendWorkersWhenDue(boss, 5.2);
@@ -52,7 +55,6 @@ describe("wakeSendWorkersWhenDue", () => {
   });
 
   it("leaves a start more than an hour ahead to pg-boss's polling", () => {
-    vi.useFakeTimers();
     const { boss, notified } = bossWith(workers);
     wakeSendWorkersWhenDue(boss, 7200);
     vi.advanceTimersByTime(7_300_000);
@@ -60,7 +62,6 @@ describe("wakeSendWorkersWhenDue", () => {
   });
 
   it("wakes them at once for a send due now, and does nothing without a boss", () => {
-    vi.useFakeTimers();
     const { boss, notified } = bossWith(workers);
     wakeSendWorkersWhenDue(undefined, 0);
     wakeSendWorkersWhenDue(boss, 0);
