@@ -15,7 +15,7 @@ test.describe("signing in and out", () => {
     test(`${key} sees the shell and the ${key}'s navigation, then signs out`, async ({ page }) => {
       const signIn = new SignInPage(page);
       const shell = new AppShell(page);
-      await signIn.signInAs(key);
+      await signIn.signInAs(key, { form: true });
       await expect(page).toHaveURL("/");
       const header = page.getByRole("banner");
       await expect(header.getByText("Lab Results Portal")).toBeVisible();

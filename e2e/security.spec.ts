@@ -122,10 +122,10 @@ test("signing out ends the session on the server: a copied cookie is refused", a
 });
 
 test("'Sign out everywhere' ends the user's sessions on every device", async ({ page, browser }) => {
-  await new SignInPage(page).signInAs("technician");
+  await new SignInPage(page).signInAs("technician", { form: true });
   const other = await browser.newContext({ baseURL: `http://localhost:${E2E_PORT}` });
   const otherPage = await other.newPage();
-  await new SignInPage(otherPage).signInAs("technician");
+  await new SignInPage(otherPage).signInAs("technician", { form: true });
   expect((await other.request.get("/api/me")).status()).toBe(200);
 
   await page.getByRole("button", { name: "Sign out everywhere" }).click();

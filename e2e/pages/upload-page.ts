@@ -10,14 +10,18 @@ export class UploadPage {
 
   /** Signs in as `account` (a technician unless said otherwise) and opens the upload page. */
   static async signedIn(page: Page, account: AccountKey = "technician"): Promise<UploadPage> {
-    await new SignInPage(page).signInAs(account);
+    await new SignInPage(page).signInAs(account, { landing: "/upload" });
     const upload = new UploadPage(page);
-    await upload.goto();
+    await upload.expectOpen();
     return upload;
   }
 
   async goto() {
     await this.page.goto("/upload");
+    await this.expectOpen();
+  }
+
+  async expectOpen() {
     await expect(this.page.getByRole("heading", { name: "Upload lab results", level: 1 })).toBeVisible();
   }
 
