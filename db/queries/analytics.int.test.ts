@@ -257,6 +257,58 @@ describe("turnaround figures", () => {
     expect(await getTurnaroundFigures(t.db, scopeFor(doctorA, [labA], labB), analyticsWindow(NOW))).toBeNull();
     expect(await getTurnaroundFigures(t.db, scopeFor(doctorA, [], null), analyticsWindow(NOW))).toBeNull();
   });
+
+  it("keeps each lab result's first send and each report's first opening from the history, whoever writes it", async () => {
+    const rowsOf = <T>(r: unknown) => (Array.isArray(r) ? (r as T[]) : (r as { rows: T[] }).rows);
+    const uploaded = new Date(NOW.getTime() - 10 * HOUR);
+    await seed(labA, {
+      uploaded,
+      accepted: new Date(NOW.getTime() - 9 * HOUR),
+      delivered: new Date(NOW.getTime() - 8 * HOUR),
+    });
+    const [lr] = rowsOf<{ id: string; first_sent_at: Date | null }>(
+      await t.db.execute(sql`select id, first_sent_at from lab_results where accession_number = ${`ACC-${seq}`}`),
+    );
+    expect(lr!.first_sent_at).toBeNull();
+    const before = await getTurnaroundFigures(t.db, scopeFor(doctorA, [labA]), analyticsWindow(NOW));
+    // Attempts in one statement, then a later one: the first attempt's start, never a retry's.
+    const firstSent = new Date(NOW.getTime() - 9.5 * HOUR);
+    await t.db.execute(sql`insert into submission_attempts (lab_result_id, attempt, started_at) values
+      (${lr!.id}, 2, ${iso(new Date(NOW.getTime() - 9.2 * HOUR))}::timestamptz), (${lr!.id}, 1, ${iso(firstSent)}::timestamptz)`);
+    await t.db.execute(
+      sql`insert into submission_attempts (lab_result_id, attempt, started_at) values (${lr!.id}, 3, now())`,
+    );
+    const sentNow = rowsOf<{ first_sent_at: Date | string }>(
+      await t.db.execute(sql`select first_sent_at from lab_results where id = ${lr!.id}`),
+    );
+    expect(new Date(sentNow[0]!.first_sent_at).toISOString()).toBe(firstSent.toISOString());
+
+    // Read marks, the later reader's first: the earliest stays; unread reports count as unopened.
+    const [report] = rowsOf<{ id: string }>(
+      await t.db.execute(sql`select id from interpretation_reports where lab_result_id = ${lr!.id}`),
+    );
+    const unopened = before!.backlog.find((b) => b.state === "report_unopened")!.count;
+    const early = new Date(NOW.getTime() - 7 * HOUR);
+    await t.db.execute(
+      sql`insert into report_read_marks (user_id, report_id, first_read_at) values (${readerA}, ${report!.id}, ${iso(new Date(NOW.getTime() - 6 * HOUR))}::timestamptz)`,
+    );
+    await t.db.execute(
+      sql`insert into report_read_marks (user_id, report_id, first_read_at) values (${doctorA}, ${report!.id}, ${iso(early)}::timestamptz)`,
+    );
+    const opened = rowsOf<{ first_opened_at: Date | string }>(
+      await t.db.execute(sql`select first_opened_at from interpretation_reports where id = ${report!.id}`),
+    );
+    expect(new Date(opened[0]!.first_opened_at).toISOString()).toBe(early.toISOString());
+    const after = await getTurnaroundFigures(t.db, scopeFor(doctorA, [labA]), analyticsWindow(NOW));
+    expect(after!.backlog.find((b) => b.state === "report_unopened")!.count).toBe(unopened - 1);
+    // This week's "sent" and "opened" stages now count this lab result's spans.
+    expect(figure(after!.figures, "sent", CURRENT_WEEK)!.count).toBe(
+      figure(before!.figures, "sent", CURRENT_WEEK)!.count + 1,
+    );
+    expect(figure(after!.figures, "opened", CURRENT_WEEK)!.count).toBe(
+      (figure(before!.figures, "opened", CURRENT_WEEK)?.count ?? 0) + 1,
+    );
+  });
 });
 
 describe("stored weeks", () => {

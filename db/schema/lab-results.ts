@@ -62,6 +62,12 @@ export const labResults = pgTable(
     guardConfirmedById: uuid("guard_confirmed_by_id").references(() => users.id, { onDelete: "set null" }),
     guardConfirmedAt: timestamp("guard_confirmed_at", { withTimezone: true }),
     acceptedAt: timestamp("accepted_at", { withTimezone: true }),
+    /**
+     * When the first attempt to send it started (submission_attempts, attempt 1): the end of
+     * the "uploaded -> sent" stage of the turnaround analytics. Kept by the database: a
+     * trigger on submission_attempts keeps it (migration 0015), whatever writes the attempts.
+     */
+    firstSentAt: timestamp("first_sent_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -76,6 +82,10 @@ export const labResults = pgTable(
     index("lab_results_lab_accepted_idx")
       .on(t.labId, t.acceptedAt)
       .where(sql`${t.acceptedAt} is not null`),
+    // The lab results first sent in a period (turnaround analytics: the "uploaded -> sent" stage).
+    index("lab_results_lab_first_sent_idx")
+      .on(t.labId, t.firstSentAt)
+      .where(sql`${t.firstSentAt} is not null`),
   ],
 );
 
@@ -97,13 +107,7 @@ export const submissionAttempts = pgTable(
     httpStatus: integer("http_status"),
     message: text("message"),
   },
-  (t) => [
-    index("submission_attempts_lab_result_idx").on(t.labResultId, t.attempt),
-    // The first attempts started in a period (turnaround analytics: the "uploaded -> sent" stage).
-    index("submission_attempts_first_started_idx")
-      .on(t.startedAt)
-      .where(sql`${t.attempt} = 1`),
-  ],
+  (t) => [index("submission_attempts_lab_result_idx").on(t.labResultId, t.attempt)],
 );
 
 export type LabResult = typeof labResults.$inferSelect;

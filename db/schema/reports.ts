@@ -11,6 +11,7 @@ import {
   uuid,
   type AnyPgColumn,
 } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
 import { reportTextChecks } from "@/lib/domain";
 import { documents } from "./documents";
 import { labResults } from "./lab-results";
@@ -56,6 +57,13 @@ export const interpretationReports = pgTable(
     textCheckOtherPatientId: text("text_check_other_patient_id"),
     /** What the check found, in a reader's words. */
     textCheckReason: text("text_check_reason"),
+    /**
+     * When anyone first opened it (the earliest report_read_marks.first_read_at of the
+     * report; null: no one has): the end of the "delivered -> first opened" stage and the
+     * backlog's "not opened yet" (turnaround analytics). Kept by the database: a trigger on
+     * report_read_marks keeps it (migration 0015), whatever writes the marks.
+     */
+    firstOpenedAt: timestamp("first_opened_at", { withTimezone: true }),
   },
   (t) => [
     uniqueIndex("interpretation_reports_idempotency_key").on(t.idempotencyKey),
@@ -65,6 +73,13 @@ export const interpretationReports = pgTable(
     index("interpretation_reports_patient_idx").on(t.patientId, t.receivedAt.desc()),
     index("interpretation_reports_lab_received_idx").on(t.labId, t.receivedAt.desc()),
     index("interpretation_reports_match_idx").on(t.matchState, t.receivedAt.desc()),
+    // The reports first opened in a period, and a lab's reports no one has opened (analytics).
+    index("interpretation_reports_lab_first_opened_idx")
+      .on(t.labId, t.firstOpenedAt)
+      .where(sql`${t.firstOpenedAt} is not null`),
+    index("interpretation_reports_lab_unopened_idx")
+      .on(t.labId)
+      .where(sql`${t.firstOpenedAt} is null`),
   ],
 );
 
@@ -83,10 +98,9 @@ export const reportReadMarks = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.userId, t.reportId] }),
-    // A report's first opening (turnaround analytics) and whether anyone opened it (backlog).
+    // Who opened a report and when, earliest first (the trigger of migration 0015 keeps the
+    // earliest on the report itself, interpretation_reports.first_opened_at).
     index("report_read_marks_report_first_read_idx").on(t.reportId, t.firstReadAt),
-    // The marks made in a period (turnaround analytics: the candidates for a report's first opening).
-    index("report_read_marks_first_read_idx").on(t.firstReadAt),
   ],
 );
 
