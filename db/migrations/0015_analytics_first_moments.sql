@@ -5,6 +5,7 @@
 -- triggers on the history tables (insert and delete per statement, an update of the columns
 -- that matter per row), so that every writer (the send worker, the report viewer, a user's
 -- removal, the benchmarks' seeds) keeps them right.
+DROP INDEX "lab_results_lab_status_idx";--> statement-breakpoint
 DROP INDEX "submission_attempts_first_started_idx";--> statement-breakpoint
 DROP INDEX "report_read_marks_first_read_idx";--> statement-breakpoint
 ALTER TABLE "lab_results" ADD COLUMN "first_sent_at" timestamp with time zone;--> statement-breakpoint
@@ -67,6 +68,5 @@ CREATE TRIGGER "report_read_marks_first_opened_update" AFTER UPDATE OF "report_i
   EXECUTE FUNCTION "report_read_marks_first_opened"();--> statement-breakpoint
 CREATE INDEX "lab_results_lab_first_sent_idx" ON "lab_results" USING btree ("lab_id","first_sent_at") WHERE "lab_results"."first_sent_at" is not null;--> statement-breakpoint
 CREATE INDEX "interpretation_reports_lab_first_opened_idx" ON "interpretation_reports" USING btree ("lab_id","first_opened_at") WHERE "interpretation_reports"."first_opened_at" is not null;--> statement-breakpoint
-CREATE INDEX "interpretation_reports_lab_unopened_idx" ON "interpretation_reports" USING btree ("lab_id") WHERE "interpretation_reports"."first_opened_at" is null;
---> statement-breakpoint
-CREATE INDEX "lab_results_lab_backlog_idx" ON "lab_results" USING btree ("lab_id","status") WHERE "lab_results"."status" in ('needs_confirmation', 'queued', 'sending', 'retrying', 'accepted', 'rejected', 'failed') and not ("lab_results"."status" = 'accepted' and "lab_results"."mode" = 'store_only');
+CREATE INDEX "interpretation_reports_lab_unopened_idx" ON "interpretation_reports" USING btree ("lab_id") WHERE "interpretation_reports"."first_opened_at" is null;--> statement-breakpoint
+CREATE INDEX "lab_results_lab_status_mode_idx" ON "lab_results" USING btree ("lab_id","status","mode");

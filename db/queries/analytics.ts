@@ -102,12 +102,8 @@ function stageSpans(labId: string, from: Date, to: Date): SQL {
     // Accepted -> report delivered and uploaded -> report delivered (end to end) end at the
     // same moment (a first report's delivery): one join of the first reports with their lab
     // results gives both spans (the first only once accepted), not two of the same join.
-    // Each report's lab result is looked up by its key (`offset 0` keeps the lookup a
-    // subquery): a week's first reports are a few percent of the lab results, and the planner
-    // would otherwise read every lab result of the database into a hash.
     sql`select s.stage, s.started_at, ir.received_at
-        from interpretation_reports ir
-        cross join lateral (select lr.created_at, lr.accepted_at from lab_results lr where lr.id = ir.lab_result_id offset 0) lr
+        from interpretation_reports ir join lab_results lr on lr.id = ir.lab_result_id
         cross join lateral (values (${stageId("delivered")}, lr.accepted_at), (${stageId("overall")}, lr.created_at)) s(stage, started_at)
         where ir.lab_id = ${labId} and ir.version = 1 and ${inWindow(sql`ir.received_at`)}
           and (s.stage = ${stageId("overall")} or lr.accepted_at is not null)`,

@@ -76,7 +76,9 @@ export const labResults = pgTable(
     // Case-insensitive prefix search on accession numbers within a lab (patient search).
     index("lab_results_lab_accession_prefix_idx").on(t.labId, sql`lower(${t.accessionNumber}) text_pattern_ops`),
     index("lab_results_lab_created_idx").on(t.labId, t.createdAt.desc()),
-    index("lab_results_lab_status_idx").on(t.labId, t.status),
+    // The lab results of a lab by status; with the mode, the analytics backlog's count (which
+    // leaves out accepted "store only" ones) reads the index alone.
+    index("lab_results_lab_status_mode_idx").on(t.labId, t.status, t.mode),
     index("lab_results_patient_created_idx").on(t.patientId, t.createdAt.desc()),
     // The lab results accepted in a period (turnaround analytics: the "sent -> accepted" stage).
     index("lab_results_lab_accepted_idx")

@@ -206,8 +206,7 @@ const BASELINE_WEEK_FIGURES = `
       where lr.lab_id = $1 and lr.accepted_at >= $2 and lr.accepted_at < $3 and lr.first_sent_at is not null
     union all
     select s.stage, s.started_at, ir.received_at
-      from interpretation_reports ir
-      cross join lateral (select lr.created_at, lr.accepted_at from lab_results lr where lr.id = ir.lab_result_id offset 0) lr
+      from interpretation_reports ir join lab_results lr on lr.id = ir.lab_result_id
       cross join lateral (values (2, lr.accepted_at), (5, lr.created_at)) s(stage, started_at)
       where ir.lab_id = $1 and ir.version = 1 and ir.received_at >= $2 and ir.received_at < $3
         and (s.stage = 5 or lr.accepted_at is not null)
