@@ -43,6 +43,10 @@ if (process.argv.includes("--build")) {
     }
   }
   if (filled.length > 0) console.log(`check-build-secrets: building with sentinel values for ${filled.join(", ")}.`);
+  // `--typechecked`: the caller has just type-checked the project with the route types
+  // (`npm run typecheck`: next typegen, then tsc), so the build skips its own pass of the
+  // same check (next.config.ts). `npm test` does so.
+  if (process.argv.includes("--typechecked")) buildEnv.BUILD_TYPECHECKED = "1";
   const nextBin = path.join(process.cwd(), "node_modules", ".bin", "next");
   const build = spawnSync(nextBin, ["build"], { stdio: "inherit", env: buildEnv });
   if (build.status !== 0) process.exit(build.status ?? 1);

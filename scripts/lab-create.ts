@@ -1,21 +1,4 @@
-import { getDb } from "@/db";
-import { createLab, findLabByNameOrPartnerId } from "@/db/queries/labs";
-import { createLabSchema } from "@/lib/validations/admin";
-import { parseCli, runCli } from "./lib/cli";
-import { validateCli } from "./lib/validate";
+import { runCli } from "./lib/cli";
+import { labCreateCommand, labCreateUsage } from "./lib/lab-create-command";
 
-const usage = "npm run lab:create -- --name NAME [--partner-lab-id ID]";
-
-await runCli(usage, async () => {
-  const args = parseCli({ name: { type: "string" }, "partner-lab-id": { type: "string" } });
-  const input = validateCli(createLabSchema, { name: args.name ?? "", partnerLabId: args["partner-lab-id"] });
-  const db = await getDb();
-  for (const key of [input.name, input.partnerLabId]) {
-    if (key && (await findLabByNameOrPartnerId(db, key))) {
-      throw new Error(`a lab named or with partner lab id "${key}" already exists`);
-    }
-  }
-  const lab = await createLab(db, input);
-  console.log(`Created lab "${lab.name}"${lab.partnerLabId ? ` (partner lab id ${lab.partnerLabId})` : ""}.`);
-  console.log(`id: ${lab.id}`);
-});
+await runCli(labCreateUsage, () => labCreateCommand(process.argv.slice(2)));

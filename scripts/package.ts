@@ -65,6 +65,8 @@ for (const file of [
   "check-node.cjs",
   "lib/cli.ts",
   "lib/validate.ts",
+  "lib/lab-create-command.ts",
+  "lib/user-create-command.ts",
   "lib/processes.ts",
   "lib/portal-server.ts",
   "lib/observe-requests.ts",
