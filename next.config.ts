@@ -1,11 +1,11 @@
 import type { NextConfig } from "next";
-import { parseEnv } from "./lib/env";
+import { parseMaxUploadMb } from "./lib/env";
 import { serverActionsBodyLimit } from "./lib/request";
 import { secretLinkHeaders, staticSecurityHeaders } from "./lib/security-headers";
 
 // An upload may be MAX_UPLOAD_MB (the front server works this out again at run time from
 // the built configuration: scripts/lib/portal-server.ts).
-const uploadBodyLimit = serverActionsBodyLimit(parseEnv(process.env).MAX_UPLOAD_MB);
+const uploadBodyLimit = serverActionsBodyLimit(parseMaxUploadMb(process.env));
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,

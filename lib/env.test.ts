@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { EnvError, docusLaunch, parseEnv, resolveEnv } from "./env";
+import { EnvError, docusLaunch, parseEnv, parseMaxUploadMb, resolveEnv } from "./env";
 
 const TOTP_KEY = Buffer.alloc(32, 7).toString("base64");
 
@@ -235,5 +235,19 @@ describe("operations settings", () => {
     expect(issues.join("\n")).toContain("LOG_LEVEL must be one of");
     expect(issues.join("\n")).toContain("METRICS_TOKEN must be at least 16 characters");
     expect(issues.join("\n")).toContain("NEXT_SERVER_ACTIONS_ENCRYPTION_KEY must be the Base64");
+  });
+});
+
+describe("parseMaxUploadMb (next.config.ts)", () => {
+  it("reads the upload limit alone, without the secrets a production start requires", () => {
+    const production = { NODE_ENV: "production", DATABASE_URL: "postgres://db.example/portal" };
+    expect(() => parseEnv(production)).toThrow(EnvError);
+    expect(parseMaxUploadMb(production)).toBe(20);
+    expect(parseMaxUploadMb({ ...production, MAX_UPLOAD_MB: "7" })).toBe(7);
+  });
+
+  it("refuses a bad limit as parseEnv does", () => {
+    expect(() => parseMaxUploadMb({ MAX_UPLOAD_MB: "0" })).toThrow(/MAX_UPLOAD_MB/);
+    expect(() => parseMaxUploadMb({ MAX_UPLOAD_MB: "lots" })).toThrow(EnvError);
   });
 });

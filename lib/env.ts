@@ -250,6 +250,18 @@ export class EnvError extends Error {
   }
 }
 
+/**
+ * MAX_UPLOAD_MB alone, validated as parseEnv validates it (EnvError when it is bad): what
+ * next.config.ts needs to size the server actions' body limit. The configuration is also
+ * loaded by tools that do not run the portal (`next typegen`, the build), where the rest of
+ * the environment (secrets a production start requires) need not be set.
+ */
+export function parseMaxUploadMb(source: Record<string, string | undefined>): number {
+  const result = envSchema.shape.MAX_UPLOAD_MB.safeParse(source.MAX_UPLOAD_MB);
+  if (!result.success) throw new EnvError(result.error.issues.map((issue) => `MAX_UPLOAD_MB ${issue.message}`));
+  return result.data;
+}
+
 /** Parses an environment record; throws an EnvError naming every bad variable. */
 export function parseEnv(source: Record<string, string | undefined>): RawEnv {
   const result = envSchema.safeParse(source);
