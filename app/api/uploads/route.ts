@@ -6,7 +6,7 @@ import { getEnv } from "@/lib/env";
 import { AppError, errorResponse } from "@/lib/errors";
 import { isSameOriginRequest } from "@/lib/request";
 import type { UploadResult } from "@/lib/lab-results/upload-result";
-import { parseUploadForm, uploadResultOf } from "@/lib/uploads/form";
+import { parseUploadForm, readUploadForm, uploadResultOf } from "@/lib/uploads/form";
 import { notAMemberMessage, uploadLabResult } from "@/lib/uploads/upload";
 
 export const dynamic = "force-dynamic";
@@ -55,19 +55,19 @@ export async function POST(request: Request): Promise<Response> {
       });
 
     const started = performance.now();
-    let formData: FormData;
-    try {
-      formData = await request.formData();
-    } catch {
-      return answer({ status: "invalid", message: "The upload could not be read. Try again." });
-    }
-    const parsed = parseUploadForm(formData, maxUploadMb);
+    const form = await readUploadForm(
+      request.body,
+      { contentType: request.headers.get("content-type"), contentLength: length },
+      maxUploadMb,
+    );
+    if (!form.ok) return answer(form.answer);
+    const parsed = parseUploadForm(form.form, maxUploadMb);
     if (!parsed.ok) return answer(parsed.answer);
     const read = performance.now();
     const outcome = await uploadLabResult(
       await getDb(),
       { scope: scopeOf(user), userId: user.id, lab },
-      { ...parsed.request, file: { name: parsed.fileName, bytes: new Uint8Array(await parsed.file.arrayBuffer()) } },
+      { ...parsed.request, file: parsed.file },
       { maxUploadMb },
     );
     if (outcome.kind === "queued" || outcome.kind === "held") {
