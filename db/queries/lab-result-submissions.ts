@@ -37,8 +37,7 @@ export type SubmissionInput = {
   physicianEmail?: string;
   /** The lab's own flag (normal, abnormal, critical); absent: not flagged. */
   flag?: LabResultFlag;
-  /** `base64`: the bytes in Base64 when the caller has it already (it is sent to Docus so). */
-  file: { bytes: Uint8Array; sha256: string; fileName: string; base64?: string };
+  file: { bytes: Uint8Array; sha256: string; fileName: string };
 };
 
 export type PatientVersion = Demographics & { id: string; patientId: string };
@@ -60,6 +59,10 @@ export type SubmissionGuard = {
   outcome: "matched" | "needs_confirmation" | "not_checked" | "off";
   reason: string | null;
 };
+
+function base64Of(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+}
 
 /**
  * Stores one upload in ONE transaction: the patient (created when new), the document,
@@ -89,9 +92,11 @@ export async function createLabResultSubmission(
       .insert(documents)
       .values({
         labId: input.labId,
-        // PostgreSQL decodes the Base64 the upload needs anyway for Docus: a third less to
-        // send than postgres.js's hex for bytea, and no 2x-sized hex string in memory.
-        bytes: input.file.base64 === undefined ? input.file.bytes : sql`decode(${input.file.base64}, 'base64')`,
+        // Sent as Base64 for PostgreSQL to decode: a third less than postgres.js's hex for
+        // bytea, and no 2x-sized hex string in memory. Made here, after the wrong-patient
+        // guard has read the file, not before it: the string is not held while the guard's
+        // worker holds its own copy of the bytes.
+        bytes: sql`decode(${base64Of(input.file.bytes)}, 'base64')`,
         sha256: input.file.sha256,
         sizeBytes: input.file.bytes.byteLength,
         mimeType: "application/pdf",

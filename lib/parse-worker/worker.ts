@@ -46,11 +46,11 @@ async function extractText(task: PdfTextTask): Promise<PdfTextOutcome> {
   const pdfjs = await pdfjsModule;
   // pdf.js 6 compiles no code from a PDF (its isEvalSupported option is gone with the eval
   // path it switched off), and fonts are not loaded into a page here (disableFontFace).
-  // pdf.js may take ownership of the buffer it is given, and refuses a Node Buffer.
-  const data = new Uint8Array(task.bytes.byteLength);
-  data.set(task.bytes);
+  // pdf.js may take ownership of the buffer it is given, and refuses a Node Buffer: the
+  // task's bytes are this thread's own (moved here by the pool, a plain Uint8Array after
+  // the move), so they are handed over as they are, not copied a second time.
   const loading = pdfjs.getDocument({
-    data,
+    data: task.bytes,
     disableFontFace: true,
     useSystemFonts: false,
     enableXfa: false,

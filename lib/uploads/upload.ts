@@ -140,8 +140,6 @@ export async function uploadLabResult(
     }
   }
 
-  // Worked out once: PostgreSQL stores the bytes from it and Docus receives it.
-  const base64 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
   try {
     const queued = await queueLabResult(
       {
@@ -154,7 +152,7 @@ export async function uploadLabResult(
         patientEmail: request.patientEmail,
         physicianEmail: request.physicianEmail,
         flag: request.flag,
-        file: { bytes, sha256, fileName, base64 },
+        file: { bytes, sha256, fileName },
       },
       (tx, id) =>
         recordAudit(tx, {
