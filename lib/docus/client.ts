@@ -21,8 +21,8 @@ export type LabResultSubmission = {
   /** Optional; sent only when filled in (docs/docus-contract.md, section 1). */
   patientEmail?: string | null;
   physicianEmail?: string | null;
-  /** `base64`: the bytes already in Base64, used as they are. */
-  file?: { bytes: Uint8Array; base64?: string; fileName: string; mimeType: "application/pdf" };
+  /** The file's bytes, or the same already in Base64 (used as they are). */
+  file?: ({ bytes: Uint8Array } | { base64: string }) & { fileName: string; mimeType: "application/pdf" };
 };
 
 /** The JSON body Docus expects (its schema is in ./contract.ts, shared with the simulator). */
@@ -53,8 +53,9 @@ export function buildSubmissionBody(s: LabResultSubmission): DocusSubmissionBody
     body.file_base64 = {
       mime_type: s.file.mimeType,
       content:
-        s.file.base64 ??
-        Buffer.from(s.file.bytes.buffer, s.file.bytes.byteOffset, s.file.bytes.byteLength).toString("base64"),
+        "base64" in s.file
+          ? s.file.base64
+          : Buffer.from(s.file.bytes.buffer, s.file.bytes.byteOffset, s.file.bytes.byteLength).toString("base64"),
       file_name: s.file.fileName,
     };
   }

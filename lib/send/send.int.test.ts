@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { PDFDocument } from "pdf-lib";
 import type { PgBoss } from "pg-boss";
@@ -246,6 +247,21 @@ describe("sending", () => {
     expect(results.filter((r) => r === "accepted")).toHaveLength(1);
     expect(results.filter((r) => r === "skipped")).toHaveLength(2);
     expect((await simRequests()).length - before).toBe(1);
+  });
+
+  it("sends Docus the stored bytes exactly, as one Base64 string read from the database", async () => {
+    // Every byte value, and long enough that PostgreSQL's Base64 would break into lines.
+    const every = new Uint8Array([...pdf, ...Array.from({ length: 1024 }, (_, i) => i % 256)]);
+    const { labResultId } = await createLabResultSubmission(
+      t.db,
+      input({ file: { bytes: every, sha256: "x", fileName: "every-byte.pdf" } }),
+      async () => {},
+    );
+    expect(await sendLabResult(labResultId, deps())).toBe("accepted");
+    const sent = (await simRequests()).at(-1)!;
+    expect(sent.fileName).toBe("every-byte.pdf");
+    expect(sent.size).toBe(every.length);
+    expect(sent.sha256).toBe(createHash("sha256").update(every).digest("hex"));
   });
 
   it("store only goes to /lab-results/not-interpret", async () => {

@@ -101,7 +101,7 @@ export async function sendLabResult(labResultId: string, deps: SendDeps = {}): P
             patientEmail: claimed.patientEmail,
             physicianEmail: claimed.physicianEmail,
             file: {
-              bytes: claimed.document.bytes,
+              base64: claimed.document.base64,
               fileName: claimed.document.fileName,
               mimeType: "application/pdf",
             },

@@ -28,8 +28,12 @@ export type ClaimedSubmission = {
   document: HeldDocument;
 };
 
-/** A document's bytes in memory. */
-export type HeldDocument = { bytes: Uint8Array; fileName: string };
+/**
+ * A document to send, as Docus takes it: its bytes in Base64, encoded by PostgreSQL (a
+ * third larger than the bytes, where the driver's hex text of a bytea is twice as large and
+ * would be decoded to bytes and encoded to Base64 again, all in the sending process).
+ */
+export type HeldDocument = { base64: string; fileName: string };
 
 /**
  * Takes the lab result for one send: only one caller can hold it (a lease), so that
@@ -88,7 +92,11 @@ export async function claimLabResultForSending(
   if (!row) return undefined;
   const { documentId, ...rest } = row;
   const [document] = await db
-    .select({ bytes: documents.bytes, fileName: documents.fileName })
+    .select({
+      // encode() breaks Base64 into lines of 76 characters; JSON and Docus want one string.
+      base64: sql<string>`translate(encode(${documents.bytes}, 'base64'), chr(10), '')`,
+      fileName: documents.fileName,
+    })
     .from(documents)
     .where(eq(documents.id, documentId));
   if (!document) return undefined;
