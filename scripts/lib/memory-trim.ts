@@ -14,7 +14,7 @@ import vm from "node:vm";
  * interval (tens of milliseconds each for a heap this size). One collection runs when
  * it starts, after the start's own work.
  */
-export function startMemoryTrim({ intervalMs = 2_000, growthMb = 64 } = {}): () => void {
+export function startMemoryTrim({ intervalMs = 2_000, growthMb = 32 } = {}): () => void {
   const collect = fullCollection();
   // The start itself (migrations, the demo seeding, Next's preparation) leaves garbage
   // behind: collect it once, now that the server is ready.
