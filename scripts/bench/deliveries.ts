@@ -33,7 +33,10 @@ import {
  * `npm run bench:deliveries`: autocannon against the portal's POST /api/docus/reports
  * with distinct, signed ~200 KB PDF deliveries, and in the same run against a bare
  * node:http baseline doing the same essential work into the same PostgreSQL database
- * (scripts/bench/deliveries-baseline.ts). The baseline runs first, then the portal. It
+ * (scripts/bench/deliveries-baseline.ts). The baseline runs first, then the portal, then
+ * the portal's own delivery service behind a bare node:http server instead of Next.js
+ * (scripts/bench/deliveries-service.ts: not a deployment; it separates the cost of the work
+ * a correct delivery needs from the framework's). It
  * prints requests/s, p50 and p99 of each, their ratio against the aim, and proves from
  * the database that every 2xx response was a stored report. It exits 0 whatever the
  * figures are, and non-zero only when the benchmark could not run.
@@ -243,8 +246,10 @@ function printReport(
   targets: TargetFigures[],
 ): void {
   const cpus = os.cpus();
-  const [baseline, portal] = targets;
+  const [baseline, portal, service] = targets;
   const ratio = baseline && portal ? portal.result.requests.average / baseline.result.requests.average : Number.NaN;
+  const serviceRatio =
+    baseline && service ? service.result.requests.average / baseline.result.requests.average : Number.NaN;
   const met = SMOKE ? SMOKE_VERDICT : Number.isFinite(ratio) ? (ratio >= AIM_RATIO ? "met" : "not met") : "unknown";
 
   console.log("");
@@ -259,7 +264,7 @@ function printReport(
     "          every request a distinct report (reference_id, patient_id, PDF bytes), with x-api-key and a Standard Webhooks signature",
   );
   console.log(
-    `Load:     autocannon, ${context.connections} connections; per target ${WARMUP_SECONDS} s warm-up, then ${context.duration} s measured; baseline first, then the portal; ${context.checkpointSkipped ? "no CHECKPOINT (not allowed for this database user)" : "CHECKPOINT before each target"}`,
+    `Load:     autocannon, ${context.connections} connections; per target ${WARMUP_SECONDS} s warm-up, then ${context.duration} s measured; baseline first, then the portal, then its delivery service without Next.js; ${context.checkpointSkipped ? "no CHECKPOINT (not allowed for this database user)" : "CHECKPOINT before each target"}`,
   );
   console.log(
     "Baseline: node:http + postgres.js (pool of 10, as the portal): shared secret, body, signature, Content-Type,",
@@ -285,6 +290,9 @@ function printReport(
   );
   console.log("");
   console.log(`Ratio portal / baseline requests/s: ${fixed(ratio, 2)} (aim >= ${AIM_RATIO}: ${met})`);
+  console.log(
+    `Ratio delivery service without Next.js / baseline requests/s: ${fixed(serviceRatio, 2)} (the portal's own delivery work, lib/docus receiveDelivery, behind node:http: not a deployment, the floor without the framework)`,
+  );
   console.log("");
   console.log(
     "Stored reports, counted in the database after each target's run (2xx = smoke test + warm-up + measured):",
@@ -407,6 +415,31 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer | undefined
     await db`drop table if exists bench_baseline`;
   });
 
+  // The reports a target stored: its factory's letter starts each reference id (BENCH-<letter>…).
+  const reportsOf = (letter: string) => {
+    const like = `BENCH-${letter}%`;
+    return {
+      count: async () =>
+        (
+          await db<
+            { n: number }[]
+          >`select count(*)::int as n from interpretation_reports where reference_id like ${like}`
+        )[0]?.n ?? 0,
+      referenceIds: async () =>
+        (
+          await db<
+            { id: string }[]
+          >`select reference_id as id from interpretation_reports where reference_id like ${like}`
+        ).map((row) => row.id),
+      distinctPdfs: async () =>
+        (
+          await db<{ n: number }[]>`
+            select count(distinct d.sha256)::int as n
+            from interpretation_reports r join documents d on d.id = r.document_id
+            where r.reference_id like ${like}`
+        )[0]?.n ?? 0,
+    };
+  };
   const targets = [
     {
       label: "baseline (node:http)",
@@ -440,15 +473,22 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer | undefined
           label: "portal",
           timeoutMs: 60_000,
         }),
-      count: async () => (await db<{ n: number }[]>`select count(*)::int as n from interpretation_reports`)[0]?.n ?? 0,
-      referenceIds: async () =>
-        (await db<{ id: string }[]>`select reference_id as id from interpretation_reports`).map((row) => row.id),
-      distinctPdfs: async () =>
-        (
-          await db<{ n: number }[]>`
-            select count(distinct d.sha256)::int as n
-            from interpretation_reports r join documents d on d.id = r.document_id`
-        )[0]?.n ?? 0,
+      ...reportsOf("P"),
+    },
+    {
+      label: "delivery service without Next.js",
+      factory: new DeliveryFactory(pdf, "S", runTag, credentials, PARTNER_LAB_ID),
+      port: baselinePort,
+      start: () =>
+        startServer(cleanup, {
+          label: "delivery service",
+          command: path.join(root, "node_modules", ".bin", "tsx"),
+          args: ["--conditions=react-server", "scripts/bench/deliveries-service.ts"],
+          env: { ...env, BENCH_BASELINE_PORT: String(baselinePort) },
+          healthUrl: `http://127.0.0.1:${baselinePort}/health`,
+          timeoutMs: 30_000,
+        }),
+      ...reportsOf("S"),
     },
   ];
 
