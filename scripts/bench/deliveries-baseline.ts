@@ -1,8 +1,8 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import postgres from "postgres";
 import { authenticateDelivery, deliveryAuthFromEnv, parseDelivery } from "@/lib/docus";
 import { getEnv } from "@/lib/env";
-import { reply, serveUntilSignalled } from "./lib/baseline-server";
+import { jsonServer, reply, serveUntilSignalled } from "./lib/baseline-server";
 
 /**
  * The delivery benchmark's baseline (started by scripts/bench/deliveries.ts): a bare
@@ -91,12 +91,7 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
   reply(response, 200, { status: "success", duplicate: false });
 }
 
-const server = createServer((request, response) => {
-  handle(request, response).catch(() => {
-    if (!response.headersSent) reply(response, 500, { status: "error" });
-    else response.destroy();
-  });
-});
+const server = jsonServer(handle);
 
 serveUntilSignalled(
   server,

@@ -1,9 +1,9 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { closeDb } from "@/db";
 import { receiveDelivery } from "@/lib/docus";
 import { stopBoss } from "@/lib/jobs/boss";
-import { serveUntilSignalled } from "./lib/baseline-server";
+import { jsonServer, reply, serveUntilSignalled } from "./lib/baseline-server";
 
 /**
  * The delivery benchmark's third target (started by scripts/bench/deliveries.ts): the
@@ -22,17 +22,6 @@ import { serveUntilSignalled } from "./lib/baseline-server";
 const port = Number(process.env.BENCH_BASELINE_PORT);
 if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error("BENCH_BASELINE_PORT must be a port number.");
 
-function answer(response: ServerResponse, status: number, body: Record<string, unknown>, headers = {}): void {
-  const json = JSON.stringify(body);
-  response.writeHead(status, {
-    "Content-Type": "application/json",
-    "Content-Length": Buffer.byteLength(json),
-    "Cache-Control": "no-store",
-    ...headers,
-  });
-  response.end(json);
-}
-
 /** The request as the route receives it (a Fetch API Request whose body streams in). */
 function fetchRequest(request: IncomingMessage): Request {
   const headers = new Headers();
@@ -48,13 +37,13 @@ function fetchRequest(request: IncomingMessage): Request {
 }
 
 async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-  if (request.method === "GET" && request.url === "/health") return answer(response, 200, { status: "ok" });
+  if (request.method === "GET" && request.url === "/health") return reply(response, 200, { status: "ok" });
   if (request.method !== "POST" || request.url !== "/api/docus/reports")
-    return answer(response, 404, { status: "error" });
+    return reply(response, 404, { status: "error" });
   const outcome = await receiveDelivery(fetchRequest(request));
-  if (outcome.kind === "stored") return answer(response, 200, { status: "success", duplicate: outcome.duplicate });
+  if (outcome.kind === "stored") return reply(response, 200, { status: "success", duplicate: outcome.duplicate });
   const { status, reason, retryAfterSeconds } = outcome;
-  answer(
+  reply(
     response,
     status,
     { status: "error", error: status === 401 ? "Authentication failed." : reason },
@@ -62,12 +51,7 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
   );
 }
 
-const server = createServer((request, response) => {
-  handle(request, response).catch(() => {
-    if (!response.headersSent) answer(response, 500, { status: "error" });
-    else response.destroy();
-  });
-});
+const server = jsonServer(handle);
 
 serveUntilSignalled(
   server,

@@ -440,20 +440,22 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer | undefined
         )[0]?.n ?? 0,
     };
   };
+  // A bare node:http server of scripts/bench/ on the baseline's port.
+  const bareServer = (label: string, script: string) => () =>
+    startServer(cleanup, {
+      label,
+      command: path.join(root, "node_modules", ".bin", "tsx"),
+      args: ["--conditions=react-server", `scripts/bench/${script}`],
+      env: { ...env, BENCH_BASELINE_PORT: String(baselinePort) },
+      healthUrl: `http://127.0.0.1:${baselinePort}/health`,
+      timeoutMs: 30_000,
+    });
   const targets = [
     {
       label: "baseline (node:http)",
       factory: new DeliveryFactory(pdf, "B", runTag, credentials, PARTNER_LAB_ID),
       port: baselinePort,
-      start: () =>
-        startServer(cleanup, {
-          label: "baseline server",
-          command: path.join(root, "node_modules", ".bin", "tsx"),
-          args: ["--conditions=react-server", "scripts/bench/deliveries-baseline.ts"],
-          env: { ...env, BENCH_BASELINE_PORT: String(baselinePort) },
-          healthUrl: `http://127.0.0.1:${baselinePort}/health`,
-          timeoutMs: 30_000,
-        }),
+      start: bareServer("baseline server", "deliveries-baseline.ts"),
       count: async () => (await db<{ n: number }[]>`select count(*)::int as n from bench_baseline`)[0]?.n ?? 0,
       referenceIds: async () =>
         (await db<{ id: string }[]>`select reference_id as id from bench_baseline`).map((row) => row.id),
@@ -479,15 +481,7 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer | undefined
       label: "delivery service without Next.js",
       factory: new DeliveryFactory(pdf, "S", runTag, credentials, PARTNER_LAB_ID),
       port: baselinePort,
-      start: () =>
-        startServer(cleanup, {
-          label: "delivery service",
-          command: path.join(root, "node_modules", ".bin", "tsx"),
-          args: ["--conditions=react-server", "scripts/bench/deliveries-service.ts"],
-          env: { ...env, BENCH_BASELINE_PORT: String(baselinePort) },
-          healthUrl: `http://127.0.0.1:${baselinePort}/health`,
-          timeoutMs: 30_000,
-        }),
+      start: bareServer("delivery service", "deliveries-service.ts"),
       ...reportsOf("S"),
     },
   ];
