@@ -7,6 +7,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 // the one validated configuration (lib/env.ts) and, in db/schema, the vocabulary shared
 // with the browser (lib/domain.ts), which components cannot import from db/.
 import { getEnv } from "@/lib/env";
+import { preparedByDefault } from "./prepared-statements";
 import * as schema from "./schema";
 
 /**
@@ -116,7 +117,8 @@ async function openPostgres(url: string): Promise<Handle> {
     connect_timeout: 10,
     onnotice: () => {},
   });
-  const db = drizzle(client, { schema }) as unknown as Db;
+  // Every parameterised statement prepared per connection (db/prepared-statements.ts).
+  const db = drizzle(preparedByDefault(client), { schema }) as unknown as Db;
   return {
     db,
     kind: "postgres",

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Db } from "@/db";
 import { migrateDb } from "@/db/migrate";
+import { preparedByDefault } from "@/db/prepared-statements";
 import type { BossTarget } from "@/lib/jobs/boss";
 import * as schema from "@/db/schema";
 import { parseEnv } from "@/lib/env";
@@ -76,7 +77,8 @@ export async function createTestDb(): Promise<TestDb> {
     await admin.unsafe(from ? `create database ${name} template ${from}` : `create database ${name}`);
     const url = withDatabase(baseUrl, name);
     const client = postgres(url, { max: 5, onnotice: () => {} });
-    const db = drizzle(client, { schema }) as unknown as Db;
+    // Prepared statements, as the portal's own client (db/index.ts).
+    const db = drizzle(preparedByDefault(client), { schema }) as unknown as Db;
     if (!from) await migrateDb(db, "postgres");
     return {
       db,
