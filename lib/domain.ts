@@ -46,6 +46,12 @@ export type IncomingReport = {
   partnerLabId: string | null;
   fileName: string;
   pdf: Uint8Array;
+  /**
+   * The same PDF in strict Base64 as it was delivered (exactly the encoding of `pdf`), when
+   * the caller has it: the database decodes it on insert, so that no hex copy of the bytes
+   * (twice their size) is made to send them.
+   */
+  pdfBase64?: string;
   sha256: string;
   /** The delivery's fields that the portal does not know, kept as they came. */
   metadata: Record<string, unknown>;

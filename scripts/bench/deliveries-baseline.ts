@@ -10,7 +10,8 @@ import { jsonServer, reply, serveUntilSignalled } from "./lib/baseline-server";
  * framework, the transaction or the bookkeeping. Shared-secret check before the body is
  * read, the capped body, the Standard Webhooks signature over the raw bytes, the content
  * type, parseDelivery (JSON, fields, strict Base64, PDF check, SHA-256), then ONE insert
- * of the document bytes and a row into the bench_baseline table, and a 200 JSON reply.
+ * of the document bytes (the delivered Base64, decoded by PostgreSQL, as the portal stores
+ * them) and a row into the bench_baseline table, and a 200 JSON reply.
  *
  * Environment: the portal's (DATABASE_URL, DOCUS_DELIVERY_SECRET, DOCUS_WEBHOOK_SECRET,
  * MAX_DELIVERY_MB, ...) plus BENCH_BASELINE_PORT.
@@ -82,9 +83,11 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
   }
   const parsed = parseDelivery(raw);
   if (!parsed.ok) return reply(response, parsed.status, { status: "error", error: parsed.reason });
-  const { pdf, sha256, referenceId } = parsed.delivery;
+  const { pdf, pdfBase64, sha256, referenceId } = parsed.delivery;
+  // The bytes go to PostgreSQL as the portal sends them: the delivered Base64, decoded there.
+  const bytes = pdfBase64 ?? Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString("base64");
   try {
-    await sql`insert into bench_baseline (sha256, bytes, reference_id) values (${sha256}, ${Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength)}, ${referenceId})`;
+    await sql`insert into bench_baseline (sha256, bytes, reference_id) values (${sha256}, decode(${bytes}, 'base64'), ${referenceId})`;
   } catch {
     return reply(response, 503, { status: "error", error: "the report could not be stored right now" });
   }

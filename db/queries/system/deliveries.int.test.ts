@@ -13,6 +13,29 @@ import { listReportsForLabResult } from "../reports";
 const ctx = twoLabsSuite(createTestDb);
 
 describe("storeDeliveredReport", () => {
+  it("stores the delivered Base64 as exactly the bytes it encodes (decoded by the database)", async () => {
+    // Every byte value, over 100 KB: PostgreSQL's decode must give back the PDF byte for byte.
+    const body = new Uint8Array(128 * 1024).map((_, i) => (i * 7 + (i >> 8)) % 256);
+    const bytes = Buffer.concat([Buffer.from("%PDF-1.7\n"), body, Buffer.from("\n%%EOF\n")]);
+    const stored = await ctx.store(
+      incoming({
+        referenceId: "ACC-B64",
+        pdf: bytes,
+        pdfBase64: bytes.toString("base64"),
+        sha256: createHash("sha256").update(bytes).digest("hex"),
+      }),
+      "msg_base64",
+    );
+    const [doc] = await ctx.db
+      .select({ bytes: documents.bytes, sizeBytes: documents.sizeBytes, sha256: documents.sha256 })
+      .from(interpretationReports)
+      .innerJoin(documents, eq(documents.id, interpretationReports.documentId))
+      .where(eq(interpretationReports.id, stored.reportId));
+    expect(doc!.sizeBytes).toBe(bytes.byteLength);
+    expect(Buffer.from(doc!.bytes).equals(bytes)).toBe(true);
+    expect(createHash("sha256").update(doc!.bytes).digest("hex")).toBe(doc!.sha256);
+  });
+
   it("matches a report to its lab result by lab, accession and patient id, and marks it ready", async () => {
     const [patientBefore] = await ctx.db.select().from(patients).where(eq(patients.patientId, "P-100"));
     const stored = await ctx.store(incoming({ metadata: { doctor_note: "urgent" } }), "msg_1");

@@ -161,7 +161,8 @@ export async function storeDeliveredReport(
       .insert(documents)
       .values({
         labId,
-        bytes: report.pdf,
+        // Sent as the Base64 that came in when there is one (lib/domain.ts, IncomingReport).
+        bytes: report.pdfBase64 === undefined ? report.pdf : sql<Uint8Array>`decode(${report.pdfBase64}, 'base64')`,
         sha256: report.sha256,
         sizeBytes: report.pdf.byteLength,
         mimeType: "application/pdf",

@@ -42,10 +42,13 @@ describe("parseDelivery", () => {
     });
   });
 
-  it("accepts both kinds of padding", () => {
+  it("accepts both kinds of padding, and keeps the delivered Base64 for the database to decode", () => {
     for (const content of [pdfBase64Padded.two, pdfBase64Padded.one]) {
-      expect(parse(canonical({}, { content })).ok).toBe(true);
+      const delivery = expectOk(parse(canonical({}, { content })));
+      expect(delivery.pdfBase64).toBe(content);
+      expect(Buffer.from(delivery.pdf).toString("base64")).toBe(content);
     }
+    expect(expectOk(parse({ patient_id: "P-2", report_base64: pdfBase64 })).pdfBase64).toBe(pdfBase64);
     expect(pdfBase64Padded.two.endsWith("==")).toBe(true);
     expect(pdfBase64Padded.one.endsWith("=") && !pdfBase64Padded.one.endsWith("==")).toBe(true);
   });

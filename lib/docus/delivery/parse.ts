@@ -102,6 +102,8 @@ function parseUnsafe(rawBody: Uint8Array): DeliveryParseResult {
       partnerLabId: fields.partner_lab_id,
       fileName,
       pdf,
+      // decodeStrictBase64 accepted it: the one encoding of these bytes.
+      pdfBase64: content,
       sha256: sha256Hex(pdf),
       metadata: extraMetadata(json),
     },
