@@ -441,11 +441,14 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer | undefined
     };
   };
   // A bare node:http server of scripts/bench/ on the baseline's port.
-  const bareServer = (label: string, script: string) => () =>
+  // With BENCH_CPU_PROF, a process writes its V8 CPU profile into <folder>/<name> when it stops.
+  const cpuProfArgs = (name: string) =>
+    cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${path.join(cpuProfDir, name)}`] : [];
+  const bareServer = (label: string, script: string, profileName?: string) => () =>
     startServer(cleanup, {
       label,
       command: path.join(root, "node_modules", ".bin", "tsx"),
-      args: ["--conditions=react-server", `scripts/bench/${script}`],
+      args: [...(profileName ? cpuProfArgs(profileName) : []), "--conditions=react-server", `scripts/bench/${script}`],
       env: { ...env, BENCH_BASELINE_PORT: String(baselinePort) },
       healthUrl: `http://127.0.0.1:${baselinePort}/health`,
       timeoutMs: 30_000,
@@ -455,7 +458,7 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer | undefined
       label: "baseline (node:http)",
       factory: new DeliveryFactory(pdf, "B", runTag, credentials, PARTNER_LAB_ID),
       port: baselinePort,
-      start: bareServer("baseline server", "deliveries-baseline.ts"),
+      start: bareServer("baseline server", "deliveries-baseline.ts", "baseline"),
       count: async () => (await db<{ n: number }[]>`select count(*)::int as n from bench_baseline`)[0]?.n ?? 0,
       referenceIds: async () =>
         (await db<{ id: string }[]>`select reference_id as id from bench_baseline`).map((row) => row.id),
@@ -469,9 +472,7 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer | undefined
       start: () =>
         startServer(cleanup, {
           ...portalServerSpec({ ...env, RUN_WORKER: "0" }, port),
-          ...(cpuProfDir
-            ? { args: ["--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`, path.join(root, "scripts", "serve.ts")] }
-            : {}),
+          ...(cpuProfDir ? { args: [...cpuProfArgs("portal"), path.join(root, "scripts", "serve.ts")] } : {}),
           label: "portal",
           timeoutMs: 60_000,
         }),
@@ -481,7 +482,7 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer | undefined
       label: "delivery service without Next.js",
       factory: new DeliveryFactory(pdf, "S", runTag, credentials, PARTNER_LAB_ID),
       port: baselinePort,
-      start: bareServer("delivery service", "deliveries-service.ts"),
+      start: bareServer("delivery service", "deliveries-service.ts", "service"),
       ...reportsOf("S"),
     },
   ];
@@ -577,7 +578,7 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer | undefined
   console.log(
     `          results: ${checks?.ok ?? 0} ok, ${checks?.other ?? 0} other patient, ${checks?.not_checked ?? 0} not checked.`,
   );
-  if (cpuProfDir) console.log(`CPU profile of the portal's process: ${cpuProfDir}`);
+  if (cpuProfDir) console.log(`CPU profiles of the three servers: ${cpuProfDir}/{baseline,portal,service}`);
   // Every stored report gets checked, in a smoke run too (the checks drain at about 16 a second).
   if (left > 0) throw new Error(`${left} stored reports were never checked.`);
 }
