@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
@@ -7,6 +7,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 // the one validated configuration (lib/env.ts) and, in db/schema, the vocabulary shared
 // with the browser (lib/domain.ts), which components cannot import from db/.
 import { getEnv } from "@/lib/env";
+import { acquirePgliteLock } from "./pglite-lock";
 import { preparedByDefault } from "./prepared-statements";
 import * as schema from "./schema";
 
@@ -35,65 +36,7 @@ type Handle = {
 const handleKey = Symbol.for("lab-portal.db");
 type HandleCache = { [handleKey]?: Promise<Handle> };
 
-export class DatabaseLockedError extends Error {
-  constructor(
-    public readonly dataDir: string,
-    public readonly pid: number,
-  ) {
-    super(
-      `The embedded database in ${dataDir} is in use by process ${pid} (probably the running portal). ` +
-        "PGlite cannot be opened by two processes at once: stop the portal first, or set DATABASE_URL to use PostgreSQL.",
-    );
-    this.name = "DatabaseLockedError";
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM means the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/**
- * Takes the embedded database's lock file, or throws DatabaseLockedError when another
- * live process holds it. A lock left by a dead process is taken over.
- */
-export function acquirePgliteLock(dataDir: string): () => void {
-  mkdirSync(dataDir, { recursive: true });
-  const lockFile = path.join(path.dirname(path.resolve(dataDir)), `${path.basename(dataDir)}.lock`);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(lockFile, "wx", 0o600);
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      let released = false;
-      const release = () => {
-        if (released) return;
-        released = true;
-        try {
-          if (readFileSync(lockFile, "utf8").trim() === String(process.pid)) rmSync(lockFile);
-        } catch {
-          // Already gone.
-        }
-      };
-      process.once("exit", release);
-      return release;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const holder = Number.parseInt(readFileSync(lockFile, "utf8").trim(), 10);
-      if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
-        throw new DatabaseLockedError(dataDir, holder);
-      }
-      // Stale (or our own from an earlier, crashed open): remove and try once more.
-      rmSync(lockFile, { force: true });
-    }
-  }
-  throw new Error(`Could not take the lock of the embedded database in ${dataDir}`);
-}
+export { DatabaseLockedError } from "./pglite-lock";
 
 const applicationNameKey = Symbol.for("lab-portal.db.application-name");
 
@@ -157,7 +100,7 @@ function createPgliteCluster(dataDir: string): Promise<boolean> {
 }
 
 async function openPglite(dataDir: string): Promise<Handle> {
-  const release = acquirePgliteLock(dataDir);
+  const release = await acquirePgliteLock(dataDir);
   try {
     if (dataDir !== "memory://" && !existsSync(path.join(dataDir, "PG_VERSION"))) {
       mkdirSync(dataDir, { recursive: true });

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { getDb, getDbKind, setDbApplicationName } from "@/db";
+import { DatabaseLockedError, getDb, getDbKind, setDbApplicationName } from "@/db";
 import { migrateDb } from "@/db/migrate";
 import { WEB_INSTANCE_PREFIX, countOtherWebInstances } from "@/db/queries/system/instances";
 import { demoCredentialsText } from "@/lib/account/demo";
@@ -70,7 +70,11 @@ export async function startServer(): Promise<void> {
       env.RUN_WORKER ? "portal started with its send worker" : "portal started without a send worker (RUN_WORKER=0)",
     );
   } catch (error) {
-    console.error(`Could not open the database: ${describeError(error)}`);
+    // The lock's message names the process holding the embedded database: it is for the
+    // person starting the portal. Anything else shows its name and code only.
+    console.error(
+      `Could not open the database: ${error instanceof DatabaseLockedError ? error.message : describeError(error)}`,
+    );
     process.exit(1);
   }
 }

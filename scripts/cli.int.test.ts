@@ -214,7 +214,10 @@ describe("embedded database lock", () => {
   });
 
   it("refuses to open the embedded database while another live process holds it", async () => {
-    holder = spawn("sleep", ["60"]);
+    // A Node.js process, as a running portal is (a process id that another program holds
+    // is not taken for the lock's holder).
+    holder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60_000)"]);
+    await new Promise((resolve) => holder.once("spawn", resolve));
     mkdirSync(embedded().PGLITE_DATA_DIR, { recursive: true });
     writeFileSync(`${embedded().PGLITE_DATA_DIR}.lock`, String(holder.pid));
     const result = await cli("migrate", [], embedded());
