@@ -52,9 +52,9 @@ import {
  * `--smoke`: 20 KB reports, 1 s warm-up and 1 s measured with 2 connections, no aim.
  * Environment: BENCH_DURATION (measured seconds per target, default 10), BENCH_CONNECTIONS
  * (default 10), BENCH_PORT (portal, default 3400), BENCH_BASELINE_PORT (default 4400),
- * BENCH_CPU_PROF=<folder>: the portal's process writes a V8 CPU profile there when it stops
- * (node --cpu-prof; open it in Chrome's DevTools or summarise it with
- * scripts/bench/cpu-profile-summary.ts).
+ * BENCH_CPU_PROF=<folder>: each server (baseline, portal, service) writes a V8 CPU profile
+ * into <folder>/<its name> when it stops (node --cpu-prof; open it in Chrome's DevTools or
+ * summarise it with scripts/bench/cpu-profile-summary.ts).
  */
 
 // `--smoke`: a 20 KB report, so that the smoke run (and its text checks) is quick.
@@ -258,7 +258,7 @@ function printReport(
   console.log(`          ${loadAverageNote(context.loadAtStart)}`);
   console.log(`Database: ${context.database}`);
   console.log(
-    `Body:     ${(context.pdfBytes / 1024).toFixed(1)} KB PDF (${context.pdfBytes} bytes) in a ${context.bodyBytes}-byte JSON body (CONTRACT section 2, partner_lab_id ${PARTNER_LAB_ID});`,
+    `Body:     ${(context.pdfBytes / 1024).toFixed(1)} KB PDF (${context.pdfBytes} bytes) in a ${context.bodyBytes}-byte JSON body (docs/docus-contract.md section 2, partner_lab_id ${PARTNER_LAB_ID});`,
   );
   console.log(
     "          every request a distinct report (reference_id, patient_id, PDF bytes), with x-api-key and a Standard Webhooks signature",
