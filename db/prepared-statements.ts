@@ -22,23 +22,28 @@ import type { Sql } from "postgres";
  * the client itself.
  */
 export function preparedByDefault<T extends Sql>(client: T): T {
+  type Call = (...args: unknown[]) => unknown;
+  const methods = client as unknown as Record<"unsafe" | "begin" | "savepoint", Call>;
+  /** begin([options], callback) and savepoint([name], callback): the callback's handle is wrapped too. */
+  const wrapCallback =
+    (open: Call): Call =>
+    (...args) => {
+      const callback = args.at(-1);
+      if (typeof callback !== "function") return open(...args);
+      return open(...args.slice(0, -1), (transaction: Sql) => callback(preparedByDefault(transaction)));
+    };
+  // Made once per client or transaction handle, not at every statement. postgres.js's
+  // functions are closures over their client: they need no `this`.
+  const overrides: Record<string, Call> = {
+    unsafe: (query, parameters, options) =>
+      methods.unsafe(query, parameters ?? [], { ...(options as object | undefined), prepare: true }),
+    begin: wrapCallback(methods.begin),
+    savepoint: wrapCallback(methods.savepoint),
+  };
   return new Proxy(client, {
-    get(target, property, receiver) {
-      if (property === "unsafe") {
-        const unsafe = target.unsafe.bind(target) as (...args: unknown[]) => unknown;
-        return (query: string, parameters?: unknown, options?: Record<string, unknown>) =>
-          unsafe(query, parameters ?? [], { ...options, prepare: true });
-      }
-      if (property === "begin" || property === "savepoint") {
-        const open = (target as unknown as Record<string, (...args: unknown[]) => unknown>)[property]!.bind(target);
-        return (...args: unknown[]) => {
-          const callback = args.at(-1);
-          if (typeof callback !== "function") return open(...args);
-          return open(...args.slice(0, -1), (transaction: Sql) => callback(preparedByDefault(transaction)));
-        };
-      }
-      const value: unknown = Reflect.get(target, property, receiver);
-      return typeof value === "function" && property !== "constructor" ? value.bind(target) : value;
-    },
+    get: (target, property) =>
+      typeof property === "string" && Object.hasOwn(overrides, property)
+        ? overrides[property]
+        : Reflect.get(target, property),
   });
 }

@@ -4,6 +4,7 @@ import { and, eq, inArray, ne, or, sql } from "drizzle-orm";
 import { descNullsLast } from "./order";
 import type { Db, Tx } from "@/db";
 import { documents, labResults, patients, sendPendingStatuses, type LabResultStatus } from "@/db/schema";
+import { byteaFromBase64 } from "@/db/schema/types";
 import { rejectedOrFailed } from "./lab-results";
 import { sameDemographics, type Demographics } from "./patient-resolution";
 import { currentLabOf, type QueryScope } from "./scope";
@@ -60,10 +61,6 @@ export type SubmissionGuard = {
   reason: string | null;
 };
 
-function base64Of(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
-}
-
 /**
  * Stores one upload in ONE transaction: the patient (created when new), the document,
  * the lab result (`queued`, or `needs_confirmation` when the guard holds it), and whatever
@@ -92,11 +89,9 @@ export async function createLabResultSubmission(
       .insert(documents)
       .values({
         labId: input.labId,
-        // Sent as Base64 for PostgreSQL to decode: a third less than postgres.js's hex for
-        // bytea, and no 2x-sized hex string in memory. Made here, after the wrong-patient
-        // guard has read the file, not before it: the string is not held while the guard's
-        // worker holds its own copy of the bytes.
-        bytes: sql`decode(${base64Of(input.file.bytes)}, 'base64')`,
+        // Its Base64 is made here, after the wrong-patient guard has read the file, not
+        // before it: the string is not held while the guard's worker holds its own copy.
+        bytes: byteaFromBase64(input.file.bytes),
         sha256: input.file.sha256,
         sizeBytes: input.file.bytes.byteLength,
         mimeType: "application/pdf",

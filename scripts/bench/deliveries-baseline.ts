@@ -83,11 +83,10 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
   }
   const parsed = parseDelivery(raw);
   if (!parsed.ok) return reply(response, parsed.status, { status: "error", error: parsed.reason });
-  const { pdf, pdfBase64, sha256, referenceId } = parsed.delivery;
-  // The bytes go to PostgreSQL as the portal sends them: the delivered Base64, decoded there.
-  const bytes = pdfBase64 ?? Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString("base64");
+  const { pdfBase64, sha256, referenceId } = parsed.delivery;
   try {
-    await sql`insert into bench_baseline (sha256, bytes, reference_id) values (${sha256}, decode(${bytes}, 'base64'), ${referenceId})`;
+    // The bytes go to PostgreSQL as the portal sends them: the delivered Base64, decoded there.
+    await sql`insert into bench_baseline (sha256, bytes, reference_id) values (${sha256}, decode(${pdfBase64}, 'base64'), ${referenceId})`;
   } catch {
     return reply(response, 503, { status: "error", error: "the report could not be stored right now" });
   }

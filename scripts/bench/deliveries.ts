@@ -444,11 +444,11 @@ async function run(cleanup: Cleanup, onServer: (server: PortalServer | undefined
   // With BENCH_CPU_PROF, a process writes its V8 CPU profile into <folder>/<name> when it stops.
   const cpuProfArgs = (name: string) =>
     cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${path.join(cpuProfDir, name)}`] : [];
-  const bareServer = (label: string, script: string, profileName?: string) => () =>
+  const bareServer = (label: string, script: string, profileName: string) => () =>
     startServer(cleanup, {
       label,
       command: path.join(root, "node_modules", ".bin", "tsx"),
-      args: [...(profileName ? cpuProfArgs(profileName) : []), "--conditions=react-server", `scripts/bench/${script}`],
+      args: [...cpuProfArgs(profileName), "--conditions=react-server", `scripts/bench/${script}`],
       env: { ...env, BENCH_BASELINE_PORT: String(baselinePort) },
       healthUrl: `http://127.0.0.1:${baselinePort}/health`,
       timeoutMs: 30_000,

@@ -13,6 +13,7 @@ import {
   patients,
   type NewDelivery,
 } from "@/db/schema";
+import { byteaFromBase64 } from "@/db/schema/types";
 import { latestReportVersion } from "../reports";
 
 /*
@@ -161,8 +162,8 @@ export async function storeDeliveredReport(
       .insert(documents)
       .values({
         labId,
-        // Sent as the Base64 that came in when there is one (lib/domain.ts, IncomingReport).
-        bytes: report.pdfBase64 === undefined ? report.pdf : sql<Uint8Array>`decode(${report.pdfBase64}, 'base64')`,
+        // The Base64 that came in, when there is one (lib/domain.ts, IncomingReport).
+        bytes: byteaFromBase64(report.pdf, report.pdfBase64),
         sha256: report.sha256,
         sizeBytes: report.pdf.byteLength,
         mimeType: "application/pdf",

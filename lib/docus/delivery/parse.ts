@@ -12,7 +12,7 @@ import { deliveryBodySchema } from "../contract";
  */
 
 export type DeliveryParseResult =
-  { ok: true; delivery: IncomingReport } | { ok: false; status: 400 | 422; reason: string };
+  { ok: true; delivery: IncomingReport & { pdfBase64: string } } | { ok: false; status: 400 | 422; reason: string };
 
 /** The delivery body's own fields; any other top-level field is kept as metadata. */
 const KNOWN_FIELDS = new Set(Object.keys(deliveryBodySchema.shape));
