@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import AxeBuilder from "@axe-core/playwright";
+import { seriousViolations } from "./fixtures/a11y";
 import { expect, test, type Page } from "@playwright/test";
 import Papa from "papaparse";
 import { buildXlsx } from "../lib/manifest/xlsx-fixture";
@@ -41,13 +41,6 @@ async function screenshots(page: Page, name: string) {
 
 // Colours are checked as they settle (as in a11y.spec.ts).
 test.use({ reducedMotion: "reduce" });
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  return results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
-}
 
 test.beforeEach(async () => {
   await simFault({ reset: true });

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import AxeBuilder from "@axe-core/playwright";
+import { seriousViolations } from "./fixtures/a11y";
 import { expect, test, type Page } from "@playwright/test";
 import { sha256 } from "./fixtures/hash";
 import { uploadAndAwaitReport } from "./fixtures/interpreted-upload";
@@ -144,12 +144,7 @@ test("a doctor opens a report inline: both PDFs render with selectable text, pag
   expect(sha256(downloaded)).toBe(delivered[0]?.pdfSha256);
   expect(sha256(inlineBytes)).toBe(delivered[0]?.pdfSha256);
 
-  const results = await new AxeBuilder({ page: doctor }).withTags(["wcag2a", "wcag2aa"]).analyze();
-  expect(
-    results.violations
-      .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
-  ).toEqual([]);
+  expect(await seriousViolations(doctor)).toEqual([]);
   await doctor.screenshot({ path: "test-results/screens/viewer.png", fullPage: true });
 
   // Narrow screens show one document at a time, chosen with a toggle.
@@ -163,10 +158,7 @@ test("a doctor opens a report inline: both PDFs render with selectable text, pag
   await expect(viewer.viewer("Interpretation report")).toBeHidden();
   await viewer.expectRendered("Original lab result");
   await expect(original.getByText(`Complete blood count (${fileName})`, { exact: true })).toBeVisible();
-  const narrowResults = await new AxeBuilder({ page: doctor }).withTags(["wcag2a", "wcag2aa"]).analyze();
-  expect(
-    narrowResults.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id),
-  ).toEqual([]);
+  expect(await seriousViolations(doctor)).toEqual([]);
   await doctor.screenshot({ path: "test-results/screens/viewer-narrow.png", fullPage: true });
   await viewer.toggle("Interpretation report").click();
   await expect(report.getByText("Interpretation report", { exact: true })).toBeVisible();

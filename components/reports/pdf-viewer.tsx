@@ -11,7 +11,7 @@ const DEFAULT_ZOOM_INDEX = ZOOM_STEPS.indexOf(1);
 
 /** Compact controls, so that the toolbar fits on one line beside the other document. */
 const CONTROL =
-  "inline-flex h-8 items-center justify-center rounded-md border border-slate-300 bg-white text-sm font-medium text-slate-800 transition-colors hover:bg-slate-50 disabled:cursor-not-allowed disabled:text-slate-400";
+  "inline-flex h-8 items-center justify-center rounded-md border border-slate-300 bg-white text-sm font-medium text-slate-800 transition-colors motion-reduce:transition-none hover:bg-slate-50 disabled:cursor-not-allowed disabled:text-slate-400";
 
 type LoadState = { status: "loading" } | { status: "ready"; doc: PDFDocumentProxy } | { status: "error" };
 

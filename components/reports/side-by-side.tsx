@@ -32,7 +32,7 @@ export function SideBySide({ original, report }: SideBySideProps) {
             aria-pressed={shown === pane.key}
             onClick={() => setShown(pane.key)}
             className={cn(
-              "rounded px-3 py-1.5 text-sm font-medium transition-colors",
+              "rounded px-3 py-1.5 text-sm font-medium transition-colors motion-reduce:transition-none",
               shown === pane.key ? "bg-brand-600 text-white" : "text-slate-700 hover:bg-slate-100",
             )}
           >
