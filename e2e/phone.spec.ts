@@ -175,8 +175,14 @@ async function checkRole(page: Page, role: UserRole) {
   await page.screenshot({ path: `test-results/screens/phone-menu-${role}.png`, fullPage: true });
   const target = navItemsFor(role).find((item) => item.href !== "/account") ?? navItemsFor(role)[0];
   if (!target) throw new Error(`${role} has no navigation`);
+  const accountTitle = await page.title();
   await shell.nav().getByRole("link", { name: target.label, exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`${target.href === "/" ? "" : target.href}/?$`));
+  // The address changes before the new page is drawn, and the account page's heading still
+  // passes settled(): the new page is there once its own title is (Next.js streams a title
+  // just after its page's content, so the title is empty between the two).
+  await expect(page).not.toHaveTitle(accountTitle);
+  await expect(page).toHaveTitle(/\S/);
   await expect(shell.menuButton()).toHaveAttribute("aria-expanded", "false");
   await expect(shell.nav()).toBeHidden();
   await settled(page);
