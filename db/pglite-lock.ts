@@ -40,7 +40,8 @@ function procInfo(pid: number): { state: string; program: string } | null {
   } catch {
     return null;
   }
-  const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+  // "pid (comm) S ...": the state follows the program name, which may itself hold ")".
+  const state = stat.charAt(stat.lastIndexOf(")") + 2);
   try {
     return { state, program: path.basename(readlinkSync(`/proc/${pid}/exe`)) };
   } catch {

@@ -12,9 +12,23 @@ export class AppShell {
     return (await this.nav().getByRole("link").allTextContents()).map((t) => t.trim());
   }
 
+  /** Follows a navigation link and waits until its page has replaced the one before (unless it is the page shown). */
   async open(label: string) {
-    await this.nav().getByRole("link", { name: label, exact: true }).click();
-    await expect(this.nav().getByRole("link", { name: label, exact: true })).toHaveAttribute("aria-current", "page");
+    const link = this.nav().getByRole("link", { name: label, exact: true });
+    const leaving = (await link.getAttribute("aria-current")) === "page" ? null : await this.page.title();
+    await link.click();
+    if (leaving !== null) await this.leftPage(leaving);
+    await expect(link).toHaveAttribute("aria-current", "page");
+  }
+
+  /**
+   * Waits until the page titled `title` has been replaced by the next one. After a link's
+   * click the address can change while the old page is still drawn, and its heading still
+   * satisfies a check for "a heading"; its title goes only when the new page is drawn
+   * (Next.js streams the new title just after, so it is empty for a moment in between).
+   */
+  async leftPage(title: string) {
+    await expect(this.page, `the page "${title}" is replaced`).not.toHaveTitle(title);
   }
 
   /** The header's menu button (below the lg breakpoint; hidden from it up). */
